@@ -1,0 +1,1 @@
+"""Every side effect: the event store and the Temporal activities that use it."""

@@ -1,0 +1,225 @@
+"""The case aggregate: one domestic-abuse case, recorded as an immutable sequence of events.
+
+Every event carries who (staff id and role), when (the event timestamp) and why (`reason`).
+Event class names and the case id never hold personal data: the event store keeps them in
+clear (only event state is encrypted).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from aggregates.errors import ConflictError, RuleViolation
+from aggregates.policies import Policy, policy_for
+from aggregates.report import Actor, Council, Report
+from aggregates.tasks import TITLES, Task, check_completion
+from aggregates.triage import DSO, TaskSpec, on_completion, on_missed_deadline, triage
+
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+
+
+class TaskNotFound(RuleViolation):
+    """The case has no task with this id."""
+
+
+def check_report(report: Report, now: datetime) -> None:
+    """Rules a report must meet before a case is opened on it."""
+    if report.reported_at.tzinfo is None:
+        raise RuleViolation("report_time_has_time_zone",
+                            "the time of the report must include a time zone",
+                            field="reported_at")
+    if report.reported_at > now + MAX_CLOCK_SKEW:
+        raise RuleViolation("report_time_not_in_future",
+                            "the time of the report is in the future", field="reported_at")
+    for index, child in enumerate(report.household.children):
+        if not 0 <= child.age < 18:
+            raise RuleViolation("child_is_under_18", "a child's age must be from 0 to 17",
+                                field=f"household.children.{index}.age", section="D 7.4")
+    if report.channel.value in {"third_party", "partner_referral"} and not report.is_third_party:
+        raise RuleViolation("third_party_channel_has_third_party_reporter",
+                            f"a report by channel {report.channel.value!r} must name a reporter "
+                            "other than the victim", field="reporter.kind", section="D 8.12")
+
+
+class Case(Aggregate):
+    """A domestic-abuse case of one council, under the policy version in force at intake."""
+
+    # ---- events ---------------------------------------------------------------------------
+
+    class Opened(Aggregate.Created):
+        council: str
+        policy_version: str
+        report: dict[str, Any]
+        actor: dict[str, str]
+        reason: str
+        request_fingerprint: str
+
+        def apply(self, case: Case) -> None:
+            case.council = Council(self.council)
+            case.policy_version = self.policy_version
+            case.report = Report.from_dict(self.report)
+            case.opened_by = Actor.from_dict(self.actor)
+            case.request_fingerprint = self.request_fingerprint
+            case.triaged = False
+            case.tasks = {}
+            case.completed = {}
+            case.escalated = set()
+
+    class TriageDecided(Aggregate.Event):
+        immediate_risk: bool
+        third_party: bool
+        rules: list[dict[str, str]]
+        actor: dict[str, str]
+        reason: str
+
+        def apply(self, case: Case) -> None:
+            case.triaged = True
+
+    class TaskOpened(Aggregate.Event):
+        task: dict[str, Any]
+        actor: dict[str, str]
+        reason: str
+
+        def apply(self, case: Case) -> None:
+            task = Task.from_dict(self.task)
+            case.tasks[task.task_id] = task
+
+    class TaskCompleted(Aggregate.Event):
+        task_id: str
+        outcome: str
+        note: str
+        late: bool
+        command_id: str
+        actor: dict[str, str]
+        reason: str
+
+        def apply(self, case: Case) -> None:
+            case.completed[self.task_id] = self.command_id
+
+    class DeadlineEscalated(Aggregate.Event):
+        task_id: str
+        escalated_to: str
+        rule: str
+        section: str
+        actor: dict[str, str]
+        reason: str
+
+        def apply(self, case: Case) -> None:
+            case.escalated.add(self.task_id)
+
+    # State set by the events. Declared only for type checkers: eventsourcing would otherwise
+    # turn class annotations into constructor arguments.
+    if TYPE_CHECKING:
+        council: Council
+        policy_version: str
+        report: Report
+        opened_by: Actor
+        request_fingerprint: str
+        triaged: bool
+        tasks: dict[str, Task]
+        completed: dict[str, str]  # task id -> id of the command that completed it
+        escalated: set[str]
+
+    # ---- commands -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, *, case_id: UUID, report: Report, policy: Policy, actor: Actor, reason: str,
+             request_fingerprint: str, now: datetime) -> Case:
+        """Open a case on a report, recording the council's policy version in force."""
+        check_report(report, now)
+        if policy.council is not report.council:
+            raise RuleViolation("policy_belongs_to_council",
+                                "the policy is not the case's council's", field="council")
+        return cls._create(
+            cls.Opened, id=case_id, council=report.council.value,
+            policy_version=policy.version, report=report.to_dict(), actor=actor.to_dict(),
+            reason=reason, request_fingerprint=request_fingerprint,
+        )
+
+    @property
+    def policy(self) -> Policy:
+        return policy_for(self.council, self.policy_version)
+
+    @property
+    def team(self) -> str:
+        return self.policy.team_for(self.report.tenure)
+
+    @property
+    def open_tasks(self) -> list[Task]:
+        return [t for t in self.tasks.values() if t.task_id not in self.completed]
+
+    def triage(self, actor: Actor) -> list[Task]:
+        """Run triage once, in the policy's order, and open the tasks it gives."""
+        if self.triaged:
+            raise ConflictError("triage_runs_once", "the case has already been triaged")
+        specs = triage(self.report, self.policy)
+        self.trigger_event(
+            self.TriageDecided,
+            immediate_risk=self.report.immediate_risk,
+            third_party=self.report.is_third_party,
+            rules=[{"rule": s.rule.name, "section": s.rule.section, "task": s.kind.value}
+                   for s in specs],
+            actor=actor.to_dict(),
+            reason="Triage of a new report in the order of the council's policy.",
+        )
+        return self._open_tasks(specs, actor)
+
+    def complete_task(self, *, task_id: str, outcome: str, note: str, actor: Actor,
+                      at: datetime, command_id: str) -> list[Task]:
+        """Complete an open task; returns the tasks that follow from it."""
+        task = self.check_task_can_be_completed(task_id, outcome, actor)
+        late = task.due_at is not None and at > task.due_at
+        self.trigger_event(
+            self.TaskCompleted, task_id=task_id, outcome=outcome, note=note, late=late,
+            command_id=command_id, actor=actor.to_dict(),
+            reason=f"{task.title}: {outcome.replace('_', ' ')}.",
+        )
+        return self._open_tasks(on_completion(task, outcome, at, self.policy, self.team), actor)
+
+    def check_task_can_be_completed(self, task_id: str, outcome: str, actor: Actor) -> Task:
+        """The rules a completion must meet; usable before anything is recorded."""
+        task = self.tasks.get(task_id)
+        if task is None:
+            raise TaskNotFound("task_exists", "the case has no such task", field="task_id")
+        if task_id in self.completed:
+            raise ConflictError("task_completed_once", "the task has already been completed",
+                                field="task_id")
+        check_completion(task.kind, outcome, actor.role.value)
+        return task
+
+    def escalate_missed_deadline(self, *, task_id: str, at: datetime) -> list[Task]:
+        """Escalate a task still open past its deadline to a DSO; returns fallback tasks."""
+        task = self.tasks.get(task_id)
+        if task is None:
+            raise TaskNotFound("task_exists", "the case has no such task", field="task_id")
+        if task_id in self.completed or task_id in self.escalated:
+            raise ConflictError("escalate_open_task_once",
+                                "the task is completed or already escalated", field="task_id")
+        if task.due_at is None or at < task.due_at:
+            raise RuleViolation("escalate_only_after_deadline",
+                                "the task's deadline has not passed", field="task_id")
+        rule = self.policy.missed_deadline_escalation
+        system = Actor.system()
+        self.trigger_event(
+            self.DeadlineEscalated, task_id=task_id, escalated_to=DSO, rule=rule.name,
+            section=rule.section, actor=system.to_dict(),
+            reason=f"Deadline passed with the task still open: {task.title}.",
+        )
+        return self._open_tasks(on_missed_deadline(task, self.policy, self.team), system)
+
+    def _open_tasks(self, specs: list[TaskSpec], actor: Actor) -> list[Task]:
+        opened = []
+        for spec in specs:
+            task = Task(
+                task_id=f"t{len(self.tasks) + 1}", kind=spec.kind, title=TITLES[spec.kind],
+                assignee=spec.assignee, due_at=spec.due_at, rule=spec.rule.name,
+                section=spec.rule.section, opened_at=self.modified_on,
+            )
+            self.trigger_event(self.TaskOpened, task=task.to_dict(), actor=actor.to_dict(),
+                               reason=spec.reason)
+            opened.append(task)
+        return opened

@@ -1,0 +1,140 @@
+"""Each council's policy, by version: the one place where rules that differ are looked up.
+
+A case records its council and policy version at intake and every later decision looks the
+rule up here by that pair. A new version is a new entry in `POLICIES`; old cases keep theirs.
+Where a council's policy is silent on a step, the entry uses a configured default and cites it
+as such, so an auditor can see that no council section produced it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from aggregates.errors import UnknownPolicy
+from aggregates.report import Council, Tenure
+from aggregates.working_days import local_date
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named rule and the policy section (or configured default) it comes from."""
+
+    name: str
+    section: str
+
+
+DEFAULT = "configured default"
+
+
+@dataclass(frozen=True)
+class Policy:
+    council: Council
+    version: str
+    title: str
+    in_force_from: date
+    close_of_business: time
+    police_now: Rule
+    police_now_minutes: int
+    police_awareness: Rule
+    police_awareness_working_days: int
+    victim_contact: Rule
+    victim_contact_working_days: int
+    missed_contact_fallback: Rule
+    tell_line_manager_and_dso: Rule
+    safeguarding_report: Rule
+    housing_team: Rule
+    housing_team_for_tenure: dict[Tenure, str]
+    personal_discussion: Rule
+    personal_discussion_working_days: int
+    missed_deadline_escalation: Rule
+
+    def team_for(self, tenure: Tenure) -> str:
+        """The team told separately about the case, by the resident's tenure."""
+        return self.housing_team_for_tenure[tenure]
+
+
+_DOVER_TEAMS = {tenure: "Tenancy Support Team" for tenure in Tenure}
+
+# DBC 5.1 and Appendix A: Tenancy Services leads for general-needs tenants, Housing Scheme and
+# Finance for older persons' schemes, Housing Solutions for homelessness and everyone else.
+_DARTFORD_TEAMS = {
+    **{tenure: "Housing Solutions & Private Sector Team" for tenure in Tenure},
+    Tenure.COUNCIL_GENERAL_NEEDS: "Tenancy Services Team",
+    Tenure.LEASEHOLDER: "Tenancy Services Team",
+    Tenure.COUNCIL_HOUSING_SCHEME: "Housing Scheme and Finance Team",
+}
+
+DOVER_2025 = Policy(
+    council=Council.DOVER,
+    version="dover-2025-09",
+    title="Dover District Council Domestic Abuse (Housing) Policy, approved September 2025",
+    in_force_from=date(2025, 9, 1),
+    close_of_business=time(17, 0),
+    police_now=Rule("immediate_risk_contact_police_first", "D 8.11, D 8.13"),
+    police_now_minutes=60,
+    police_awareness=Rule("third_party_report_establish_police_awareness", "D 8.12"),
+    police_awareness_working_days=1,
+    victim_contact=Rule("contact_victim_within_2_working_days", "D 8.14"),
+    victim_contact_working_days=2,
+    missed_contact_fallback=Rule("missed_contact_next_working_day_and_refer", "D 8.14"),
+    tell_line_manager_and_dso=Rule("tell_line_manager_and_dso", "D 8.9"),
+    safeguarding_report=Rule("log_safeguarding_report", "D 8.9, D 8.28"),
+    housing_team=Rule("tell_tenancy_support_team_separately", "D 8.28"),
+    housing_team_for_tenure=_DOVER_TEAMS,
+    personal_discussion=Rule("personal_discussion_within_reasonable_time", f"D 8.14, {DEFAULT}"),
+    personal_discussion_working_days=5,
+    missed_deadline_escalation=Rule("missed_deadline_escalates_to_dso", "D 8.3, D 8.14"),
+)
+
+DARTFORD_2026 = Policy(
+    council=Council.DARTFORD,
+    version="dartford-2026-draft",
+    title="Dartford Borough Council Draft Domestic Abuse Housing Policy 2026",
+    in_force_from=date(2026, 1, 1),
+    close_of_business=time(17, 0),
+    police_now=Rule("immediate_risk_contact_police_first", f"{DEFAULT} (D 8.11; DBC silent)"),
+    police_now_minutes=60,
+    police_awareness=Rule("third_party_report_establish_police_awareness",
+                          f"{DEFAULT} (D 8.12; DBC 7.2 silent on police)"),
+    police_awareness_working_days=1,
+    victim_contact=Rule("contact_victim_within_2_working_days",
+                        f"{DEFAULT} (D 8.14; DBC silent)"),
+    victim_contact_working_days=2,
+    missed_contact_fallback=Rule("missed_contact_next_working_day_and_refer",
+                                 f"{DEFAULT} (D 8.14; DBC silent)"),
+    tell_line_manager_and_dso=Rule("tell_line_manager_and_dso", f"{DEFAULT} (D 8.9; DBC silent)"),
+    safeguarding_report=Rule("log_in_safeguarding_record_log", "DBC 10.1"),
+    housing_team=Rule("route_to_lead_team", "DBC 5.1, Appendix A"),
+    housing_team_for_tenure=_DARTFORD_TEAMS,
+    personal_discussion=Rule("personal_discussion_within_reasonable_time",
+                             f"{DEFAULT} (D 8.14; DBC silent)"),
+    personal_discussion_working_days=5,
+    missed_deadline_escalation=Rule("missed_deadline_escalates_to_dso",
+                                    f"{DEFAULT} (D 8.3; DBC silent)"),
+)
+
+POLICIES: dict[tuple[Council, str], Policy] = {
+    (p.council, p.version): p for p in (DOVER_2025, DARTFORD_2026)
+}
+
+
+def policy_for(council: Council, version: str) -> Policy:
+    """The policy a case recorded at intake."""
+    try:
+        return POLICIES[(council, version)]
+    except KeyError:
+        raise UnknownPolicy("policy_is_registered",
+                            f"no policy version {version!r} is registered for {council.value}",
+                            field="policy_version") from None
+
+
+def policy_in_force(council: Council, at: datetime) -> Policy:
+    """The newest policy of `council` in force on the London date of `at`."""
+    day = local_date(at)
+    candidates = [p for p in POLICIES.values() if p.council is council and p.in_force_from <= day]
+    if not candidates:
+        raise UnknownPolicy("policy_in_force",
+                            f"no policy of {council.value} was in force on {day.isoformat()}",
+                            field="reported_at")
+    return max(candidates, key=lambda p: p.in_force_from)

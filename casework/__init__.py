@@ -1,0 +1,1 @@
+"""Composition root: settings, keys, wiring of the parts, the worker and the command line."""

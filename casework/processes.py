@@ -1,0 +1,41 @@
+"""Long-running processes: the worker and the web app, each built from settings."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import uvicorn
+
+from casework.settings import Settings
+from casework.wiring import build_intake, build_store, connect_temporal
+from casework.worker import run_worker
+from web.app import create_app
+
+log = logging.getLogger(__name__)
+
+
+async def serve_worker(settings: Settings) -> None:
+    """The Temporal worker for case workflows, plus the intake reconciler."""
+    store = build_store(settings)
+    client = await connect_temporal(settings)
+    log.info("worker polling task queue %s", settings.temporal_task_queue)
+    await run_worker(client, store, settings.temporal_task_queue,
+                     settings.reconcile_interval_seconds)
+
+
+async def serve_web(settings: Settings) -> None:
+    """The web app on the configured host and port."""
+    store = build_store(settings)
+    client = await connect_temporal(settings)
+    app = create_app(build_intake(settings, store, client))
+    config = uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
+                            log_level="warning", access_log=False)
+    await uvicorn.Server(config).serve()
+
+
+def run(coro_fn, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(coro_fn(settings))

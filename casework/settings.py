@@ -1,0 +1,42 @@
+"""All settings, read once from environment variables prefixed `DA_`, with embedded defaults.
+
+Secrets (the event-store cipher key and the Temporal payload key) are files, never values in
+the environment. In development the files are created on first run; in production a missing
+key file is an error, so a deployment cannot start on a key nobody kept.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DA_", frozen=True)
+
+    environment: Environment = Environment.DEVELOPMENT
+    data_dir: Path = Path("data")
+    # Event store: a SQLite file by default, PostgreSQL when the URL says so
+    # (postgresql+psycopg://user@host:5432/db).
+    event_store_url: str = "sqlite:///data/events.sqlite3"
+    event_store_key_file: Path = Path("data/keys/event-store.key")
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    temporal_task_queue: str = "da-cases"
+    temporal_payload_key_file: Path = Path("data/keys/temporal-payload.key")
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8000, ge=1, le=65535)
+    # How often the worker checks that every opened case has its workflow (crash recovery).
+    reconcile_interval_seconds: float = Field(default=5.0, gt=0)
+
+    @property
+    def creates_missing_keys(self) -> bool:
+        return self.environment is Environment.DEVELOPMENT

@@ -1,0 +1,42 @@
+"""The worker process: runs case workflows and activities, and the intake reconciler."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from concurrent.futures import ThreadPoolExecutor
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.case_activities import CaseActivities
+from activities.case_store import CaseStore
+from workflows.case_workflow import CaseWorkflow
+from workflows.client import CaseOrchestrator
+from workflows.intake import IntakeReconciler
+
+ACTIVITY_THREADS = 8
+
+
+def build_worker(client: Client, store: CaseStore, task_queue: str,
+                 executor: ThreadPoolExecutor) -> Worker:
+    """A worker for case workflows on `task_queue`, with activities bound to `store`."""
+    return Worker(
+        client, task_queue=task_queue, workflows=[CaseWorkflow],
+        activities=CaseActivities(store).all(), activity_executor=executor,
+    )
+
+
+async def run_worker(client: Client, store: CaseStore, task_queue: str,
+                     reconcile_interval: float) -> None:
+    """Run until cancelled: the Temporal worker and the intake reconciler side by side."""
+    reconciler = IntakeReconciler(store, CaseOrchestrator(client, task_queue))
+    with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
+        worker = build_worker(client, store, task_queue, executor)
+        reconciling = asyncio.create_task(reconciler.run_forever(reconcile_interval))
+        try:
+            await worker.run()
+        finally:
+            reconciling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reconciling

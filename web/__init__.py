@@ -1,0 +1,1 @@
+"""HTTP: translates requests into commands and queries. Holds no business rule."""

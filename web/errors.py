@@ -1,0 +1,82 @@
+"""Domain and orchestration errors → HTTP. Bodies name the field and the rule, never the value
+given (it may be personal data)."""
+
+from __future__ import annotations
+
+import logging
+
+from eventsourcing.persistence import PersistenceError
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from temporalio.service import RPCError
+
+from activities.case_store import DuplicateRequest
+from aggregates.case import TaskNotFound
+from aggregates.errors import CaseNotFound, ConflictError, RuleViolation
+from workflows.client import TaskRefused, WorkflowNotRunning
+
+log = logging.getLogger(__name__)
+
+STATUS_FOR_REFUSAL = {"Conflict": 409, "RuleViolation": 422, "TaskNotFound": 404}
+
+
+def error_body(field: str | None, rule: str, message: str, section: str | None = None) -> dict:
+    error = {"field": field, "rule": rule, "message": message}
+    if section:
+        error["section"] = section
+    return {"errors": [error]}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # Pydantic's own error type is the rule; its `input` is dropped (personal data).
+        errors = [
+            {"field": ".".join(str(p) for p in err["loc"][1:]) or str(err["loc"][0]),
+             "rule": err["type"], "message": err["msg"]}
+            for err in exc.errors()
+        ]
+        return JSONResponse({"errors": errors}, status_code=422)
+
+    @app.exception_handler(DuplicateRequest)
+    async def duplicate(_: Request, exc: DuplicateRequest) -> JSONResponse:
+        body = error_body(exc.field, exc.rule, exc.message)
+        body["case_id"] = str(exc.case_id)
+        return JSONResponse(body, status_code=409)
+
+    @app.exception_handler(CaseNotFound)
+    async def not_found(_: Request, exc: CaseNotFound) -> JSONResponse:
+        return JSONResponse(error_body("case_id", "case_exists", "case not found"),
+                            status_code=404)
+
+    @app.exception_handler(RuleViolation)
+    async def rule_violation(_: Request, exc: RuleViolation) -> JSONResponse:
+        status = 409 if isinstance(exc, ConflictError) else 404 if isinstance(
+            exc, TaskNotFound) else 422
+        return JSONResponse(error_body(exc.field, exc.rule, exc.message, exc.section),
+                            status_code=status)
+
+    @app.exception_handler(TaskRefused)
+    async def refused(_: Request, exc: TaskRefused) -> JSONResponse:
+        return JSONResponse(error_body(exc.field or None, exc.rule, exc.message),
+                            status_code=STATUS_FOR_REFUSAL.get(exc.kind, 422))
+
+    @app.exception_handler(WorkflowNotRunning)
+    async def not_running(_: Request, exc: WorkflowNotRunning) -> JSONResponse:
+        return JSONResponse(error_body(None, "triage_first", "the case is still being triaged; "
+                                       "try again in a few seconds"), status_code=409)
+
+    @app.exception_handler(RPCError)
+    async def temporal_unavailable(_: Request, exc: RPCError) -> JSONResponse:
+        log.warning("Temporal call failed: %s", exc.status)
+        return JSONResponse(error_body(None, "service_available",
+                                       "the workflow service is unavailable; nothing was "
+                                       "changed, try again"), status_code=503)
+
+    @app.exception_handler(PersistenceError)
+    async def store_unavailable(_: Request, exc: PersistenceError) -> JSONResponse:
+        log.warning("event store call failed: %s", type(exc).__name__)
+        return JSONResponse(error_body(None, "service_available",
+                                       "the case record is unavailable; try again"),
+                            status_code=503)

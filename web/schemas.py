@@ -1,0 +1,131 @@
+"""Request and response bodies. Shape checks only (types, lengths, known values); the policy's
+rules are checked by the domain, which names them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from aggregates.report import (
+    Adjustment,
+    Adult,
+    Channel,
+    Child,
+    Council,
+    Household,
+    Report,
+    Reporter,
+    ReporterKind,
+    Tenure,
+    Victim,
+)
+
+Name = Field(default=None, max_length=200)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ReporterIn(Strict):
+    kind: ReporterKind
+    name: str | None = Name
+    organisation: str | None = Name
+    contact: str | None = Name
+
+
+class VictimIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    address: str = Field(min_length=1, max_length=500)
+    phone: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=254)
+
+
+class AdultIn(Strict):
+    name: str | None = Name
+    care_and_support_needs: bool = False
+
+
+class ChildIn(Strict):
+    age: int
+    name: str | None = Name
+
+
+class HouseholdIn(Strict):
+    adults: list[AdultIn] = Field(default_factory=list, max_length=20)
+    children: list[ChildIn] = Field(default_factory=list, max_length=20)
+
+
+class ReportIn(Strict):
+    """A report of domestic abuse, as the caseworker records it at intake."""
+
+    council: Council
+    channel: Channel
+    reported_at: AwareDatetime
+    reporter: ReporterIn
+    victim: VictimIn
+    immediate_risk: bool
+    household: HouseholdIn = Field(default_factory=HouseholdIn)
+    tenure: Tenure
+    perpetrator_lives_at_address: bool
+    summary: str = Field(min_length=1, max_length=10_000)
+    reasonable_adjustments: list[Adjustment] = Field(default_factory=list, max_length=20)
+
+    def to_report(self) -> Report:
+        return Report(
+            council=self.council, channel=self.channel, reported_at=self.reported_at,
+            reporter=Reporter(**self.reporter.model_dump()),
+            victim=Victim(**self.victim.model_dump()),
+            immediate_risk=self.immediate_risk,
+            household=Household(
+                adults=tuple(Adult(**a.model_dump()) for a in self.household.adults),
+                children=tuple(Child(**c.model_dump()) for c in self.household.children),
+            ),
+            tenure=self.tenure, perpetrator_lives_at_address=self.perpetrator_lives_at_address,
+            summary=self.summary, reasonable_adjustments=tuple(self.reasonable_adjustments),
+        )
+
+
+class CompleteTaskIn(Strict):
+    outcome: str = Field(min_length=1, max_length=64)
+    note: str = Field(default="", max_length=10_000)
+
+
+class CaseOpenedOut(BaseModel):
+    case_id: str
+    links: dict[str, str]
+
+
+class TaskOut(BaseModel):
+    task_id: str
+    kind: str
+    title: str
+    assignee: str
+    due_at: datetime | None
+    rule: str
+    section: str
+    escalated: bool
+
+
+class TasksOut(BaseModel):
+    case_id: str
+    triage_done: bool
+    tasks: list[TaskOut]
+
+
+class EventOut(BaseModel):
+    version: int
+    type: str
+    recorded_at: datetime
+    data: dict[str, object]
+
+
+class CaseSummaryOut(BaseModel):
+    case_id: str
+    council: str
+    policy_version: str
+    opened_at: datetime
+    triaged: bool
+    open_tasks: int
+    escalations: int

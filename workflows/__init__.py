@@ -1,0 +1,1 @@
+"""Deterministic orchestration of each case, and the client-side helpers that drive it."""

@@ -1,0 +1,162 @@
+"""One workflow per case: the single writer of the case after intake.
+
+It triages the case, holds its open tasks (read through the `open_tasks` query), takes task
+completions through the `complete_task` update (whose validator refuses bad input before it
+enters history) and runs a durable timer per deadline: a missed deadline escalates, it is
+never dropped. All state worth keeping is in the event store; the workflow's own state is a
+view of it, refreshed from every activity result, so `continue_as_new` only needs the case id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from aggregates.errors import RuleViolation
+    from aggregates.tasks import TaskKind, check_completion
+    from workflows.contracts import (
+        CaseTasks,
+        CaseWorkflowInput,
+        CompleteTaskInput,
+        CompleteTaskResult,
+        EscalateInput,
+        OpenTask,
+        RecordCompletionInput,
+        TriageInput,
+    )
+
+# Error types the web edge maps to HTTP statuses.
+CONFLICT = "Conflict"
+RULE_VIOLATION = "RuleViolation"
+TASK_NOT_FOUND = "TaskNotFound"
+
+# The event store may be down for a while: keep retrying, backing off to one try a minute.
+STORE_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
+                          maximum_interval=timedelta(minutes=1))
+STORE_TIMEOUT = timedelta(seconds=30)
+
+
+@workflow.defn
+class CaseWorkflow:
+    def __init__(self) -> None:
+        self._case_id = ""
+        self._triage_done = False
+        self._open: dict[str, OpenTask] = {}
+        self._known: set[str] = set()
+        self._completing: set[str] = set()
+        self._watchers: dict[str, asyncio.Task[None]] = {}
+
+    @workflow.run
+    async def run(self, input: CaseWorkflowInput) -> None:
+        self._case_id = input.case_id
+        # Idempotent: on a new run after continue-as-new it just returns the open tasks.
+        tasks = await workflow.execute_activity(
+            "triage_case", TriageInput(case_id=input.case_id), result_type=CaseTasks,
+            start_to_close_timeout=STORE_TIMEOUT, retry_policy=STORE_RETRY,
+        )
+        self._triage_done = True
+        self._refresh(tasks)
+        # The case stays open; keep history short by starting afresh when Temporal suggests it.
+        await workflow.wait_condition(
+            lambda: workflow.info().is_continue_as_new_suggested() and not self._completing
+        )
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        workflow.continue_as_new(input)
+
+    @workflow.query
+    def open_tasks(self) -> CaseTasks:
+        """The case's open tasks, soonest deadline first."""
+        tasks = sorted(self._open.values(),
+                       key=lambda t: (t.due_at is None, t.due_at or workflow.now()))
+        return CaseTasks(open_tasks=tasks, triage_done=self._triage_done)
+
+    @workflow.update
+    async def complete_task(self, input: CompleteTaskInput) -> CompleteTaskResult:
+        """Record a task as completed and open whatever follows from it."""
+        # Re-checked here: another update for the same task may have started since validation.
+        if input.task_id not in self._open or input.task_id in self._completing:
+            raise ApplicationError("task_completed_once: the task has already been completed",
+                                   "task_completed_once", "task_id", type=CONFLICT)
+        self._completing.add(input.task_id)
+        try:
+            tasks = await workflow.execute_activity(
+                "record_task_completed",
+                RecordCompletionInput(case_id=self._case_id, completion=input),
+                result_type=CaseTasks, start_to_close_timeout=STORE_TIMEOUT,
+                retry_policy=STORE_RETRY,
+            )
+        except ActivityError as err:
+            # Not completed after all: the task's deadline must be timed again.
+            self._completing.discard(input.task_id)
+            self._watchers.pop(input.task_id, None)
+            self._refresh(CaseTasks(open_tasks=list(self._open.values())))
+            # The store refused it (a rule): pass the refusal on to the caller unchanged.
+            if isinstance(err.cause, ApplicationError):
+                raise ApplicationError(err.cause.message, *err.cause.details,
+                                       type=err.cause.type) from None
+            raise
+        self._completing.discard(input.task_id)
+        self._refresh(tasks)
+        return CompleteTaskResult(task_id=input.task_id, open_tasks=tasks.open_tasks)
+
+    @complete_task.validator
+    def validate_complete_task(self, input: CompleteTaskInput) -> None:
+        """Refuse bad completions before anything is written to history."""
+        if not self._triage_done:
+            raise ApplicationError("triage_first: the case is still being triaged",
+                                   "triage_first", "task_id", type=CONFLICT)
+        task = self._open.get(input.task_id)
+        if task is None:
+            if input.task_id in self._known:
+                raise ApplicationError(
+                    "task_completed_once: the task has already been completed",
+                    "task_completed_once", "task_id", type=CONFLICT)
+            raise ApplicationError("task_exists: the case has no such task", "task_exists",
+                                   "task_id", type=TASK_NOT_FOUND)
+        if input.task_id in self._completing:
+            raise ApplicationError("task_completed_once: the task is being completed",
+                                   "task_completed_once", "task_id", type=CONFLICT)
+        if not input.request_id:
+            raise ApplicationError("request_has_id: a request id is required",
+                                   "request_has_id", "request_id", type=RULE_VIOLATION)
+        try:
+            check_completion(TaskKind(task.kind), input.outcome, input.role)
+        except RuleViolation as e:
+            raise ApplicationError(str(e), e.rule, e.field or "", type=RULE_VIOLATION) from None
+
+    def _refresh(self, tasks: CaseTasks) -> None:
+        """Adopt the store's view of the open tasks and time every new deadline."""
+        self._open = {t.task_id: t for t in tasks.open_tasks}
+        self._known.update(self._open)
+        for task in tasks.open_tasks:
+            watched = task.task_id in self._watchers
+            if task.due_at is not None and not task.escalated and not watched:
+                self._watchers[task.task_id] = asyncio.create_task(self._watch_deadline(task))
+
+    async def _watch_deadline(self, task: OpenTask) -> None:
+        """A durable timer: escalate when the task is still open at its deadline."""
+        if task.due_at is None:
+            return
+
+        def settled() -> bool:
+            return task.task_id not in self._open or task.task_id in self._completing
+
+        remaining = task.due_at - workflow.now()
+        if remaining > timedelta(0):
+            try:
+                await workflow.wait_condition(settled, timeout=remaining)
+                return
+            except TimeoutError:
+                pass
+        if settled():
+            return
+        tasks = await workflow.execute_activity(
+            "escalate_missed_deadline", EscalateInput(case_id=self._case_id, task_id=task.task_id),
+            result_type=CaseTasks, start_to_close_timeout=STORE_TIMEOUT, retry_policy=STORE_RETRY,
+        )
+        self._refresh(tasks)

@@ -1,0 +1,84 @@
+"""Client-side access to case workflows (used by the web app, the worker's reconciler and
+tests). Nothing here runs inside a workflow."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from workflows.case_workflow import CaseWorkflow
+from workflows.contracts import (
+    CaseTasks,
+    CaseWorkflowInput,
+    CompleteTaskInput,
+    CompleteTaskResult,
+    case_workflow_id,
+)
+
+QUERY_TIMEOUT = timedelta(seconds=10)
+
+
+@dataclass
+class TaskRefused(Exception):
+    """The workflow refused a command: `kind` is Conflict, RuleViolation or TaskNotFound."""
+
+    kind: str
+    rule: str
+    field: str
+    message: str
+
+
+class WorkflowNotRunning(Exception):
+    """The case's workflow has not started yet (intake still settling) or cannot be reached."""
+
+
+class CaseOrchestrator:
+    """Starts, queries and updates the workflow of each case."""
+
+    def __init__(self, client: Client, task_queue: str) -> None:
+        self.client = client
+        self.task_queue = task_queue
+
+    async def ensure_workflow(self, case_id: str) -> None:
+        """Start the case's workflow unless it already runs (safe to call any number of times)."""
+        # A case whose workflow ran before and closed never gets a second life.
+        with contextlib.suppress(WorkflowAlreadyStartedError):
+            await self.client.start_workflow(
+                CaseWorkflow.run, CaseWorkflowInput(case_id=case_id),
+                id=case_workflow_id(case_id), task_queue=self.task_queue,
+                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            )
+
+    async def open_tasks(self, case_id: str) -> CaseTasks:
+        """The case's open tasks, read from its workflow through a query."""
+        handle = self.client.get_workflow_handle(case_workflow_id(case_id))
+        try:
+            return await handle.query(CaseWorkflow.open_tasks, rpc_timeout=QUERY_TIMEOUT)
+        except RPCError as e:
+            if e.status is RPCStatusCode.NOT_FOUND:
+                raise WorkflowNotRunning() from None
+            raise
+
+    async def complete_task(self, case_id: str, command: CompleteTaskInput) -> CompleteTaskResult:
+        """Complete a task through the workflow's update; refusals raise `TaskRefused`."""
+        handle = self.client.get_workflow_handle(case_workflow_id(case_id))
+        try:
+            return await handle.execute_update(CaseWorkflow.complete_task, command)
+        except WorkflowUpdateFailedError as e:
+            cause = e.cause
+            if isinstance(cause, ApplicationError) and cause.type:
+                details = [*list(cause.details), "", ""]
+                raise TaskRefused(kind=cause.type, rule=str(details[0]), field=str(details[1]),
+                                  message=cause.message) from None
+            raise
+        except RPCError as e:
+            if e.status is RPCStatusCode.NOT_FOUND:
+                raise WorkflowNotRunning() from None
+            raise

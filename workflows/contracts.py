@@ -1,0 +1,76 @@
+"""The inputs and outputs that cross Temporal: one dataclass each, so fields can be added.
+
+They carry identifiers and routing facts (task kinds, due times, teams), never names,
+addresses or the report. The one free-text field, a completion `note`, is encrypted by the
+payload codec like every other payload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+def case_workflow_id(case_id: str) -> str:
+    """The id of a case's workflow: derived from the case id, so it is found without a lookup."""
+    return f"case-{case_id}"
+
+
+@dataclass(frozen=True)
+class CaseWorkflowInput:
+    case_id: str
+
+
+@dataclass(frozen=True)
+class OpenTask:
+    task_id: str
+    kind: str
+    title: str
+    assignee: str
+    due_at: datetime | None
+    rule: str
+    section: str
+    escalated: bool = False
+
+
+@dataclass(frozen=True)
+class CaseTasks:
+    """The case's open tasks as the event store has them after a step."""
+
+    open_tasks: list[OpenTask] = field(default_factory=list)
+    triage_done: bool = True
+
+
+@dataclass(frozen=True)
+class TriageInput:
+    case_id: str
+
+
+@dataclass(frozen=True)
+class CompleteTaskInput:
+    """A caseworker completing a task. `request_id` makes a retried command a no-op."""
+
+    task_id: str
+    outcome: str
+    staff_id: str
+    role: str
+    request_id: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RecordCompletionInput:
+    case_id: str
+    completion: CompleteTaskInput
+
+
+@dataclass(frozen=True)
+class EscalateInput:
+    case_id: str
+    task_id: str
+
+
+@dataclass(frozen=True)
+class CompleteTaskResult:
+    task_id: str
+    open_tasks: list[OpenTask]
