@@ -72,6 +72,7 @@ class CaseActivities:
             return to_case_tasks(self._store.complete_task(
                 case_id=UUID(input.case_id), task_id=c.task_id, outcome=c.outcome, note=c.note,
                 actor=Actor(staff_id=c.staff_id, role=Role(c.role)), command_id=c.request_id,
+                at=input.at,
             ))
 
     @activity.defn(name="escalate_missed_deadline")
@@ -79,7 +80,7 @@ class CaseActivities:
         """Escalate a task whose deadline passed to a DSO and open the policy's fallback tasks."""
         with domain_errors_as_application_errors():
             return to_case_tasks(self._store.escalate_missed_deadline(
-                case_id=UUID(input.case_id), task_id=input.task_id))
+                case_id=UUID(input.case_id), task_id=input.task_id, at=input.at))
 
     def all(self) -> list[Callable[..., object]]:
         return [self.triage_case, self.record_task_completed, self.escalate_missed_deadline]

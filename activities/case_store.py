@@ -9,7 +9,7 @@ personal data.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -67,15 +67,19 @@ class CaseStore(Application):
 
     snapshotting_intervals = {Case: SNAPSHOT_EVERY}
 
-    def __init__(self, env: Mapping[str, str]) -> None:
+    def __init__(self, env: Mapping[str, str],
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         super().__init__(env=dict(env))
+        # Only intake reads the clock (a report may not be dated in the future); later steps
+        # are timed by their workflow. Tests on a time-skipping server pass its time here.
+        self.clock = clock
 
     # ---- intake -----------------------------------------------------------------------------
 
     def open_case(self, *, case_id: UUID, report: Report, actor: Actor, reason: str,
                   request_fingerprint: str) -> Case:
         """Record a new case; a repeated idempotency key raises `DuplicateRequest`."""
-        now = datetime.now(UTC)
+        now = self.clock()
         case = Case.open(
             case_id=case_id, report=report, policy=policy_in_force(report.council,
                                                                     report.reported_at),
@@ -101,20 +105,20 @@ class CaseStore(Application):
         return case
 
     def complete_task(self, *, case_id: UUID, task_id: str, outcome: str, note: str,
-                      actor: Actor, command_id: str) -> Case:
+                      actor: Actor, command_id: str, at: datetime) -> Case:
         """Complete a task; the same command again changes nothing."""
         case = self.get_case(case_id)
         if case.completed.get(task_id) != command_id:
             case.complete_task(task_id=task_id, outcome=outcome, note=note, actor=actor,
-                               at=datetime.now(UTC), command_id=command_id)
+                               at=at, command_id=command_id)
             self.save(case)
         return case
 
-    def escalate_missed_deadline(self, *, case_id: UUID, task_id: str) -> Case:
+    def escalate_missed_deadline(self, *, case_id: UUID, task_id: str, at: datetime) -> Case:
         """Escalate a task past its deadline, once."""
         case = self.get_case(case_id)
         if task_id not in case.completed and task_id not in case.escalated:
-            case.escalate_missed_deadline(task_id=task_id, at=datetime.now(UTC))
+            case.escalate_missed_deadline(task_id=task_id, at=at)
             self.save(case)
         return case
 

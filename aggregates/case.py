@@ -18,12 +18,20 @@ from aggregates.policies import Policy, policy_for
 from aggregates.report import Actor, Council, Report
 from aggregates.tasks import TITLES, Task, check_completion
 from aggregates.triage import DSO, TaskSpec, on_completion, on_missed_deadline, triage
+from aggregates.working_days import local_date
 
 MAX_CLOCK_SKEW = timedelta(minutes=5)
 
 
 class TaskNotFound(RuleViolation):
     """The case has no task with this id."""
+
+
+def check_aware(moment: datetime, field: str) -> None:
+    """Times are compared across councils' clocks: a time without a zone is refused."""
+    if moment.tzinfo is None:
+        raise RuleViolation("time_has_time_zone", "the time must include a time zone",
+                            field=field)
 
 
 def check_report(report: Report, now: datetime) -> None:
@@ -134,6 +142,13 @@ class Case(Aggregate):
         if policy.council is not report.council:
             raise RuleViolation("policy_belongs_to_council",
                                 "the policy is not the case's council's", field="council")
+        if policy.in_force_from > local_date(report.reported_at):
+            raise RuleViolation("policy_in_force_at_report",
+                                "the policy was not yet in force when the report was made",
+                                field="reported_at")
+        if not reason.strip():
+            raise RuleViolation("reason_is_recorded", "say why the case is opened",
+                                field="reason", section="D 8.25")
         return cls._create(
             cls.Opened, id=case_id, council=report.council.value,
             policy_version=policy.version, report=report.to_dict(), actor=actor.to_dict(),
@@ -171,8 +186,11 @@ class Case(Aggregate):
     def complete_task(self, *, task_id: str, outcome: str, note: str, actor: Actor,
                       at: datetime, command_id: str) -> list[Task]:
         """Complete an open task; returns the tasks that follow from it."""
+        check_aware(at, "at")
         task = self.check_task_can_be_completed(task_id, outcome, actor)
-        late = task.due_at is not None and at > task.due_at
+        # Due "by" the deadline: at the deadline itself the task is already late, which is
+        # also the moment its timer escalates it.
+        late = task.due_at is not None and at >= task.due_at
         self.trigger_event(
             self.TaskCompleted, task_id=task_id, outcome=outcome, note=note, late=late,
             command_id=command_id, actor=actor.to_dict(),
@@ -193,6 +211,7 @@ class Case(Aggregate):
 
     def escalate_missed_deadline(self, *, task_id: str, at: datetime) -> list[Task]:
         """Escalate a task still open past its deadline to a DSO; returns fallback tasks."""
+        check_aware(at, "at")
         task = self.tasks.get(task_id)
         if task is None:
             raise TaskNotFound("task_exists", "the case has no such task", field="task_id")

@@ -50,15 +50,15 @@ class CaseWorkflow:
         self._known: set[str] = set()
         self._completing: set[str] = set()
         self._watchers: dict[str, asyncio.Task[None]] = {}
+        # One write to the case at a time, in order: deadlines falling due together and
+        # completions arriving together would otherwise race on the case's version.
+        self._writing = asyncio.Lock()
 
     @workflow.run
     async def run(self, input: CaseWorkflowInput) -> None:
         self._case_id = input.case_id
         # Idempotent: on a new run after continue-as-new it just returns the open tasks.
-        tasks = await workflow.execute_activity(
-            "triage_case", TriageInput(case_id=input.case_id), result_type=CaseTasks,
-            start_to_close_timeout=STORE_TIMEOUT, retry_policy=STORE_RETRY,
-        )
+        tasks = await self._write("triage_case", TriageInput(case_id=input.case_id))
         self._triage_done = True
         self._refresh(tasks)
         # The case stays open; keep history short by starting afresh when Temporal suggests it.
@@ -84,12 +84,8 @@ class CaseWorkflow:
                                    "task_completed_once", "task_id", type=CONFLICT)
         self._completing.add(input.task_id)
         try:
-            tasks = await workflow.execute_activity(
-                "record_task_completed",
-                RecordCompletionInput(case_id=self._case_id, completion=input),
-                result_type=CaseTasks, start_to_close_timeout=STORE_TIMEOUT,
-                retry_policy=STORE_RETRY,
-            )
+            tasks = await self._write("record_task_completed", RecordCompletionInput(
+                case_id=self._case_id, completion=input, at=workflow.now()))
         except ActivityError as err:
             # Not completed after all: the task's deadline must be timed again.
             self._completing.discard(input.task_id)
@@ -155,8 +151,20 @@ class CaseWorkflow:
                 pass
         if settled():
             return
-        tasks = await workflow.execute_activity(
-            "escalate_missed_deadline", EscalateInput(case_id=self._case_id, task_id=task.task_id),
-            result_type=CaseTasks, start_to_close_timeout=STORE_TIMEOUT, retry_policy=STORE_RETRY,
-        )
+        async with self._writing:
+            if settled():  # completed while this escalation waited its turn
+                return
+            tasks = await self._write_unlocked("escalate_missed_deadline", EscalateInput(
+                case_id=self._case_id, task_id=task.task_id, at=workflow.now()))
         self._refresh(tasks)
+
+    async def _write(self, activity: str, arg: object) -> CaseTasks:
+        """Run a store-writing activity, one at a time."""
+        async with self._writing:
+            return await self._write_unlocked(activity, arg)
+
+    async def _write_unlocked(self, activity: str, arg: object) -> CaseTasks:
+        return await workflow.execute_activity(
+            activity, arg, result_type=CaseTasks, start_to_close_timeout=STORE_TIMEOUT,
+            retry_policy=STORE_RETRY,
+        )

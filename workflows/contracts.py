@@ -62,12 +62,14 @@ class CompleteTaskInput:
 class RecordCompletionInput:
     case_id: str
     completion: CompleteTaskInput
+    at: datetime  # workflow time of the completion: deadlines are judged against it
 
 
 @dataclass(frozen=True)
 class EscalateInput:
     case_id: str
     task_id: str
+    at: datetime  # workflow time at which the deadline timer fired
 
 
 @dataclass(frozen=True)
