@@ -1,0 +1,443 @@
+"""Intake throughput: how fast caseworkers can open cases over HTTP, against the ceiling that
+Temporal itself sets on the same machine.
+
+Run: `.venv/bin/python bench/intake.py [--clients 16] [--cases 400] [--starts 400]`
+
+It starts the whole embedded default, as `make run` does, in a fresh temporary directory and
+on free loopback ports: the Temporal dev server (its own SQLite file), one worker and the web
+app, with the event store in SQLite. Then it measures, in one run:
+
+1. Intake: N concurrent clients (one `httpx.AsyncClient` and one staff id each) `POST /cases`
+   until `--cases` cases are open, each with its own Idempotency-Key. Every response must be
+   201. It reports cases/s and the latency percentiles, then checks that triage really
+   happened by polling `GET /cases/{id}/tasks` of a sample of the cases until `triage_done`.
+2. Bare starts: `--starts` calls of `client.start_workflow` of a workflow type no worker
+   serves, with the same concurrency N, over one plain client (default data converter). These
+   workflows are terminated afterwards.
+
+Why the ratio intake cases/s ÷ start_workflow/s: every intake request stores the case in the
+event store and then starts the case's workflow (encrypted payloads), so the bare start rate is
+the ceiling intake could reach if storing, HTTP and encryption cost nothing. A ratio near 1
+says Temporal's start is the bottleneck; a small ratio says the time goes elsewhere. Bear in
+mind that on a small machine everything shares the CPUs: during intake the worker is already
+triaging the cases that came in, and the dev server serves both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from temporalio.client import Client
+
+from casework.devstack import temporal_binary, wait_for_port
+from casework.keys import load_key
+
+LOOPBACK = "127.0.0.1"
+REQUEST_TIMEOUT_S = 30.0  # one HTTP request or one start_workflow call
+PHASE_TIMEOUT_S = 120.0  # no new request is sent after this long in one phase
+TRIAGE_TIMEOUT_S = 60.0  # how long to poll for triage
+STOP_TIMEOUT_S = 15.0  # per child, before it is killed
+WARMUP_CASES = 4
+LOG_TAIL_LINES = 20
+
+
+# --- The stack: Temporal dev server, worker, web app ------------------------------------------
+
+
+@dataclass
+class Child:
+    name: str
+    proc: subprocess.Popen[bytes]
+    log: Path
+
+
+@dataclass
+class Stack:
+    temporal_address: str
+    web_url: str
+    children: list[Child] = field(default_factory=list)
+
+
+def free_port() -> int:
+    """A port nothing listens on at this moment, on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind((LOOPBACK, 0))
+        return int(sock.getsockname()[1])
+
+
+def spawn(stack: Stack, name: str, argv: list[str], env: dict[str, str], cwd: Path) -> Child:
+    log = cwd / f"{name}.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    child = Child(name, proc, log)
+    stack.children.append(child)
+    return child
+
+
+def casework_env(tmp: Path, temporal_port: int, web_port: int) -> dict[str, str]:
+    """The environment `make run` would give its children, every path and port our own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DA_")}
+    env.update({
+        "DA_ENVIRONMENT": "development",
+        "DA_DATA_DIR": str(tmp),
+        "DA_EVENT_STORE_URL": f"sqlite:///{tmp / 'events.sqlite3'}",
+        "DA_EVENT_STORE_KEY_FILE": str(tmp / "keys" / "event-store.key"),
+        "DA_TEMPORAL_PAYLOAD_KEY_FILE": str(tmp / "keys" / "temporal-payload.key"),
+        "DA_TEMPORAL_ADDRESS": f"{LOOPBACK}:{temporal_port}",
+        "DA_TEMPORAL_TASK_QUEUE": "da-cases",
+        "DA_WEB_HOST": LOOPBACK,
+        "DA_WEB_PORT": str(web_port),
+        "NO_PROXY": f"{LOOPBACK},localhost",
+        "no_proxy": f"{LOOPBACK},localhost",
+    })
+    return env
+
+
+def start_stack(stack: Stack, tmp: Path, temporal_port: int, web_port: int) -> None:
+    """Start the three processes in order; `stack.children` lists whatever did start."""
+    env = casework_env(tmp, temporal_port, web_port)
+    # Both keys exist before any child could race to create them, as in `make run`.
+    load_key(Path(env["DA_EVENT_STORE_KEY_FILE"]), create=True)
+    load_key(Path(env["DA_TEMPORAL_PAYLOAD_KEY_FILE"]), create=True)
+    temporal = spawn(stack, "temporal", [
+        temporal_binary(), "server", "start-dev",
+        "--db-filename", str(tmp / "temporal.sqlite3"),
+        "--ip", LOOPBACK, "--port", str(temporal_port), "--ui-port", str(free_port()),
+        "--headless", "--log-level", "error",
+    ], env, tmp)
+    wait_for_port(LOOPBACK, temporal_port, "Temporal dev server", temporal.proc)
+    spawn(stack, "worker", [sys.executable, "-m", "casework", "worker"], env, tmp)
+    web = spawn(stack, "web", [sys.executable, "-m", "casework", "web"], env, tmp)
+    wait_for_port(LOOPBACK, web_port, "web app", web.proc)
+    for child in stack.children:
+        if child.proc.poll() is not None:
+            raise SystemExit(f"{child.name} exited during start-up (code {child.proc.returncode})")
+
+
+def stop_stack(stack: Stack) -> None:
+    """Web and worker get SIGINT, the dev server SIGTERM; whoever lingers is killed."""
+    for child in reversed(stack.children):
+        if child.proc.poll() is None:
+            child.proc.send_signal(signal.SIGTERM if child.name == "temporal" else signal.SIGINT)
+    for child in reversed(stack.children):
+        try:
+            child.proc.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            print(f"{child.name} did not stop in time; killing it", file=sys.stderr)
+            child.proc.kill()
+            child.proc.wait(timeout=STOP_TIMEOUT_S)
+
+
+def print_log_tails(stack: Stack) -> None:
+    for child in stack.children:
+        with contextlib.suppress(OSError):
+            lines = child.log.read_text(errors="replace").splitlines()[-LOG_TAIL_LINES:]
+            print(f"--- last lines of {child.name} ({child.log.name}) ---", file=sys.stderr)
+            print("\n".join(lines), file=sys.stderr)
+
+
+# --- Running many operations with bounded concurrency, count and time --------------------------
+
+
+@dataclass
+class Run:
+    """What one phase did: latencies of the successes, failures by kind, wall time."""
+
+    requested: int
+    latencies: list[float] = field(default_factory=list)
+    failures: Counter[str] = field(default_factory=Counter)
+    wall: float = 0.0
+
+    @property
+    def succeeded(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def not_attempted(self) -> int:
+        return self.requested - self.succeeded - sum(self.failures.values())
+
+    @property
+    def rate(self) -> float:
+        return self.succeeded / self.wall if self.wall else 0.0
+
+
+class Refused(Exception):
+    """An operation that completed but not as it must (e.g. a status other than 201)."""
+
+
+Operation = Callable[[int, int], Awaitable[None]]  # (client number, item number)
+
+
+async def run_pool(concurrency: int, total: int, op: Operation,
+                   timeout: float = PHASE_TIMEOUT_S) -> Run:
+    """`total` calls of `op`, at most `concurrency` at a time; none starts after `timeout`."""
+    run = Run(requested=total)
+    items = iter(range(total))
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    deadline = started + timeout
+
+    async def client_loop(client: int) -> None:
+        for item in items:  # one shared iterator: each item is taken exactly once
+            if loop.time() > deadline:
+                return
+            began = time.perf_counter()
+            try:
+                await asyncio.wait_for(op(client, item), REQUEST_TIMEOUT_S)
+            except Refused as e:
+                run.failures[str(e)] += 1
+            except Exception as e:
+                run.failures[type(e).__name__] += 1
+            else:
+                run.latencies.append(time.perf_counter() - began)
+
+    await asyncio.gather(*(client_loop(c) for c in range(concurrency)))
+    run.wall = loop.time() - started
+    return run
+
+
+# --- Intake over HTTP ------------------------------------------------------------------------
+
+
+def report_body(item: int) -> dict[str, object]:
+    """A report as a caseworker's client posts it; fictional people, alternating councils."""
+    return {
+        "council": "dover" if item % 2 == 0 else "dartford", "channel": "telephone",
+        "reported_at": datetime.now(UTC).isoformat(),
+        "reporter": {"kind": "victim"},
+        "victim": {"name": f"Bench Victim {item}", "address": f"{item} Bench Street",
+                   "phone": "07700 900000"},
+        "immediate_risk": False,
+        "household": {"adults": [{"name": f"Bench Victim {item}"}], "children": [{"age": 6}]},
+        "tenure": "council_general_needs", "perpetrator_lives_at_address": False,
+        "summary": "Benchmark report: fictional.",
+    }
+
+
+def http_client(web_url: str, staff_id: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        base_url=web_url, timeout=REQUEST_TIMEOUT_S, trust_env=False,
+        headers={"X-Staff-Id": staff_id, "X-Staff-Role": "caseworker"},
+    )
+
+
+async def open_case(http: httpx.AsyncClient, key: str, item: int) -> str:
+    response = await http.post("/cases", json=report_body(item), headers={"Idempotency-Key": key})
+    if response.status_code != 201:
+        raise Refused(f"HTTP {response.status_code}")
+    return str(response.json()["case_id"])
+
+
+async def bench_intake(web_url: str, clients: int, cases: int, run_id: str
+                       ) -> tuple[Run, list[str]]:
+    """`cases` cases opened by `clients` concurrent clients; returns the run and the case ids."""
+    created: list[str] = []
+    async with contextlib.AsyncExitStack() as stack:
+        https = [await stack.enter_async_context(http_client(web_url, f"bench-{run_id}-{c}"))
+                 for c in range(clients)]
+
+        async def op(client: int, item: int) -> None:
+            created.append(await open_case(https[client], f"{run_id}-case-{item}", item))
+
+        run = await run_pool(clients, cases, op)
+    return run, created
+
+
+async def warm_up(web_url: str, run_id: str) -> None:
+    """A few cases first, triaged before the clock starts: the worker is polling by then."""
+    async with http_client(web_url, f"bench-{run_id}-warmup") as http:
+        ids = [await open_case(http, f"{run_id}-warmup-{i}", i) for i in range(WARMUP_CASES)]
+    triaged, _ = await wait_triaged(web_url, ids)
+    if triaged < len(ids):
+        raise SystemExit(f"warm-up: only {triaged}/{len(ids)} cases triaged in "
+                         f"{TRIAGE_TIMEOUT_S:.0f}s; is the worker running?")
+
+
+async def triaged_after(http: httpx.AsyncClient, case_id: str, deadline: float) -> float | None:
+    """Seconds on the loop clock at which the case's workflow reported triage done, or None."""
+    loop = asyncio.get_running_loop()
+    while loop.time() < deadline:
+        with contextlib.suppress(httpx.HTTPError):
+            response = await http.get(f"/cases/{case_id}/tasks")
+            if response.status_code == 200 and response.json()["triage_done"]:
+                return loop.time()
+        await asyncio.sleep(0.2)
+    return None
+
+
+async def wait_triaged(web_url: str, case_ids: list[str]) -> tuple[int, float]:
+    """How many of the cases got triaged, and how long until the last of them was."""
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    async with http_client(web_url, "bench-reader") as http:
+        done = await asyncio.gather(*(
+            triaged_after(http, case_id, started + TRIAGE_TIMEOUT_S) for case_id in case_ids))
+    times = [t - started for t in done if t is not None]
+    return len(times), max(times, default=0.0)
+
+
+def sample(items: list[str], size: int) -> list[str]:
+    """`size` items spread evenly over the list, the last one (opened last) included."""
+    if len(items) <= size:
+        return list(items)
+    step = len(items) / size
+    return [items[len(items) - 1 - int(i * step)] for i in range(size)]
+
+
+# --- Bare start_workflow ---------------------------------------------------------------------
+
+
+async def bench_starts(address: str, clients: int, starts: int, run_id: str) -> Run:
+    """`starts` workflows started (never run: no worker polls their queue), then terminated."""
+    client = await Client.connect(address)
+    queue = f"bench-{run_id}"
+    ids = [f"bench-{run_id}-{i}" for i in range(starts + 2)]
+    started: list[str] = []
+
+    async def start(_: int, item: int) -> None:
+        await client.start_workflow("BenchNoop", id=ids[item], task_queue=queue)
+        started.append(ids[item])
+
+    await run_pool(2, 2, lambda c, i: start(c, starts + i))  # warm-up, not measured
+    run = await run_pool(clients, starts, start)
+    await terminate(client, clients, started)
+    return run
+
+
+async def terminate(client: Client, clients: int, workflow_ids: list[str]) -> None:
+    """Best effort: the bench workflows should not linger."""
+
+    async def op(_: int, item: int) -> None:
+        await client.get_workflow_handle(workflow_ids[item]).terminate(reason="benchmark done")
+
+    run = await run_pool(clients, len(workflow_ids), op, timeout=60.0)
+    if run.succeeded < len(workflow_ids):
+        print(f"note: terminated {run.succeeded}/{len(workflow_ids)} bench workflows "
+              f"({dict(run.failures)})", file=sys.stderr)
+
+
+# --- Summary ---------------------------------------------------------------------------------
+
+
+def percentiles_ms(latencies: list[float]) -> dict[str, float]:
+    if not latencies:
+        return {k: float("nan") for k in ("p50", "p95", "p99", "max")}
+    ms = [s * 1000 for s in latencies]
+    cuts = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else ms * 99
+    return {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98], "max": max(ms)}
+
+
+def latency_line(latencies: list[float]) -> str:
+    return "  ".join(f"{k} {v:.1f}" for k, v in percentiles_ms(latencies).items())
+
+
+def failures_line(run: Run) -> str:
+    parts = [f"{n}× {kind}" for kind, n in run.failures.most_common()]
+    if run.not_attempted:
+        parts.append(f"{run.not_attempted} not attempted (phase time limit)")
+    return f"{sum(run.failures.values()) + run.not_attempted}" + (
+        f" ({', '.join(parts)})" if parts else "")
+
+
+def print_summary(args: argparse.Namespace, intake: Run, sampled: int, triaged: int,
+                  triage_s: float, starts: Run) -> None:
+    ratio = intake.rate / starts.rate if starts.rate else float("nan")
+    print(f"""
+== intake benchmark: bench/intake.py ==
+machine:  {os.cpu_count()} CPUs (os.cpu_count()), {platform.system()} {platform.machine()}, \
+Python {platform.python_version()}
+stack:    Temporal dev server (SQLite) + 1 worker + web app, event store SQLite, all local
+clients:  N = {args.clients} concurrent
+
+intake over HTTP (POST /cases: store the case, start its encrypted CaseWorkflow)
+  cases:      {intake.succeeded} created of {args.cases} in {intake.wall:.2f} s \
+= {intake.rate:.1f} cases/s
+  latency ms: {latency_line(intake.latencies)}
+  failures:   {failures_line(intake)}
+  triage:     {triaged}/{sampled} sampled cases triaged, the last {triage_s:.2f} s after \
+the last intake response
+
+bare client.start_workflow (no worker for the type, default data converter)
+  starts:     {starts.succeeded} of {args.starts} in {starts.wall:.2f} s \
+= {starts.rate:.1f} starts/s
+  latency ms: {latency_line(starts.latencies)}
+  failures:   {failures_line(starts)}
+
+ratio intake cases/s ÷ start_workflow/s = {ratio:.2f}
+""".rstrip())
+
+
+# --- Main ------------------------------------------------------------------------------------
+
+
+async def measure(args: argparse.Namespace, stack: Stack) -> bool:
+    """Both phases against the running stack; True when every case came back 201 and the
+    sampled cases all got triaged."""
+    run_id = uuid.uuid4().hex[:12]
+    await warm_up(stack.web_url, run_id)
+    intake, created = await bench_intake(stack.web_url, args.clients, args.cases, run_id)
+    sampled = sample(created, args.sample)
+    triaged, triage_s = await wait_triaged(stack.web_url, sampled)
+    starts = await bench_starts(stack.temporal_address, args.clients, args.starts, run_id)
+    print_summary(args, intake, len(sampled), triaged, triage_s, starts)
+    return intake.succeeded == args.cases and triaged == len(sampled)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=16, help="concurrent clients (N)")
+    parser.add_argument("--cases", type=int, default=400, help="cases to open over HTTP")
+    parser.add_argument("--starts", type=int, default=400, help="bare start_workflow calls")
+    parser.add_argument("--sample", type=int, default=20, help="cases checked for triage")
+    args = parser.parse_args(argv)
+    for name in ("clients", "cases", "starts", "sample"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name} must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    ok = False
+    with tempfile.TemporaryDirectory(prefix="da-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        temporal_port, web_port = free_port(), free_port()
+        stack = Stack(f"{LOOPBACK}:{temporal_port}", f"http://{LOOPBACK}:{web_port}")
+        try:
+            print(f"starting Temporal dev server, worker and web app in {tmp} ...", flush=True)
+            start_stack(stack, tmp, temporal_port, web_port)
+            print(f"ready; warming up, then {args.cases} cases from {args.clients} clients",
+                  flush=True)
+            ok = asyncio.run(measure(args, stack))
+        except KeyboardInterrupt:
+            print("\ninterrupted", file=sys.stderr)
+        finally:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not orphan them
+            if not ok:
+                print_log_tails(stack)
+            stop_stack(stack)
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
