@@ -16,9 +16,10 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from eventsourcing.utils import get_topic
 
+from activities import transcodings
 from aggregates.case import Case
 from aggregates.errors import CaseNotFound, ConflictError
 from aggregates.policies import policy_in_force
@@ -66,6 +67,11 @@ class CaseStore(Application):
     """The record: every case as a stream of encrypted events."""
 
     snapshotting_intervals = {Case: SNAPSHOT_EVERY}
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        for transcoding in transcodings.ALL:
+            transcoder.register(transcoding)
 
     def __init__(self, env: Mapping[str, str],
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:

@@ -67,7 +67,7 @@ class Case(Aggregate):
         request_fingerprint: str
 
         def apply(self, case: Case) -> None:
-            case.council = Council(self.council)
+            case.council_code = self.council
             case.policy_version = self.policy_version
             case.report = Report.from_dict(self.report)
             case.opened_by = Actor.from_dict(self.actor)
@@ -122,7 +122,7 @@ class Case(Aggregate):
     # State set by the events. Declared only for type checkers: eventsourcing would otherwise
     # turn class annotations into constructor arguments.
     if TYPE_CHECKING:
-        council: Council
+        council_code: str
         policy_version: str
         report: Report
         opened_by: Actor
@@ -154,6 +154,10 @@ class Case(Aggregate):
             policy_version=policy.version, report=report.to_dict(), actor=actor.to_dict(),
             reason=reason, request_fingerprint=request_fingerprint,
         )
+
+    @property
+    def council(self) -> Council:
+        return Council(self.council_code)
 
     @property
     def policy(self) -> Policy:

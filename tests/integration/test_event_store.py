@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy
 
 from activities.case_store import CaseStore, DuplicateRequest
+from aggregates.case import Case
 from aggregates.errors import CaseNotFound, ConflictError
 from aggregates.report import Actor, Role
 from tests.support import PERSONAL_STRINGS, make_report
@@ -109,3 +110,23 @@ def test_intake_progress_lists_opened_and_triaged_cases(store: CaseStore) -> Non
     assert [(cid, opened) for _, cid, opened in progress] == [
         (first, True), (second, True), (first, False)]
     assert list(store.intake_progress(progress[-1][0])) == []
+
+
+def test_long_case_reloads_from_a_snapshot_with_the_same_state(store: CaseStore) -> None:
+    """Snapshots keep long cases fast to load; the case read back must be the same case."""
+    case_id = open_case(store)
+    store.triage(case_id)
+    at = datetime.now(UTC)
+    store.complete_task(case_id=case_id, task_id="t2", outcome="done", note="", actor=CASEWORKER,
+                        command_id="c1", at=at)
+    case = store.get_case(case_id)
+    store.snapshots.put([Case.Snapshot.take(case)])  # type: ignore[union-attr]
+    store.escalate_missed_deadline(case_id=case_id, task_id="t1",
+                                   at=case.tasks["t1"].due_at)  # type: ignore[arg-type]
+    reloaded = store.get_case(case_id)
+    assert reloaded.report == case.report
+    assert reloaded.council.value == "dover"
+    assert reloaded.escalated == {"t1"}
+    assert {t.kind.value for t in reloaded.open_tasks} >= {
+        "contact_victim_next_working_day", "refer_to_da_support", "log_safeguarding_report"}
+    assert reloaded.completed == {"t2": "c1"}
