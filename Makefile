@@ -19,6 +19,7 @@ run: install
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy aggregates activities workflows web casework
 	$(BIN)/python -m pytest
 
 test-fast: install

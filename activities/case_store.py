@@ -12,7 +12,7 @@ import base64
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -145,7 +145,8 @@ class CaseStore(Application):
         """Every event of the case in order, decrypted."""
         events = [
             RecordedEvent(
-                version=e.originator_version, type=type(e).__name__, recorded_at=e.timestamp,
+                version=e.originator_version, type=type(e).__name__,
+                recorded_at=cast(Case.Event, e).timestamp,
                 data={k: v for k, v in vars(e).items()
                       if k not in ("originator_id", "originator_version", "timestamp",
                                    "originator_topic")},
@@ -164,7 +165,8 @@ class CaseStore(Application):
         while True:
             page = self.recorder.select_notifications(start=after + 1, limit=limit, topics=topics)
             for notification in page:
-                yield notification.id, notification.originator_id, notification.topic == opened
+                yield (notification.id, UUID(str(notification.originator_id)),
+                       notification.topic == opened)
                 after = notification.id
             if len(page) < limit:
                 return
