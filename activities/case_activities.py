@@ -15,6 +15,7 @@ from aggregates.case import Case
 from aggregates.errors import CaseNotFound, ConflictError, RuleViolation
 from aggregates.report import Actor, Role
 from workflows.contracts import (
+    ApplyCommandInput,
     CaseTasks,
     EscalateInput,
     OpenTask,
@@ -82,5 +83,16 @@ class CaseActivities:
             return to_case_tasks(self._store.escalate_missed_deadline(
                 case_id=UUID(input.case_id), task_id=input.task_id, at=input.at))
 
+    @activity.defn(name="apply_case_command")
+    def apply_case_command(self, input: ApplyCommandInput) -> CaseTasks:
+        """Apply an access command (assign, restrict, conflict, break-glass) to the case."""
+        c = input.command
+        with domain_errors_as_application_errors():
+            return to_case_tasks(self._store.apply_command(
+                case_id=UUID(input.case_id), name=c.command, args=c.args,
+                actor=Actor(staff_id=c.staff_id, role=Role(c.role)), command_id=c.request_id,
+                at=input.at))
+
     def all(self) -> list[Callable[..., object]]:
-        return [self.triage_case, self.record_task_completed, self.escalate_missed_deadline]
+        return [self.triage_case, self.record_task_completed, self.escalate_missed_deadline,
+                self.apply_case_command]

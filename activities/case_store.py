@@ -21,6 +21,7 @@ from eventsourcing.utils import get_topic
 
 from activities import transcodings
 from aggregates.case import Case
+from aggregates.commands import CommandContext, apply_command
 from aggregates.errors import CaseNotFound, ConflictError
 from aggregates.policies import policy_in_force
 from aggregates.report import Actor, Report
@@ -125,6 +126,16 @@ class CaseStore(Application):
         case = self.get_case(case_id)
         if task_id not in case.completed and task_id not in case.escalated:
             case.escalate_missed_deadline(task_id=task_id, at=at)
+            self.save(case)
+        return case
+
+    def apply_command(self, *, case_id: UUID, name: str, args: dict[str, Any], actor: Actor,
+                      command_id: str, at: datetime) -> Case:
+        """Apply an access command (aggregates/commands.py) once per command id."""
+        case = self.get_case(case_id)
+        if command_id not in case.applied_commands:
+            apply_command(case, name, args, CommandContext(actor=actor, at=at,
+                                                           command_id=command_id))
             self.save(case)
         return case
 

@@ -54,4 +54,15 @@ class SetAsSortedList(Transcoding):
         return set(data)
 
 
-ALL = (ReportAsDict(), TaskAsDict(), ActorAsDict(), SetAsSortedList())
+class FrozensetAsSortedList(Transcoding):
+    type = frozenset
+    name = "frozenset"
+
+    def encode(self, obj: frozenset[Any]) -> list[Any]:
+        return sorted(obj)
+
+    def decode(self, data: list[Any]) -> frozenset[Any]:
+        return frozenset(data)
+
+
+ALL = (ReportAsDict(), TaskAsDict(), ActorAsDict(), SetAsSortedList(), FrozensetAsSortedList())

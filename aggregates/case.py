@@ -13,14 +13,26 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from aggregates.access import (
+    BREAK_GLASS_PERIOD,
+    CaseAccessFacts,
+    StaffFacts,
+    check_break_glass,
+)
 from aggregates.errors import ConflictError, RuleViolation
 from aggregates.policies import Policy, policy_for
-from aggregates.report import Actor, Council, Report
+from aggregates.report import Actor, Council, Report, Role
 from aggregates.tasks import TITLES, Task, check_completion
 from aggregates.triage import DSO, TaskSpec, on_completion, on_missed_deadline, triage
 from aggregates.working_days import local_date
 
 MAX_CLOCK_SKEW = timedelta(minutes=5)
+
+
+def check_reason(reason: str) -> None:
+    """Every decision records why (D 8.25)."""
+    if not reason.strip():
+        raise RuleViolation("reason_is_recorded", "say why", field="reason", section="D 8.25")
 
 
 class TaskNotFound(RuleViolation):
@@ -76,6 +88,12 @@ class Case(Aggregate):
             case.tasks = {}
             case.completed = {}
             case.escalated = set()
+            case.assigned_team = ""
+            case.officer_id = None
+            case.restricted_to = None
+            case.conflicted = frozenset()
+            case.break_glass_until = {}
+            case.applied_commands = frozenset()
 
     class TriageDecided(Aggregate.Event):
         immediate_risk: bool
@@ -119,6 +137,60 @@ class Case(Aggregate):
         def apply(self, case: Case) -> None:
             case.escalated.add(self.task_id)
 
+    class Assigned(Aggregate.Event):
+        team: str
+        officer_id: str | None
+        command_id: str
+        actor: dict[str, str]
+        reason: str
+
+        def apply(self, case: Case) -> None:
+            case.applied_commands = case.applied_commands | {self.command_id}
+            case.assigned_team = self.team
+            case.officer_id = self.officer_id
+
+    class Restricted(Aggregate.Event):
+        named_staff: list[str]
+        command_id: str
+        actor: dict[str, str]
+        reason: str
+
+        def apply(self, case: Case) -> None:
+            case.applied_commands = case.applied_commands | {self.command_id}
+            case.restricted_to = frozenset(self.named_staff)
+
+    class RestrictionLifted(Aggregate.Event):
+        command_id: str
+        actor: dict[str, str]
+        reason: str
+
+        def apply(self, case: Case) -> None:
+            case.applied_commands = case.applied_commands | {self.command_id}
+            case.restricted_to = None
+
+    class ConflictDeclared(Aggregate.Event):
+        staff_id: str
+        command_id: str
+        actor: dict[str, str]
+        reason: str
+
+        def apply(self, case: Case) -> None:
+            case.applied_commands = case.applied_commands | {self.command_id}
+            case.conflicted = case.conflicted | {self.staff_id}
+
+    class BreakGlassUsed(Aggregate.Event):
+        staff_id: str
+        until: str
+        notify: list[str]
+        command_id: str
+        actor: dict[str, str]
+        reason: str
+
+        def apply(self, case: Case) -> None:
+            case.applied_commands = case.applied_commands | {self.command_id}
+            case.break_glass_until = {**case.break_glass_until,
+                                      self.staff_id: datetime.fromisoformat(self.until)}
+
     # State set by the events. Declared only for type checkers: eventsourcing would otherwise
     # turn class annotations into constructor arguments.
     if TYPE_CHECKING:
@@ -131,6 +203,12 @@ class Case(Aggregate):
         tasks: dict[str, Task]
         completed: dict[str, str]  # task id -> id of the command that completed it
         escalated: set[str]
+        assigned_team: str
+        officer_id: str | None
+        restricted_to: frozenset[str] | None
+        conflicted: frozenset[str]
+        break_glass_until: dict[str, datetime]
+        applied_commands: frozenset[str]  # ids of access commands already applied
 
     # ---- commands -------------------------------------------------------------------------
 
@@ -146,14 +224,21 @@ class Case(Aggregate):
             raise RuleViolation("policy_in_force_at_report",
                                 "the policy was not yet in force when the report was made",
                                 field="reported_at")
-        if not reason.strip():
-            raise RuleViolation("reason_is_recorded", "say why the case is opened",
-                                field="reason", section="D 8.25")
-        return cls._create(
+        check_reason(reason)
+        case = cls._create(
             cls.Opened, id=case_id, council=report.council.value,
             policy_version=policy.version, report=report.to_dict(), actor=actor.to_dict(),
             reason=reason, request_fingerprint=request_fingerprint,
         )
+        # Need to know starts with the team the policy routes the case to, and the officer who
+        # took the report if they are a caseworker.
+        officer = actor.staff_id if actor.role is Role.CASEWORKER else None
+        case.trigger_event(
+            cls.Assigned, team=case.team, officer_id=officer, command_id="intake",
+            actor=actor.to_dict(),
+            reason=f"Routed to the {case.team} ({policy.housing_team.section}).",
+        )
+        return case
 
     @property
     def council(self) -> Council:
@@ -166,6 +251,15 @@ class Case(Aggregate):
     @property
     def team(self) -> str:
         return self.policy.team_for(self.report.tenure)
+
+    @property
+    def access_facts(self) -> CaseAccessFacts:
+        """What the need-to-know rule needs of this case."""
+        return CaseAccessFacts(
+            council=self.council, team=self.assigned_team, officer_id=self.officer_id,
+            escalated=bool(self.escalated), restricted_to=self.restricted_to,
+            conflicted=self.conflicted, break_glass_until=self.break_glass_until,
+        )
 
     @property
     def open_tasks(self) -> list[Task]:
@@ -233,6 +327,52 @@ class Case(Aggregate):
             reason=f"Deadline passed with the task still open: {task.title}.",
         )
         return self._open_tasks(on_missed_deadline(task, self.policy, self.team), system)
+
+    # ---- access commands (see aggregates/commands.py for the registry) ----------------------
+
+    def assign(self, *, team: str, officer_id: str | None, actor: Actor, reason: str,
+               command_id: str) -> None:
+        """Give the case to a team and, optionally, a named officer."""
+        check_reason(reason)
+        if not team.strip():
+            raise RuleViolation("case_has_team", "name the team", field="team")
+        self.trigger_event(self.Assigned, team=team, officer_id=officer_id,
+                           command_id=command_id, actor=actor.to_dict(), reason=reason)
+
+    def restrict(self, *, named_staff: list[str], actor: Actor, reason: str,
+                 command_id: str) -> None:
+        """Only the named people may see the case from now on (D 8.27)."""
+        check_reason(reason)
+        if not named_staff:
+            raise RuleViolation("restriction_names_people",
+                                "name at least one member of staff", field="named_staff",
+                                section="D 8.27")
+        self.trigger_event(self.Restricted, named_staff=sorted(set(named_staff)),
+                           command_id=command_id, actor=actor.to_dict(), reason=reason)
+
+    def lift_restriction(self, *, actor: Actor, reason: str, command_id: str) -> None:
+        check_reason(reason)
+        if self.restricted_to is None:
+            raise ConflictError("lift_only_a_restriction", "the case is not restricted")
+        self.trigger_event(self.RestrictionLifted, command_id=command_id,
+                           actor=actor.to_dict(), reason=reason)
+
+    def declare_conflict(self, *, actor: Actor, reason: str, command_id: str) -> None:
+        """The declaring member of staff loses access to the case (D 8.27)."""
+        check_reason(reason)
+        self.trigger_event(self.ConflictDeclared, staff_id=actor.staff_id,
+                           command_id=command_id, actor=actor.to_dict(), reason=reason)
+
+    def break_glass(self, *, staff: StaffFacts, manager_id: str | None, actor: Actor,
+                    reason: str, at: datetime, command_id: str) -> None:
+        """A DSO opens the case outside their need to know; its officer and the DSO's
+        manager are told."""
+        check_aware(at, "at")
+        check_break_glass(staff, self.access_facts, reason)
+        notify = sorted({s for s in (self.officer_id, manager_id) if s and s != staff.staff_id})
+        self.trigger_event(self.BreakGlassUsed, staff_id=staff.staff_id,
+                           until=(at + BREAK_GLASS_PERIOD).isoformat(), notify=notify,
+                           command_id=command_id, actor=actor.to_dict(), reason=reason)
 
     def _open_tasks(self, specs: list[TaskSpec], actor: Actor) -> list[Task]:
         opened = []

@@ -17,9 +17,12 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from aggregates.commands import parse_command
     from aggregates.errors import RuleViolation
     from aggregates.tasks import TaskKind, check_completion
     from workflows.contracts import (
+        ApplyCommandInput,
+        CaseCommandInput,
         CaseTasks,
         CaseWorkflowInput,
         CompleteTaskInput,
@@ -39,6 +42,15 @@ TASK_NOT_FOUND = "TaskNotFound"
 STORE_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
                           maximum_interval=timedelta(minutes=1))
 STORE_TIMEOUT = timedelta(seconds=30)
+
+
+def refusal(err: ActivityError) -> Exception:
+    """The store's refusal (a rule, raised as a non-retryable ApplicationError) passed on to
+    the update's caller unchanged; anything else as it was."""
+    cause = err.cause
+    if isinstance(cause, ApplicationError):
+        return ApplicationError(cause.message, *cause.details, type=cause.type)
+    return err
 
 
 @workflow.defn
@@ -91,11 +103,7 @@ class CaseWorkflow:
             self._completing.discard(input.task_id)
             self._watchers.pop(input.task_id, None)
             self._refresh(CaseTasks(open_tasks=list(self._open.values())))
-            # The store refused it (a rule): pass the refusal on to the caller unchanged.
-            if isinstance(err.cause, ApplicationError):
-                raise ApplicationError(err.cause.message, *err.cause.details,
-                                       type=err.cause.type) from None
-            raise
+            raise refusal(err) from None
         self._completing.discard(input.task_id)
         self._refresh(tasks)
         return CompleteTaskResult(task_id=input.task_id, open_tasks=tasks.open_tasks)
@@ -122,6 +130,28 @@ class CaseWorkflow:
                                    "request_has_id", "request_id", type=RULE_VIOLATION)
         try:
             check_completion(TaskKind(task.kind), input.outcome, input.role)
+        except RuleViolation as e:
+            raise ApplicationError(str(e), e.rule, e.field or "", type=RULE_VIOLATION) from None
+
+    @workflow.update
+    async def apply_command(self, input: CaseCommandInput) -> CaseTasks:
+        """Apply a command on the case's access or assignment (aggregates/commands.py)."""
+        try:
+            tasks = await self._write("apply_case_command", ApplyCommandInput(
+                case_id=self._case_id, command=input, at=workflow.now()))
+        except ActivityError as err:
+            raise refusal(err) from None
+        self._refresh(tasks)
+        return tasks
+
+    @apply_command.validator
+    def validate_apply_command(self, input: CaseCommandInput) -> None:
+        """Refuse an unknown or malformed command before anything is written to history."""
+        if not input.request_id:
+            raise ApplicationError("request_has_id: a request id is required",
+                                   "request_has_id", "request_id", type=RULE_VIOLATION)
+        try:
+            parse_command(input.command, input.args, input.role)
         except RuleViolation as e:
             raise ApplicationError(str(e), e.rule, e.field or "", type=RULE_VIOLATION) from None
 

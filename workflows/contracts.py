@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 def case_workflow_id(case_id: str) -> str:
@@ -76,3 +77,21 @@ class EscalateInput:
 class CompleteTaskResult:
     task_id: str
     open_tasks: list[OpenTask]
+
+
+@dataclass(frozen=True)
+class CaseCommandInput:
+    """A command on the case other than completing a task (see aggregates/commands.py)."""
+
+    command: str
+    args: dict[str, Any]
+    staff_id: str
+    role: str
+    request_id: str
+
+
+@dataclass(frozen=True)
+class ApplyCommandInput:
+    case_id: str
+    command: CaseCommandInput
+    at: datetime

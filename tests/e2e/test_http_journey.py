@@ -149,7 +149,7 @@ async def test_caseworker_journey_over_http_survives_worker_and_web_restarts(
 
         # Every event is there, in order, with who and why.
         events = (await http.get(f"/cases/{case_id}/events")).json()
-        assert [e["type"] for e in events][:2] == ["Opened", "TriageDecided"]
+        assert [e["type"] for e in events][:3] == ["Opened", "Assigned", "TriageDecided"]
         assert events[-2]["type"] == "TaskCompleted"
         assert events[-2]["data"]["actor"] == {"staff_id": "cw-17", "role": "caseworker"}
         assert all(e["data"]["reason"] for e in events)

@@ -63,8 +63,10 @@ def test_case_records_council_and_policy_version_at_intake():
     assert (dover.council, dover.policy_version) == (Council.DOVER, "dover-2025-09")
     assert (dartford.council, dartford.policy_version) == (Council.DARTFORD,
                                                            "dartford-2026-draft")
-    (opened,) = dartford.collect_events()
+    opened, assigned = dartford.collect_events()
     assert (opened.council, opened.policy_version) == ("dartford", "dartford-2026-draft")
+    # DBC 5.1, Appendix A: need to know starts with the team the policy routes the case to.
+    assert assigned.team == "Tenancy Services Team"
 
 
 def test_opened_case_keeps_the_report_as_given():
@@ -418,7 +420,7 @@ def test_every_recorded_event_carries_an_actor_and_a_reason():
     """Every event says who (staff id and role) and why (D 8.25: every action, by whom, why)."""
     events = full_history_case().collect_events()
     assert event_names(events) == [
-        "Opened", "TriageDecided", "TaskOpened", "TaskOpened", "TaskOpened",
+        "Opened", "Assigned", "TriageDecided", "TaskOpened", "TaskOpened", "TaskOpened",
         "TaskCompleted", "TaskOpened", "TaskCompleted", "TaskCompleted",
         "DeadlineEscalated", "TaskOpened", "TaskOpened", "TaskCompleted", "TaskOpened",
     ]
@@ -433,8 +435,8 @@ def test_events_record_the_staff_member_who_acted():
     events = full_history_case().collect_events()
     actors = [(type(e).__name__, e.actor["staff_id"]) for e in events]
     assert ("Opened", "cw-001") in actors
-    assert actors[5] == ("TaskCompleted", "lm-001")
-    assert actors[7] == ("TaskCompleted", "dso-001")
+    assert actors[6] == ("TaskCompleted", "lm-001")
+    assert actors[8] == ("TaskCompleted", "dso-001")
     assert ("DeadlineEscalated", "system") in actors
 
 
