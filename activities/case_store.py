@@ -20,6 +20,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from eventsourcing.utils import get_topic
 
 from activities import transcodings
+from aggregates.access_log import CaseAccessLog, access_log_id, find_break
 from aggregates.case import Case
 from aggregates.commands import CommandContext, apply_command
 from aggregates.errors import CaseNotFound, ConflictError
@@ -27,6 +28,7 @@ from aggregates.policies import policy_in_force
 from aggregates.report import Actor, Report
 
 SNAPSHOT_EVERY = 50
+ACCESS_LOG_RETRIES = 20
 
 
 class DuplicateRequest(ConflictError):
@@ -138,6 +140,55 @@ class CaseStore(Application):
                                                            command_id=command_id))
             self.save(case)
         return case
+
+    # ---- access log ---------------------------------------------------------------------------
+
+    def record_access(self, *, case_id: UUID, staff_id: str, role: str, action: str,
+                      outcome: str, rule: str, reason: str, at: datetime) -> None:
+        """Append to the case's access log. Concurrent readers of one case race for the next
+        position; the loser reloads and appends after the winner."""
+        entry = dict(staff_id=staff_id, role=role, action=action, outcome=outcome, rule=rule,
+                     reason=reason, at=at.isoformat())
+        for _ in range(ACCESS_LOG_RETRIES):
+            try:
+                log: CaseAccessLog = self.repository.get(access_log_id(case_id))
+            except AggregateNotFoundError:
+                log = CaseAccessLog.start(case_id)
+            log.record(**entry)
+            try:
+                self.save(log)
+                return
+            except IntegrityError:
+                continue
+        raise ConflictError("access_log_appends", "the access log is too busy; try again")
+
+    def access_log(self, case_id: UUID) -> tuple[list[dict[str, Any]], int | None]:
+        """The case's access log in order, and the index of the first broken link (or None)."""
+        entries = [
+            {k: v for k, v in vars(e).items() if k not in ("originator_id", "originator_version",
+                                                            "timestamp")}
+            for e in self.events.get(access_log_id(case_id))
+            if isinstance(e, CaseAccessLog.Recorded)
+        ]
+        return entries, find_break(entries)
+
+    def notifications_for(self, staff_id: str) -> list[dict[str, Any]]:
+        """What `staff_id` has been told: break-glass openings of cases they own or of their
+        reports' (read from the notification log's break-glass events only)."""
+        topic = get_topic(Case.BreakGlassUsed)
+        found: list[dict[str, Any]] = []
+        after = 0
+        while True:
+            page = self.recorder.select_notifications(start=after + 1, limit=500, topics=[topic])
+            for notification in page:
+                event = cast(Case.BreakGlassUsed, self.mapper.to_domain_event(notification))
+                if staff_id in event.notify:
+                    found.append({"kind": "break_glass", "case_id": str(event.originator_id),
+                                  "by": event.staff_id, "reason": event.reason,
+                                  "at": event.timestamp.isoformat(), "until": event.until})
+                after = notification.id
+            if len(page) < 500:
+                return found
 
     # ---- read side --------------------------------------------------------------------------
 

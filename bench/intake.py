@@ -74,6 +74,21 @@ class Stack:
     temporal_address: str
     web_url: str
     children: list[Child] = field(default_factory=list)
+    token: str = ""  # a bench caseworker's bearer token
+
+
+BENCH_STAFF = "bench-cw"
+
+
+def create_bench_caseworker(env: dict[str, str], cwd: Path) -> str:
+    """Register a Dover caseworker and issue them a bearer token, as an administrator would."""
+    casework = [sys.executable, "-m", "casework"]
+    subprocess.run([*casework, "add-staff", "--staff-id", BENCH_STAFF, "--name", "Bench",
+                    "--role", "caseworker", "--team", "Tenancy Support Team",
+                    "--council", "dover"], env=env, cwd=cwd, check=True, capture_output=True)
+    issued = subprocess.run([*casework, "issue-token", BENCH_STAFF, "--label", "bench"],
+                            env=env, cwd=cwd, check=True, capture_output=True, text=True)
+    return issued.stdout.strip()
 
 
 def free_port() -> int:
@@ -118,6 +133,7 @@ def start_stack(stack: Stack, tmp: Path, temporal_port: int, web_port: int) -> N
     # Both keys exist before any child could race to create them, as in `make run`.
     load_key(Path(env["DA_EVENT_STORE_KEY_FILE"]), create=True)
     load_key(Path(env["DA_TEMPORAL_PAYLOAD_KEY_FILE"]), create=True)
+    stack.token = create_bench_caseworker(env, tmp)
     temporal = spawn(stack, "temporal", [
         temporal_binary(), "server", "start-dev",
         "--db-filename", str(tmp / "temporal.sqlite3"),
@@ -219,9 +235,9 @@ async def run_pool(concurrency: int, total: int, op: Operation,
 
 
 def report_body(item: int) -> dict[str, object]:
-    """A report as a caseworker's client posts it; fictional people, alternating councils."""
+    """A report as a Dover caseworker's client posts it; fictional people."""
     return {
-        "council": "dover" if item % 2 == 0 else "dartford", "channel": "telephone",
+        "council": "dover", "channel": "telephone",
         "reported_at": datetime.now(UTC).isoformat(),
         "reporter": {"kind": "victim"},
         "victim": {"name": f"Bench Victim {item}", "address": f"{item} Bench Street",
@@ -233,10 +249,10 @@ def report_body(item: int) -> dict[str, object]:
     }
 
 
-def http_client(web_url: str, staff_id: str) -> httpx.AsyncClient:
+def http_client(web_url: str, token: str) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         base_url=web_url, timeout=REQUEST_TIMEOUT_S, trust_env=False,
-        headers={"X-Staff-Id": staff_id, "X-Staff-Role": "caseworker"},
+        headers={"Authorization": f"Bearer {token}"},
     )
 
 
@@ -247,13 +263,13 @@ async def open_case(http: httpx.AsyncClient, key: str, item: int) -> str:
     return str(response.json()["case_id"])
 
 
-async def bench_intake(web_url: str, clients: int, cases: int, run_id: str
+async def bench_intake(web_url: str, token: str, clients: int, cases: int, run_id: str
                        ) -> tuple[Run, list[str]]:
     """`cases` cases opened by `clients` concurrent clients; returns the run and the case ids."""
     created: list[str] = []
     async with contextlib.AsyncExitStack() as stack:
-        https = [await stack.enter_async_context(http_client(web_url, f"bench-{run_id}-{c}"))
-                 for c in range(clients)]
+        https = [await stack.enter_async_context(http_client(web_url, token))
+                 for _ in range(clients)]
 
         async def op(client: int, item: int) -> None:
             created.append(await open_case(https[client], f"{run_id}-case-{item}", item))
@@ -262,11 +278,11 @@ async def bench_intake(web_url: str, clients: int, cases: int, run_id: str
     return run, created
 
 
-async def warm_up(web_url: str, run_id: str) -> None:
+async def warm_up(web_url: str, token: str, run_id: str) -> None:
     """A few cases first, triaged before the clock starts: the worker is polling by then."""
-    async with http_client(web_url, f"bench-{run_id}-warmup") as http:
+    async with http_client(web_url, token) as http:
         ids = [await open_case(http, f"{run_id}-warmup-{i}", i) for i in range(WARMUP_CASES)]
-    triaged, _ = await wait_triaged(web_url, ids)
+    triaged, _ = await wait_triaged(web_url, token, ids)
     if triaged < len(ids):
         raise SystemExit(f"warm-up: only {triaged}/{len(ids)} cases triaged in "
                          f"{TRIAGE_TIMEOUT_S:.0f}s; is the worker running?")
@@ -284,11 +300,11 @@ async def triaged_after(http: httpx.AsyncClient, case_id: str, deadline: float) 
     return None
 
 
-async def wait_triaged(web_url: str, case_ids: list[str]) -> tuple[int, float]:
+async def wait_triaged(web_url: str, token: str, case_ids: list[str]) -> tuple[int, float]:
     """How many of the cases got triaged, and how long until the last of them was."""
     loop = asyncio.get_running_loop()
     started = loop.time()
-    async with http_client(web_url, "bench-reader") as http:
+    async with http_client(web_url, token) as http:
         done = await asyncio.gather(*(
             triaged_after(http, case_id, started + TRIAGE_TIMEOUT_S) for case_id in case_ids))
     times = [t - started for t in done if t is not None]
@@ -393,10 +409,11 @@ async def measure(args: argparse.Namespace, stack: Stack) -> bool:
     """Both phases against the running stack; True when every case came back 201 and the
     sampled cases all got triaged."""
     run_id = uuid.uuid4().hex[:12]
-    await warm_up(stack.web_url, run_id)
-    intake, created = await bench_intake(stack.web_url, args.clients, args.cases, run_id)
+    await warm_up(stack.web_url, stack.token, run_id)
+    intake, created = await bench_intake(stack.web_url, stack.token, args.clients, args.cases,
+                                         run_id)
     sampled = sample(created, args.sample)
-    triaged, triage_s = await wait_triaged(stack.web_url, sampled)
+    triaged, triage_s = await wait_triaged(stack.web_url, stack.token, sampled)
     starts = await bench_starts(stack.temporal_address, args.clients, args.starts, run_id)
     print_summary(args, intake, len(sampled), triaged, triage_s, starts)
     return intake.succeeded == args.cases and triaged == len(sampled)

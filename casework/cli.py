@@ -1,9 +1,10 @@
-"""Command line: `python -m casework run|worker|web|keys`."""
+"""Command line: `python -m casework run|worker|web|keys|create-admin|add-staff|issue-token`."""
 
 from __future__ import annotations
 
 import argparse
 
+from aggregates.report import Council, Role
 from casework.keys import load_key
 from casework.processes import run, serve_web, serve_worker
 from casework.settings import Settings
@@ -16,6 +17,20 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("worker", help="run a worker: case workflows, activities, intake reconciler")
     sub.add_parser("web", help="serve the web app")
     sub.add_parser("keys", help="create missing key files (development only)")
+    admin = sub.add_parser("create-admin", help="register the first administrator")
+    admin.add_argument("--staff-id", default="admin")
+    admin.add_argument("--council", choices=[c.value for c in Council], default="dover")
+    staff = sub.add_parser("add-staff", help="register a member of staff; prints a password")
+    staff.add_argument("--staff-id", required=True)
+    staff.add_argument("--name", required=True)
+    staff.add_argument("--role", required=True,
+                       choices=[r.value for r in Role if r is not Role.SYSTEM])
+    staff.add_argument("--team", action="append", default=[])
+    staff.add_argument("--council", choices=[c.value for c in Council], required=True)
+    staff.add_argument("--manager-id")
+    token = sub.add_parser("issue-token", help="issue a bearer token for a machine client")
+    token.add_argument("staff_id")
+    token.add_argument("--label", default="command line")
     args = parser.parse_args(argv)
     settings = Settings()
     if args.command == "run":
@@ -30,3 +45,19 @@ def main(argv: list[str] | None = None) -> None:
         for path in (settings.event_store_key_file, settings.temporal_payload_key_file):
             load_key(path, create=settings.creates_missing_keys)
             print(f"key ready: {path}")
+    else:
+        from casework import staff_admin
+        from casework.wiring import build_directory
+
+        if args.command == "create-admin":
+            password = staff_admin.create_first_admin(
+                build_directory(settings), args.staff_id, Council(args.council))
+            print("staff exist already: nothing created" if password is None else
+                  f"administrator {args.staff_id!r} created; password (shown once): {password}")
+        elif args.command == "add-staff":
+            password = staff_admin.add_staff(
+                settings, staff_id=args.staff_id, name=args.name, role=Role(args.role),
+                teams=args.team, council=Council(args.council), manager_id=args.manager_id)
+            print(f"{args.staff_id!r} registered; password (shown once): {password}")
+        elif args.command == "issue-token":
+            print(staff_admin.issue_token(settings, staff_id=args.staff_id, label=args.label))

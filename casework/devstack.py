@@ -14,6 +14,8 @@ from pathlib import Path
 
 from casework.keys import load_key
 from casework.settings import Settings
+from casework.staff_admin import create_first_admin
+from casework.wiring import build_directory
 
 STARTUP_TIMEOUT_S = 60
 
@@ -45,6 +47,7 @@ def run_devstack(settings: Settings) -> None:
     # Create both keys before any child process can race to create them.
     load_key(settings.event_store_key_file, create=True)
     load_key(settings.temporal_payload_key_file, create=True)
+    first_admin_password = create_first_admin(build_directory(settings))
     host, _, port = settings.temporal_address.rpartition(":")
     ui_port = int(port) + 1000
     children: list[tuple[str, subprocess.Popen[bytes]]] = []
@@ -80,6 +83,10 @@ def run_devstack(settings: Settings) -> None:
               f"  Temporal UI:      http://{host}:{ui_port}\n"
               f"  Data (event store, Temporal state, keys): {settings.data_dir.resolve()}\n"
               "Press Ctrl-C to stop everything.\n", flush=True)
+        if first_admin_password:
+            print(f"First run: sign in at {base}/sign-in as staff id 'admin' with password\n"
+                  f"  {first_admin_password}\n(shown once; it is not stored anywhere in clear)."
+                  "\n", flush=True)
         while all(proc.poll() is None for _, proc in children):
             time.sleep(0.5)
         failed = [name for name, proc in children if proc.poll() is not None]

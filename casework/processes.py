@@ -8,8 +8,14 @@ import logging
 
 import uvicorn
 
-from casework.settings import Settings
-from casework.wiring import build_intake, build_store, connect_temporal
+from casework.settings import Environment, Settings
+from casework.wiring import (
+    build_auth,
+    build_intake,
+    build_oidc,
+    build_store,
+    connect_temporal,
+)
 from casework.worker import run_worker
 from web.app import create_app
 
@@ -29,9 +35,12 @@ async def serve_web(settings: Settings) -> None:
     """The web app on the configured host and port."""
     store = build_store(settings)
     client = await connect_temporal(settings)
-    app = create_app(build_intake(settings, store, client))
+    app = create_app(build_intake(settings, store, client), build_auth(settings),
+                     build_oidc(settings),
+                     show_docs=settings.environment is Environment.DEVELOPMENT)
     config = uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
-                            log_level="warning", access_log=False)
+                            log_level="warning", access_log=False, proxy_headers=True,
+                            forwarded_allow_ips=settings.web_forwarded_allow_ips)
     await uvicorn.Server(config).serve()
 
 

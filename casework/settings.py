@@ -10,13 +10,18 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Environment(StrEnum):
     DEVELOPMENT = "development"
     PRODUCTION = "production"
+
+
+class AuthMode(StrEnum):
+    LOCAL = "local"  # staff accounts and passwords kept by this system
+    OIDC = "oidc"    # sign-in through the council's OpenID Connect provider
 
 
 class Settings(BaseSettings):
@@ -36,6 +41,26 @@ class Settings(BaseSettings):
     web_port: int = Field(default=8000, ge=1, le=65535)
     # How often the worker checks that every opened case has its workflow (crash recovery).
     reconcile_interval_seconds: float = Field(default=5.0, gt=0)
+    # Addresses of reverse proxies whose X-Forwarded-Proto/For headers are believed (so the
+    # session cookie is marked Secure behind a TLS-terminating proxy).
+    web_forwarded_allow_ips: str = "127.0.0.1"
+    # Staff sign-in.
+    auth_mode: AuthMode = AuthMode.LOCAL
+    session_idle_minutes: int = Field(default=30, gt=0)
+    session_absolute_hours: int = Field(default=10, gt=0)
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret_file: Path = Path("data/keys/oidc-client-secret")
+    oidc_redirect_url: str = ""
+    oidc_staff_id_claim: str = "preferred_username"
+
+    @model_validator(mode="after")
+    def oidc_is_configured(self) -> Settings:
+        if self.auth_mode is AuthMode.OIDC and not (
+                self.oidc_issuer and self.oidc_client_id and self.oidc_redirect_url):
+            raise ValueError("DA_AUTH_MODE=oidc needs DA_OIDC_ISSUER, DA_OIDC_CLIENT_ID and "
+                             "DA_OIDC_REDIRECT_URL")
+        return self
 
     @property
     def creates_missing_keys(self) -> bool:

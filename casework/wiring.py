@@ -1,23 +1,57 @@
-"""Builds the parts from settings: the case store, the Temporal client, intake."""
+"""Builds the parts from settings: the stores, the Temporal client, intake, sign-in."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from temporalio.client import Client
 
+from activities.auth_store import AuthStore
 from activities.case_store import CaseStore, store_env
+from activities.staff_directory import StaffDirectory
 from casework.keys import load_key
-from casework.settings import Settings
+from casework.settings import AuthMode, Settings
+from web.auth import AuthServices
+from web.oidc import OidcClient, OidcConfig
 from workflows.client import CaseOrchestrator
 from workflows.data_converter import encrypted_data_converter
 from workflows.intake import Intake
 
 
-def build_store(settings: Settings) -> CaseStore:
-    """The event store named by the settings, with its cipher key read from its file."""
+def _store_env(settings: Settings) -> dict[str, str]:
     if settings.event_store_url.startswith("sqlite:///"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     key = load_key(settings.event_store_key_file, create=settings.creates_missing_keys)
-    return CaseStore(store_env(settings.event_store_url, key))
+    return store_env(settings.event_store_url, key)
+
+
+def build_store(settings: Settings) -> CaseStore:
+    """The event store named by the settings, with its cipher key read from its file."""
+    return CaseStore(_store_env(settings))
+
+
+def build_directory(settings: Settings) -> StaffDirectory:
+    """The staff directory: accounts and password hashes, encrypted like the cases."""
+    return StaffDirectory(_store_env(settings))
+
+
+def build_auth(settings: Settings) -> AuthServices:
+    return AuthServices(
+        directory=build_directory(settings), sessions=AuthStore(settings.event_store_url),
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        absolute=timedelta(hours=settings.session_absolute_hours),
+    )
+
+
+def build_oidc(settings: Settings) -> OidcClient | None:
+    """The council's OpenID Connect provider, when the settings choose it."""
+    if settings.auth_mode is not AuthMode.OIDC:
+        return None
+    secret = settings.oidc_client_secret_file.read_text().strip()
+    return OidcClient(OidcConfig(
+        issuer=settings.oidc_issuer, client_id=settings.oidc_client_id, client_secret=secret,
+        redirect_uri=settings.oidc_redirect_url, staff_id_claim=settings.oidc_staff_id_claim,
+    ))
 
 
 async def connect_temporal(settings: Settings) -> Client:

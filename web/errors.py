@@ -12,9 +12,11 @@ from fastapi.responses import JSONResponse
 from temporalio.service import RPCError
 
 from activities.case_store import DuplicateRequest
+from aggregates.access import Forbidden
 from aggregates.case import TaskNotFound
 from aggregates.errors import CaseNotFound, ConflictError, RuleViolation
-from workflows.client import TaskRefused, WorkflowNotRunning
+from web.auth import CsrfRejected, NotSignedIn
+from workflows.client import CommandRefused, WorkflowNotRunning
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,21 @@ def install_error_handlers(app: FastAPI) -> None:
         ]
         return JSONResponse({"errors": errors}, status_code=422)
 
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(_: Request, exc: NotSignedIn) -> JSONResponse:
+        return JSONResponse(error_body(None, "signed_in", "sign in first"), status_code=401,
+                            headers={"WWW-Authenticate": "Bearer"})
+
+    @app.exception_handler(CsrfRejected)
+    async def csrf_rejected(_: Request, exc: CsrfRejected) -> JSONResponse:
+        return JSONResponse(error_body("csrf_token", "csrf_token_matches",
+                                       "the request did not carry this session's CSRF token"),
+                            status_code=403)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(_: Request, exc: Forbidden) -> JSONResponse:
+        return JSONResponse(error_body(None, exc.rule, exc.message), status_code=403)
+
     @app.exception_handler(DuplicateRequest)
     async def duplicate(_: Request, exc: DuplicateRequest) -> JSONResponse:
         body = error_body(exc.field, exc.rule, exc.message)
@@ -57,8 +74,8 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body(exc.field, exc.rule, exc.message, exc.section),
                             status_code=status)
 
-    @app.exception_handler(TaskRefused)
-    async def refused(_: Request, exc: TaskRefused) -> JSONResponse:
+    @app.exception_handler(CommandRefused)
+    async def refused(_: Request, exc: CommandRefused) -> JSONResponse:
         return JSONResponse(error_body(exc.field or None, exc.rule, exc.message),
                             status_code=STATUS_FOR_REFUSAL.get(exc.kind, 422))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
@@ -14,6 +15,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from workflows.case_workflow import CaseWorkflow
 from workflows.contracts import (
+    CaseCommandInput,
     CaseTasks,
     CaseWorkflowInput,
     CompleteTaskInput,
@@ -25,7 +27,7 @@ QUERY_TIMEOUT = timedelta(seconds=10)
 
 
 @dataclass
-class TaskRefused(Exception):
+class CommandRefused(Exception):
     """The workflow refused a command: `kind` is Conflict, RuleViolation or TaskNotFound."""
 
     kind: str
@@ -67,15 +69,22 @@ class CaseOrchestrator:
             raise
 
     async def complete_task(self, case_id: str, command: CompleteTaskInput) -> CompleteTaskResult:
-        """Complete a task through the workflow's update; refusals raise `TaskRefused`."""
+        """Complete a task through the workflow's update; refusals raise `CommandRefused`."""
+        return await self._update(case_id, CaseWorkflow.complete_task, command)
+
+    async def apply_command(self, case_id: str, command: CaseCommandInput) -> CaseTasks:
+        """Apply an access command through the workflow's update; refusals: `CommandRefused`."""
+        return await self._update(case_id, CaseWorkflow.apply_command, command)
+
+    async def _update(self, case_id: str, update: Any, arg: Any) -> Any:
         handle = self.client.get_workflow_handle(case_workflow_id(case_id))
         try:
-            return await handle.execute_update(CaseWorkflow.complete_task, command)
+            return await handle.execute_update(update, arg)
         except WorkflowUpdateFailedError as e:
             cause = e.cause
             if isinstance(cause, ApplicationError) and cause.type:
                 details = [*list(cause.details), "", ""]
-                raise TaskRefused(kind=cause.type, rule=str(details[0]), field=str(details[1]),
+                raise CommandRefused(kind=cause.type, rule=str(details[0]), field=str(details[1]),
                                   message=cause.message) from None
             raise
         except RPCError as e:

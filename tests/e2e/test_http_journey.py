@@ -21,7 +21,6 @@ from casework.keys import load_key
 from tests.support import PERSONAL_STRINGS, eventually, free_port, report_body
 
 ROOT = Path(__file__).resolve().parents[2]
-CASEWORKER = {"X-Staff-Id": "cw-17", "X-Staff-Role": "caseworker"}
 
 
 class System:
@@ -44,8 +43,16 @@ class System:
         }
         self.log = tmp_path / "processes.log"
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
-        subprocess.run([sys.executable, "-m", "casework", "keys"], env=self.env, cwd=ROOT,
-                       check=True, capture_output=True)
+        for command in (["keys"],
+                        ["add-staff", "--staff-id", "cw-17", "--name", "Test caseworker",
+                         "--role", "caseworker", "--team", "Tenancy Support Team",
+                         "--council", "dover"]):
+            subprocess.run([sys.executable, "-m", "casework", *command], env=self.env,
+                           cwd=ROOT, check=True, capture_output=True)
+        token = subprocess.run(
+            [sys.executable, "-m", "casework", "issue-token", "cw-17", "--label", "e2e"],
+            env=self.env, cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
+        self.caseworker = {"Authorization": f"Bearer {token}"}
 
     def start(self) -> None:
         with self.log.open("ab") as log:
@@ -99,12 +106,13 @@ async def up(http: httpx.AsyncClient) -> bool:
 
 async def test_caseworker_journey_over_http_survives_worker_and_web_restarts(
         system: System) -> None:
-    async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as http:
+    async with httpx.AsyncClient(base_url=system.base_url, timeout=30,
+                                 headers=system.caseworker) as http:
         await eventually(lambda: up(http), timeout=60)
 
         # A victim telephones: the case opens and triage gives its tasks (D 8.9, 8.14, 8.28).
         opened = await http.post("/cases", json=report_body(),
-                                 headers={**CASEWORKER, "Idempotency-Key": "intake-1"})
+                                 headers={"Idempotency-Key": "intake-1"})
         assert opened.status_code == 201, opened.text
         case_id = opened.json()["case_id"]
         assert opened.headers["location"] == f"/cases/{case_id}"
@@ -120,7 +128,7 @@ async def test_caseworker_journey_over_http_survives_worker_and_web_restarts(
 
         # The same request again is a duplicate: 409 naming the case it opened.
         again = await http.post("/cases", json=report_body(),
-                                headers={**CASEWORKER, "Idempotency-Key": "intake-1"})
+                                headers={"Idempotency-Key": "intake-1"})
         assert again.status_code == 409 and again.json()["case_id"] == case_id
 
         # Crash both processes mid-case and bring them back.
@@ -131,18 +139,18 @@ async def test_caseworker_journey_over_http_survives_worker_and_web_restarts(
         # The caseworker completes a task; the case moves on (D 8.28: safeguarding report).
         manager = by_kind["tell_line_manager_and_dso"]["task_id"]
         done = await http.post(f"/cases/{case_id}/tasks/{manager}/complete",
-                               json={"outcome": "done"}, headers=CASEWORKER)
+                               json={"outcome": "done"})
         assert done.status_code == 200, done.text
         assert "log_safeguarding_report" in {t["kind"] for t in done.json()["tasks"]}
 
         # Completing it again is a conflict; a bad outcome names the field and the rule.
         twice = await http.post(f"/cases/{case_id}/tasks/{manager}/complete",
-                                json={"outcome": "done"}, headers=CASEWORKER)
+                                json={"outcome": "done"})
         assert twice.status_code == 409
         assert twice.json()["errors"][0]["rule"] == "task_completed_once"
         contact = by_kind["contact_victim"]["task_id"]
         wrong = await http.post(f"/cases/{case_id}/tasks/{contact}/complete",
-                                json={"outcome": "emailed"}, headers=CASEWORKER)
+                                json={"outcome": "emailed"})
         assert wrong.status_code == 422
         assert wrong.json()["errors"][0] | {"message": ""} == {
             "field": "outcome", "rule": "outcome_fits_task", "message": ""}
@@ -159,11 +167,11 @@ async def test_caseworker_journey_over_http_survives_worker_and_web_restarts(
 
 
 async def test_bad_input_gets_clear_errors_and_writes_nothing(system: System) -> None:
-    async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as http:
+    async with httpx.AsyncClient(base_url=system.base_url, timeout=30,
+                                 headers=system.caseworker) as http:
         await eventually(lambda: up(http), timeout=60)
 
-        missing = await http.post("/cases", json=report_body(victim={"address": "x"}),
-                                  headers=CASEWORKER)
+        missing = await http.post("/cases", json=report_body(victim={"address": "x"}))
         assert missing.status_code == 422
         assert {"field": "victim.name", "rule": "missing"}.items() <= missing.json()[
             "errors"][0].items()
@@ -171,22 +179,21 @@ async def test_bad_input_gets_clear_errors_and_writes_nothing(system: System) ->
         assert "x" not in [e.get("input") for e in missing.json()["errors"]]
 
         child = await http.post("/cases", json=report_body(
-            household={"children": [{"age": 19}]}), headers=CASEWORKER)
+            household={"children": [{"age": 19}]}))
         assert child.status_code == 422
         error = child.json()["errors"][0]
         assert (error["field"], error["rule"], error["section"]) == (
             "household.children.0.age", "child_is_under_18", "D 7.4")
 
-        no_role = await http.post("/cases", json=report_body(),
-                                  headers={"X-Staff-Id": "cw-1", "X-Staff-Role": "janitor"})
-        assert no_role.status_code == 422
-        assert no_role.json()["errors"][0]["field"] == "X-Staff-Role"
+        async with httpx.AsyncClient(base_url=system.base_url) as anonymous:
+            unsigned = await anonymous.post("/cases", json=report_body())
+        assert unsigned.status_code == 401
 
         unknown = uuid.uuid4()
         assert (await http.get(f"/cases/{unknown}/tasks")).status_code == 404
         assert (await http.get(f"/cases/{unknown}/events")).status_code == 404
-        assert (await http.post(f"/cases/{unknown}/tasks/t1/complete", json={"outcome": "done"},
-                                headers=CASEWORKER)).status_code == 404
+        assert (await http.post(f"/cases/{unknown}/tasks/t1/complete",
+                                json={"outcome": "done"})).status_code == 404
         assert (await http.get("/cases/not-a-uuid")).status_code == 422
 
     # Nothing was recorded by any of the refused requests.

@@ -17,7 +17,7 @@ from aggregates.report import Actor, Channel, Reporter, ReporterKind, Role
 from tests.conftest import running_worker
 from tests.support import eventually, make_report
 from workflows.case_workflow import CaseWorkflow
-from workflows.client import CaseOrchestrator, TaskRefused
+from workflows.client import CaseOrchestrator, CommandRefused
 from workflows.contracts import CaseTasks, CompleteTaskInput, case_workflow_id
 
 CASEWORKER = Actor(staff_id="cw-17", role=Role.CASEWORKER)
@@ -138,11 +138,11 @@ async def test_bad_completion_is_refused_before_it_enters_history(
     async with running_worker(client, sqlite_store) as tq:
         case_id, orchestrator = await start_case(time_skipping_env, sqlite_store, tq)
         await triaged_tasks(orchestrator, case_id)
-        with pytest.raises(TaskRefused) as bad_outcome:
+        with pytest.raises(CommandRefused) as bad_outcome:
             await orchestrator.complete_task(case_id, completion("t2", "teleported"))
-        with pytest.raises(TaskRefused) as auditor:
+        with pytest.raises(CommandRefused) as auditor:
             await orchestrator.complete_task(case_id, completion("t2", "done", role="auditor"))
-        with pytest.raises(TaskRefused) as unknown:
+        with pytest.raises(CommandRefused) as unknown:
             await orchestrator.complete_task(case_id, completion("t99", "done"))
         history = await client.get_workflow_handle(case_workflow_id(case_id)).fetch_history()
     assert (bad_outcome.value.kind, bad_outcome.value.rule, bad_outcome.value.field) == (
@@ -161,7 +161,7 @@ async def test_completing_a_task_twice_is_a_conflict(
         case_id, orchestrator = await start_case(time_skipping_env, sqlite_store, tq)
         await triaged_tasks(orchestrator, case_id)
         first = await orchestrator.complete_task(case_id, completion("t2", "done", "a"))
-        with pytest.raises(TaskRefused) as second:
+        with pytest.raises(CommandRefused) as second:
             await orchestrator.complete_task(case_id, completion("t2", "done", "b"))
     # D 8.28: the safeguarding report follows the talk with the line manager.
     assert "log_safeguarding_report" in {t.kind for t in first.open_tasks}

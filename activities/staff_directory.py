@@ -1,0 +1,168 @@
+"""The staff directory: who may sign in, in what role, for which council and teams.
+
+An eventsourcing application of its own (tables `staffdirectory_*`), encrypted and compressed
+at rest like the case store and configured by the same settings (`store_env`). Passwords are
+hashed with argon2id (argon2-cffi's `PasswordHasher`); only the hash is recorded, inside the
+encrypted event state.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Iterator, Mapping
+from uuid import UUID
+
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
+
+from aggregates.errors import ConflictError, RuleViolation
+from aggregates.report import Actor, Council, Role
+from aggregates.staff import StaffMember, StaffProfile, staff_member_id
+
+MIN_PASSWORD_LENGTH = 12
+# Passwords long enough to pass the length rule but guessed first by anyone.
+OBVIOUS_PASSWORDS = frozenset({
+    "123456789012", "1234567890123", "12345678901234", "password1234", "password12345",
+    "passwordpassword", "qwertyuiopas", "qwertyuiop123", "letmeinletmein", "changeme1234",
+    "administrator", "welcome12345", "iloveyou1234", "abcdefghijkl", "aaaaaaaaaaaa",
+    "dover-council", "dartford-council", "password123!", "p@ssw0rd1234",
+})
+REHASH_REASON = "The password hash was upgraded to the current hashing parameters at sign-in."
+
+
+class StaffDirectory(Application):
+    """The record of staff: every member of staff as a stream of encrypted events."""
+
+    name = "StaffDirectory"
+
+    def __init__(self, env: Mapping[str, str], *, hasher: PasswordHasher | None = None) -> None:
+        super().__init__(env=dict(env))
+        self.hasher = hasher or PasswordHasher()  # argon2id, RFC 9106 low-memory profile
+        if self.hasher.type is not Type.ID:
+            raise ValueError("staff passwords are hashed with argon2id only")
+        # Verified against when the staff id is unknown, so an unknown id costs the same time.
+        self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(24))
+
+    # ---- commands -------------------------------------------------------------------------
+
+    def register(self, *, staff_id: str, display_name: str, role: Role, teams: Iterable[str],
+                 council: Council, manager_id: str | None, actor: Actor,
+                 reason: str) -> StaffProfile:
+        """Record a new member of staff; a staff id already used raises `ConflictError`."""
+        if isinstance(teams, str):
+            raise RuleViolation("team_is_named", "teams must be a collection of team names",
+                                field="teams")
+        member = StaffMember.register(
+            staff_id=staff_id, display_name=display_name, role=role, teams=frozenset(teams),
+            council=council, manager_id=manager_id, actor=actor, reason=reason,
+        )
+        try:
+            self.save(member)
+        except IntegrityError:
+            raise ConflictError("staff_id_used_once", "the staff id is already registered",
+                                field="staff_id") from None
+        return member.profile
+
+    def set_password(self, *, staff_id: str, password: str, actor: Actor) -> None:
+        """Record an argon2id hash of a new password for the member of staff."""
+        check_password_strength(password, staff_id=staff_id)
+        member = self._member(staff_id)
+        if member is None:
+            raise RuleViolation("staff_exists", "no member of staff has this staff id",
+                                field="staff_id")
+        member.change_password(password_hash=self.hasher.hash(password), actor=actor)
+        self.save(member)
+
+    def deactivate(self, *, staff_id: str, actor: Actor, reason: str) -> None:
+        """Stop the member of staff signing in. Their sessions and tokens are ended by the
+        caller (they live in `AuthStore`, not in the record)."""
+        member = self._member(staff_id)
+        if member is None:
+            raise RuleViolation("staff_exists", "no member of staff has this staff id",
+                                field="staff_id")
+        member.deactivate(actor=actor, reason=reason)
+        self.save(member)
+
+    # ---- sign-in --------------------------------------------------------------------------
+
+    def verify_password(self, *, staff_id: str, password: str) -> StaffProfile | None:
+        """The member's profile if the password is theirs and they are active, else None.
+
+        Unknown, deactivated, password-less and wrong all give None after one argon2 verify,
+        so neither the answer nor its timing tells which accounts exist.
+        """
+        member = self._member(staff_id) if isinstance(staff_id, str) else None
+        stored = member.password_hash if member is not None else None
+        if not isinstance(password, str):
+            password = ""
+        try:
+            self.hasher.verify(stored or self._dummy_hash, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if member is None or stored is None or not member.active:
+            return None
+        if self.hasher.check_needs_rehash(stored):
+            self._rehash(member, password)
+        return member.profile
+
+    def _rehash(self, member: StaffMember, password: str) -> None:
+        try:
+            member.change_password(password_hash=self.hasher.hash(password),
+                                   actor=Actor.system(), reason=REHASH_REASON)
+            self.save(member)
+        except IntegrityError:
+            pass  # another process signed the same member in and rehashed first
+
+    # ---- read side ------------------------------------------------------------------------
+
+    def profile(self, staff_id: str) -> StaffProfile | None:
+        member = self._member(staff_id)
+        return member.profile if member is not None else None
+
+    def list_staff(self) -> list[StaffProfile]:
+        """Every registered member of staff (active or not), in order of registration."""
+        profiles = []
+        for member_id in self._registered_ids():
+            member: StaffMember = self.repository.get(member_id)
+            profiles.append(member.profile)
+        return profiles
+
+    def is_empty(self) -> bool:
+        """True until the first member of staff is registered."""
+        page = self.recorder.select_notifications(
+            start=None, limit=1, topics=[get_topic(StaffMember.Registered)])
+        return not page
+
+    def _registered_ids(self, limit: int = 500) -> Iterator[UUID]:
+        topics = [get_topic(StaffMember.Registered)]
+        start = 1
+        while True:
+            page = self.recorder.select_notifications(start=start, limit=limit, topics=topics)
+            for notification in page:
+                yield UUID(str(notification.originator_id))
+                start = notification.id + 1
+            if len(page) < limit:
+                return
+
+    def _member(self, staff_id: str) -> StaffMember | None:
+        try:
+            member: StaffMember = self.repository.get(staff_member_id(staff_id))
+        except AggregateNotFoundError:
+            return None
+        return member
+
+
+def check_password_strength(password: str, *, staff_id: str = "") -> None:
+    """Refuse passwords that are short or among the first ones guessed."""
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        raise RuleViolation("password_strength",
+                            f"a password must have at least {MIN_PASSWORD_LENGTH} characters",
+                            field="password")
+    folded = password.casefold()
+    contains_staff_id = len(staff_id) >= 3 and staff_id.casefold() in folded
+    if folded in OBVIOUS_PASSWORDS or contains_staff_id or len(set(folded)) < 4:
+        raise RuleViolation("password_strength",
+                            "the password is too easy to guess", field="password")

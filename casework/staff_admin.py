@@ -1,0 +1,50 @@
+"""Staff accounts from the command line: the first administrator, staff and bearer tokens."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from activities.auth_store import AuthStore
+from activities.staff_directory import StaffDirectory
+from aggregates.report import Actor, Council, Role
+from casework.settings import Settings
+from casework.wiring import build_directory
+
+COMMAND_LINE = Actor(staff_id="system", role=Role.SYSTEM)
+
+
+def new_password() -> str:
+    """A random password to hand over once (no default password works anywhere)."""
+    return secrets.token_urlsafe(15)
+
+
+def create_first_admin(directory: StaffDirectory, staff_id: str = "admin",
+                       council: Council = Council.DOVER) -> str | None:
+    """Register the first administrator with a random password; None if staff exist already."""
+    if not directory.is_empty():
+        return None
+    directory.register(staff_id=staff_id, display_name="Administrator", role=Role.ADMINISTRATOR,
+                       teams=[], council=council, manager_id=None, actor=COMMAND_LINE,
+                       reason="First administrator, created at installation.")
+    password = new_password()
+    directory.set_password(staff_id=staff_id, password=password, actor=COMMAND_LINE)
+    return password
+
+
+def add_staff(settings: Settings, *, staff_id: str, name: str, role: Role, teams: list[str],
+              council: Council, manager_id: str | None) -> str:
+    directory = build_directory(settings)
+    directory.register(staff_id=staff_id, display_name=name, role=role, teams=teams,
+                       council=council, manager_id=manager_id, actor=COMMAND_LINE,
+                       reason="Account registered from the command line.")
+    password = new_password()
+    directory.set_password(staff_id=staff_id, password=password, actor=COMMAND_LINE)
+    return password
+
+
+def issue_token(settings: Settings, *, staff_id: str, label: str) -> str:
+    if build_directory(settings).profile(staff_id) is None:
+        raise SystemExit(f"no member of staff has the id {staff_id!r}")
+    return AuthStore(settings.event_store_url).issue_api_token(
+        staff_id=staff_id, label=label, now=datetime.now(UTC))

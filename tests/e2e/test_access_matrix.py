@@ -1,0 +1,188 @@
+"""Every route against every role, and no sign-in: each answers as the access rule says.
+
+The expected table below is written out by hand, not derived from the code's rule, so a
+change to who may do what must be made in both places. A route the table does not know fails
+the test: adding a route means deciding its rule here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.routing import APIRoute
+from temporalio.testing import WorkflowEnvironment
+
+from aggregates.report import Role
+from tests.web_harness import TST, WebSystem, web_system
+from web.auth import access_rule_of
+
+ANON, CW, DSO, LM, AUD, ADM = None, "cw-1", "dso-1", "lm-1", "aud-1", "adm-1"
+PRINCIPALS = [ANON, CW, DSO, LM, AUD, ADM]
+CASE_ROLES = (CW, DSO, LM)
+
+
+def row(anon: int, cw: int, dso: int, lm: int, aud: int, adm: int) -> dict[str | None, int]:
+    return dict(zip(PRINCIPALS, (anon, cw, dso, lm, aud, adm), strict=True))
+
+
+def same(status: int) -> dict[str | None, int]:
+    return dict.fromkeys(PRINCIPALS, status)
+
+
+READ = row(401, 200, 200, 200, 200, 403)
+SIGNED_IN = row(401, 200, 200, 200, 200, 200)
+SAFEGUARDING_LEADS = row(401, 403, 200, 200, 403, 403)
+ADMIN_ONLY = row(401, 403, 403, 403, 403, 200)
+
+# (method, path) → who gets which status. {a}..{e} are cases made in setup; see `cases`.
+EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
+    ("GET", "/healthz"): same(200),
+    ("GET", "/docs"): same(200),
+    ("GET", "/docs/oauth2-redirect"): same(200),
+    ("GET", "/openapi.json"): same(200),
+    ("GET", "/"): row(303, 200, 200, 200, 200, 200),
+    ("GET", "/sign-in"): same(200),
+    ("POST", "/sign-in"): same(403),  # no sign-in form token: refused, whoever asks
+    ("POST", "/sign-out"): row(401, 303, 303, 303, 303, 303),
+    ("GET", "/auth/oidc/sign-in"): same(404),  # password sign-in is configured here
+    ("GET", "/auth/oidc/callback"): same(404),
+    ("GET", "/me"): SIGNED_IN,
+    ("GET", "/me/notifications"): SIGNED_IN,
+    ("POST", "/cases"): row(401, 201, 201, 201, 403, 403),
+    ("GET", "/cases/{case_id}"): READ,
+    ("GET", "/cases/{case_id}/tasks"): READ,
+    ("GET", "/cases/{case_id}/events"): READ,
+    ("POST", "/cases/{case_id}/tasks/{task_id}/complete"): row(401, 200, 200, 200, 403, 403),
+    ("GET", "/cases/{case_id}/access-log"): row(401, 403, 403, 403, 200, 403),
+    ("POST", "/cases/{case_id}/assign"): SAFEGUARDING_LEADS,
+    ("POST", "/cases/{case_id}/restrict"): SAFEGUARDING_LEADS,
+    # The second lift finds no restriction left: permitted, but a conflict.
+    ("POST", "/cases/{case_id}/lift-restriction"): row(401, 403, 200, 409, 403, 403),
+    ("POST", "/cases/{case_id}/conflict-of-interest"): row(401, 202, 202, 202, 202, 403),
+    ("POST", "/cases/{case_id}/break-glass"): SAFEGUARDING_LEADS,
+    ("GET", "/staff"): ADMIN_ONLY,
+    ("POST", "/staff"): row(401, 403, 403, 403, 403, 201),
+    ("POST", "/staff/{staff_id}/password"): row(401, 403, 403, 403, 403, 204),
+    ("POST", "/staff/{staff_id}/deactivate"): row(401, 403, 403, 403, 403, 204),
+    ("POST", "/staff/{staff_id}/tokens"): row(401, 403, 403, 403, 403, 201),
+}
+
+# Each task is completed by one role, in this order (t4 opens when t2 is done, D 8.28).
+TASK_FOR = {CW: ("t2", "done"), DSO: ("t3", "done"), LM: ("t4", "logged")}
+
+
+def flat_routes(routes: list[Any]) -> list[Any]:
+    """The app's routes, with included routers opened up (FastAPI ≥0.16x keeps an included
+    router as one lazy entry; our routers have no prefix, so their paths stand as they are)."""
+    flat = []
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        flat.extend(flat_routes(inner.routes) if inner is not None else [route])
+    return flat
+
+
+def app_routes(app: Any) -> set[tuple[str, str]]:
+    return {(method, route.path) for route in flat_routes(app.routes)
+            for method in (getattr(route, "methods", None) or ()) if method != "HEAD"}
+
+
+def test_every_route_has_an_expected_row_and_declares_its_rule() -> None:
+    """A new route without a rule (or without a row here) fails."""
+    from web.app import create_app
+
+    app = create_app(intake=None, auth=None)  # type: ignore[arg-type]  # routes only
+    assert app_routes(app) == set(EXPECTED)
+    for route in flat_routes(app.routes):
+        if isinstance(route, APIRoute) and not route.path.startswith(("/docs", "/openapi")):
+            declared = [access_rule_of(d.call)[0] for d in route.dependant.dependencies]
+            assert declared.count(True) == 1, f"{route.path} must declare exactly one rule"
+
+
+@pytest.fixture
+async def system(tmp_path: Path, dev_env: WorkflowEnvironment):  # type: ignore[no-untyped-def]
+    async with web_system(tmp_path, dev_env) as running:
+        running.add_staff(CW, Role.CASEWORKER)
+        running.add_staff(LM, Role.LINE_MANAGER)
+        running.add_staff(DSO, Role.DSO, manager_id=LM)
+        running.add_staff(AUD, Role.AUDITOR, teams=())
+        running.add_staff(ADM, Role.ADMINISTRATOR, teams=())
+        running.add_staff("cw-other", Role.CASEWORKER, teams=("Housing Options",))
+        yield running
+
+
+async def request(http: httpx.AsyncClient, method: str, path: str, who: str | None,
+                  cases: dict[str, str]) -> httpx.Response:
+    """The request each cell makes, with a body the route accepts."""
+    case = cases["main"]
+    body: dict[str, Any] | None = None
+    url = path
+    if path == "/cases":
+        body = __import__("tests.support", fromlist=["report_body"]).report_body()
+    elif "{task_id}" in path:
+        task, outcome = TASK_FOR.get(who, ("t2", "done"))
+        url, body = f"/cases/{case}/tasks/{task}/complete", {"outcome": outcome}
+    elif path.endswith("/assign"):
+        url, body = f"/cases/{case}/assign", {"team": TST, "officer_id": CW,
+                                              "reason": "Caseworker keeps the case"}
+    elif path.endswith("/restrict"):
+        url, body = f"/cases/{cases['restrict']}/restrict", {
+            "named_staff": [CW, DSO, LM, AUD], "reason": "Victim is related to staff"}
+    elif path.endswith("/lift-restriction"):
+        url, body = f"/cases/{cases['lift']}/lift-restriction", {"reason": "No longer needed"}
+    elif path.endswith("/conflict-of-interest"):
+        url, body = f"/cases/{cases['conflict']}/conflict-of-interest", {
+            "reason": "I know the family"}
+    elif path.endswith("/break-glass"):
+        url, body = f"/cases/{cases['other_team']}/break-glass", {
+            "reason": "Out of hours call from the police about this address"}
+    elif "{case_id}" in path:
+        url = path.replace("{case_id}", case)
+    elif path == "/staff":
+        body = {"staff_id": f"new-{uuid.uuid4().hex[:8]}", "display_name": "New starter",
+                "role": "caseworker", "teams": [TST], "council": "dover"} if method == "POST" \
+            else None
+    elif "{staff_id}" in path:
+        url = path.replace("{staff_id}", "cw-leaver")
+        body = ({"password": "a long enough passphrase"} if url.endswith("password")
+                else {"reason": "Left the council"} if url.endswith("deactivate")
+                else {"label": "integration"})
+    if method == "GET":
+        return await http.get(url)
+    if body is None and path in ("/sign-in", "/sign-out"):
+        return await http.post(url, data={})
+    return await http.post(url, json=body)
+
+
+async def test_every_route_answers_every_role_as_the_rule_says(system: WebSystem) -> None:
+    system.add_staff("cw-leaver", Role.CASEWORKER)
+    cases = {name: await system.open_case(CW) for name in ("main", "restrict", "lift",
+                                                           "conflict")}
+    cases["other_team"] = await system.open_case("cw-other")
+    async with system.client(DSO) as dso:
+        restricted = await dso.post(f"/cases/{cases['lift']}/restrict", json={
+            "named_staff": [CW, DSO, LM, AUD], "reason": "Perpetrator works for the council"})
+        assert restricted.status_code == 200, restricted.text
+
+    failures = []
+    for (method, path), expected in EXPECTED.items():
+        for who in PRINCIPALS:
+            async with system.client(who) as http:
+                response = await request(http, method, path, who, cases)
+            if response.status_code != expected[who]:
+                failures.append(f"{method} {path} as {who}: {response.status_code} "
+                                f"(expected {expected[who]}) {response.text[:120]}")
+    assert not failures, "\n".join(failures)
+
+
+async def test_unauthorised_answers_say_why_without_detail(system: WebSystem) -> None:
+    async with system.client() as anon, system.client(AUD) as auditor:
+        unsigned = await anon.get("/me")
+        assert unsigned.headers["www-authenticate"] == "Bearer"
+        assert unsigned.json()["errors"][0]["rule"] == "signed_in"
+        refused = await auditor.post("/cases", json={})
+        assert refused.status_code == 403  # the role is checked before the body
+        assert refused.json()["errors"][0]["rule"] == "role_may_use_action"

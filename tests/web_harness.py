@@ -1,0 +1,99 @@
+"""The whole system in one test process, served over real HTTP on loopback: the web app (by
+uvicorn), a real worker on the session's Temporal dev server, the event store, the staff
+directory and the sign-in store on a SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from temporalio.testing import WorkflowEnvironment
+
+from activities.auth_store import AuthStore
+from activities.case_store import CaseStore, store_env
+from activities.staff_directory import StaffDirectory
+from aggregates.report import Actor, Council, Role
+from tests.conftest import running_worker
+from tests.support import eventually, free_port, report_body
+from web.app import create_app
+from web.auth import AuthServices
+from web.oidc import OidcClient
+from workflows.client import CaseOrchestrator
+from workflows.intake import Intake
+
+SETUP = Actor(staff_id="system", role=Role.SYSTEM)
+TST = "Tenancy Support Team"
+
+
+@dataclass
+class WebSystem:
+    base_url: str
+    store: CaseStore
+    directory: StaffDirectory
+    sessions: AuthStore
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def add_staff(self, staff_id: str, role: Role, teams: tuple[str, ...] = (TST,),
+                  council: Council = Council.DOVER, manager_id: str | None = None,
+                  password: str | None = None) -> str:
+        """Register a member of staff and give them a bearer token (returned)."""
+        self.directory.register(staff_id=staff_id, display_name=f"Test {staff_id}", role=role,
+                                teams=teams, council=council, manager_id=manager_id,
+                                actor=SETUP, reason="test account")
+        if password:
+            self.directory.set_password(staff_id=staff_id, password=password, actor=SETUP)
+        token = self.sessions.issue_api_token(staff_id=staff_id, label="test",
+                                              now=datetime.now(UTC))
+        self.tokens[staff_id] = token
+        return token
+
+    def client(self, staff_id: str | None = None, **kwargs: Any) -> httpx.AsyncClient:
+        headers = {"Authorization": f"Bearer {self.tokens[staff_id]}"} if staff_id else {}
+        return httpx.AsyncClient(base_url=self.base_url, headers=headers, timeout=30, **kwargs)
+
+    async def open_case(self, staff_id: str, **body: Any) -> str:
+        """Open a case as `staff_id` and wait until its triage tasks exist."""
+        async with self.client(staff_id) as http:
+            opened = await http.post("/cases", json=report_body(**body))
+            assert opened.status_code == 201, opened.text
+            case_id: str = opened.json()["case_id"]
+
+            async def triaged() -> bool:
+                return bool((await http.get(f"/cases/{case_id}/tasks")).json()["triage_done"])
+            await eventually(triaged)
+        return case_id
+
+
+@contextlib.asynccontextmanager
+async def web_system(tmp_path: Path, env: WorkflowEnvironment, oidc: OidcClient | None = None,
+                     port: int | None = None) -> AsyncIterator[WebSystem]:
+    url = f"sqlite:///{tmp_path / 'events.sqlite3'}"
+    environment = store_env(url, os.urandom(32))
+    store, directory = CaseStore(environment), StaffDirectory(environment)
+    sessions = AuthStore(url)
+    async with running_worker(env.client, store) as task_queue:
+        app = create_app(
+            Intake(store, CaseOrchestrator(env.client, task_queue)),
+            AuthServices(directory=directory, sessions=sessions,
+                         idle=timedelta(minutes=30), absolute=timedelta(hours=10)),
+            oidc)
+        port = port or free_port()
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                               log_level="warning", access_log=False))
+        serving = asyncio.create_task(server.serve())
+        try:
+            while not server.started:
+                await asyncio.sleep(0.02)
+            yield WebSystem(f"http://127.0.0.1:{port}", store, directory, sessions)
+        finally:
+            server.should_exit = True
+            await serving
+            sessions.close()

@@ -1,0 +1,175 @@
+"""Who is asking, and may they? Sign-in state → a `Principal`; permissions → 403; need to know
+→ the same 404 as a missing case; every read of a case → the case's access log.
+
+Every route declares its rule with exactly one of `require(permission)` or `public`; the route
+matrix test fails for a route that declares neither.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import Depends, Request
+
+from activities.auth_store import AuthStore, SessionInfo
+from activities.case_store import CaseStore
+from activities.staff_directory import StaffDirectory
+from aggregates.access import (
+    AccessDecision,
+    Permission,
+    StaffFacts,
+    check_permission,
+    need_to_know,
+)
+from aggregates.case import Case
+from aggregates.errors import CaseNotFound
+from aggregates.report import Actor
+from aggregates.staff import StaffProfile
+
+SESSION_COOKIE = "da_session"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class NotSignedIn(Exception):
+    """No valid session or token: 401."""
+
+
+class CsrfRejected(Exception):
+    """A session-authenticated change without the session's CSRF token: 403."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    staff: StaffProfile
+    via: str  # "session" or "token"
+    session: SessionInfo | None = None
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(staff_id=self.staff.staff_id, role=self.staff.role)
+
+    @property
+    def facts(self) -> StaffFacts:
+        return StaffFacts(staff_id=self.staff.staff_id, role=self.staff.role,
+                          teams=self.staff.teams, council=self.staff.council)
+
+
+@dataclass
+class AuthServices:
+    directory: StaffDirectory
+    sessions: AuthStore
+    idle: timedelta
+    absolute: timedelta
+
+
+def services(request: Request) -> AuthServices:
+    return request.app.state.auth  # type: ignore[no-any-return]
+
+
+async def current_principal(request: Request) -> Principal:
+    """The signed-in member of staff, from a bearer token or the session cookie."""
+    auth = services(request)
+    now = datetime.now(UTC)
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        owner = await asyncio.to_thread(auth.sessions.api_token_owner, header[7:].strip())
+        profile = await _active_profile(auth, owner)
+        return Principal(staff=profile, via="token")
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise NotSignedIn()
+    session = await asyncio.to_thread(auth.sessions.session, token, now=now, idle=auth.idle,
+                                      absolute=auth.absolute)
+    if session is None:
+        raise NotSignedIn()
+    profile = await _active_profile(auth, session.staff_id)
+    if request.method not in SAFE_METHODS:
+        await _check_csrf(request, session)
+    return Principal(staff=profile, via="session", session=session)
+
+
+async def _active_profile(auth: AuthServices, staff_id: str | None) -> StaffProfile:
+    profile = None if staff_id is None else await asyncio.to_thread(auth.directory.profile,
+                                                                     staff_id)
+    if profile is None or not profile.active:
+        raise NotSignedIn()
+    return profile
+
+
+async def _check_csrf(request: Request, session: SessionInfo) -> None:
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        value = (await request.form()).get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not sent or not hmac.compare_digest(sent, session.csrf_token):
+        raise CsrfRejected()
+
+
+AccessCheck = Callable[..., Awaitable[Principal]]
+
+
+def require(permission: Permission) -> AccessCheck:
+    """Dependency: a signed-in member of staff whose role may use `permission`."""
+
+    async def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        check_permission(principal.staff.role, permission)
+        return principal
+
+    check.permission = permission  # type: ignore[attr-defined]  # read by the route matrix test
+    return check
+
+
+async def signed_in(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    """Dependency: any signed-in member of staff (for their own details and sign-out)."""
+    return principal
+
+
+signed_in.permission = "signed_in"  # type: ignore[attr-defined]
+
+
+async def public() -> None:
+    """Dependency marking a route that needs no sign-in."""
+
+
+public.permission = None  # type: ignore[attr-defined]
+
+
+async def visible_case(store: CaseStore, case_id: UUID, principal: Principal, action: str,
+                       *, why: str = "") -> Case:
+    """The case if `principal` needs to know it, else `CaseNotFound` (indistinguishable from a
+    case that does not exist). Every attempt on an existing case is logged, allowed or not."""
+    case = await asyncio.to_thread(_get_or_none, store, case_id)
+    if case is None:
+        raise CaseNotFound()
+    now = datetime.now(UTC)
+    decision: AccessDecision = need_to_know(principal.facts, case.access_facts, now)
+    await asyncio.to_thread(
+        store.record_access, case_id=case_id, staff_id=principal.staff.staff_id,
+        role=principal.staff.role.value, action=action,
+        outcome="allowed" if decision.allowed else "denied", rule=decision.rule,
+        reason=why or decision.rule.replace("_", " "), at=now,
+    )
+    if not decision.allowed:
+        raise CaseNotFound()
+    return case
+
+
+def _get_or_none(store: CaseStore, case_id: UUID) -> Case | None:
+    try:
+        return store.get_case(case_id)
+    except CaseNotFound:
+        return None
+
+
+def access_rule_of(dependency: Any) -> tuple[bool, Permission | str | None]:
+    """(declares a rule, the permission) for a route dependency; used by the route matrix."""
+    return hasattr(dependency, "permission"), getattr(dependency, "permission", None)
