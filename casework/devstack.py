@@ -15,7 +15,7 @@ from pathlib import Path
 from casework.keys import load_key
 from casework.settings import Settings
 from casework.staff_admin import create_first_admin
-from casework.wiring import build_directory
+from casework.wiring import build_directory, build_sessions, build_store
 
 STARTUP_TIMEOUT_S = 60
 
@@ -47,6 +47,9 @@ def run_devstack(settings: Settings) -> None:
     # Create both keys before any child process can race to create them.
     load_key(settings.event_store_key_file, create=True)
     load_key(settings.temporal_payload_key_file, create=True)
+    # Create every table before the worker and the web app start side by side.
+    build_store(settings)
+    build_sessions(settings)
     first_admin_password = create_first_admin(build_directory(settings))
     host, _, port = settings.temporal_address.rpartition(":")
     ui_port = int(port) + 1000

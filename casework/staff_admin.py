@@ -5,11 +5,10 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
-from activities.auth_store import AuthStore
 from activities.staff_directory import StaffDirectory
 from aggregates.report import Actor, Council, Role
 from casework.settings import Settings
-from casework.wiring import build_directory
+from casework.wiring import build_directory, build_sessions
 
 COMMAND_LINE = Actor(staff_id="system", role=Role.SYSTEM)
 
@@ -46,5 +45,5 @@ def add_staff(settings: Settings, *, staff_id: str, name: str, role: Role, teams
 def issue_token(settings: Settings, *, staff_id: str, label: str) -> str:
     if build_directory(settings).profile(staff_id) is None:
         raise SystemExit(f"no member of staff has the id {staff_id!r}")
-    return AuthStore(settings.event_store_url).issue_api_token(
+    return build_sessions(settings).issue_api_token(
         staff_id=staff_id, label=label, now=datetime.now(UTC))

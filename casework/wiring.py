@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TypeVar
 
+import sqlalchemy.exc
+from eventsourcing.persistence import PersistenceError
 from temporalio.client import Client
 
 from activities.auth_store import AuthStore
@@ -25,19 +30,44 @@ def _store_env(settings: Settings) -> dict[str, str]:
     return store_env(settings.event_store_url, key)
 
 
+T = TypeVar("T")
+CREATE_ATTEMPTS = 5
+
+
+def _creating_tables(make: Callable[[], T]) -> T:
+    """Build a store, whose first use creates its tables. Processes starting together (a
+    worker and a web app, or replicas) race to create them; the loser tries again and finds
+    them there."""
+    for attempt in range(CREATE_ATTEMPTS):
+        try:
+            return make()
+        except (PersistenceError, sqlalchemy.exc.SQLAlchemyError):
+            if attempt == CREATE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 def build_store(settings: Settings) -> CaseStore:
     """The event store named by the settings, with its cipher key read from its file."""
-    return CaseStore(_store_env(settings))
+    env = _store_env(settings)
+    return _creating_tables(lambda: CaseStore(env))
 
 
 def build_directory(settings: Settings) -> StaffDirectory:
     """The staff directory: accounts and password hashes, encrypted like the cases."""
-    return StaffDirectory(_store_env(settings))
+    env = _store_env(settings)
+    return _creating_tables(lambda: StaffDirectory(env))
+
+
+def build_sessions(settings: Settings) -> AuthStore:
+    """Sessions, bearer tokens and failed sign-ins (not part of the record)."""
+    return _creating_tables(lambda: AuthStore(settings.event_store_url))
 
 
 def build_auth(settings: Settings) -> AuthServices:
     return AuthServices(
-        directory=build_directory(settings), sessions=AuthStore(settings.event_store_url),
+        directory=build_directory(settings), sessions=build_sessions(settings),
         idle=timedelta(minutes=settings.session_idle_minutes),
         absolute=timedelta(hours=settings.session_absolute_hours),
     )
