@@ -186,3 +186,21 @@ async def test_unauthorised_answers_say_why_without_detail(system: WebSystem) ->
         refused = await auditor.post("/cases", json={})
         assert refused.status_code == 403  # the role is checked before the body
         assert refused.json()["errors"][0]["rule"] == "role_may_use_action"
+
+
+async def test_the_access_log_shows_every_read_the_matrix_made(system: WebSystem) -> None:
+    case_id = await system.open_case(CW)
+    reads = {"": "read_summary", "/tasks": "read_tasks", "/events": "read_events"}
+    for who in (CW, DSO, LM, AUD, "cw-other"):
+        async with system.client(who) as http:
+            for suffix in reads:
+                await http.get(f"/cases/{case_id}{suffix}")
+    async with system.client(AUD) as auditor:
+        log = (await auditor.get(f"/cases/{case_id}/access-log")).json()
+    seen = {(e["staff_id"], e["action"], e["outcome"]) for e in log["entries"]}
+    for who in (CW, DSO, LM, AUD):
+        for action in reads.values():
+            assert (who, action, "allowed") in seen
+    for action in reads.values():
+        assert ("cw-other", action, "denied") in seen
+    assert log["chain_intact"]

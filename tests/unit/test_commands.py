@@ -1,0 +1,64 @@
+"""The access commands on a case, applied through one registry (D 8.27, D 8.25)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from aggregates.commands import CommandContext, apply_command, parse_command
+from aggregates.errors import ConflictError, RuleViolation
+from aggregates.report import Actor, Role
+from tests.unit.builders import open_case
+
+DSO = Actor(staff_id="dso-1", role=Role.DSO)
+AT = datetime(2026, 6, 9, 12, 0, tzinfo=UTC)
+
+
+def ctx(actor: Actor = DSO, command_id: str = "c1") -> CommandContext:
+    return CommandContext(actor=actor, at=AT, command_id=command_id)
+
+
+def test_unknown_commands_and_fields_are_refused_by_name() -> None:
+    with pytest.raises(RuleViolation, match="command_is_known"):
+        parse_command("delete_case", {}, "dso")
+    with pytest.raises(RuleViolation, match="command_fields_known") as extra:
+        parse_command("restrict_case", {"named_staff": ["a"], "reason": "r", "x": 1}, "dso")
+    assert extra.value.field == "x"
+    with pytest.raises(RuleViolation, match="command_fields_complete"):
+        parse_command("restrict_case", {"reason": "r"}, "dso")
+
+
+def test_only_safeguarding_leads_may_restrict_or_break_glass() -> None:
+    for command in ("restrict_case", "break_glass", "assign_case"):
+        with pytest.raises(RuleViolation, match="role_may_give_command"):
+            parse_command(command, {}, "caseworker")
+
+
+def test_restricting_names_people_and_records_why() -> None:
+    """D 8.27: only named people see a restricted case; D 8.25: every decision says why."""
+    case = open_case()
+    with pytest.raises(RuleViolation, match="restriction_names_people"):
+        apply_command(case, "restrict_case", {"named_staff": [], "reason": "why"}, ctx())
+    with pytest.raises(RuleViolation, match="reason_is_recorded"):
+        apply_command(case, "restrict_case", {"named_staff": ["cw-1"], "reason": " "}, ctx())
+    apply_command(case, "restrict_case", {"named_staff": ["cw-1", "cw-1", "dso-1"],
+                                          "reason": "Perpetrator is a council employee"}, ctx())
+    assert case.restricted_to == frozenset({"cw-1", "dso-1"})
+    assert "c1" in case.applied_commands
+
+
+def test_lifting_a_restriction_that_is_not_there_is_a_conflict() -> None:
+    with pytest.raises(ConflictError, match="lift_only_a_restriction"):
+        apply_command(open_case(), "lift_restriction", {"reason": "no longer needed"}, ctx())
+
+
+def test_break_glass_tells_the_officer_and_the_dsos_manager_and_lapses() -> None:
+    case = open_case()  # opened by a caseworker, who becomes its officer
+    apply_command(case, "break_glass", {
+        "reason": "Police called about this address out of hours", "teams": [],
+        "council": "dover", "manager_id": "lm-1"}, ctx())
+    event = case.collect_events()[-1]
+    assert type(event).__name__ == "BreakGlassUsed"
+    assert event.notify == sorted({case.officer_id, "lm-1"})
+    assert case.break_glass_until["dso-1"] == datetime(2026, 6, 9, 20, 0, tzinfo=UTC)
