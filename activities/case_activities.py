@@ -13,13 +13,19 @@ from temporalio.exceptions import ApplicationError
 from activities.case_store import CaseStore
 from aggregates.case import Case
 from aggregates.errors import CaseNotFound, ConflictError, RuleViolation
+from aggregates.referral_content import referral_message
 from aggregates.report import Actor, Role
+from gateways.base import PartnerGateway
 from workflows.contracts import (
     ApplyCommandInput,
     CaseTasks,
+    DeliveryReceipt,
     EscalateInput,
     OpenTask,
+    PendingReferral,
     RecordCompletionInput,
+    RecordDeliveryInput,
+    ReferralInput,
     TriageInput,
 )
 
@@ -29,13 +35,19 @@ NOT_FOUND = "CaseNotFound"
 
 
 def to_case_tasks(case: Case) -> CaseTasks:
-    """The case's open tasks, as the workflow tracks them."""
-    return CaseTasks(open_tasks=[
-        OpenTask(task_id=t.task_id, kind=t.kind.value, title=t.title, assignee=t.assignee,
-                 due_at=t.due_at, rule=t.rule, section=t.section,
-                 escalated=t.task_id in case.escalated)
-        for t in case.open_tasks
-    ])
+    """The case's open tasks and undelivered referrals, as the workflow tracks them."""
+    return CaseTasks(
+        open_tasks=[
+            OpenTask(task_id=t.task_id, kind=t.kind.value, title=t.title, assignee=t.assignee,
+                     due_at=t.due_at, rule=t.rule, section=t.section,
+                     escalated=t.task_id in case.escalated, requirements=list(t.requirements))
+            for t in case.open_tasks
+        ],
+        pending_referrals=[
+            PendingReferral(referral_id=r["referral_id"], kind=r["kind"], partner=r["partner"])
+            for r in case.pending_referrals
+        ],
+    )
 
 
 @contextmanager
@@ -54,10 +66,11 @@ def domain_errors_as_application_errors() -> Iterator[None]:
 
 
 class CaseActivities:
-    """The activities a case workflow calls, bound to one case store."""
+    """The activities a case workflow calls, bound to one case store and one partner gateway."""
 
-    def __init__(self, store: CaseStore) -> None:
+    def __init__(self, store: CaseStore, gateway: PartnerGateway) -> None:
         self._store = store
+        self._gateway = gateway
 
     @activity.defn(name="triage_case")
     def triage_case(self, input: TriageInput) -> CaseTasks:
@@ -93,6 +106,27 @@ class CaseActivities:
                 actor=Actor(staff_id=c.staff_id, role=Role(c.role)), command_id=c.request_id,
                 at=input.at))
 
+    @activity.defn(name="deliver_referral")
+    def deliver_referral(self, input: ReferralInput) -> DeliveryReceipt:
+        """Send a referral to its partner through the gateway, once per referral (the
+        idempotency key is the case and referral id, the same on every retry)."""
+        with domain_errors_as_application_errors():
+            case = self._store.get_case(UUID(input.case_id))
+            message = referral_message(case, input.referral_id)
+        receipt = self._gateway.deliver(partner=input.partner, message=message,
+                                        idempotency_key=f"{input.case_id}:{input.referral_id}")
+        return DeliveryReceipt(delivery_id=receipt.delivery_id, digest=receipt.digest,
+                               via=receipt.via)
+
+    @activity.defn(name="record_referral_delivered")
+    def record_referral_delivered(self, input: RecordDeliveryInput) -> CaseTasks:
+        """Record on the case that the partner has the referral."""
+        with domain_errors_as_application_errors():
+            return to_case_tasks(self._store.record_referral_delivered(
+                case_id=UUID(input.case_id), referral_id=input.referral_id,
+                delivery_id=input.receipt.delivery_id, digest=input.receipt.digest,
+                via=input.receipt.via))
+
     def all(self) -> list[Callable[..., object]]:
         return [self.triage_case, self.record_task_completed, self.escalate_missed_deadline,
-                self.apply_case_command]
+                self.apply_case_command, self.deliver_referral, self.record_referral_delivered]

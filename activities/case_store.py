@@ -131,6 +131,16 @@ class CaseStore(Application):
             self.save(case)
         return case
 
+    def record_referral_delivered(self, *, case_id: UUID, referral_id: str, delivery_id: str,
+                                  digest: str, via: str) -> Case:
+        """Record a referral's delivery, once."""
+        case = self.get_case(case_id)
+        if case.referrals.get(referral_id, {}).get("status") == "opened":
+            case.record_referral_delivered(referral_id=referral_id, delivery_id=delivery_id,
+                                           digest=digest, via=via)
+            self.save(case)
+        return case
+
     def apply_command(self, *, case_id: UUID, name: str, args: dict[str, Any], actor: Actor,
                       command_id: str, at: datetime) -> Case:
         """Apply an access command (aggregates/commands.py) once per command id."""

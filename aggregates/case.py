@@ -19,9 +19,11 @@ from aggregates.access import (
     StaffFacts,
     check_break_glass,
 )
+from aggregates.adjustments import requirements_for
 from aggregates.errors import ConflictError, RuleViolation
 from aggregates.policies import Policy, policy_for
 from aggregates.report import Actor, Council, Report, Role
+from aggregates.safeguarding import SafeguardingCommands, init_safeguarding_state
 from aggregates.tasks import TITLES, Task, check_completion
 from aggregates.triage import DSO, TaskSpec, on_completion, on_missed_deadline, triage
 from aggregates.working_days import local_date
@@ -65,7 +67,7 @@ def check_report(report: Report, now: datetime) -> None:
                             "other than the victim", field="reporter.kind", section="D 8.12")
 
 
-class Case(Aggregate):
+class Case(SafeguardingCommands, Aggregate):
     """A domestic-abuse case of one council, under the policy version in force at intake."""
 
     # ---- events ---------------------------------------------------------------------------
@@ -94,6 +96,7 @@ class Case(Aggregate):
             case.conflicted = frozenset()
             case.break_glass_until = {}
             case.applied_commands = frozenset()
+            init_safeguarding_state(case)
 
     class TriageDecided(Aggregate.Event):
         immediate_risk: bool
@@ -279,7 +282,9 @@ class Case(Aggregate):
             actor=actor.to_dict(),
             reason="Triage of a new report in the order of the council's policy.",
         )
-        return self._open_tasks(specs, actor)
+        opened = self._open_tasks(specs, actor)
+        self.triage_referrals(actor)
+        return opened
 
     def complete_task(self, *, task_id: str, outcome: str, note: str, actor: Actor,
                       at: datetime, command_id: str) -> list[Task]:
@@ -381,6 +386,7 @@ class Case(Aggregate):
                 task_id=f"t{len(self.tasks) + 1}", kind=spec.kind, title=TITLES[spec.kind],
                 assignee=spec.assignee, due_at=spec.due_at, rule=spec.rule.name,
                 section=spec.rule.section, opened_at=self.modified_on,
+                requirements=requirements_for(spec.kind, self.report.reasonable_adjustments),
             )
             self.trigger_event(self.TaskOpened, task=task.to_dict(), actor=actor.to_dict(),
                                reason=spec.reason)

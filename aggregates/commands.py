@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from aggregates.access import StaffFacts
 from aggregates.case import Case
 from aggregates.errors import RuleViolation
-from aggregates.report import Actor, Council, Role
+from aggregates.report import Actor, Child, Council, Role
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,64 @@ class UseBreakGlass:
     teams: list[str]
     council: str
     manager_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SaveDash:
+    """`answers`: question number → [answer, comment] (answer yes / no / not_known)."""
+
+    answers: dict[str, list[str]]
+    police_callouts_12_months: int = 0
+    victim_present: bool = True
+
+
+@dataclass(frozen=True)
+class CompleteDash:
+    answers: dict[str, list[str]]
+    police_callouts_12_months: int = 0
+    victim_present: bool = True
+    professional_judgement: bool = False
+    judgement_reason: str = ""
+
+
+@dataclass(frozen=True)
+class RecordMaracHearing:
+    referral_id: str
+    heard_on: str  # ISO date
+
+
+@dataclass(frozen=True)
+class AddMaracActions:
+    """`actions`: [{"description", "owner_id", "due_on" (ISO date)}]."""
+
+    referral_id: str
+    actions: list[dict[str, str]]
+
+
+@dataclass(frozen=True)
+class ReportIncident:
+    occurred_on: str  # ISO date
+    summary: str
+
+
+@dataclass(frozen=True)
+class AddChild:
+    age: int
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordSupportConsent:
+    given: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class RecordContact:
+    party: str
+    purpose: str
+    channel: str
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,13 +141,94 @@ def _break_glass(case: Case, cmd: UseBreakGlass, ctx: CommandContext) -> None:
                      at=ctx.at, command_id=ctx.command_id)
 
 
+def parse_date(value: str, field: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise RuleViolation("date_is_iso", "give the date as YYYY-MM-DD", field=field) from None
+
+
+def parse_answers(answers: dict[str, list[str]]) -> dict[int, tuple[str, str]]:
+    parsed: dict[int, tuple[str, str]] = {}
+    for key, value in answers.items():
+        if not str(key).isdigit() or not isinstance(value, list) or not 1 <= len(value) <= 2:
+            raise RuleViolation("dash_answer_shape", "each answer is [answer, comment]",
+                                field=f"answers.{key}")
+        parsed[int(key)] = (str(value[0]), str(value[1]) if len(value) == 2 else "")
+    return parsed
+
+
+def _save_dash(case: Case, cmd: SaveDash, ctx: CommandContext) -> None:
+    case.save_dash(answers=parse_answers(cmd.answers),
+                   police_callouts_12_months=cmd.police_callouts_12_months,
+                   victim_present=cmd.victim_present, actor=ctx.actor, command_id=ctx.command_id)
+
+
+def _complete_dash(case: Case, cmd: CompleteDash, ctx: CommandContext) -> None:
+    case.complete_dash(answers=parse_answers(cmd.answers),
+                       police_callouts_12_months=cmd.police_callouts_12_months,
+                       victim_present=cmd.victim_present,
+                       professional_judgement=cmd.professional_judgement,
+                       judgement_reason=cmd.judgement_reason, actor=ctx.actor, at=ctx.at,
+                       command_id=ctx.command_id)
+
+
+def _record_marac_hearing(case: Case, cmd: RecordMaracHearing, ctx: CommandContext) -> None:
+    case.record_marac_hearing(referral_id=cmd.referral_id,
+                              heard_on=parse_date(cmd.heard_on, "heard_on"), actor=ctx.actor,
+                              at=ctx.at, command_id=ctx.command_id)
+
+
+def _add_marac_actions(case: Case, cmd: AddMaracActions, ctx: CommandContext) -> None:
+    actions = []
+    for index, action in enumerate(cmd.actions):
+        if not isinstance(action, dict) or not action.get("owner_id"):
+            raise RuleViolation("marac_action_has_owner", "every action names its owner",
+                                field=f"actions.{index}.owner_id")
+        actions.append({**action, "due_on": parse_date(action.get("due_on", ""),
+                                                       f"actions.{index}.due_on")})
+    case.add_marac_actions(referral_id=cmd.referral_id, actions=actions, actor=ctx.actor,
+                           command_id=ctx.command_id)
+
+
+def _report_incident(case: Case, cmd: ReportIncident, ctx: CommandContext) -> None:
+    case.report_incident(occurred_on=parse_date(cmd.occurred_on, "occurred_on"),
+                         summary=cmd.summary, actor=ctx.actor, at=ctx.at,
+                         command_id=ctx.command_id)
+
+
+def _add_child(case: Case, cmd: AddChild, ctx: CommandContext) -> None:
+    case.add_child(child=Child(age=cmd.age, name=cmd.name), actor=ctx.actor,
+                   command_id=ctx.command_id)
+
+
+def _record_support_consent(case: Case, cmd: RecordSupportConsent, ctx: CommandContext) -> None:
+    case.record_support_consent(given=cmd.given, actor=ctx.actor, reason=cmd.reason, at=ctx.at,
+                                command_id=ctx.command_id)
+
+
+def _record_contact(case: Case, cmd: RecordContact, ctx: CommandContext) -> None:
+    case.record_contact(party=cmd.party, purpose=cmd.purpose, channel=cmd.channel,
+                        note=cmd.note, actor=ctx.actor, command_id=ctx.command_id)
+
+
 COMMANDS: dict[str, tuple[type, Handler]] = {
     "assign_case": (AssignCase, _assign),
     "restrict_case": (RestrictCase, _restrict),
     "lift_restriction": (LiftRestriction, _lift),
     "declare_conflict": (DeclareConflict, _declare_conflict),
     "break_glass": (UseBreakGlass, _break_glass),
+    "save_dash": (SaveDash, _save_dash),
+    "complete_dash": (CompleteDash, _complete_dash),
+    "record_marac_hearing": (RecordMaracHearing, _record_marac_hearing),
+    "add_marac_actions": (AddMaracActions, _add_marac_actions),
+    "report_incident": (ReportIncident, _report_incident),
+    "add_child": (AddChild, _add_child),
+    "record_support_consent": (RecordSupportConsent, _record_support_consent),
+    "record_contact": (RecordContact, _record_contact),
 }
+
+_CASE_STAFF = frozenset({Role.CASEWORKER, Role.DSO, Role.LINE_MANAGER})
 
 # Roles that may give each command (the web edge checks permissions too; this is the domain's
 # own line, so a command reaching the workflow by another route is still refused).
@@ -99,6 +238,9 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "lift_restriction": frozenset({Role.DSO, Role.LINE_MANAGER}),
     "declare_conflict": frozenset({Role.CASEWORKER, Role.DSO, Role.LINE_MANAGER, Role.AUDITOR}),
     "break_glass": frozenset({Role.DSO, Role.LINE_MANAGER}),
+    **{name: _CASE_STAFF for name in (
+        "save_dash", "complete_dash", "record_marac_hearing", "add_marac_actions",
+        "report_incident", "add_child", "record_support_consent", "record_contact")},
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from aggregates.dash import RiskThresholds
 from aggregates.errors import UnknownPolicy
 from aggregates.report import Council, Tenure
 from aggregates.working_days import local_date
@@ -48,6 +49,16 @@ class Policy:
     personal_discussion: Rule
     personal_discussion_working_days: int
     missed_deadline_escalation: Rule
+    # Risk and safeguarding (issue: DASH, MARAC, children's and adult referrals).
+    risk_thresholds: RiskThresholds
+    high_risk_to_marac: Rule
+    repeat_marac: Rule
+    repeat_marac_months: int
+    marac_hearing_working_days: int
+    children_referral: Rule
+    adult_safeguarding_referral: Rule
+    support_referral_with_consent: Rule
+    never_contact_perpetrator: Rule
 
     def team_for(self, tenure: Tenure) -> str:
         """The team told separately about the case, by the resident's tenure."""
@@ -85,6 +96,17 @@ DOVER_2025 = Policy(
     personal_discussion=Rule("personal_discussion_within_reasonable_time", f"D 8.14, {DEFAULT}"),
     personal_discussion_working_days=5,
     missed_deadline_escalation=Rule("missed_deadline_escalates_to_dso", "D 8.3, D 8.14"),
+    risk_thresholds=RiskThresholds(),
+    high_risk_to_marac=Rule("high_risk_referred_to_marac", "D 8.15"),
+    repeat_marac=Rule("repeat_marac_within_12_months_of_hearing",
+                      "D 8.15; SafeLives repeat MARAC guidance"),
+    repeat_marac_months=12,
+    marac_hearing_working_days=20,
+    children_referral=Rule("children_referred_in_all_cases", "D 8.23"),
+    adult_safeguarding_referral=Rule("adult_with_care_needs_safeguarding_referral",
+                                     "D 3.4; Care Act 2014"),
+    support_referral_with_consent=Rule("support_referral_only_with_consent", "D 8.19"),
+    never_contact_perpetrator=Rule("never_contact_perpetrator_about_abuse", "D 8.42"),
 )
 
 DARTFORD_2026 = Policy(
@@ -112,6 +134,20 @@ DARTFORD_2026 = Policy(
     personal_discussion_working_days=5,
     missed_deadline_escalation=Rule("missed_deadline_escalates_to_dso",
                                     f"{DEFAULT} (D 8.3; DBC silent)"),
+    risk_thresholds=RiskThresholds(),
+    high_risk_to_marac=Rule("high_risk_referred_to_marac", "DBC 6.7"),
+    repeat_marac=Rule("repeat_marac_within_12_months_of_hearing",
+                      f"{DEFAULT} (SafeLives repeat MARAC guidance; DBC silent)"),
+    repeat_marac_months=12,
+    marac_hearing_working_days=20,
+    children_referral=Rule("children_referred_in_all_cases",
+                           "CAR (Age: safeguarding children); Children Act 2004"),
+    adult_safeguarding_referral=Rule("adult_with_care_needs_safeguarding_referral",
+                                     "CAR (Age, Disability); Care Act 2014"),
+    support_referral_with_consent=Rule("support_referral_only_with_consent",
+                                       f"{DEFAULT} (D 8.19; CAR signposting)"),
+    never_contact_perpetrator=Rule("never_contact_perpetrator_about_abuse",
+                                   f"{DEFAULT} (D 8.42; DBC 7.5.1)"),
 )
 
 POLICIES: dict[tuple[Council, str], Policy] = {

@@ -74,6 +74,13 @@ class Adjustment(StrEnum):
     AUDIO = "audio"
 
 
+class AdditionalNeed(StrEnum):
+    """Needs that call for a referral to support services, with consent (D 8.19)."""
+
+    ADDICTION = "addiction"
+    MENTAL_HEALTH = "mental_health"
+
+
 class Role(StrEnum):
     CASEWORKER = "caseworker"
     DSO = "dso"
@@ -119,6 +126,14 @@ class Victim:
 
 
 @dataclass(frozen=True)
+class Perpetrator:
+    """A party to the case, never a contact for it (D 8.39–8.45)."""
+
+    name: str | None = None
+    relationship: str | None = None
+
+
+@dataclass(frozen=True)
 class Adult:
     name: str | None = None
     care_and_support_needs: bool = False
@@ -159,6 +174,8 @@ class Report:
     perpetrator_lives_at_address: bool
     summary: str
     reasonable_adjustments: tuple[Adjustment, ...] = field(default_factory=tuple)
+    additional_needs: tuple[AdditionalNeed, ...] = field(default_factory=tuple)
+    perpetrator: Perpetrator | None = None
 
     @property
     def is_third_party(self) -> bool:
@@ -189,4 +206,6 @@ class Report:
             perpetrator_lives_at_address=data["perpetrator_lives_at_address"],
             summary=data["summary"],
             reasonable_adjustments=tuple(Adjustment(a) for a in data["reasonable_adjustments"]),
+            additional_needs=tuple(AdditionalNeed(a) for a in data.get("additional_needs", ())),
+            perpetrator=Perpetrator(**data["perpetrator"]) if data.get("perpetrator") else None,
         )

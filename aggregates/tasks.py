@@ -21,6 +21,10 @@ class TaskKind(StrEnum):
     CONTACT_VICTIM_NEXT_WORKING_DAY = "contact_victim_next_working_day"
     REFER_TO_DA_SUPPORT = "refer_to_da_support"
     HOLD_PERSONAL_DISCUSSION = "hold_personal_discussion"
+    COMPLETE_DASH = "complete_dash"
+    SEEK_SUPPORT_CONSENT = "seek_support_consent"
+    RECORD_MARAC_HEARING = "record_marac_hearing"
+    MARAC_ACTION = "marac_action"
 
 
 TITLES: dict[TaskKind, str] = {
@@ -36,6 +40,11 @@ TITLES: dict[TaskKind, str] = {
         "Contact the victim on the next available working day (contact deadline missed)",
     TaskKind.REFER_TO_DA_SUPPORT: "Refer the victim to domestic abuse support services",
     TaskKind.HOLD_PERSONAL_DISCUSSION: "Hold the personal discussion with the victim",
+    TaskKind.COMPLETE_DASH: "Complete the DASH risk checklist at the personal discussion",
+    TaskKind.SEEK_SUPPORT_CONSENT:
+        "Ask the victim whether they consent to a referral to support services",
+    TaskKind.RECORD_MARAC_HEARING: "Record the date the MARAC heard the case",
+    TaskKind.MARAC_ACTION: "Carry out a MARAC action for housing",
 }
 
 # The outcomes that complete each kind of task. An attempt that did not reach the victim is not
@@ -50,6 +59,19 @@ OUTCOMES: dict[TaskKind, frozenset[str]] = {
     TaskKind.CONTACT_VICTIM_NEXT_WORKING_DAY: frozenset({"discussion_offered", "victim_declined"}),
     TaskKind.REFER_TO_DA_SUPPORT: frozenset({"referred", "victim_declined"}),
     TaskKind.HOLD_PERSONAL_DISCUSSION: frozenset({"held", "victim_declined"}),
+    # Completed by recording the DASH (or its refusal: victims are not obliged, D 8.13).
+    TaskKind.COMPLETE_DASH: frozenset({"victim_declined"}),
+    # Completed only by recording the victim's decision (D 8.19).
+    TaskKind.SEEK_SUPPORT_CONSENT: frozenset(),
+    TaskKind.RECORD_MARAC_HEARING: frozenset({"referral_not_accepted"}),
+    TaskKind.MARAC_ACTION: frozenset({"done"}),
+}
+
+# Tasks the generic completion cannot close: their own command does, with the data it needs.
+COMPLETED_BY_COMMAND: dict[TaskKind, str] = {
+    TaskKind.COMPLETE_DASH: "complete_dash",
+    TaskKind.SEEK_SUPPORT_CONSENT: "record_support_consent",
+    TaskKind.RECORD_MARAC_HEARING: "record_marac_hearing",
 }
 
 # Roles that may complete a task. Auditors read and never change anything.
@@ -65,8 +87,10 @@ def check_completion(kind: TaskKind, outcome: str, role: str) -> None:
                             f"the role {role!r} may not complete tasks", field="role")
     allowed = OUTCOMES[kind]
     if outcome not in allowed:
+        command = COMPLETED_BY_COMMAND.get(kind)
+        hint = f"; or record it with {command!r}" if command else ""
         raise RuleViolation("outcome_fits_task",
-                            f"outcome must be one of {sorted(allowed)} for this task",
+                            f"outcome must be one of {sorted(allowed)} for this task{hint}",
                             field="outcome")
 
 
@@ -82,6 +106,7 @@ class Task:
     rule: str
     section: str
     opened_at: datetime
+    requirements: tuple[str, ...] = ()  # adjustments to honour (D 8.16), in words
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -93,6 +118,7 @@ class Task:
             "rule": self.rule,
             "section": self.section,
             "opened_at": self.opened_at.isoformat(),
+            "requirements": list(self.requirements),
         }
 
     @classmethod
@@ -106,4 +132,5 @@ class Task:
             rule=data["rule"],
             section=data["section"],
             opened_at=datetime.fromisoformat(data["opened_at"]),
+            requirements=tuple(data.get("requirements", ())),
         )

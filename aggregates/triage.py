@@ -86,6 +86,15 @@ def triage(report: Report, policy: Policy) -> list[TaskSpec]:
         close_of_this_or_next_working_day(policy, at), policy.housing_team,
         f"The {team} is told separately: DSOs do not pass safeguarding reports on.",
     ))
+    if report.additional_needs:
+        specs.append(TaskSpec(
+            TaskKind.SEEK_SUPPORT_CONSENT, team,
+            close_after_working_days(policy, at, policy.victim_contact_working_days
+                                     + policy.personal_discussion_working_days),
+            policy.support_referral_with_consent,
+            "Additional needs were reported: a referral to support services needs the "
+            "victim's consent.",
+        ))
     return specs
 
 
@@ -101,13 +110,15 @@ def on_completion(task: Task, outcome: str, completed_at: datetime,
         )]
     if (task.kind in (TaskKind.CONTACT_VICTIM, TaskKind.CONTACT_VICTIM_NEXT_WORKING_DAY)
             and outcome == "discussion_offered"):
-        return [TaskSpec(
-            TaskKind.HOLD_PERSONAL_DISCUSSION, team,
-            close_after_working_days(policy, completed_at,
-                                     policy.personal_discussion_working_days),
-            policy.personal_discussion,
-            "The victim accepted a personal discussion.",
-        )]
+        due = close_after_working_days(policy, completed_at,
+                                       policy.personal_discussion_working_days)
+        return [
+            TaskSpec(TaskKind.HOLD_PERSONAL_DISCUSSION, team, due, policy.personal_discussion,
+                     "The victim accepted a personal discussion."),
+            # D 8.14: staff complete a DASH checklist at the discussion.
+            TaskSpec(TaskKind.COMPLETE_DASH, team, due, policy.victim_contact,
+                     "The DASH checklist is completed at the personal discussion."),
+        ]
     return []
 
 

@@ -11,19 +11,24 @@ from temporalio.worker import Worker
 
 from activities.case_activities import CaseActivities
 from activities.case_store import CaseStore
+from gateways.base import PartnerGateway
+from gateways.stand_in import RecordingGateway
 from workflows.case_workflow import CaseWorkflow
 from workflows.client import CaseOrchestrator
 from workflows.intake import IntakeReconciler
+from workflows.referral_workflow import ReferralWorkflow
 
 ACTIVITY_THREADS = 8
 
 
 def build_worker(client: Client, store: CaseStore, task_queue: str,
-                 executor: ThreadPoolExecutor) -> Worker:
-    """A worker for case workflows on `task_queue`, with activities bound to `store`."""
+                 executor: ThreadPoolExecutor, gateway: PartnerGateway | None = None) -> Worker:
+    """A worker for case and referral workflows on `task_queue`, with activities bound to
+    `store` and to the partner `gateway` (the recorded stand-in until signed gateways exist)."""
     return Worker(
-        client, task_queue=task_queue, workflows=[CaseWorkflow],
-        activities=CaseActivities(store).all(), activity_executor=executor,
+        client, task_queue=task_queue, workflows=[CaseWorkflow, ReferralWorkflow],
+        activities=CaseActivities(store, gateway or RecordingGateway()).all(),
+        activity_executor=executor,
     )
 
 

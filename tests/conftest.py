@@ -19,6 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.case_store import CaseStore, store_env
 from casework.worker import build_worker
+from gateways.base import PartnerGateway
 from workflows.data_converter import encrypted_data_converter
 
 BIN = Path(sys.executable).parent
@@ -53,11 +54,12 @@ async def dev_env(payload_key: bytes) -> AsyncIterator[WorkflowEnvironment]:
 
 
 @asynccontextmanager
-async def running_worker(client: Client, store: CaseStore) -> AsyncIterator[str]:
+async def running_worker(client: Client, store: CaseStore,
+                         gateway: PartnerGateway | None = None) -> AsyncIterator[str]:
     """A real worker on a fresh task queue; yields the queue's name."""
     task_queue = f"tq-{uuid.uuid4()}"
     with ThreadPoolExecutor(max_workers=4) as executor:
-        async with build_worker(client, store, task_queue, executor):
+        async with build_worker(client, store, task_queue, executor, gateway):
             yield task_queue
 
 

@@ -29,9 +29,13 @@ with workflow.unsafe.imports_passed_through():
         CompleteTaskResult,
         EscalateInput,
         OpenTask,
+        PendingReferral,
         RecordCompletionInput,
+        RecordDeliveryInput,
+        ReferralInput,
         TriageInput,
     )
+    from workflows.referral_workflow import ReferralWorkflow, referral_workflow_id
 
 # Error types the web edge maps to HTTP statuses.
 CONFLICT = "Conflict"
@@ -62,6 +66,7 @@ class CaseWorkflow:
         self._known: set[str] = set()
         self._completing: set[str] = set()
         self._watchers: dict[str, asyncio.Task[None]] = {}
+        self._deliveries: dict[str, asyncio.Task[None]] = {}
         # One write to the case at a time, in order: deadlines falling due together and
         # completions arriving together would otherwise race on the case's version.
         self._writing = asyncio.Lock()
@@ -76,6 +81,7 @@ class CaseWorkflow:
         # The case stays open; keep history short by starting afresh when Temporal suggests it.
         await workflow.wait_condition(
             lambda: workflow.info().is_continue_as_new_suggested() and not self._completing
+            and all(d.done() for d in self._deliveries.values())
         )
         await workflow.wait_condition(workflow.all_handlers_finished)
         workflow.continue_as_new(input)
@@ -156,7 +162,12 @@ class CaseWorkflow:
             raise ApplicationError(str(e), e.rule, e.field or "", type=RULE_VIOLATION) from None
 
     def _refresh(self, tasks: CaseTasks) -> None:
-        """Adopt the store's view of the open tasks and time every new deadline."""
+        """Adopt the store's view of the open tasks, time every new deadline and start
+        delivering every new referral."""
+        for referral in tasks.pending_referrals:
+            if referral.referral_id not in self._deliveries:
+                self._deliveries[referral.referral_id] = asyncio.create_task(
+                    self._deliver(referral))
         self._open = {t.task_id: t for t in tasks.open_tasks}
         self._known.update(self._open)
         for task in tasks.open_tasks:
@@ -186,6 +197,18 @@ class CaseWorkflow:
                 return
             tasks = await self._write_unlocked("escalate_missed_deadline", EscalateInput(
                 case_id=self._case_id, task_id=task.task_id, at=workflow.now()))
+        self._refresh(tasks)
+
+    async def _deliver(self, referral: PendingReferral) -> None:
+        """Deliver through a child workflow, then record the receipt on the case."""
+        receipt = await workflow.execute_child_workflow(
+            ReferralWorkflow.run,
+            ReferralInput(case_id=self._case_id, referral_id=referral.referral_id,
+                          partner=referral.partner),
+            id=referral_workflow_id(self._case_id, referral.referral_id),
+        )
+        tasks = await self._write("record_referral_delivered", RecordDeliveryInput(
+            case_id=self._case_id, referral_id=referral.referral_id, receipt=receipt))
         self._refresh(tasks)
 
     async def _write(self, activity: str, arg: object) -> CaseTasks:

@@ -32,14 +32,25 @@ class OpenTask:
     rule: str
     section: str
     escalated: bool = False
+    requirements: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PendingReferral:
+    """A referral recorded on the case and not yet delivered (no personal data)."""
+
+    referral_id: str
+    kind: str
+    partner: str
 
 
 @dataclass(frozen=True)
 class CaseTasks:
-    """The case's open tasks as the event store has them after a step."""
+    """The case's open tasks (and referrals awaiting delivery) as the store has them."""
 
     open_tasks: list[OpenTask] = field(default_factory=list)
     triage_done: bool = True
+    pending_referrals: list[PendingReferral] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -95,3 +106,24 @@ class ApplyCommandInput:
     case_id: str
     command: CaseCommandInput
     at: datetime
+
+
+@dataclass(frozen=True)
+class ReferralInput:
+    case_id: str
+    referral_id: str
+    partner: str
+
+
+@dataclass(frozen=True)
+class DeliveryReceipt:
+    delivery_id: str
+    digest: str
+    via: str
+
+
+@dataclass(frozen=True)
+class RecordDeliveryInput:
+    case_id: str
+    referral_id: str
+    receipt: DeliveryReceipt

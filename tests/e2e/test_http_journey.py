@@ -158,8 +158,11 @@ async def test_caseworker_journey_over_http_survives_worker_and_web_restarts(
         # Every event is there, in order, with who and why.
         events = (await http.get(f"/cases/{case_id}/events")).json()
         assert [e["type"] for e in events][:3] == ["Opened", "Assigned", "TriageDecided"]
-        assert events[-2]["type"] == "TaskCompleted"
-        assert events[-2]["data"]["actor"] == {"staff_id": "cw-17", "role": "caseworker"}
+        completed = [e for e in events if e["type"] == "TaskCompleted"]
+        assert [e["data"]["task_id"] for e in completed] == [manager]
+        assert completed[0]["data"]["actor"] == {"staff_id": "cw-17", "role": "caseworker"}
+        # The household has a child: Children's Services were referred at once (D 8.23).
+        assert "ReferralOpened" in [e["type"] for e in events]
         assert all(e["data"]["reason"] for e in events)
 
         summary = (await http.get(f"/cases/{case_id}")).json()

@@ -245,7 +245,9 @@ def test_contact_with_discussion_offered_opens_the_personal_discussion():
     case = triaged_case()
     opened = complete(case, TaskKind.CONTACT_VICTIM, "discussion_offered",
                       at=london(2026, 6, 9, 11))
-    assert kinds(opened) == [TaskKind.HOLD_PERSONAL_DISCUSSION]
+    # D 8.14: the DASH checklist is completed at that discussion, by the same deadline.
+    assert kinds(opened) == [TaskKind.HOLD_PERSONAL_DISCUSSION, TaskKind.COMPLETE_DASH]
+    assert opened[1].due_at == opened[0].due_at
     assert opened[0].rule == "personal_discussion_within_reasonable_time"
     assert opened[0].section == "D 8.14, configured default"
     # 5 working days after Tue 9 June 2026: Tue 16 June.
@@ -421,8 +423,10 @@ def test_every_recorded_event_carries_an_actor_and_a_reason():
     events = full_history_case().collect_events()
     assert event_names(events) == [
         "Opened", "Assigned", "TriageDecided", "TaskOpened", "TaskOpened", "TaskOpened",
+        "ReferralOpened",  # the adult with care and support needs (Care Act 2014)
         "TaskCompleted", "TaskOpened", "TaskCompleted", "TaskCompleted",
         "DeadlineEscalated", "TaskOpened", "TaskOpened", "TaskCompleted", "TaskOpened",
+        "TaskOpened",
     ]
     roles = {r.value for r in Role}
     for event in events:
@@ -435,8 +439,8 @@ def test_events_record_the_staff_member_who_acted():
     events = full_history_case().collect_events()
     actors = [(type(e).__name__, e.actor["staff_id"]) for e in events]
     assert ("Opened", "cw-001") in actors
-    assert actors[6] == ("TaskCompleted", "lm-001")
-    assert actors[8] == ("TaskCompleted", "dso-001")
+    assert actors[7] == ("TaskCompleted", "lm-001")
+    assert actors[9] == ("TaskCompleted", "dso-001")
     assert ("DeadlineEscalated", "system") in actors
 
 

@@ -2,75 +2,27 @@
 
 from __future__ import annotations
 
-import contextlib
 import uuid
-from datetime import timedelta
 
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from activities.case_store import CaseStore
-from aggregates.report import Actor, Channel, Reporter, ReporterKind, Role
+from aggregates.report import Channel, Reporter, ReporterKind
 from tests.conftest import running_worker
-from tests.support import eventually, make_report
+from tests.support import eventually
+from tests.workflows.steps import (
+    completion,
+    skip_until_after,
+    start_case,
+    task_of,
+    triaged_tasks,
+)
 from workflows.case_workflow import CaseWorkflow
-from workflows.client import CaseOrchestrator, CommandRefused
-from workflows.contracts import CaseTasks, CompleteTaskInput, case_workflow_id
-
-CASEWORKER = Actor(staff_id="cw-17", role=Role.CASEWORKER)
-STARTED: list[str] = []
-
-
-@pytest.fixture(autouse=True)
-async def terminate_case_workflows(time_skipping_env: WorkflowEnvironment):  # type: ignore[no-untyped-def]
-    """The time-skipping server is shared: a workflow left running with no worker would hold
-    its clock still (its timers fire tasks nobody takes), so each test ends its own."""
-    yield
-    while STARTED:
-        handle = time_skipping_env.client.get_workflow_handle(case_workflow_id(STARTED.pop()))
-        with contextlib.suppress(RPCError):
-            await handle.terminate(reason="test finished")
-
-
-async def start_case(env: WorkflowEnvironment, store: CaseStore, task_queue: str,
-                     **report: object) -> tuple[str, CaseOrchestrator]:
-    """Open a case reported 'now' on the test server's clock (tests before may have skipped
-    days ahead of the real one) and start its workflow."""
-    now = await env.get_current_time()
-    store.clock = lambda: now
-    case_id = uuid.uuid4()
-    store.open_case(case_id=case_id, report=make_report(reported_at=now, **report),
-                    actor=CASEWORKER,
-                    reason="Report received.", request_fingerprint="f")
-    orchestrator = CaseOrchestrator(env.client, task_queue)
-    await orchestrator.ensure_workflow(str(case_id))
-    STARTED.append(str(case_id))
-    return str(case_id), orchestrator
-
-
-async def triaged_tasks(orchestrator: CaseOrchestrator, case_id: str) -> CaseTasks:
-    async def probe() -> CaseTasks | None:
-        view = await orchestrator.open_tasks(case_id)
-        return view if view.triage_done else None
-    return await eventually(probe)
-
-
-def task_of(view: CaseTasks, kind: str):  # type: ignore[no-untyped-def]
-    return next(t for t in view.open_tasks if t.kind == kind)
-
-
-def completion(task_id: str, outcome: str, request_id: str = "r1",
-               role: str = "caseworker") -> CompleteTaskInput:
-    return CompleteTaskInput(task_id=task_id, outcome=outcome, staff_id="cw-17", role=role,
-                             request_id=request_id)
-
-
-async def skip_until_after(env: WorkflowEnvironment, moment) -> None:  # type: ignore[no-untyped-def]
-    now = await env.get_current_time()
-    await env.sleep(moment - now + timedelta(minutes=1))
+from workflows.client import CommandRefused
+from workflows.contracts import CaseTasks, case_workflow_id
 
 
 async def test_missed_contact_deadline_escalates_to_dso_and_opens_fallback_tasks(

@@ -1,0 +1,50 @@
+"""Referrals to partner agencies: who they go to, and the month arithmetic of repeat MARAC."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from enum import StrEnum
+
+
+class Partner(StrEnum):
+    KENT_MEDWAY_MARAC = "kent_medway_marac"
+    CHILDRENS_SERVICES = "childrens_services"
+    ADULT_SOCIAL_CARE = "adult_social_care"
+    SUPPORT_SERVICES = "support_services"  # addiction and mental-health support (D 8.19)
+
+
+class ReferralKind(StrEnum):
+    MARAC = "marac"
+    REPEAT_MARAC = "repeat_marac"
+    CHILDREN = "children"
+    ADULT_SAFEGUARDING = "adult_safeguarding"
+    SUPPORT_SERVICES = "support_services"
+
+
+class ReferralStatus(StrEnum):
+    OPENED = "opened"        # recorded; delivery under way
+    DELIVERED = "delivered"  # the partner (or the stand-in gateway) has it
+
+
+PARTNER_FOR: dict[ReferralKind, Partner] = {
+    ReferralKind.MARAC: Partner.KENT_MEDWAY_MARAC,
+    ReferralKind.REPEAT_MARAC: Partner.KENT_MEDWAY_MARAC,
+    ReferralKind.CHILDREN: Partner.CHILDRENS_SERVICES,
+    ReferralKind.ADULT_SAFEGUARDING: Partner.ADULT_SOCIAL_CARE,
+    ReferralKind.SUPPORT_SERVICES: Partner.SUPPORT_SERVICES,
+}
+
+MARAC_KINDS = frozenset({ReferralKind.MARAC, ReferralKind.REPEAT_MARAC})
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day where it is shorter)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def within_months_after(later: date, earlier: date, months: int) -> bool:
+    """True when `later` falls on or after `earlier` and no more than `months` after it."""
+    return earlier <= later <= add_months(earlier, months)

@@ -1,0 +1,499 @@
+"""Risk and safeguarding on a case: the DASH checklist, MARAC and repeat MARAC, children's and
+adult safeguarding referrals, consent for support referrals, and contact with the parties.
+
+The events are here and the commands are a mixin of `Case`, so the case stays one aggregate
+(one stream, one version) while each half of the domain has a file of its own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from eventsourcing.domain import Aggregate
+
+from aggregates.dash import CHECKLIST_VERSION, GUIDANCE, RiskLevel, assess_risk, check_answers
+from aggregates.errors import ConflictError, RuleViolation
+from aggregates.policies import Rule
+from aggregates.referrals import (
+    MARAC_KINDS,
+    PARTNER_FOR,
+    ReferralKind,
+    ReferralStatus,
+    within_months_after,
+)
+from aggregates.report import Actor, Child
+from aggregates.tasks import TaskKind
+from aggregates.triage import TaskSpec, close_after_working_days
+from aggregates.working_days import close_of_working_day, local_date
+
+if TYPE_CHECKING:
+    from aggregates.case import Case
+    from aggregates.policies import Policy
+    from aggregates.report import Report
+    from aggregates.tasks import Task
+
+Answers = dict[int, tuple[str, str]]
+PARTIES = ("victim", "reporter", "perpetrator")
+CONTACT_PURPOSES = ("about_abuse", "marac", "tenancy_enforcement", "behaviour_change_support",
+                    "repairs_and_tenancy_management")
+# D 8.42: never discuss the abuse or the reports with the perpetrator, nor tell them of MARAC.
+FORBIDDEN_WITH_PERPETRATOR = frozenset({"about_abuse", "marac"})
+
+
+def init_safeguarding_state(case: Case) -> None:
+    case.referrals = {}
+    case.dash_draft = None
+    case.assessments = []
+    case.risk_level = None
+    case.marac_last_heard = None
+    case.children_added = 0
+    case.support_consent = None
+
+
+def answers_to_store(answers: Answers) -> dict[str, list[str]]:
+    return {str(n): [a, c] for n, (a, c) in sorted(answers.items())}
+
+
+def answers_from_store(stored: dict[str, list[str]]) -> Answers:
+    return {int(n): (a, c) for n, (a, c) in stored.items()}
+
+
+# ---- events ----------------------------------------------------------------------------------
+
+class ReferralOpened(Aggregate.Event):
+    referral_id: str
+    kind: str
+    partner: str
+    rule: str
+    section: str
+    actor: dict[str, str]
+    reason: str
+
+    def apply(self, case: Case) -> None:
+        case.referrals = {**case.referrals, self.referral_id: {
+            "referral_id": self.referral_id, "kind": self.kind, "partner": self.partner,
+            "rule": self.rule, "section": self.section, "status": ReferralStatus.OPENED.value,
+            "opened_at": self.timestamp.isoformat(), "delivery_id": None, "digest": None}}
+
+
+class ReferralDelivered(Aggregate.Event):
+    referral_id: str
+    delivery_id: str
+    digest: str
+    via: str
+    actor: dict[str, str]
+    reason: str
+
+    def apply(self, case: Case) -> None:
+        referral = {**case.referrals[self.referral_id],
+                    "status": ReferralStatus.DELIVERED.value, "delivery_id": self.delivery_id,
+                    "digest": self.digest}
+        case.referrals = {**case.referrals, self.referral_id: referral}
+
+
+class DashSaved(Aggregate.Event):
+    """A partly completed checklist, kept so the officer can resume it."""
+
+    assessment_id: str
+    checklist_version: str
+    answers: dict[str, list[str]]
+    police_callouts_12_months: int
+    victim_present: bool
+    command_id: str
+    actor: dict[str, str]
+    reason: str
+
+    def apply(self, case: Case) -> None:
+        case.dash_draft = {"assessment_id": self.assessment_id, "answers": self.answers,
+                           "police_callouts_12_months": self.police_callouts_12_months,
+                           "victim_present": self.victim_present,
+                           "checklist_version": self.checklist_version}
+        case.applied_commands = case.applied_commands | {self.command_id}
+
+
+class DashCompleted(Aggregate.Event):
+    assessment_id: str
+    checklist_version: str
+    answers: dict[str, list[str]]
+    yes_count: int
+    police_callouts_12_months: int
+    professional_judgement: bool
+    judgement_reason: str
+    victim_present: bool
+    level: str
+    reasons: list[dict[str, str]]
+    supersedes: str | None
+    command_id: str
+    actor: dict[str, str]
+    reason: str
+
+    def apply(self, case: Case) -> None:
+        case.assessments = [*case.assessments, {
+            "assessment_id": self.assessment_id, "level": self.level,
+            "yes_count": self.yes_count, "reasons": self.reasons,
+            "supersedes": self.supersedes, "completed_at": self.timestamp.isoformat(),
+            "completed_by": self.actor["staff_id"], "victim_present": self.victim_present}]
+        case.risk_level = self.level
+        case.dash_draft = None
+        case.applied_commands = case.applied_commands | {self.command_id}
+
+
+class MaracHeard(Aggregate.Event):
+    referral_id: str
+    heard_on: str
+    command_id: str
+    actor: dict[str, str]
+    reason: str
+
+    def apply(self, case: Case) -> None:
+        case.marac_last_heard = self.heard_on
+        referral = {**case.referrals[self.referral_id], "heard_on": self.heard_on}
+        case.referrals = {**case.referrals, self.referral_id: referral}
+        case.applied_commands = case.applied_commands | {self.command_id}
+
+
+class MaracActionAgreed(Aggregate.Event):
+    """A MARAC action for housing; its task carries only a number, this event the words."""
+
+    referral_id: str
+    task_id: str
+    description: str
+    owner_id: str
+    due_on: str
+    command_id: str
+    actor: dict[str, str]
+    reason: str
+
+    def apply(self, case: Case) -> None:
+        case.applied_commands = case.applied_commands | {self.command_id}
+
+
+class IncidentReported(Aggregate.Event):
+    incident_id: str
+    occurred_on: str
+    summary: str
+    command_id: str
+    actor: dict[str, str]
+    reason: str
+
+    def apply(self, case: Case) -> None:
+        case.applied_commands = case.applied_commands | {self.command_id}
+
+
+class ChildAdded(Aggregate.Event):
+    age: int
+    name: str | None
+    command_id: str
+    actor: dict[str, str]
+    reason: str
+
+    def apply(self, case: Case) -> None:
+        case.children_added += 1
+        case.applied_commands = case.applied_commands | {self.command_id}
+
+
+class SupportConsentRecorded(Aggregate.Event):
+    given: bool
+    needs: list[str]
+    command_id: str
+    actor: dict[str, str]
+    reason: str
+
+    def apply(self, case: Case) -> None:
+        case.support_consent = self.given
+        case.applied_commands = case.applied_commands | {self.command_id}
+
+
+class ContactRecorded(Aggregate.Event):
+    party: str
+    purpose: str
+    channel: str
+    note: str
+    command_id: str
+    actor: dict[str, str]
+    reason: str
+
+    def apply(self, case: Case) -> None:
+        case.applied_commands = case.applied_commands | {self.command_id}
+
+
+# ---- commands --------------------------------------------------------------------------------
+
+class SafeguardingCommands:
+    """Risk and safeguarding commands of `Case` (mixed into it)."""
+
+    if TYPE_CHECKING:
+        referrals: dict[str, dict[str, Any]]
+        dash_draft: dict[str, Any] | None
+        assessments: list[dict[str, Any]]
+        risk_level: str | None
+        marac_last_heard: str | None
+        children_added: int
+        support_consent: bool | None
+        applied_commands: frozenset[str]
+        tasks: dict[str, Task]
+        completed: dict[str, str]
+        report: Report
+
+        @property
+        def policy(self) -> Policy: ...
+        @property
+        def team(self) -> str: ...
+        @property
+        def open_tasks(self) -> list[Task]: ...
+        def trigger_event(self, event_class: Any, **kwargs: Any) -> None: ...
+        def _open_tasks(self, specs: list[TaskSpec], actor: Actor) -> list[Task]: ...
+
+    # -- referrals ------------------------------------------------------------------------------
+
+    def triage_referrals(self, actor: Actor) -> None:
+        """Referrals every new case makes at once, whatever else triage decides."""
+        household = self.report.household
+        if household.has_children:
+            self._open_referral(ReferralKind.CHILDREN, self.policy.children_referral, actor,
+                                "Children in the household: referred in all cases.")
+        if household.has_adult_with_care_needs:
+            self._open_referral(ReferralKind.ADULT_SAFEGUARDING,
+                                self.policy.adult_safeguarding_referral, actor,
+                                "An adult in the household has care and support needs.")
+
+    def _open_referral(self, kind: ReferralKind, rule: Rule, actor: Actor, reason: str) -> str:
+        referral_id = f"r{len(self.referrals) + 1}"
+        self.trigger_event(ReferralOpened, referral_id=referral_id, kind=kind.value,
+                           partner=PARTNER_FOR[kind].value, rule=rule.name,
+                           section=rule.section, actor=actor.to_dict(), reason=reason)
+        return referral_id
+
+    @property
+    def pending_referrals(self) -> list[dict[str, Any]]:
+        return [r for r in self.referrals.values() if r["status"] == ReferralStatus.OPENED]
+
+    def record_referral_delivered(self, *, referral_id: str, delivery_id: str, digest: str,
+                                  via: str) -> None:
+        """The partner (or the stand-in gateway) has the referral; once."""
+        referral = self.referrals.get(referral_id)
+        if referral is None:
+            raise RuleViolation("referral_exists", "the case has no such referral",
+                                field="referral_id")
+        if referral["status"] != ReferralStatus.OPENED:
+            raise ConflictError("referral_delivered_once", "the referral was delivered already",
+                                field="referral_id")
+        self.trigger_event(ReferralDelivered, referral_id=referral_id, delivery_id=delivery_id,
+                           digest=digest, via=via, actor=Actor.system().to_dict(),
+                           reason=f"Referral delivered to {referral['partner']}.")
+
+    # -- DASH -----------------------------------------------------------------------------------
+
+    def save_dash(self, *, answers: Answers, police_callouts_12_months: int,
+                  victim_present: bool, actor: Actor, command_id: str) -> None:
+        """Save a partly completed checklist, to resume later (answers merge into the draft)."""
+        check_answers(answers, complete=False)
+        draft = self.dash_draft or {}
+        merged = {**answers_from_store(draft.get("answers", {})), **answers}
+        self.trigger_event(
+            DashSaved, assessment_id=draft.get("assessment_id") or str(uuid.uuid4()),
+            checklist_version=CHECKLIST_VERSION, answers=answers_to_store(merged),
+            police_callouts_12_months=police_callouts_12_months,
+            victim_present=victim_present, command_id=command_id, actor=actor.to_dict(),
+            reason="DASH checklist saved part-way.")
+
+    def complete_dash(self, *, answers: Answers, police_callouts_12_months: int,
+                      victim_present: bool, professional_judgement: bool,
+                      judgement_reason: str, actor: Actor, at: datetime,
+                      command_id: str) -> None:
+        """Complete the checklist (with the saved draft's answers); a high risk opens a MARAC
+        referral (D 8.15), or a repeat referral within 12 months of the last hearing."""
+        draft = self.dash_draft or {}
+        merged = {**answers_from_store(draft.get("answers", {})), **answers}
+        check_answers(merged, complete=True)
+        policy = self.policy
+        outcome = assess_risk(merged, police_callouts_12_months=police_callouts_12_months,
+                              professional_judgement=professional_judgement,
+                              judgement_reason=judgement_reason,
+                              thresholds=policy.risk_thresholds)
+        supersedes = self.assessments[-1]["assessment_id"] if self.assessments else None
+        self.trigger_event(
+            DashCompleted, assessment_id=draft.get("assessment_id") or str(uuid.uuid4()),
+            checklist_version=CHECKLIST_VERSION, answers=answers_to_store(merged),
+            yes_count=outcome.yes_count, police_callouts_12_months=police_callouts_12_months,
+            professional_judgement=professional_judgement, judgement_reason=judgement_reason,
+            victim_present=victim_present, level=outcome.level.value,
+            reasons=[{"rule": r, "section": GUIDANCE} for r in outcome.reasons],
+            supersedes=supersedes, command_id=command_id, actor=actor.to_dict(),
+            reason=("High risk: " + ", ".join(r.replace("_", " ") for r in outcome.reasons)
+                    if outcome.reasons else "Not high risk on this assessment."),
+        )
+        self._close_task(TaskKind.COMPLETE_DASH, "completed", actor, at, command_id)
+        if outcome.level is RiskLevel.HIGH:
+            self._refer_to_marac(actor, at, "A DASH assessment found the case high risk.")
+
+    def _refer_to_marac(self, actor: Actor, at: datetime, reason: str) -> None:
+        policy = self.policy
+        heard = self.marac_last_heard
+        if heard and within_months_after(local_date(at), date.fromisoformat(heard),
+                                         policy.repeat_marac_months):
+            self._open_referral(ReferralKind.REPEAT_MARAC, policy.repeat_marac, actor,
+                                f"{reason} The MARAC heard the case on {heard}: a repeat "
+                                "referral.")
+        else:
+            self._open_referral(ReferralKind.MARAC, policy.high_risk_to_marac, actor, reason)
+        if not any(t.kind is TaskKind.RECORD_MARAC_HEARING for t in self.open_tasks):
+            self._open_tasks([TaskSpec(
+                TaskKind.RECORD_MARAC_HEARING, self.team,
+                close_after_working_days(policy, at, policy.marac_hearing_working_days),
+                policy.high_risk_to_marac,
+                "Record when the MARAC hears the case, and the actions it gives housing.")],
+                actor)
+
+    # -- MARAC ----------------------------------------------------------------------------------
+
+    def record_marac_hearing(self, *, referral_id: str, heard_on: date, actor: Actor,
+                             at: datetime, command_id: str) -> None:
+        referral = self._marac_referral(referral_id)
+        if heard_on > local_date(at):
+            raise RuleViolation("hearing_not_in_future", "the hearing date is in the future",
+                                field="heard_on")
+        if heard_on < date.fromisoformat(referral["opened_at"][:10]):
+            raise RuleViolation("hearing_after_referral",
+                                "the hearing date is before the referral was made",
+                                field="heard_on")
+        self.trigger_event(MaracHeard, referral_id=referral_id, heard_on=heard_on.isoformat(),
+                           command_id=command_id, actor=actor.to_dict(),
+                           reason=f"The MARAC heard the case on {heard_on.isoformat()}.")
+        self._close_task(TaskKind.RECORD_MARAC_HEARING, "heard", actor, at, command_id)
+
+    def add_marac_actions(self, *, referral_id: str, actions: list[dict[str, Any]],
+                          actor: Actor, command_id: str) -> None:
+        """Actions the MARAC gives housing become tasks with owners and due dates; overdue
+        ones escalate to a DSO like every other task."""
+        referral = self._marac_referral(referral_id)
+        if "heard_on" not in referral:
+            raise RuleViolation("marac_actions_follow_hearing",
+                                "record the hearing before its actions", field="referral_id",
+                                section=self.policy.high_risk_to_marac.section)
+        if not actions:
+            raise RuleViolation("marac_actions_listed", "list at least one action",
+                                field="actions")
+        heard_on = date.fromisoformat(referral["heard_on"])
+        for index, action in enumerate(actions):
+            due_on = action["due_on"]
+            if not str(action.get("description", "")).strip():
+                raise RuleViolation("marac_action_described", "describe the action",
+                                    field=f"actions.{index}.description")
+            if due_on < heard_on:
+                raise RuleViolation("marac_action_due_after_hearing",
+                                    "an action cannot be due before the hearing",
+                                    field=f"actions.{index}.due_on")
+        for index, action in enumerate(actions):
+            [task] = self._open_tasks([TaskSpec(
+                TaskKind.MARAC_ACTION, action["owner_id"],
+                close_of_working_day(action["due_on"], self.policy.close_of_business),
+                self.policy.high_risk_to_marac,
+                f"MARAC action {index + 1} of {len(actions)} for housing.")], actor)
+            self.trigger_event(MaracActionAgreed, referral_id=referral_id, task_id=task.task_id,
+                               description=str(action["description"]),
+                               owner_id=action["owner_id"], due_on=due_on.isoformat(),
+                               command_id=command_id, actor=actor.to_dict(),
+                               reason="An action the MARAC gave housing.")
+
+    def _marac_referral(self, referral_id: str) -> dict[str, Any]:
+        referral = self.referrals.get(referral_id)
+        if referral is None or ReferralKind(referral["kind"]) not in MARAC_KINDS:
+            raise RuleViolation("marac_referral_exists", "the case has no such MARAC referral",
+                                field="referral_id")
+        return referral
+
+    def report_incident(self, *, occurred_on: date, summary: str, actor: Actor, at: datetime,
+                        command_id: str) -> None:
+        """A new incident; within 12 months of the last hearing it makes a repeat MARAC
+        referral."""
+        if occurred_on > local_date(at):
+            raise RuleViolation("incident_not_in_future", "the incident date is in the future",
+                                field="occurred_on")
+        if not summary.strip():
+            raise RuleViolation("incident_described", "describe the incident", field="summary")
+        self.trigger_event(IncidentReported, incident_id=str(uuid.uuid4()),
+                           occurred_on=occurred_on.isoformat(), summary=summary,
+                           command_id=command_id, actor=actor.to_dict(),
+                           reason="A new incident was reported.")
+        heard = self.marac_last_heard
+        policy = self.policy
+        if heard and within_months_after(occurred_on, date.fromisoformat(heard),
+                                         policy.repeat_marac_months):
+            self._open_referral(ReferralKind.REPEAT_MARAC, policy.repeat_marac, actor,
+                                f"A new incident within {policy.repeat_marac_months} months of "
+                                f"the hearing on {heard}.")
+
+    # -- household and consent ------------------------------------------------------------------
+
+    def add_child(self, *, child: Child, actor: Actor, command_id: str) -> None:
+        """A child joins the household: Children's Services are told, as in every case."""
+        if not 0 <= child.age < 18:
+            raise RuleViolation("child_is_under_18", "a child's age must be from 0 to 17",
+                                field="age", section="D 7.4")
+        self.trigger_event(ChildAdded, age=child.age, name=child.name, command_id=command_id,
+                           actor=actor.to_dict(), reason="A child joined the household.")
+        self._open_referral(ReferralKind.CHILDREN, self.policy.children_referral, actor,
+                            "A child joined the household: referred as in all cases.")
+
+    def record_support_consent(self, *, given: bool, actor: Actor, reason: str, at: datetime,
+                               command_id: str) -> None:
+        """D 8.19: refer to support services only with the victim's consent; a refusal is
+        recorded too."""
+        needs = self.report.additional_needs
+        rule = self.policy.support_referral_with_consent
+        if not needs:
+            raise RuleViolation("support_consent_needs_additional_needs",
+                                "no additional needs are recorded on this case",
+                                field="given", section=rule.section)
+        if self.support_consent is not None:
+            raise ConflictError("support_consent_recorded_once",
+                                "the victim's decision is already recorded", field="given")
+        if not reason.strip():
+            raise RuleViolation("reason_is_recorded", "say how the decision was given",
+                                field="reason", section="D 8.25")
+        self.trigger_event(SupportConsentRecorded, given=given, needs=[n.value for n in needs],
+                           command_id=command_id, actor=actor.to_dict(), reason=reason)
+        self._close_task(TaskKind.SEEK_SUPPORT_CONSENT, "consent_given" if given
+                         else "consent_refused", actor, at, command_id)
+        if given:
+            self._open_referral(ReferralKind.SUPPORT_SERVICES, rule, actor,
+                                "The victim consented to a referral to support services.")
+
+    # -- contact with the parties ---------------------------------------------------------------
+
+    def record_contact(self, *, party: str, purpose: str, channel: str, note: str, actor: Actor,
+                       command_id: str) -> None:
+        """Record contact with a party. Contact with the perpetrator about the abuse, the
+        reports or MARAC is refused (D 8.42)."""
+        if party not in PARTIES:
+            raise RuleViolation("party_is_known", f"party must be one of {list(PARTIES)}",
+                                field="party")
+        if purpose not in CONTACT_PURPOSES:
+            raise RuleViolation("contact_purpose_is_known",
+                                f"purpose must be one of {list(CONTACT_PURPOSES)}",
+                                field="purpose")
+        rule = self.policy.never_contact_perpetrator
+        if party == "perpetrator" and purpose in FORBIDDEN_WITH_PERPETRATOR:
+            raise RuleViolation(rule.name, "staff must not contact the perpetrator about the "
+                                "abuse, the reports or MARAC", field="purpose",
+                                section=rule.section)
+        self.trigger_event(ContactRecorded, party=party, purpose=purpose, channel=channel,
+                           note=note, command_id=command_id, actor=actor.to_dict(),
+                           reason=f"Contact with the {party} ({purpose.replace('_', ' ')}).")
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _close_task(self, kind: TaskKind, outcome: str, actor: Actor, at: datetime,
+                    command_id: str) -> None:
+        """The command that does a task's work also closes the task."""
+        from aggregates.case import Case
+
+        for task in self.open_tasks:
+            if task.kind is kind:
+                self.trigger_event(Case.TaskCompleted, task_id=task.task_id, outcome=outcome,
+                                   note="", late=task.due_at is not None and at >= task.due_at,
+                                   command_id=command_id, actor=actor.to_dict(),
+                                   reason=f"{task.title}: recorded.")

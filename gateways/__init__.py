@@ -1,0 +1,1 @@
+"""Partner gateways: how a referral leaves the council (signed envelopes come with issue 6)."""

@@ -1,0 +1,44 @@
+"""A recorded stand-in for partner delivery, until the signed gateways exist.
+
+It keeps each message it is given (in memory, keyed by idempotency key) and answers with a
+receipt, so the delivery step is shaped exactly as the real gateway will be: the workflow and
+the activity stay as they are when the signed HTTP gateway replaces this class.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import uuid
+from typing import Any
+
+from gateways.base import Receipt
+
+_NAMESPACE = uuid.UUID("7c1b2d4e-9f3a-4b6c-8d2e-1a0f5e6d7c8b")
+
+
+def digest_of(message: dict[str, Any]) -> str:
+    canonical = json.dumps(message, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class RecordingGateway:
+    """Records deliveries instead of sending them; deduplicates on the idempotency key."""
+
+    via = "recorded-stand-in"
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.delivered: dict[str, tuple[str, dict[str, Any]]] = {}
+
+    def deliver(self, *, partner: str, message: dict[str, Any],
+                idempotency_key: str) -> Receipt:
+        with self._lock:
+            self.delivered.setdefault(idempotency_key, (partner, message))
+        return Receipt(delivery_id=str(uuid.uuid5(_NAMESPACE, idempotency_key)),
+                       digest=digest_of(message), via=self.via)
+
+    def messages_to(self, partner: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return [m for p, m in self.delivered.values() if p == partner]

@@ -1,0 +1,127 @@
+"""Risk and safeguarding through the case workflow on the time-skipping server: a high-risk
+DASH → MARAC referral → hearing → MARAC actions (one overdue and escalated) → a repeat
+referral for an incident 11 months after the hearing, none at 13 months; the children's and
+adult safeguarding referrals open and are delivered in the same run."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from temporalio.testing import WorkflowEnvironment
+
+from activities.case_store import CaseStore
+from aggregates.dash import QUESTIONS
+from aggregates.referrals import add_months
+from aggregates.report import Adult, Child, Household
+from gateways.stand_in import RecordingGateway
+from tests.conftest import running_worker
+from tests.support import VICTIM_NAME, eventually
+from tests.workflows.steps import (
+    command,
+    completion,
+    skip_until_after,
+    start_case,
+    task_of,
+    triaged_tasks,
+)
+from workflows.client import CaseOrchestrator
+
+HIGH_RISK = {str(n): ["yes" if n <= 14 else "no", ""] for n in QUESTIONS}  # 14 "yes"
+HOUSEHOLD = Household(adults=(Adult(name=VICTIM_NAME), Adult(care_and_support_needs=True)),
+                      children=(Child(age=4), Child(age=9)))
+
+
+def referrals(store: CaseStore, case_id: str) -> dict[str, dict]:
+    return store.get_case(uuid.UUID(case_id)).referrals
+
+
+async def delivered(store: CaseStore, case_id: str, kinds: set[str]) -> dict[str, dict]:
+    async def probe() -> dict[str, dict] | None:
+        found = {r["kind"]: r for r in referrals(store, case_id).values()
+                 if r["status"] == "delivered"}
+        return found if kinds <= set(found) else None
+    return await eventually(probe)
+
+
+async def high_risk_case_heard(env: WorkflowEnvironment, store: CaseStore, tq: str
+                               ) -> tuple[str, CaseOrchestrator, date]:
+    """A case whose DASH found it high risk, referred to MARAC and heard today."""
+    case_id, orch = await start_case(env, store, tq, household=HOUSEHOLD)
+    contact = task_of(await triaged_tasks(orch, case_id), "contact_victim")
+    after_contact = await orch.complete_task(case_id, completion(contact.task_id,
+                                                                 "discussion_offered"))
+    assert {"hold_personal_discussion", "complete_dash"} <= {
+        t.kind for t in after_contact.open_tasks}
+    after_dash = await orch.apply_command(case_id, command(
+        "complete_dash", answers=HIGH_RISK, police_callouts_12_months=0, victim_present=True))
+    assert "complete_dash" not in {t.kind for t in after_dash.open_tasks}
+    assert "record_marac_hearing" in {t.kind for t in after_dash.open_tasks}
+    marac = (await delivered(store, case_id, {"marac"}))["marac"]
+    today = (await env.get_current_time()).date()
+    await orch.apply_command(case_id, command(
+        "record_marac_hearing", referral_id=marac["referral_id"], heard_on=today.isoformat()))
+    return case_id, orch, today
+
+
+async def test_high_risk_case_goes_to_marac_whose_overdue_action_escalates_and_repeats(
+        time_skipping_env: WorkflowEnvironment, sqlite_store: CaseStore) -> None:
+    """D 8.15 (MARAC), D 8.23 (children), Care Act 2014 (adults), SafeLives guidance."""
+    env = time_skipping_env
+    gateway = RecordingGateway()
+    async with running_worker(env.client, sqlite_store, gateway) as tq:
+        case_id, orch, heard_on = await high_risk_case_heard(env, sqlite_store, tq)
+
+        # Children's Services and Adult Social Care were referred at once, in the same run.
+        found = await delivered(sqlite_store, case_id, {"children", "adult_safeguarding",
+                                                        "marac"})
+        assert found["children"]["section"] == "D 8.23"
+        assert [m["children"] for m in gateway.messages_to("childrens_services")] == [
+            [{"age": 4}, {"age": 9}]]
+        assert gateway.messages_to("kent_medway_marac")[0]["risk"]["yes_count"] == 14
+
+        # The MARAC gives housing two actions; one is done, the other runs late.
+        marac_id = found["marac"]["referral_id"]
+        view = await orch.apply_command(case_id, command(
+            "add_marac_actions", referral_id=marac_id, actions=[
+                {"description": "Fit a door chain", "owner_id": "cw-17",
+                 "due_on": (heard_on + timedelta(days=3)).isoformat()},
+                {"description": "Review housing options", "owner_id": "dso-1",
+                 "due_on": (heard_on + timedelta(days=10)).isoformat()}]))
+        actions = [t for t in view.open_tasks if t.kind == "marac_action"]
+        assert [t.assignee for t in actions] == ["cw-17", "dso-1"]
+        await orch.complete_task(case_id, completion(actions[0].task_id, "done", "a1"))
+        await skip_until_after(env, actions[1].due_at)
+
+        async def escalated() -> list[str] | None:
+            events = sqlite_store.events_of(uuid.UUID(case_id))
+            ids = [e.data["task_id"] for e in events if e.type == "DeadlineEscalated"]
+            return ids if actions[1].task_id in ids else None
+        escalated_ids = await eventually(escalated)
+        assert actions[0].task_id not in escalated_ids
+
+        # Eleven months after the hearing, a new incident: a repeat MARAC referral.
+        eleven_months = add_months(heard_on, 11)
+        now = await env.get_current_time()
+        await env.sleep(timedelta(days=(eleven_months - now.date()).days))
+        await orch.apply_command(case_id, command(
+            "report_incident", occurred_on=eleven_months.isoformat(),
+            summary="Threats by text message"))
+        repeat = await delivered(sqlite_store, case_id, {"repeat_marac"})
+    assert repeat["repeat_marac"]["rule"] == "repeat_marac_within_12_months_of_hearing"
+
+
+async def test_an_incident_13_months_after_the_hearing_makes_no_repeat_referral(
+        time_skipping_env: WorkflowEnvironment, sqlite_store: CaseStore) -> None:
+    env = time_skipping_env
+    async with running_worker(env.client, sqlite_store) as tq:
+        case_id, orch, heard_on = await high_risk_case_heard(env, sqlite_store, tq)
+        thirteen_months = add_months(heard_on, 13)
+        now = await env.get_current_time()
+        await env.sleep(timedelta(days=(thirteen_months - now.date()).days))
+        await orch.apply_command(case_id, command(
+            "report_incident", occurred_on=thirteen_months.isoformat(),
+            summary="Threats by text message"))
+    kinds = [r["kind"] for r in referrals(sqlite_store, case_id).values()]
+    assert "repeat_marac" not in kinds
+    assert kinds.count("marac") == 1
