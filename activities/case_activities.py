@@ -56,11 +56,11 @@ def domain_errors_as_application_errors() -> Iterator[None]:
     try:
         yield
     except ConflictError as e:
-        raise ApplicationError(str(e), e.rule, e.field or "", type=CONFLICT,
+        raise ApplicationError(str(e), e.rule, e.field or "", e.section or "", type=CONFLICT,
                                non_retryable=True) from None
     except RuleViolation as e:
-        raise ApplicationError(str(e), e.rule, e.field or "", type=RULE_VIOLATION,
-                               non_retryable=True) from None
+        raise ApplicationError(str(e), e.rule, e.field or "", e.section or "",
+                               type=RULE_VIOLATION, non_retryable=True) from None
     except CaseNotFound:
         raise ApplicationError("case not found", type=NOT_FOUND, non_retryable=True) from None
 

@@ -26,6 +26,7 @@ class Permission(StrEnum):
     OPEN_CASE = "open_case"
     READ_CASE = "read_case"
     COMPLETE_TASK = "complete_task"
+    RECORD_CASE_WORK = "record_case_work"  # DASH, MARAC, incidents, household, consent, contacts
     ASSIGN_CASE = "assign_case"
     RESTRICT_CASE = "restrict_case"
     DECLARE_CONFLICT = "declare_conflict"
@@ -36,7 +37,8 @@ class Permission(StrEnum):
 
 
 _CASE_STAFF = {Permission.OPEN_CASE, Permission.READ_CASE, Permission.COMPLETE_TASK,
-               Permission.DECLARE_CONFLICT, Permission.READ_OWN_NOTIFICATIONS}
+               Permission.RECORD_CASE_WORK, Permission.DECLARE_CONFLICT,
+               Permission.READ_OWN_NOTIFICATIONS}
 _SAFEGUARDING_LEADS = _CASE_STAFF | {Permission.ASSIGN_CASE, Permission.RESTRICT_CASE,
                                      Permission.BREAK_GLASS}
 

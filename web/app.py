@@ -9,6 +9,7 @@ from web.errors import install_error_handlers
 from web.oidc import OidcClient
 from web.routes_auth import router as auth_router
 from web.routes_cases import router as cases_router
+from web.routes_safeguarding import router as safeguarding_router
 from web.routes_staff import router as staff_router
 from workflows.intake import Intake
 
@@ -33,5 +34,6 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
 
     app.include_router(auth_router)
     app.include_router(cases_router)
+    app.include_router(safeguarding_router)
     app.include_router(staff_router)
     return app

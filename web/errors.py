@@ -76,7 +76,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(CommandRefused)
     async def refused(_: Request, exc: CommandRefused) -> JSONResponse:
-        return JSONResponse(error_body(exc.field or None, exc.rule, exc.message),
+        return JSONResponse(error_body(exc.field or None, exc.rule, exc.message,
+                                       exc.section or None),
                             status_code=STATUS_FOR_REFUSAL.get(exc.kind, 422))
 
     @app.exception_handler(WorkflowNotRunning)

@@ -8,12 +8,14 @@ from datetime import datetime
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from aggregates.report import (
+    AdditionalNeed,
     Adjustment,
     Adult,
     Channel,
     Child,
     Council,
     Household,
+    Perpetrator,
     Report,
     Reporter,
     ReporterKind,
@@ -57,6 +59,11 @@ class HouseholdIn(Strict):
     children: list[ChildIn] = Field(default_factory=list, max_length=20)
 
 
+class PerpetratorIn(Strict):
+    name: str | None = Name
+    relationship: str | None = Field(default=None, max_length=100)
+
+
 class ReportIn(Strict):
     """A report of domestic abuse, as the caseworker records it at intake."""
 
@@ -71,6 +78,8 @@ class ReportIn(Strict):
     perpetrator_lives_at_address: bool
     summary: str = Field(min_length=1, max_length=10_000)
     reasonable_adjustments: list[Adjustment] = Field(default_factory=list, max_length=20)
+    additional_needs: list[AdditionalNeed] = Field(default_factory=list, max_length=5)
+    perpetrator: PerpetratorIn | None = None
 
     def to_report(self) -> Report:
         return Report(
@@ -84,6 +93,8 @@ class ReportIn(Strict):
             ),
             tenure=self.tenure, perpetrator_lives_at_address=self.perpetrator_lives_at_address,
             summary=self.summary, reasonable_adjustments=tuple(self.reasonable_adjustments),
+            additional_needs=tuple(self.additional_needs),
+            perpetrator=Perpetrator(**self.perpetrator.model_dump()) if self.perpetrator else None,
         )
 
 
@@ -106,6 +117,7 @@ class TaskOut(BaseModel):
     rule: str
     section: str
     escalated: bool
+    requirements: list[str] = []
 
 
 class TasksOut(BaseModel):

@@ -137,7 +137,8 @@ class CaseWorkflow:
         try:
             check_completion(TaskKind(task.kind), input.outcome, input.role)
         except RuleViolation as e:
-            raise ApplicationError(str(e), e.rule, e.field or "", type=RULE_VIOLATION) from None
+            raise ApplicationError(str(e), e.rule, e.field or "", e.section or "",
+                                   type=RULE_VIOLATION) from None
 
     @workflow.update
     async def apply_command(self, input: CaseCommandInput) -> CaseTasks:
@@ -159,7 +160,8 @@ class CaseWorkflow:
         try:
             parse_command(input.command, input.args, input.role)
         except RuleViolation as e:
-            raise ApplicationError(str(e), e.rule, e.field or "", type=RULE_VIOLATION) from None
+            raise ApplicationError(str(e), e.rule, e.field or "", e.section or "",
+                                   type=RULE_VIOLATION) from None
 
     def _refresh(self, tasks: CaseTasks) -> None:
         """Adopt the store's view of the open tasks, time every new deadline and start

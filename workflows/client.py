@@ -34,6 +34,7 @@ class CommandRefused(Exception):
     rule: str
     field: str
     message: str
+    section: str = ""
 
 
 class WorkflowNotRunning(Exception):
@@ -83,9 +84,9 @@ class CaseOrchestrator:
         except WorkflowUpdateFailedError as e:
             cause = e.cause
             if isinstance(cause, ApplicationError) and cause.type:
-                details = [*list(cause.details), "", ""]
+                details = [*list(cause.details), "", "", ""]
                 raise CommandRefused(kind=cause.type, rule=str(details[0]), field=str(details[1]),
-                                  message=cause.message) from None
+                                     message=cause.message, section=str(details[2])) from None
             raise
         except RPCError as e:
             if e.status is RPCStatusCode.NOT_FOUND:

@@ -36,6 +36,9 @@ def same(status: int) -> dict[str | None, int]:
 READ = row(401, 200, 200, 200, 200, 403)
 SIGNED_IN = row(401, 200, 200, 200, 200, 200)
 SAFEGUARDING_LEADS = row(401, 403, 200, 200, 403, 403)
+CASE_WORK = row(401, 200, 200, 200, 403, 403)
+NOT_HIGH = {str(n): {"answer": "no"} for n in range(1, 25)}
+HIGH = {str(n): {"answer": "yes" if n <= 14 else "no"} for n in range(1, 25)}
 ADMIN_ONLY = row(401, 403, 403, 403, 403, 200)
 
 # (method, path) → who gets which status. {a}..{e} are cases made in setup; see `cases`.
@@ -64,6 +67,17 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("POST", "/cases/{case_id}/lift-restriction"): row(401, 403, 200, 409, 403, 403),
     ("POST", "/cases/{case_id}/conflict-of-interest"): row(401, 202, 202, 202, 202, 403),
     ("POST", "/cases/{case_id}/break-glass"): SAFEGUARDING_LEADS,
+    ("GET", "/cases/{case_id}/dash"): READ,
+    ("PUT", "/cases/{case_id}/dash"): CASE_WORK,
+    ("POST", "/cases/{case_id}/dash/complete"): CASE_WORK,
+    ("GET", "/cases/{case_id}/referrals"): READ,
+    ("POST", "/cases/{case_id}/marac/hearing"): CASE_WORK,
+    ("POST", "/cases/{case_id}/marac/actions"): CASE_WORK,
+    ("POST", "/cases/{case_id}/incidents"): CASE_WORK,
+    ("POST", "/cases/{case_id}/household/children"): CASE_WORK,
+    # The victim's decision is recorded once: the next roles find it there already.
+    ("POST", "/cases/{case_id}/support-consent"): row(401, 200, 409, 409, 403, 403),
+    ("POST", "/cases/{case_id}/contacts"): CASE_WORK,
     ("GET", "/staff"): ADMIN_ONLY,
     ("POST", "/staff"): row(401, 403, 403, 403, 403, 201),
     ("POST", "/staff/{staff_id}/password"): row(401, 403, 403, 403, 403, 204),
@@ -139,6 +153,26 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     elif path.endswith("/break-glass"):
         url, body = f"/cases/{cases['other_team']}/break-glass", {
             "reason": "Out of hours call from the police about this address"}
+    elif "/dash" in path and method != "GET":
+        url = path.replace("{case_id}", case)
+        body = {"answers": NOT_HIGH}
+    elif "/marac/" in path:
+        url = path.replace("{case_id}", cases["marac"])
+        body = {"referral_id": cases["marac_referral"], "heard_on": cases["today"]}
+        if path.endswith("actions"):
+            body = {"referral_id": cases["marac_referral"], "actions": [{
+                "description": "Fit a door chain", "owner_id": CW, "due_on": cases["today"]}]}
+    elif path.endswith("/incidents"):
+        url = path.replace("{case_id}", case)
+        body = {"occurred_on": cases["today"], "summary": "Shouting heard by a neighbour"}
+    elif path.endswith("/household/children"):
+        url, body = path.replace("{case_id}", case), {"age": 2}
+    elif path.endswith("/support-consent"):
+        url = path.replace("{case_id}", cases["needs"])
+        body = {"given": True, "reason": "Agreed at the personal discussion"}
+    elif path.endswith("/contacts"):
+        url = path.replace("{case_id}", case)
+        body = {"party": "victim", "purpose": "about_abuse", "channel": "telephone"}
     elif "{case_id}" in path:
         url = path.replace("{case_id}", case)
     elif path == "/staff":
@@ -152,6 +186,8 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
                 else {"label": "integration"})
     if method == "GET":
         return await http.get(url)
+    if method == "PUT":
+        return await http.put(url, json=body)
     if body is None and path in ("/sign-in", "/sign-out"):
         return await http.post(url, data={})
     return await http.post(url, json=body)
@@ -162,6 +198,15 @@ async def test_every_route_answers_every_role_as_the_rule_says(system: WebSystem
     cases = {name: await system.open_case(CW) for name in ("main", "restrict", "lift",
                                                            "conflict")}
     cases["other_team"] = await system.open_case("cw-other")
+    cases["needs"] = await system.open_case(CW, additional_needs=["mental_health"])
+    cases["marac"] = await system.open_case(CW)
+    async with system.client(CW) as cw:
+        assert (await cw.post(f"/cases/{cases['marac']}/dash/complete",
+                              json={"answers": HIGH})).status_code == 200
+        marac = [r for r in (await cw.get(f"/cases/{cases['marac']}/referrals")).json()
+                 if r["kind"] == "marac"]
+        cases["marac_referral"] = marac[0]["referral_id"]
+        cases["today"] = (await cw.get(f"/cases/{cases['marac']}")).json()["opened_at"][:10]
     async with system.client(DSO) as dso:
         restricted = await dso.post(f"/cases/{cases['lift']}/restrict", json={
             "named_staff": [CW, DSO, LM, AUD], "reason": "Perpetrator works for the council"})

@@ -106,3 +106,58 @@ def task_of(tasks: list[Task], kind: TaskKind) -> Task:
 
 def kinds(tasks: list[Task]) -> list[TaskKind]:
     return [t.kind for t in tasks]
+
+
+# ---- risk and safeguarding (DASH, MARAC, referrals) ------------------------------------------
+# Added for tests/unit/test_dash.py, test_safeguarding.py, test_referrals.py, test_adjustments.py.
+
+
+def freeze_event_clock(monkeypatch, moment: datetime) -> None:
+    """Stamp every event recorded from now on at `moment` (in UTC, as the event store does).
+
+    Referrals record `opened_at` from the event's timestamp, which eventsourcing takes from the
+    wall clock, not from the command's `at`; tests at fixed dates pin that clock.
+    """
+    import eventsourcing.domain
+
+    utc_moment = moment.astimezone(ZoneInfo("UTC"))
+    monkeypatch.setattr(eventsourcing.domain, "datetime_now_with_tzinfo", lambda: utc_moment)
+
+
+def dash_answers(yes: int = 0, *, rest: str = "no",
+                 numbers: range = range(1, 25)) -> dict[int, tuple[str, str]]:
+    """Answers to the DASH questions in `numbers`: the first `yes` of them "yes", the rest
+    `rest`, no comments."""
+    return {n: ("yes" if i < yes else rest, "") for i, n in enumerate(numbers)}
+
+
+def finish_task(case: Case, kind: TaskKind, outcome: str, *, actor: Actor = CASEWORKER,
+                at: datetime = ORDINARY_MONDAY + timedelta(hours=2),
+                command_id: str = "cmd-finish") -> list[Task]:
+    """Complete the one open task of `kind` with the generic completion."""
+    task = task_of(case.open_tasks, kind)
+    return case.complete_task(task_id=task.task_id, outcome=outcome, note="Recorded.",
+                              actor=actor, at=at, command_id=command_id)
+
+
+def discussion_case(report: Report | None = None) -> Case:
+    """A triaged case whose victim accepted a personal discussion: the personal discussion
+    and DASH tasks are open."""
+    case = triaged_case(report)
+    finish_task(case, TaskKind.CONTACT_VICTIM, "discussion_offered")
+    return case
+
+
+def record_dash(case: Case, *, yes: int = 0, callouts: int = 0, judgement: bool = False,
+                judgement_reason: str = "", at: datetime = ORDINARY_MONDAY + timedelta(days=2),
+                actor: Actor = CASEWORKER, command_id: str = "cmd-dash") -> None:
+    """Complete a full DASH checklist on `case` with `yes` "yes" answers."""
+    case.complete_dash(answers=dash_answers(yes), police_callouts_12_months=callouts,
+                       victim_present=True, professional_judgement=judgement,
+                       judgement_reason=judgement_reason, actor=actor, at=at,
+                       command_id=command_id)
+
+
+def referrals_of(case: Case, kind: str) -> list[dict]:
+    """The case's referrals of `kind` (a ReferralKind value), in the order they opened."""
+    return [r for r in case.referrals.values() if r["kind"] == kind]

@@ -1,0 +1,174 @@
+"""Risk and safeguarding steps over HTTP: the DASH checklist, MARAC hearing and actions,
+incidents, children joining the household, consent to support referrals, contacts with the
+parties, and the case's referrals. Each is a command the case's workflow applies."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+
+from aggregates.access import Permission
+from aggregates.dash import CHECKLIST_VERSION, QUESTIONS, Answer
+from web.auth import Principal, require, visible_case
+from web.routes_cases import IdempotencyKey, TasksOut, _command, intake_of
+
+router = APIRouter()
+Worker = Annotated[Principal, Depends(require(Permission.RECORD_CASE_WORK))]
+Reader = Annotated[Principal, Depends(require(Permission.READ_CASE))]
+STAFF_ID = r"^[A-Za-z0-9._-]{1,64}$"
+
+
+class AnswerIn(BaseModel):
+    answer: Answer
+    comment: str = Field(default="", max_length=2000)
+
+
+class DashIn(BaseModel):
+    """Answers by question number (1–24); a save may hold any of them."""
+
+    answers: dict[int, AnswerIn] = Field(default_factory=dict)
+    police_callouts_12_months: int = Field(default=0, ge=0, le=1000)
+    victim_present: bool = True
+
+
+class DashCompleteIn(DashIn):
+    professional_judgement: bool = False
+    judgement_reason: str = Field(default="", max_length=2000)
+
+
+class HearingIn(BaseModel):
+    referral_id: str = Field(min_length=1, max_length=20)
+    heard_on: date
+
+
+class MaracActionIn(BaseModel):
+    description: str = Field(min_length=1, max_length=2000)
+    owner_id: str = Field(pattern=STAFF_ID)
+    due_on: date
+
+
+class MaracActionsIn(BaseModel):
+    referral_id: str = Field(min_length=1, max_length=20)
+    actions: list[MaracActionIn] = Field(min_length=1, max_length=50)
+
+
+class IncidentIn(BaseModel):
+    occurred_on: date
+    summary: str = Field(min_length=1, max_length=10_000)
+
+
+class ChildIn(BaseModel):
+    age: int
+    name: str | None = Field(default=None, max_length=200)
+
+
+class ConsentIn(BaseModel):
+    given: bool
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ContactIn(BaseModel):
+    party: Literal["victim", "reporter", "perpetrator"]
+    purpose: str = Field(min_length=1, max_length=64)
+    channel: str = Field(min_length=1, max_length=64)
+    note: str = Field(default="", max_length=10_000)
+
+
+def dash_args(body: DashIn) -> dict[str, Any]:
+    args = body.model_dump(exclude={"answers"})
+    args["answers"] = {str(n): [a.answer.value, a.comment] for n, a in body.answers.items()}
+    return args
+
+
+@router.get("/cases/{case_id}/dash")
+async def dash(case_id: UUID, request: Request, principal: Reader) -> dict[str, Any]:
+    """The checklist's questions, a draft in progress, and every completed assessment."""
+    case = await visible_case(intake_of(request).store, case_id, principal, "read_dash")
+    return {"checklist_version": CHECKLIST_VERSION,
+            "questions": [{"number": n, "label": label} for n, label in QUESTIONS.items()],
+            "draft": case.dash_draft, "assessments": case.assessments,
+            "risk_level": case.risk_level}
+
+
+@router.put("/cases/{case_id}/dash", response_model=TasksOut)
+async def save_dash(case_id: UUID, body: DashIn, request: Request, principal: Worker,
+                    idempotency_key: IdempotencyKey = None) -> TasksOut:
+    """Save a DASH checklist part-way, to resume later."""
+    await visible_case(intake_of(request).store, case_id, principal, "save_dash")
+    return await _command(request, case_id, principal, "save_dash", dash_args(body),
+                          idempotency_key)
+
+
+@router.post("/cases/{case_id}/dash/complete", response_model=TasksOut)
+async def complete_dash(case_id: UUID, body: DashCompleteIn, request: Request,
+                        principal: Worker, idempotency_key: IdempotencyKey = None) -> TasksOut:
+    """Complete the DASH checklist; a high risk refers the case to MARAC (D 8.15)."""
+    await visible_case(intake_of(request).store, case_id, principal, "complete_dash")
+    return await _command(request, case_id, principal, "complete_dash", dash_args(body),
+                          idempotency_key)
+
+
+@router.get("/cases/{case_id}/referrals")
+async def referrals(case_id: UUID, request: Request, principal: Reader) -> list[dict[str, Any]]:
+    """The case's referrals to partners and their delivery status."""
+    case = await visible_case(intake_of(request).store, case_id, principal, "read_referrals")
+    return list(case.referrals.values())
+
+
+@router.post("/cases/{case_id}/marac/hearing", response_model=TasksOut)
+async def marac_hearing(case_id: UUID, body: HearingIn, request: Request, principal: Worker,
+                        idempotency_key: IdempotencyKey = None) -> TasksOut:
+    """Record the date the MARAC heard the case."""
+    await visible_case(intake_of(request).store, case_id, principal, "record_marac_hearing")
+    return await _command(request, case_id, principal, "record_marac_hearing",
+                          body.model_dump(mode="json"), idempotency_key)
+
+
+@router.post("/cases/{case_id}/marac/actions", response_model=TasksOut)
+async def marac_actions(case_id: UUID, body: MaracActionsIn, request: Request,
+                        principal: Worker, idempotency_key: IdempotencyKey = None) -> TasksOut:
+    """Record the actions the MARAC gave housing: each becomes a task for its owner."""
+    await visible_case(intake_of(request).store, case_id, principal, "add_marac_actions")
+    return await _command(request, case_id, principal, "add_marac_actions",
+                          body.model_dump(mode="json"), idempotency_key)
+
+
+@router.post("/cases/{case_id}/incidents", response_model=TasksOut)
+async def incident(case_id: UUID, body: IncidentIn, request: Request, principal: Worker,
+                   idempotency_key: IdempotencyKey = None) -> TasksOut:
+    """Record a new incident; within 12 months of a MARAC hearing it makes a repeat referral."""
+    await visible_case(intake_of(request).store, case_id, principal, "report_incident")
+    return await _command(request, case_id, principal, "report_incident",
+                          body.model_dump(mode="json"), idempotency_key)
+
+
+@router.post("/cases/{case_id}/household/children", response_model=TasksOut)
+async def add_child(case_id: UUID, body: ChildIn, request: Request, principal: Worker,
+                    idempotency_key: IdempotencyKey = None) -> TasksOut:
+    """A child joins the household: Children's Services are referred (D 8.23)."""
+    await visible_case(intake_of(request).store, case_id, principal, "add_child")
+    return await _command(request, case_id, principal, "add_child", body.model_dump(),
+                          idempotency_key)
+
+
+@router.post("/cases/{case_id}/support-consent", response_model=TasksOut)
+async def support_consent(case_id: UUID, body: ConsentIn, request: Request, principal: Worker,
+                          idempotency_key: IdempotencyKey = None) -> TasksOut:
+    """Record the victim's decision on a referral to support services (D 8.19)."""
+    await visible_case(intake_of(request).store, case_id, principal, "record_support_consent")
+    return await _command(request, case_id, principal, "record_support_consent",
+                          body.model_dump(), idempotency_key)
+
+
+@router.post("/cases/{case_id}/contacts", response_model=TasksOut)
+async def contact(case_id: UUID, body: ContactIn, request: Request, principal: Worker,
+                  idempotency_key: IdempotencyKey = None) -> TasksOut:
+    """Record contact with a party. Contact with the perpetrator about the abuse or MARAC is
+    refused (D 8.42)."""
+    await visible_case(intake_of(request).store, case_id, principal, "record_contact")
+    return await _command(request, case_id, principal, "record_contact", body.model_dump(),
+                          idempotency_key)
