@@ -20,6 +20,7 @@ from aggregates.access import (
     check_break_glass,
 )
 from aggregates.adjustments import requirements_for
+from aggregates.checks import check_aware, check_reason
 from aggregates.errors import ConflictError, RuleViolation
 from aggregates.policies import Policy, policy_for
 from aggregates.report import Actor, Council, Report, Role
@@ -31,21 +32,8 @@ from aggregates.working_days import local_date
 MAX_CLOCK_SKEW = timedelta(minutes=5)
 
 
-def check_reason(reason: str) -> None:
-    """Every decision records why (D 8.25)."""
-    if not reason.strip():
-        raise RuleViolation("reason_is_recorded", "say why", field="reason", section="D 8.25")
-
-
 class TaskNotFound(RuleViolation):
     """The case has no task with this id."""
-
-
-def check_aware(moment: datetime, field: str) -> None:
-    """Times are compared across councils' clocks: a time without a zone is refused."""
-    if moment.tzinfo is None:
-        raise RuleViolation("time_has_time_zone", "the time must include a time zone",
-                            field=field)
 
 
 def check_report(report: Report, now: datetime) -> None:

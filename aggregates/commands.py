@@ -182,9 +182,9 @@ def _record_marac_hearing(case: Case, cmd: RecordMaracHearing, ctx: CommandConte
 def _add_marac_actions(case: Case, cmd: AddMaracActions, ctx: CommandContext) -> None:
     actions = []
     for index, action in enumerate(cmd.actions):
-        if not isinstance(action, dict) or not action.get("owner_id"):
-            raise RuleViolation("marac_action_has_owner", "every action names its owner",
-                                field=f"actions.{index}.owner_id")
+        if not isinstance(action, dict):
+            raise RuleViolation("marac_action_shape", "each action is an object",
+                                field=f"actions.{index}")
         actions.append({**action, "due_on": parse_date(action.get("due_on", ""),
                                                        f"actions.{index}.due_on")})
     case.add_marac_actions(referral_id=cmd.referral_id, actions=actions, actor=ctx.actor,
@@ -198,7 +198,7 @@ def _report_incident(case: Case, cmd: ReportIncident, ctx: CommandContext) -> No
 
 
 def _add_child(case: Case, cmd: AddChild, ctx: CommandContext) -> None:
-    case.add_child(child=Child(age=cmd.age, name=cmd.name), actor=ctx.actor,
+    case.add_child(child=Child(age=cmd.age, name=cmd.name), actor=ctx.actor, at=ctx.at,
                    command_id=ctx.command_id)
 
 

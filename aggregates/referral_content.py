@@ -31,15 +31,20 @@ def referral_message(case: Case, referral_id: str) -> dict[str, Any]:
         message["risk"] = None if latest is None else {
             "level": latest["level"], "yes_count": latest["yes_count"],
             "reasons": [r["rule"] for r in latest["reasons"]]}
-        message["children"] = [{"age": c.age} for c in report.household.children]
+        message["children"] = children_of(case)
         if report.perpetrator is not None:
             message["perpetrator"] = {"name": report.perpetrator.name,
                                       "relationship": report.perpetrator.relationship}
     elif kind is ReferralKind.CHILDREN:
-        message["children"] = [{"age": c.age} for c in report.household.children]
+        message["children"] = children_of(case)
     elif kind is ReferralKind.ADULT_SAFEGUARDING:
         message["adults_with_care_needs"] = sum(
             1 for a in report.household.adults if a.care_and_support_needs)
     elif kind is ReferralKind.SUPPORT_SERVICES:
         message["needs"] = [n.value for n in report.additional_needs]
     return message
+
+
+def children_of(case: Case) -> list[dict[str, int]]:
+    """The children at intake and those who joined the household since."""
+    return [{"age": c.age} for c in case.report.household.children] + list(case.added_children)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import Aggregate
 
+from aggregates.checks import check_aware
 from aggregates.dash import CHECKLIST_VERSION, GUIDANCE, RiskLevel, assess_risk, check_answers
 from aggregates.errors import ConflictError, RuleViolation
 from aggregates.policies import Rule
@@ -48,7 +49,7 @@ def init_safeguarding_state(case: Case) -> None:
     case.assessments = []
     case.risk_level = None
     case.marac_last_heard = None
-    case.children_added = 0
+    case.added_children = []
     case.support_consent = None
 
 
@@ -68,6 +69,7 @@ class ReferralOpened(Aggregate.Event):
     partner: str
     rule: str
     section: str
+    opened_on: str  # London date the referral was decided (not when it was stored)
     actor: dict[str, str]
     reason: str
 
@@ -75,7 +77,8 @@ class ReferralOpened(Aggregate.Event):
         case.referrals = {**case.referrals, self.referral_id: {
             "referral_id": self.referral_id, "kind": self.kind, "partner": self.partner,
             "rule": self.rule, "section": self.section, "status": ReferralStatus.OPENED.value,
-            "opened_at": self.timestamp.isoformat(), "delivery_id": None, "digest": None}}
+            "opened_on": self.opened_on, "opened_at": self.timestamp.isoformat(),
+            "delivery_id": None, "digest": None}}
 
 
 class ReferralDelivered(Aggregate.Event):
@@ -190,7 +193,7 @@ class ChildAdded(Aggregate.Event):
     reason: str
 
     def apply(self, case: Case) -> None:
-        case.children_added += 1
+        case.added_children = [*case.added_children, {"age": self.age}]
         case.applied_commands = case.applied_commands | {self.command_id}
 
 
@@ -230,7 +233,7 @@ class SafeguardingCommands:
         assessments: list[dict[str, Any]]
         risk_level: str | None
         marac_last_heard: str | None
-        children_added: int
+        added_children: list[dict[str, int]]
         support_consent: bool | None
         applied_commands: frozenset[str]
         tasks: dict[str, Task]
@@ -251,19 +254,22 @@ class SafeguardingCommands:
     def triage_referrals(self, actor: Actor) -> None:
         """Referrals every new case makes at once, whatever else triage decides."""
         household = self.report.household
+        at = self.report.reported_at  # decided on the report, at once
         if household.has_children:
             self._open_referral(ReferralKind.CHILDREN, self.policy.children_referral, actor,
-                                "Children in the household: referred in all cases.")
+                                at, "Children in the household: referred in all cases.")
         if household.has_adult_with_care_needs:
             self._open_referral(ReferralKind.ADULT_SAFEGUARDING,
-                                self.policy.adult_safeguarding_referral, actor,
+                                self.policy.adult_safeguarding_referral, actor, at,
                                 "An adult in the household has care and support needs.")
 
-    def _open_referral(self, kind: ReferralKind, rule: Rule, actor: Actor, reason: str) -> str:
+    def _open_referral(self, kind: ReferralKind, rule: Rule, actor: Actor, at: datetime,
+                       reason: str) -> str:
         referral_id = f"r{len(self.referrals) + 1}"
         self.trigger_event(ReferralOpened, referral_id=referral_id, kind=kind.value,
                            partner=PARTNER_FOR[kind].value, rule=rule.name,
-                           section=rule.section, actor=actor.to_dict(), reason=reason)
+                           section=rule.section, opened_on=local_date(at).isoformat(),
+                           actor=actor.to_dict(), reason=reason)
         return referral_id
 
     @property
@@ -290,6 +296,9 @@ class SafeguardingCommands:
                   victim_present: bool, actor: Actor, command_id: str) -> None:
         """Save a partly completed checklist, to resume later (answers merge into the draft)."""
         check_answers(answers, complete=False)
+        if police_callouts_12_months < 0:
+            raise RuleViolation("callouts_not_negative", "police call-outs cannot be negative",
+                                field="police_callouts_12_months")
         draft = self.dash_draft or {}
         merged = {**answers_from_store(draft.get("answers", {})), **answers}
         self.trigger_event(
@@ -329,16 +338,24 @@ class SafeguardingCommands:
         if outcome.level is RiskLevel.HIGH:
             self._refer_to_marac(actor, at, "A DASH assessment found the case high risk.")
 
-    def _refer_to_marac(self, actor: Actor, at: datetime, reason: str) -> None:
+    def _refer_to_marac(self, actor: Actor, at: datetime, reason: str, *,
+                        on: date | None = None, repeat_only: bool = False) -> None:
+        """Refer to MARAC: a repeat referral when `on` (default: today) falls within the
+        repeat window after the last hearing; otherwise a first referral, unless only a repeat
+        was asked for. Either way the officer gets a task to record the hearing."""
         policy = self.policy
         heard = self.marac_last_heard
-        if heard and within_months_after(local_date(at), date.fromisoformat(heard),
+        day = on or local_date(at)
+        if heard and within_months_after(day, date.fromisoformat(heard),
                                          policy.repeat_marac_months):
-            self._open_referral(ReferralKind.REPEAT_MARAC, policy.repeat_marac, actor,
+            self._open_referral(ReferralKind.REPEAT_MARAC, policy.repeat_marac, actor, at,
                                 f"{reason} The MARAC heard the case on {heard}: a repeat "
                                 "referral.")
+        elif repeat_only:
+            return
         else:
-            self._open_referral(ReferralKind.MARAC, policy.high_risk_to_marac, actor, reason)
+            self._open_referral(ReferralKind.MARAC, policy.high_risk_to_marac, actor, at,
+                                reason)
         if not any(t.kind is TaskKind.RECORD_MARAC_HEARING for t in self.open_tasks):
             self._open_tasks([TaskSpec(
                 TaskKind.RECORD_MARAC_HEARING, self.team,
@@ -351,11 +368,12 @@ class SafeguardingCommands:
 
     def record_marac_hearing(self, *, referral_id: str, heard_on: date, actor: Actor,
                              at: datetime, command_id: str) -> None:
+        check_aware(at, "at")
         referral = self._marac_referral(referral_id)
         if heard_on > local_date(at):
             raise RuleViolation("hearing_not_in_future", "the hearing date is in the future",
                                 field="heard_on")
-        if heard_on < date.fromisoformat(referral["opened_at"][:10]):
+        if heard_on < date.fromisoformat(referral["opened_on"]):
             raise RuleViolation("hearing_after_referral",
                                 "the hearing date is before the referral was made",
                                 field="heard_on")
@@ -378,7 +396,13 @@ class SafeguardingCommands:
                                 field="actions")
         heard_on = date.fromisoformat(referral["heard_on"])
         for index, action in enumerate(actions):
-            due_on = action["due_on"]
+            due_on = action.get("due_on")
+            if not action.get("owner_id"):
+                raise RuleViolation("marac_action_has_owner", "every action names its owner",
+                                    field=f"actions.{index}.owner_id")
+            if not isinstance(due_on, date):
+                raise RuleViolation("marac_action_has_due_date", "every action has a due date",
+                                    field=f"actions.{index}.due_on")
             if not str(action.get("description", "")).strip():
                 raise RuleViolation("marac_action_described", "describe the action",
                                     field=f"actions.{index}.description")
@@ -394,7 +418,8 @@ class SafeguardingCommands:
                 f"MARAC action {index + 1} of {len(actions)} for housing.")], actor)
             self.trigger_event(MaracActionAgreed, referral_id=referral_id, task_id=task.task_id,
                                description=str(action["description"]),
-                               owner_id=action["owner_id"], due_on=due_on.isoformat(),
+                               owner_id=action["owner_id"],
+                               due_on=action["due_on"].isoformat(),
                                command_id=command_id, actor=actor.to_dict(),
                                reason="An action the MARAC gave housing.")
 
@@ -418,24 +443,19 @@ class SafeguardingCommands:
                            occurred_on=occurred_on.isoformat(), summary=summary,
                            command_id=command_id, actor=actor.to_dict(),
                            reason="A new incident was reported.")
-        heard = self.marac_last_heard
-        policy = self.policy
-        if heard and within_months_after(occurred_on, date.fromisoformat(heard),
-                                         policy.repeat_marac_months):
-            self._open_referral(ReferralKind.REPEAT_MARAC, policy.repeat_marac, actor,
-                                f"A new incident within {policy.repeat_marac_months} months of "
-                                f"the hearing on {heard}.")
+        self._refer_to_marac(actor, at, f"A new incident on {occurred_on.isoformat()}.",
+                             on=occurred_on, repeat_only=True)
 
     # -- household and consent ------------------------------------------------------------------
 
-    def add_child(self, *, child: Child, actor: Actor, command_id: str) -> None:
+    def add_child(self, *, child: Child, actor: Actor, at: datetime, command_id: str) -> None:
         """A child joins the household: Children's Services are told, as in every case."""
         if not 0 <= child.age < 18:
             raise RuleViolation("child_is_under_18", "a child's age must be from 0 to 17",
                                 field="age", section="D 7.4")
         self.trigger_event(ChildAdded, age=child.age, name=child.name, command_id=command_id,
                            actor=actor.to_dict(), reason="A child joined the household.")
-        self._open_referral(ReferralKind.CHILDREN, self.policy.children_referral, actor,
+        self._open_referral(ReferralKind.CHILDREN, self.policy.children_referral, actor, at,
                             "A child joined the household: referred as in all cases.")
 
     def record_support_consent(self, *, given: bool, actor: Actor, reason: str, at: datetime,
@@ -459,7 +479,7 @@ class SafeguardingCommands:
         self._close_task(TaskKind.SEEK_SUPPORT_CONSENT, "consent_given" if given
                          else "consent_refused", actor, at, command_id)
         if given:
-            self._open_referral(ReferralKind.SUPPORT_SERVICES, rule, actor,
+            self._open_referral(ReferralKind.SUPPORT_SERVICES, rule, actor, at,
                                 "The victim consented to a referral to support services.")
 
     # -- contact with the parties ---------------------------------------------------------------
