@@ -1,9 +1,11 @@
 """Replay: today's workflow code must replay the histories of cases already running.
 
 The committed histories (tests/workflows/histories, recorded by `record_histories.py`) cover a
-missed contact deadline with escalations, a completed third-party police check and an
-immediate-risk report. A change that makes the workflow non-deterministic fails here, before
-it can strand live cases; such a change needs `workflow.patched()`.
+missed contact deadline with escalations, a completed third-party police check, an
+immediate-risk report (these three from the first version of the workflow) and a high-risk
+DASH whose MARAC, children's and adult referrals are delivered by child workflows. A change
+that makes the workflow non-deterministic fails here, before it can strand live cases; such a
+change needs `workflow.patched()`.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 
 def test_recorded_histories_exist() -> None:
     assert {p.stem for p in HISTORIES} >= {
-        "victim_contact_missed", "third_party_completed", "immediate_risk"}
+        "victim_contact_missed", "third_party_completed", "immediate_risk", "high_risk_marac"}
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=lambda p: p.stem)
