@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from uuid import UUID
 
 from temporalio import activity
@@ -13,9 +14,11 @@ from temporalio.exceptions import ApplicationError
 from activities.case_store import CaseStore
 from aggregates.case import Case
 from aggregates.errors import CaseNotFound, ConflictError, RuleViolation
-from aggregates.referral_content import referral_message
+from aggregates.referral_content import outbound_message
 from aggregates.report import Actor, Role
 from gateways.base import PartnerGateway
+from gateways.http_gateway import DeliveryRefused, PartnerUnavailable
+from gateways.registry import UnknownPartner
 from workflows.contracts import (
     ApplyCommandInput,
     CaseTasks,
@@ -23,13 +26,18 @@ from workflows.contracts import (
     EscalateInput,
     OpenTask,
     PendingReferral,
+    RecordAcknowledgementInput,
     RecordCompletionInput,
     RecordDeliveryInput,
+    RecordFailureInput,
     ReferralInput,
     TriageInput,
 )
+from workflows.referral_workflow import DELIVERY_RETRY
 
 CONFLICT = "Conflict"
+DELIVERY_REFUSED = "DeliveryRefused"
+PARTNER_UNAVAILABLE = "PartnerUnavailable"
 RULE_VIOLATION = "RuleViolation"
 NOT_FOUND = "CaseNotFound"
 
@@ -109,14 +117,53 @@ class CaseActivities:
     @activity.defn(name="deliver_referral")
     def deliver_referral(self, input: ReferralInput) -> DeliveryReceipt:
         """Send a referral to its partner through the gateway, once per referral (the
-        idempotency key is the case and referral id, the same on every retry)."""
+        idempotency key is the case and referral id, the same on every retry). The message is
+        only what the sharing gate lets through; a refusal is final."""
         with domain_errors_as_application_errors():
             case = self._store.get_case(UUID(input.case_id))
-            message = referral_message(case, input.referral_id)
-        receipt = self._gateway.deliver(partner=input.partner, message=message,
-                                        idempotency_key=f"{input.case_id}:{input.referral_id}")
+            try:
+                profile = self._gateway.profile(input.partner)
+            except UnknownPartner:
+                raise ApplicationError("the partner is not registered", "partner_not_registered",
+                                       type=DELIVERY_REFUSED, non_retryable=True) from None
+            message = outbound_message(case, input.referral_id, profile)
+        try:
+            receipt = self._gateway.deliver(
+                partner=input.partner, message=message,
+                idempotency_key=delivery_key(input.case_id, input.referral_id))
+        except DeliveryRefused as refused:
+            raise ApplicationError(f"partner refused the message ({refused.status})",
+                                   "partner_refused", type=DELIVERY_REFUSED,
+                                   non_retryable=True) from None
+        except PartnerUnavailable as down:
+            # Retried by Temporal with backoff; a partner's Retry-After may lengthen the wait,
+            # never shorten it below the backoff (a "try again in 1 s" from a partner that is
+            # down for days would otherwise mean a try every second).
+            delay = None
+            if down.retry_after_seconds:
+                backoff = delivery_backoff(activity.info().attempt)
+                delay = max(timedelta(seconds=down.retry_after_seconds), backoff)
+            raise ApplicationError(f"partner unavailable ({down.status})", "partner_unavailable",
+                                   type=PARTNER_UNAVAILABLE, next_retry_delay=delay) from None
         return DeliveryReceipt(delivery_id=receipt.delivery_id, digest=receipt.digest,
                                via=receipt.via)
+
+    @activity.defn(name="record_referral_failed")
+    def record_referral_failed(self, input: RecordFailureInput) -> CaseTasks:
+        """Record that a referral's delivery was given up; a DSO gets a task."""
+        with domain_errors_as_application_errors():
+            return to_case_tasks(self._store.record_referral_failed(
+                case_id=UUID(input.case_id), referral_id=input.referral_id,
+                failure=input.failure, at=input.at))
+
+    @activity.defn(name="record_referral_acknowledged")
+    def record_referral_acknowledged(self, input: RecordAcknowledgementInput) -> CaseTasks:
+        """Record a partner's verified, signed acknowledgement on the case."""
+        with domain_errors_as_application_errors():
+            return to_case_tasks(self._store.record_referral_acknowledged(
+                case_id=UUID(input.case_id), referral_id=input.referral_id,
+                ack_message_id=input.ack_message_id, digest=input.digest,
+                signed_body=input.signed_body, signature=input.signature))
 
     @activity.defn(name="record_referral_delivered")
     def record_referral_delivered(self, input: RecordDeliveryInput) -> CaseTasks:
@@ -129,4 +176,18 @@ class CaseActivities:
 
     def all(self) -> list[Callable[..., object]]:
         return [self.triage_case, self.record_task_completed, self.escalate_missed_deadline,
-                self.apply_case_command, self.deliver_referral, self.record_referral_delivered]
+                self.apply_case_command, self.deliver_referral, self.record_referral_delivered,
+                self.record_referral_failed, self.record_referral_acknowledged]
+
+
+def delivery_key(case_id: str, referral_id: str) -> str:
+    """The idempotency key (and message id) of a referral: the same on every try."""
+    return f"{case_id}:{referral_id}"
+
+
+def delivery_backoff(attempt: int) -> timedelta:
+    """The wait the delivery retry policy gives after `attempt` (see ReferralWorkflow)."""
+    policy = DELIVERY_RETRY
+    seconds = policy.initial_interval.total_seconds() * policy.backoff_coefficient ** (attempt - 1)
+    ceiling = policy.maximum_interval.total_seconds() if policy.maximum_interval else seconds
+    return timedelta(seconds=min(seconds, ceiling))

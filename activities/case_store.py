@@ -135,9 +135,30 @@ class CaseStore(Application):
                                   digest: str, via: str) -> Case:
         """Record a referral's delivery, once."""
         case = self.get_case(case_id)
-        if case.referrals.get(referral_id, {}).get("status") == "opened":
+        if case.referrals.get(referral_id, {}).get("status") == "queued":
             case.record_referral_delivered(referral_id=referral_id, delivery_id=delivery_id,
                                            digest=digest, via=via)
+            self.save(case)
+        return case
+
+    def record_referral_failed(self, *, case_id: UUID, referral_id: str, failure: str,
+                               at: datetime) -> Case:
+        """Record a given-up delivery, once."""
+        case = self.get_case(case_id)
+        if case.referrals.get(referral_id, {}).get("status") == "queued":
+            case.record_referral_failed(referral_id=referral_id, failure=failure, at=at)
+            self.save(case)
+        return case
+
+    def record_referral_acknowledged(self, *, case_id: UUID, referral_id: str,
+                                     ack_message_id: str, digest: str, signed_body: str,
+                                     signature: str) -> Case:
+        """Record a partner's acknowledgement, once (a repeat of the same one is a no-op)."""
+        case = self.get_case(case_id)
+        if case.referrals.get(referral_id, {}).get("status") != "acknowledged":
+            case.record_referral_acknowledged(
+                referral_id=referral_id, ack_message_id=ack_message_id, digest=digest,
+                signed_body=signed_body, signature=signature)
             self.save(case)
         return case
 

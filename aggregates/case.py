@@ -25,6 +25,7 @@ from aggregates.errors import ConflictError, RuleViolation
 from aggregates.policies import Policy, policy_for
 from aggregates.report import Actor, Council, Report, Role
 from aggregates.safeguarding import SafeguardingCommands, init_safeguarding_state
+from aggregates.sharing_decisions import SharingCommands, init_sharing_state
 from aggregates.tasks import TITLES, Task, check_completion
 from aggregates.triage import DSO, TaskSpec, on_completion, on_missed_deadline, triage
 from aggregates.working_days import local_date
@@ -55,7 +56,7 @@ def check_report(report: Report, now: datetime) -> None:
                             "other than the victim", field="reporter.kind", section="D 8.12")
 
 
-class Case(SafeguardingCommands, Aggregate):
+class Case(SafeguardingCommands, SharingCommands, Aggregate):
     """A domestic-abuse case of one council, under the policy version in force at intake."""
 
     # ---- events ---------------------------------------------------------------------------
@@ -85,6 +86,7 @@ class Case(SafeguardingCommands, Aggregate):
             case.break_glass_until = {}
             case.applied_commands = frozenset()
             init_safeguarding_state(case)
+            init_sharing_state(case)
 
     class TriageDecided(Aggregate.Event):
         immediate_risk: bool

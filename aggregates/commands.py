@@ -107,6 +107,27 @@ class RecordContact:
 
 
 @dataclass(frozen=True)
+class RecordSharingDecision:
+    """D 12.5: every decision to share or not to share, with its basis and reasons."""
+
+    partner: str
+    purpose: str
+    shared: bool
+    categories: list[str]
+    lawful_basis: str | None = None
+    justification: str = ""
+    reasons: str = ""
+    under_isa: bool = True
+
+
+@dataclass(frozen=True)
+class RecordConsent:
+    purpose: str
+    given: bool
+    reason: str
+
+
+@dataclass(frozen=True)
 class CommandContext:
     actor: Actor
     at: datetime
@@ -212,6 +233,19 @@ def _record_contact(case: Case, cmd: RecordContact, ctx: CommandContext) -> None
                         note=cmd.note, actor=ctx.actor, command_id=ctx.command_id)
 
 
+def _record_sharing_decision(case: Case, cmd: RecordSharingDecision,
+                             ctx: CommandContext) -> None:
+    case.decide_sharing(partner=cmd.partner, purpose=cmd.purpose, categories=cmd.categories,
+                        shared=cmd.shared, lawful_basis=cmd.lawful_basis,
+                        justification=cmd.justification, reasons=cmd.reasons,
+                        under_isa=cmd.under_isa, actor=ctx.actor, command_id=ctx.command_id)
+
+
+def _record_consent(case: Case, cmd: RecordConsent, ctx: CommandContext) -> None:
+    case.change_consent(purpose=cmd.purpose, given=cmd.given, actor=ctx.actor,
+                        reason=cmd.reason, command_id=ctx.command_id)
+
+
 COMMANDS: dict[str, tuple[type, Handler]] = {
     "assign_case": (AssignCase, _assign),
     "restrict_case": (RestrictCase, _restrict),
@@ -226,6 +260,8 @@ COMMANDS: dict[str, tuple[type, Handler]] = {
     "add_child": (AddChild, _add_child),
     "record_support_consent": (RecordSupportConsent, _record_support_consent),
     "record_contact": (RecordContact, _record_contact),
+    "record_sharing_decision": (RecordSharingDecision, _record_sharing_decision),
+    "record_consent": (RecordConsent, _record_consent),
 }
 
 _CASE_STAFF = frozenset({Role.CASEWORKER, Role.DSO, Role.LINE_MANAGER})
@@ -240,7 +276,8 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "break_glass": frozenset({Role.DSO, Role.LINE_MANAGER}),
     **{name: _CASE_STAFF for name in (
         "save_dash", "complete_dash", "record_marac_hearing", "add_marac_actions",
-        "report_incident", "add_child", "record_support_consent", "record_contact")},
+        "report_incident", "add_child", "record_support_consent", "record_contact",
+        "record_sharing_decision", "record_consent")},
 }
 
 

@@ -8,10 +8,18 @@ from enum import StrEnum
 
 
 class Partner(StrEnum):
+    """The partner agencies a case's information may go to (the registry holds their
+    endpoints, keys and profiles)."""
+
+    POLICE = "police"
     KENT_MEDWAY_MARAC = "kent_medway_marac"
     CHILDRENS_SERVICES = "childrens_services"
     ADULT_SOCIAL_CARE = "adult_social_care"
+    KCC_SAFER = "kcc_safer"
+    DA_SPECIALIST_SERVICES = "da_specialist_services"  # IDVAs, KIDAS providers
     SUPPORT_SERVICES = "support_services"  # addiction and mental-health support (D 8.19)
+    KENT_HOUSING_PROVIDERS = "kent_housing_providers"
+    REPAIRS_CONTRACTOR = "repairs_contractor"
 
 
 class ReferralKind(StrEnum):
@@ -23,8 +31,10 @@ class ReferralKind(StrEnum):
 
 
 class ReferralStatus(StrEnum):
-    OPENED = "opened"        # recorded; delivery under way
-    DELIVERED = "delivered"  # the partner (or the stand-in gateway) has it
+    QUEUED = "queued"              # recorded; delivery under way
+    DELIVERED = "delivered"        # the partner's server accepted it
+    ACKNOWLEDGED = "acknowledged"  # the partner's signed acknowledgement is on the case
+    FAILED = "failed"              # delivery given up (or not covered): a DSO has a task
 
 
 PARTNER_FOR: dict[ReferralKind, Partner] = {

@@ -25,8 +25,9 @@ from aggregates.referrals import (
     within_months_after,
 )
 from aggregates.report import Actor, Child
+from aggregates.sharing import BASIS_OF, OPTIONAL, PURPOSE_OF, REQUIRED, SECTION
 from aggregates.tasks import TaskKind
-from aggregates.triage import TaskSpec, close_after_working_days
+from aggregates.triage import DSO, TaskSpec, close_after_working_days
 from aggregates.working_days import close_of_working_day, local_date
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class ReferralOpened(Aggregate.Event):
     def apply(self, case: Case) -> None:
         case.referrals = {**case.referrals, self.referral_id: {
             "referral_id": self.referral_id, "kind": self.kind, "partner": self.partner,
-            "rule": self.rule, "section": self.section, "status": ReferralStatus.OPENED.value,
+            "rule": self.rule, "section": self.section, "status": ReferralStatus.QUEUED.value,
             "opened_on": self.opened_on, "opened_at": self.timestamp.isoformat(),
             "delivery_id": None, "digest": None}}
 
@@ -93,6 +94,37 @@ class ReferralDelivered(Aggregate.Event):
         referral = {**case.referrals[self.referral_id],
                     "status": ReferralStatus.DELIVERED.value, "delivery_id": self.delivery_id,
                     "digest": self.digest}
+        case.referrals = {**case.referrals, self.referral_id: referral}
+
+
+class ReferralAcknowledged(Aggregate.Event):
+    """The partner's signed acknowledgement, kept as evidence that it received what we sent
+    (its digest matches the digest of the delivered message)."""
+
+    referral_id: str
+    ack_message_id: str
+    digest: str
+    signed_body: str
+    signature: str
+    actor: dict[str, str]
+    reason: str
+
+    def apply(self, case: Case) -> None:
+        referral = {**case.referrals[self.referral_id],
+                    "status": ReferralStatus.ACKNOWLEDGED.value,
+                    "acknowledged_at": self.timestamp.isoformat()}
+        case.referrals = {**case.referrals, self.referral_id: referral}
+
+
+class ReferralDeliveryFailed(Aggregate.Event):
+    referral_id: str
+    failure: str  # a rule name or reason code, never message contents
+    actor: dict[str, str]
+    reason: str
+
+    def apply(self, case: Case) -> None:
+        referral = {**case.referrals[self.referral_id], "status": ReferralStatus.FAILED.value,
+                    "failure": self.failure}
         case.referrals = {**case.referrals, self.referral_id: referral}
 
 
@@ -248,6 +280,7 @@ class SafeguardingCommands:
         def open_tasks(self) -> list[Task]: ...
         def trigger_event(self, event_class: Any, **kwargs: Any) -> None: ...
         def _open_tasks(self, specs: list[TaskSpec], actor: Actor) -> list[Task]: ...
+        def decide_sharing(self, **kwargs: Any) -> str: ...
 
     # -- referrals ------------------------------------------------------------------------------
 
@@ -265,16 +298,61 @@ class SafeguardingCommands:
 
     def _open_referral(self, kind: ReferralKind, rule: Rule, actor: Actor, at: datetime,
                        reason: str) -> str:
+        """Open a referral and record the decision to share that it rests on (DAHA: every
+        decision to share is recorded, with its lawful basis and justification)."""
         referral_id = f"r{len(self.referrals) + 1}"
+        partner = PARTNER_FOR[kind].value
+        self.decide_sharing(
+            partner=partner, purpose=PURPOSE_OF[kind].value,
+            categories=[c.value for c in REQUIRED[kind] | OPTIONAL[kind]], shared=True,
+            lawful_basis=BASIS_OF[kind].value,
+            justification=f"{rule.name} ({rule.section}): {reason}", reasons="",
+            under_isa=True, actor=actor, command_id=f"sharing-{referral_id}")
         self.trigger_event(ReferralOpened, referral_id=referral_id, kind=kind.value,
-                           partner=PARTNER_FOR[kind].value, rule=rule.name,
+                           partner=partner, rule=rule.name,
                            section=rule.section, opened_on=local_date(at).isoformat(),
                            actor=actor.to_dict(), reason=reason)
         return referral_id
 
     @property
     def pending_referrals(self) -> list[dict[str, Any]]:
-        return [r for r in self.referrals.values() if r["status"] == ReferralStatus.OPENED]
+        return [r for r in self.referrals.values() if r["status"] == ReferralStatus.QUEUED]
+
+    def record_referral_acknowledged(self, *, referral_id: str, ack_message_id: str,
+                                     digest: str, signed_body: str, signature: str) -> None:
+        """A partner's verified acknowledgement of exactly what we delivered; once."""
+        referral = self.referrals.get(referral_id)
+        if referral is None:
+            raise RuleViolation("referral_exists", "the case has no such referral",
+                                field="referral_id")
+        if referral["status"] == ReferralStatus.ACKNOWLEDGED:
+            raise ConflictError("referral_acknowledged_once", "already acknowledged",
+                                field="referral_id")
+        if referral["status"] != ReferralStatus.DELIVERED or referral["digest"] != digest:
+            raise RuleViolation("acknowledgement_matches_delivery",
+                                "the acknowledgement is not of the message we delivered",
+                                field="digest", section=SECTION)
+        self.trigger_event(ReferralAcknowledged, referral_id=referral_id,
+                           ack_message_id=ack_message_id, digest=digest,
+                           signed_body=signed_body, signature=signature,
+                           actor=Actor.system().to_dict(),
+                           reason=f"{referral['partner']} acknowledged the referral.")
+
+    def record_referral_failed(self, *, referral_id: str, failure: str, at: datetime) -> None:
+        """Delivery given up (or refused by the sharing gate): a DSO gets a task."""
+        referral = self.referrals.get(referral_id)
+        if referral is None or referral["status"] != ReferralStatus.QUEUED:
+            raise ConflictError("fail_only_a_queued_referral", "the referral is not queued",
+                                field="referral_id")
+        self.trigger_event(ReferralDeliveryFailed, referral_id=referral_id, failure=failure,
+                           actor=Actor.system().to_dict(),
+                           reason=f"Delivery to {referral['partner']} was given up.")
+        self._open_tasks([TaskSpec(
+            TaskKind.RESOLVE_REFERRAL, DSO,
+            close_after_working_days(self.policy, at, 1), self.policy.missed_deadline_escalation,
+            f"The {referral['kind'].replace('_', ' ')} referral could not be delivered "
+            f"({failure}): send it by another channel or record why not.")],
+            Actor.system())
 
     def record_referral_delivered(self, *, referral_id: str, delivery_id: str, digest: str,
                                   via: str) -> None:
@@ -283,7 +361,7 @@ class SafeguardingCommands:
         if referral is None:
             raise RuleViolation("referral_exists", "the case has no such referral",
                                 field="referral_id")
-        if referral["status"] != ReferralStatus.OPENED:
+        if referral["status"] != ReferralStatus.QUEUED:
             raise ConflictError("referral_delivered_once", "the referral was delivered already",
                                 field="referral_id")
         self.trigger_event(ReferralDelivered, referral_id=referral_id, delivery_id=delivery_id,

@@ -25,6 +25,7 @@ class TaskKind(StrEnum):
     SEEK_SUPPORT_CONSENT = "seek_support_consent"
     RECORD_MARAC_HEARING = "record_marac_hearing"
     MARAC_ACTION = "marac_action"
+    RESOLVE_REFERRAL = "resolve_referral"
 
 
 TITLES: dict[TaskKind, str] = {
@@ -45,6 +46,8 @@ TITLES: dict[TaskKind, str] = {
         "Ask the victim whether they consent to a referral to support services",
     TaskKind.RECORD_MARAC_HEARING: "Record the date the MARAC heard the case",
     TaskKind.MARAC_ACTION: "Carry out a MARAC action for housing",
+    TaskKind.RESOLVE_REFERRAL:
+        "A referral could not be delivered: send it by another channel or record why not",
 }
 
 # The outcomes that complete each kind of task. An attempt that did not reach the victim is not
@@ -65,6 +68,7 @@ OUTCOMES: dict[TaskKind, frozenset[str]] = {
     TaskKind.SEEK_SUPPORT_CONSENT: frozenset(),
     TaskKind.RECORD_MARAC_HEARING: frozenset({"referral_not_accepted"}),
     TaskKind.MARAC_ACTION: frozenset({"done"}),
+    TaskKind.RESOLVE_REFERRAL: frozenset({"sent_another_way", "decided_not_to_send"}),
 }
 
 # Tasks the generic completion cannot close: their own command does, with the data it needs.

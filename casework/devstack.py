@@ -3,6 +3,7 @@ one worker and the web app — until Ctrl-C, which stops all of it."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -13,9 +14,16 @@ import time
 from pathlib import Path
 
 from casework.keys import load_key
-from casework.settings import Settings
+from casework.settings import PartnerDelivery, Settings
 from casework.staff_admin import create_first_admin
-from casework.wiring import build_directory, build_sessions, build_store
+from casework.wiring import build_directory, build_sessions, build_store, signing_key
+from gateways.default_partners import registry_document
+from gateways.signing import (
+    generate_private_key,
+    load_private_key,
+    public_key_b64,
+    write_private_key,
+)
 
 STARTUP_TIMEOUT_S = 60
 
@@ -40,6 +48,35 @@ def wait_for_port(host: str, port: int, what: str, proc: subprocess.Popen[bytes]
                 return
         time.sleep(0.2)
     raise SystemExit(f"{what} did not listen on {host}:{port} within {STARTUP_TIMEOUT_S}s")
+
+
+# The partners a referral goes to today; each gets a stand-in server of its own on loopback.
+DEMO_PARTNERS = ("kent_medway_marac", "childrens_services", "adult_social_care",
+                 "support_services")
+FIRST_PARTNER_PORT = 8101
+
+
+def prepare_partners(settings: Settings) -> list[list[str]]:
+    """Keys and a registry for stand-in partner servers; returns their command lines."""
+    council_public = public_key_b64(signing_key(settings).public_key())
+    keys_dir = settings.data_dir / "partners"
+    keys_dir.mkdir(parents=True, exist_ok=True)
+    endpoints, public_keys, commands = {}, {}, []
+    web = f"http://{settings.web_host}:{settings.web_port}"
+    for offset, partner in enumerate(DEMO_PARTNERS):
+        port = FIRST_PARTNER_PORT + offset
+        key_file = keys_dir / f"{partner}.key"
+        if not key_file.exists():
+            write_private_key(key_file, generate_private_key())
+        endpoints[partner] = f"http://127.0.0.1:{port}/inbox"
+        public_keys[partner] = [public_key_b64(load_private_key(key_file).public_key())]
+        commands.append([sys.executable, "-m", "gateways.partner_standin", "--partner", partner,
+                         "--port", str(port), "--key-file", str(key_file),
+                         "--council-public-key", council_public,
+                         "--ack-url", f"{web}/partners/{partner}/messages"])
+    settings.partners_file.write_text(json.dumps(
+        registry_document(endpoints, public_keys), indent=2))
+    return commands
 
 
 def run_devstack(settings: Settings) -> None:
@@ -76,6 +113,10 @@ def run_devstack(settings: Settings) -> None:
         ], start_new_session=True)
         children.append(("temporal", temporal))
         wait_for_port(host, int(port), "Temporal dev server", temporal)
+        if settings.partner_delivery is PartnerDelivery.SIGNED_HTTP:
+            for command in prepare_partners(settings):
+                children.append((command[4], subprocess.Popen(command, start_new_session=True,
+                                                              stdout=subprocess.DEVNULL)))
         for role in ("worker", "web"):
             proc = subprocess.Popen([sys.executable, "-m", "casework", role],
                                     env=os.environ.copy(), start_new_session=True)
@@ -84,6 +125,8 @@ def run_devstack(settings: Settings) -> None:
         base = f"http://{settings.web_host}:{settings.web_port}"
         print(f"\nReady.\n  API and its docs: {base}/docs\n"
               f"  Temporal UI:      http://{host}:{ui_port}\n"
+              f"  Partner stand-ins: {', '.join(DEMO_PARTNERS)} on ports "
+              f"{FIRST_PARTNER_PORT}-{FIRST_PARTNER_PORT + len(DEMO_PARTNERS) - 1}\n"
               f"  Data (event store, Temporal state, keys): {settings.data_dir.resolve()}\n"
               "Press Ctrl-C to stop everything.\n", flush=True)
         if first_admin_password:

@@ -11,8 +11,11 @@ import uvicorn
 from casework.settings import Environment, Settings
 from casework.wiring import (
     build_auth,
+    build_gateway,
+    build_inbound_log,
     build_intake,
     build_oidc,
+    build_registry,
     build_store,
     connect_temporal,
 )
@@ -28,7 +31,7 @@ async def serve_worker(settings: Settings) -> None:
     client = await connect_temporal(settings)
     log.info("worker polling task queue %s", settings.temporal_task_queue)
     await run_worker(client, store, settings.temporal_task_queue,
-                     settings.reconcile_interval_seconds)
+                     settings.reconcile_interval_seconds, build_gateway(settings))
 
 
 async def serve_web(settings: Settings) -> None:
@@ -37,7 +40,8 @@ async def serve_web(settings: Settings) -> None:
     client = await connect_temporal(settings)
     app = create_app(build_intake(settings, store, client), build_auth(settings),
                      build_oidc(settings),
-                     show_docs=settings.environment is Environment.DEVELOPMENT)
+                     show_docs=settings.environment is Environment.DEVELOPMENT,
+                     partners=build_registry(settings), inbound=build_inbound_log(settings))
     config = uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
                             log_level="warning", access_log=False, proxy_headers=True,
                             forwarded_allow_ips=settings.web_forwarded_allow_ips)

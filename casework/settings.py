@@ -19,6 +19,11 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+class PartnerDelivery(StrEnum):
+    SIGNED_HTTP = "signed_http"              # signed envelopes to each partner's endpoint
+    RECORDED_STAND_IN = "recorded_stand_in"  # keep messages in memory (tests, no partners)
+
+
 class AuthMode(StrEnum):
     LOCAL = "local"  # staff accounts and passwords kept by this system
     OIDC = "oidc"    # sign-in through the council's OpenID Connect provider
@@ -53,6 +58,10 @@ class Settings(BaseSettings):
     oidc_client_secret_file: Path = Path("data/keys/oidc-client-secret")
     oidc_redirect_url: str = ""
     oidc_staff_id_claim: str = "preferred_username"
+    # Partners: the registry (endpoints, public keys, profiles) and our Ed25519 signing key.
+    partner_delivery: PartnerDelivery = PartnerDelivery.SIGNED_HTTP
+    partners_file: Path = Path("data/partners.json")
+    signing_key_file: Path = Path("data/keys/council-signing.pem")
 
     @model_validator(mode="after")
     def oidc_is_configured(self) -> Settings:

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TypeVar
 
 import sqlalchemy.exc
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.persistence import PersistenceError
 from temporalio.client import Client
 
 from activities.auth_store import AuthStore
 from activities.case_store import CaseStore, store_env
+from activities.inbound_log import InboundLog
 from activities.staff_directory import StaffDirectory
 from casework.keys import load_key
-from casework.settings import AuthMode, Settings
+from casework.settings import AuthMode, PartnerDelivery, Settings
+from gateways.base import PartnerGateway
+from gateways.http_gateway import SignedHttpGateway
+from gateways.registry import PartnerRegistry
+from gateways.signing import generate_private_key, load_private_key, write_private_key
+from gateways.stand_in import RecordingGateway
 from web.auth import AuthServices
 from web.oidc import OidcClient, OidcConfig
 from workflows.client import CaseOrchestrator
@@ -82,6 +90,38 @@ def build_oidc(settings: Settings) -> OidcClient | None:
         issuer=settings.oidc_issuer, client_id=settings.oidc_client_id, client_secret=secret,
         redirect_uri=settings.oidc_redirect_url, staff_id_claim=settings.oidc_staff_id_claim,
     ))
+
+
+def signing_key(settings: Settings) -> Ed25519PrivateKey:
+    """Our Ed25519 signing key (created in development on first use)."""
+    path = settings.signing_key_file
+    if not path.exists() and settings.creates_missing_keys:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            write_private_key(path, generate_private_key())
+    return load_private_key(path)
+
+
+def build_registry(settings: Settings) -> PartnerRegistry | None:
+    """The partner registry, if its file exists."""
+    if not settings.partners_file.exists():
+        return None
+    return PartnerRegistry.from_file(settings.partners_file)
+
+
+def build_gateway(settings: Settings) -> PartnerGateway:
+    """How referrals leave: signed HTTP to the registered partners, or the recorded
+    stand-in when the settings say so."""
+    if settings.partner_delivery is PartnerDelivery.RECORDED_STAND_IN:
+        return RecordingGateway()
+    registry = build_registry(settings)
+    if registry is None:
+        raise SystemExit(f"partner registry {settings.partners_file} is missing")
+    return SignedHttpGateway(registry, [signing_key(settings)])
+
+
+def build_inbound_log(settings: Settings) -> InboundLog:
+    return _creating_tables(lambda: InboundLog(settings.event_store_url))
 
 
 async def connect_temporal(settings: Settings) -> Client:

@@ -33,11 +33,11 @@ def build_worker(client: Client, store: CaseStore, task_queue: str,
 
 
 async def run_worker(client: Client, store: CaseStore, task_queue: str,
-                     reconcile_interval: float) -> None:
+                     reconcile_interval: float, gateway: PartnerGateway) -> None:
     """Run until cancelled: the Temporal worker and the intake reconciler side by side."""
     reconciler = IntakeReconciler(store, CaseOrchestrator(client, task_queue))
     with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
-        worker = build_worker(client, store, task_queue, executor)
+        worker = build_worker(client, store, task_queue, executor, gateway)
         reconciling = asyncio.create_task(reconciler.run_forever(reconcile_interval))
         try:
             await worker.run()

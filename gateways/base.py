@@ -16,6 +16,10 @@ class Receipt:
 
 
 class PartnerGateway(Protocol):
+    def profile(self, partner: str) -> frozenset[str]:
+        """The data categories `partner` may receive at all (its registry profile)."""
+        ...
+
     def deliver(self, *, partner: str, message: dict[str, Any],
                 idempotency_key: str) -> Receipt:
         """Deliver `message` to `partner` once per `idempotency_key` (a retry with the same key

@@ -14,6 +14,7 @@ import uuid
 from typing import Any
 
 from gateways.base import Receipt
+from gateways.default_partners import profile_of
 
 _NAMESPACE = uuid.UUID("7c1b2d4e-9f3a-4b6c-8d2e-1a0f5e6d7c8b")
 
@@ -31,6 +32,9 @@ class RecordingGateway:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.delivered: dict[str, tuple[str, dict[str, Any]]] = {}
+
+    def profile(self, partner: str) -> frozenset[str]:
+        return profile_of(partner)
 
     def deliver(self, *, partner: str, message: dict[str, Any],
                 idempotency_key: str) -> Receipt:

@@ -19,8 +19,11 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.auth_store import AuthStore
 from activities.case_store import CaseStore, store_env
+from activities.inbound_log import InboundLog
 from activities.staff_directory import StaffDirectory
 from aggregates.report import Actor, Council, Role
+from gateways.base import PartnerGateway
+from gateways.registry import PartnerRegistry
 from tests.conftest import running_worker
 from tests.support import eventually, free_port, report_body
 from web.app import create_app
@@ -39,6 +42,7 @@ class WebSystem:
     store: CaseStore
     directory: StaffDirectory
     sessions: AuthStore
+    inbound: InboundLog
     tokens: dict[str, str] = field(default_factory=dict)
 
     def add_staff(self, staff_id: str, role: Role, teams: tuple[str, ...] = (TST,),
@@ -74,17 +78,19 @@ class WebSystem:
 
 @contextlib.asynccontextmanager
 async def web_system(tmp_path: Path, env: WorkflowEnvironment, oidc: OidcClient | None = None,
-                     port: int | None = None) -> AsyncIterator[WebSystem]:
+                     port: int | None = None, gateway: PartnerGateway | None = None,
+                     partners: PartnerRegistry | None = None) -> AsyncIterator[WebSystem]:
     url = f"sqlite:///{tmp_path / 'events.sqlite3'}"
     environment = store_env(url, os.urandom(32))
     store, directory = CaseStore(environment), StaffDirectory(environment)
     sessions = AuthStore(url)
-    async with running_worker(env.client, store) as task_queue:
+    inbound = InboundLog(url)
+    async with running_worker(env.client, store, gateway) as task_queue:
         app = create_app(
             Intake(store, CaseOrchestrator(env.client, task_queue)),
             AuthServices(directory=directory, sessions=sessions,
                          idle=timedelta(minutes=30), absolute=timedelta(hours=10)),
-            oidc)
+            oidc, partners=partners, inbound=inbound)
         port = port or free_port()
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                                log_level="warning", access_log=False))
@@ -92,8 +98,9 @@ async def web_system(tmp_path: Path, env: WorkflowEnvironment, oidc: OidcClient 
         try:
             while not server.started:
                 await asyncio.sleep(0.02)
-            yield WebSystem(f"http://127.0.0.1:{port}", store, directory, sessions)
+            yield WebSystem(f"http://127.0.0.1:{port}", store, directory, sessions, inbound)
         finally:
             server.should_exit = True
             await serving
             sessions.close()
+            inbound.close()

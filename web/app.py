@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 
+from activities.inbound_log import InboundLog
+from gateways.registry import PartnerRegistry
 from web.auth import AuthServices, public
 from web.errors import install_error_handlers
 from web.oidc import OidcClient
 from web.routes_auth import router as auth_router
 from web.routes_cases import router as cases_router
+from web.routes_partners import router as partners_router
 from web.routes_safeguarding import router as safeguarding_router
 from web.routes_staff import router as staff_router
 from workflows.intake import Intake
 
 
 def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = None,
-               *, show_docs: bool = True) -> FastAPI:
+               *, show_docs: bool = True, partners: PartnerRegistry | None = None,
+               inbound: InboundLog | None = None) -> FastAPI:
     """The web app over an intake service (store + workflow client) and sign-in services."""
     app = FastAPI(
         title="Domestic abuse referrals", version="0.2.0",
@@ -25,6 +29,8 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.state.intake = intake
     app.state.auth = auth
     app.state.oidc = oidc
+    app.state.partners = partners
+    app.state.inbound = inbound
     install_error_handlers(app)
 
     @app.get("/healthz", dependencies=[Depends(public)])
@@ -35,5 +41,6 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.include_router(auth_router)
     app.include_router(cases_router)
     app.include_router(safeguarding_router)
+    app.include_router(partners_router)
     app.include_router(staff_router)
     return app

@@ -14,13 +14,14 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError
 
 with workflow.unsafe.imports_passed_through():
     from aggregates.commands import parse_command
     from aggregates.errors import RuleViolation
     from aggregates.tasks import TaskKind, check_completion
     from workflows.contracts import (
+        AcknowledgementInput,
         ApplyCommandInput,
         CaseCommandInput,
         CaseTasks,
@@ -30,8 +31,10 @@ with workflow.unsafe.imports_passed_through():
         EscalateInput,
         OpenTask,
         PendingReferral,
+        RecordAcknowledgementInput,
         RecordCompletionInput,
         RecordDeliveryInput,
+        RecordFailureInput,
         ReferralInput,
         TriageInput,
     )
@@ -202,16 +205,39 @@ class CaseWorkflow:
         self._refresh(tasks)
 
     async def _deliver(self, referral: PendingReferral) -> None:
-        """Deliver through a child workflow, then record the receipt on the case."""
-        receipt = await workflow.execute_child_workflow(
-            ReferralWorkflow.run,
-            ReferralInput(case_id=self._case_id, referral_id=referral.referral_id,
-                          partner=referral.partner),
-            id=referral_workflow_id(self._case_id, referral.referral_id),
-        )
-        tasks = await self._write("record_referral_delivered", RecordDeliveryInput(
-            case_id=self._case_id, referral_id=referral.referral_id, receipt=receipt))
+        """Deliver through a child workflow, then record the receipt on the case; a delivery
+        given up is recorded too, and gives a DSO a task."""
+        try:
+            receipt = await workflow.execute_child_workflow(
+                ReferralWorkflow.run,
+                ReferralInput(case_id=self._case_id, referral_id=referral.referral_id,
+                              partner=referral.partner),
+                id=referral_workflow_id(self._case_id, referral.referral_id),
+            )
+        except ChildWorkflowError as err:
+            cause = err.cause
+            failure = (str(cause.details[0]) if isinstance(cause, ApplicationError)
+                       and cause.details else "delivery_failed")
+            tasks = await self._write("record_referral_failed", RecordFailureInput(
+                case_id=self._case_id, referral_id=referral.referral_id, failure=failure,
+                at=workflow.now()))
+        else:
+            tasks = await self._write("record_referral_delivered", RecordDeliveryInput(
+                case_id=self._case_id, referral_id=referral.referral_id, receipt=receipt))
         self._refresh(tasks)
+
+    @workflow.update
+    async def record_acknowledgement(self, input: AcknowledgementInput) -> CaseTasks:
+        """A partner's verified acknowledgement of a referral (checked by the web edge)."""
+        try:
+            tasks = await self._write("record_referral_acknowledged", RecordAcknowledgementInput(
+                case_id=self._case_id, referral_id=input.referral_id,
+                ack_message_id=input.ack_message_id, digest=input.digest,
+                signed_body=input.signed_body, signature=input.signature))
+        except ActivityError as err:
+            raise refusal(err) from None
+        self._refresh(tasks)
+        return tasks
 
     async def _write(self, activity: str, arg: object) -> CaseTasks:
         """Run a store-writing activity, one at a time."""

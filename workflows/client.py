@@ -15,6 +15,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from workflows.case_workflow import CaseWorkflow
 from workflows.contracts import (
+    AcknowledgementInput,
     CaseCommandInput,
     CaseTasks,
     CaseWorkflowInput,
@@ -76,6 +77,10 @@ class CaseOrchestrator:
     async def apply_command(self, case_id: str, command: CaseCommandInput) -> CaseTasks:
         """Apply an access command through the workflow's update; refusals: `CommandRefused`."""
         return await self._update(case_id, CaseWorkflow.apply_command, command)
+
+    async def record_acknowledgement(self, case_id: str, ack: AcknowledgementInput) -> CaseTasks:
+        """Hand a partner's verified acknowledgement to the case's workflow."""
+        return await self._update(case_id, CaseWorkflow.record_acknowledgement, ack)
 
     async def _update(self, case_id: str, update: Any, arg: Any) -> Any:
         handle = self.client.get_workflow_handle(case_workflow_id(case_id))

@@ -127,3 +127,32 @@ class RecordDeliveryInput:
     case_id: str
     referral_id: str
     receipt: DeliveryReceipt
+
+
+@dataclass(frozen=True)
+class RecordFailureInput:
+    case_id: str
+    referral_id: str
+    failure: str  # a reason code, never message contents
+    at: datetime
+
+
+@dataclass(frozen=True)
+class AcknowledgementInput:
+    """A partner's verified acknowledgement, kept whole as evidence."""
+
+    referral_id: str
+    ack_message_id: str
+    digest: str
+    signed_body: str
+    signature: str
+
+
+@dataclass(frozen=True)
+class RecordAcknowledgementInput:
+    case_id: str
+    referral_id: str
+    ack_message_id: str
+    digest: str
+    signed_body: str
+    signature: str

@@ -78,6 +78,11 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     # The victim's decision is recorded once: the next roles find it there already.
     ("POST", "/cases/{case_id}/support-consent"): row(401, 200, 409, 409, 403, 403),
     ("POST", "/cases/{case_id}/contacts"): CASE_WORK,
+    ("GET", "/cases/{case_id}/sharing-decisions"): READ,
+    ("POST", "/cases/{case_id}/sharing-decisions"): CASE_WORK,
+    ("POST", "/cases/{case_id}/consent"): CASE_WORK,
+    # Partners authenticate by signature; staff credentials count for nothing here.
+    ("POST", "/partners/{partner}/messages"): same(401),
     ("GET", "/staff"): ADMIN_ONLY,
     ("POST", "/staff"): row(401, 403, 403, 403, 403, 201),
     ("POST", "/staff/{staff_id}/password"): row(401, 403, 403, 403, 403, 204),
@@ -170,6 +175,16 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     elif path.endswith("/support-consent"):
         url = path.replace("{case_id}", cases["needs"])
         body = {"given": True, "reason": "Agreed at the personal discussion"}
+    elif path.endswith("/sharing-decisions") and method == "POST":
+        url = path.replace("{case_id}", case)
+        body = {"partner": "police", "purpose": "police_notification", "shared": False,
+                "categories": ["victim_identity"], "reasons": "Victim asked us not to, "
+                "and there is no immediate risk"}
+    elif path.endswith("/consent"):
+        url = path.replace("{case_id}", case)
+        body = {"purpose": "support_referral", "given": True, "reason": "Agreed on the phone"}
+    elif path.startswith("/partners/"):
+        url, body = "/partners/kent_medway_marac/messages", {"type": "acknowledgement"}
     elif path.endswith("/contacts"):
         url = path.replace("{case_id}", case)
         body = {"party": "victim", "purpose": "about_abuse", "channel": "telephone"}

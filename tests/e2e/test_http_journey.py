@@ -40,6 +40,8 @@ class System:
             "DA_TEMPORAL_TASK_QUEUE": f"tq-{uuid.uuid4()}",
             "DA_WEB_PORT": str(self.port),
             "DA_RECONCILE_INTERVAL_SECONDS": "0.5",
+            # No partner servers here (tests/e2e/test_partner_acknowledgements.py has them).
+            "DA_PARTNER_DELIVERY": "recorded_stand_in",
         }
         self.log = tmp_path / "processes.log"
         self.procs: dict[str, subprocess.Popen[bytes]] = {}

@@ -182,15 +182,30 @@ def test_key_files_come_from_secrets(service_name: str) -> None:
     environment = _environment(service)
     secrets = _service_secret_targets(service)
     declared = _compose().get("secrets") or {}
-    file_fields = [field for field in Settings.model_fields if field.endswith("_file")]
+    # The partner registry holds endpoints and public keys: configuration, not a secret.
+    file_fields = [field for field in Settings.model_fields
+                   if field.endswith("_file") and field not in CONFIG_FILES]
     assert "event_store_key_file" in file_fields
     assert "temporal_payload_key_file" in file_fields
+    assert "signing_key_file" in file_fields
     for field in file_fields:
         path = environment[_env_name(field)]
         assert path.startswith(SECRETS_DIR), f"{_env_name(field)}={path} is not a secret"
         assert path in secrets, f"`{service_name}` is not given the secret at {path}"
         source = declared.get(secrets[path]) or {}
         assert "file" in source, f"secret {secrets[path]} is not read from a file"
+
+
+CONFIG_FILES = {"partners_file"}
+
+
+@pytest.mark.parametrize("service_name", APP_SERVICES)
+def test_the_partner_registry_comes_from_a_config_file(service_name: str) -> None:
+    service = _services()[service_name]
+    path = _environment(service)["DA_PARTNERS_FILE"]
+    targets = {c["target"]: c["source"] for c in service.get("configs") or []}
+    assert path in targets, f"`{service_name}` is not given the registry at {path}"
+    assert "file" in (_compose().get("configs") or {})[targets[path]]
 
 
 SECRET_NAME = re.compile(r"KEY|SECRET|PASSWORD|PWD|TOKEN", re.IGNORECASE)

@@ -47,7 +47,7 @@ def test_case_survives_reload_with_council_policy_and_tasks(store: CaseStore) ->
         "contact_victim", "tell_line_manager_and_dso", "tell_housing_team"]
     assert [e.type for e in store.events_of(case_id)] == [
         "Opened", "Assigned", "TriageDecided", "TaskOpened", "TaskOpened", "TaskOpened",
-        "ReferralOpened"]  # the household has a child: Children's Services (D 8.23)
+        "SharingDecided", "ReferralOpened"]  # a child: Children's Services (D 8.23, D 12.5)
 
 
 def test_raw_tables_hold_no_personal_data_in_clear(store: CaseStore) -> None:

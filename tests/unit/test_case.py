@@ -423,7 +423,9 @@ def test_every_recorded_event_carries_an_actor_and_a_reason():
     events = full_history_case().collect_events()
     assert event_names(events) == [
         "Opened", "Assigned", "TriageDecided", "TaskOpened", "TaskOpened", "TaskOpened",
-        "ReferralOpened",  # the adult with care and support needs (Care Act 2014)
+        # The adult with care and support needs (Care Act 2014): the decision to share is
+        # recorded first (D 12.5), then the referral.
+        "SharingDecided", "ReferralOpened",
         "TaskCompleted", "TaskOpened", "TaskCompleted", "TaskCompleted",
         "DeadlineEscalated", "TaskOpened", "TaskOpened", "TaskCompleted", "TaskOpened",
         "TaskOpened",
@@ -439,8 +441,8 @@ def test_events_record_the_staff_member_who_acted():
     events = full_history_case().collect_events()
     actors = [(type(e).__name__, e.actor["staff_id"]) for e in events]
     assert ("Opened", "cw-001") in actors
-    assert actors[7] == ("TaskCompleted", "lm-001")
-    assert actors[9] == ("TaskCompleted", "dso-001")
+    assert actors[8] == ("TaskCompleted", "lm-001")
+    assert actors[10] == ("TaskCompleted", "dso-001")
     assert ("DeadlineEscalated", "system") in actors
 
 

@@ -402,8 +402,10 @@ def test_high_risk_assessment_records_marac_referral_after_the_assessment():
     case = discussion_case()
     case.collect_events()
     record_dash(case, yes=14, at=DASH_AT)
+    # D 12.5: the decision to share with the MARAC is recorded before the referral opens.
     assert event_names(case.collect_events()) == ["DashCompleted", "TaskCompleted",
-                                                  "ReferralOpened", "TaskOpened"]
+                                                  "SharingDecided", "ReferralOpened",
+                                                  "TaskOpened"]
 
 
 # ---- through the command registry ------------------------------------------------------------

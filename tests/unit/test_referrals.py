@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from aggregates.errors import ConflictError, RuleViolation
-from aggregates.referral_content import referral_message
+from aggregates.referral_content import outbound_message
 from aggregates.referrals import (
     MARAC_KINDS,
     PARTNER_FOR,
@@ -22,6 +22,7 @@ from aggregates.referrals import (
     within_months_after,
 )
 from aggregates.report import AdditionalNeed, Adult, Child, Perpetrator
+from gateways.default_partners import profile_of
 from tests.unit.builders import (
     CASEWORKER,
     VICTIM_NAME,
@@ -124,8 +125,9 @@ def full_case(monkeypatch):
 
 
 def message_of(case, kind: str) -> dict[str, Any]:
+    """The message that would leave for the referral's partner, through the sharing gate."""
     [referral] = referrals_of(case, kind)
-    return referral_message(case, referral["referral_id"])
+    return outbound_message(case, referral["referral_id"], profile_of(referral["partner"]))
 
 
 def walk(value: Any, path: str = ""):
@@ -147,30 +149,35 @@ def test_full_case_opens_one_referral_of_each_kind_but_repeat(monkeypatch):
 
 
 def test_marac_message_goes_to_the_marac_and_carries_the_latest_risk(monkeypatch):
-    """D 8.15: high-risk cases are shared with the Kent & Medway MARAC."""
+    """D 8.15: high-risk cases are shared with the Kent & Medway MARAC; D 12.5: under a
+    recorded decision whose lawful basis the message names."""
     case = full_case(monkeypatch)
     [referral] = referrals_of(case, "marac")
-    message = referral_message(case, referral["referral_id"])
+    message = message_of(case, "marac")
+    reference = message["case_reference"]
     assert referral["partner"] == "kent_medway_marac"
-    assert PARTNER_FOR[ReferralKind(message["kind"])] is Partner.KENT_MEDWAY_MARAC
-    assert (message["kind"], message["rule"], message["section"]) == (
+    assert PARTNER_FOR[ReferralKind(reference["kind"])] is Partner.KENT_MEDWAY_MARAC
+    assert (reference["kind"], reference["rule"], reference["section"]) == (
         "marac", "high_risk_referred_to_marac", "D 8.15")
-    assert message["council"] == "dover"
-    assert message["case_reference"] == str(case.id)
-    assert message["risk"] == {"level": "high", "yes_count": 15,
-                               "reasons": ["visible_high_risk", "potential_escalation"]}
-    assert message["victim"]["name"] == VICTIM_NAME
+    assert reference["council"] == "dover"
+    assert reference["case_reference"] == str(case.id)
+    assert message["risk_assessment"] == {"level": "high", "yes_count": 15, "reasons": [
+        "visible_high_risk", "potential_escalation"]}
+    assert message["victim_identity"]["name"] == VICTIM_NAME
     assert message["children"] == [{"age": 4}, {"age": 9}]
-    assert message["perpetrator"] == {"name": PERPETRATOR_NAME, "relationship": "ex-partner"}
-    assert "needs" not in message
+    assert message["perpetrator_details"] == {"name": PERPETRATOR_NAME,
+                                              "relationship": "ex-partner"}
+    assert message["lawful_basis"] == "safeguarding_obligation"
+    assert "support_needs" not in message
 
 
 def test_childrens_message_carries_only_the_childrens_ages(monkeypatch):
     """D 8.23: Children's Services get the children's ages; nothing of risk or perpetrator."""
     message = message_of(full_case(monkeypatch), "children")
-    assert message["section"] == "D 8.23"
+    assert message["case_reference"]["section"] == "D 8.23"
     assert message["children"] == [{"age": 4}, {"age": 9}]
-    assert not {"risk", "perpetrator", "needs", "adults_with_care_needs"} & set(message)
+    assert not {"risk_assessment", "perpetrator_details", "support_needs",
+                "adults_care_needs", "victim_contact"} & set(message)
     text = repr(message)
     assert all(name not in text for name in CHILD_NAMES)
     assert PERPETRATOR_NAME not in text
@@ -179,17 +186,20 @@ def test_childrens_message_carries_only_the_childrens_ages(monkeypatch):
 def test_adult_safeguarding_message_counts_adults_without_naming_them(monkeypatch):
     """Care Act 2014; D 3.4: adult social care is told of adults with care needs."""
     message = message_of(full_case(monkeypatch), "adult_safeguarding")
-    assert message["adults_with_care_needs"] == 1
+    assert message["adults_care_needs"] == {"adults_with_care_needs": 1}
     assert CARED_FOR_ADULT not in repr(message)
-    assert not {"risk", "perpetrator", "children", "needs"} & set(message)
+    assert not {"risk_assessment", "perpetrator_details", "children", "support_needs"} & set(
+        message)
 
 
 def test_support_services_message_carries_the_needs(monkeypatch):
     """D 8.19: support services are told the needs the victim consented to share."""
     message = message_of(full_case(monkeypatch), "support_services")
-    assert message["needs"] == ["addiction", "mental_health"]
-    assert message["section"] == "D 8.19"
-    assert not {"risk", "perpetrator", "children", "adults_with_care_needs"} & set(message)
+    assert message["support_needs"] == {"needs": ["addiction", "mental_health"]}
+    assert message["case_reference"]["section"] == "D 8.19"
+    assert message["lawful_basis"] == "consent"
+    assert not {"risk_assessment", "perpetrator_details", "children",
+                "adults_care_needs"} & set(message)
     assert PERPETRATOR_NAME not in repr(message)
 
 
@@ -197,13 +207,13 @@ def test_no_message_is_addressed_to_the_perpetrator(monkeypatch):
     """D 8.42: no message has an addressing key, and the perpetrator is named only as the
     subject of a MARAC referral."""
     case = full_case(monkeypatch)
-    for referral_id, referral in case.referrals.items():
-        message = referral_message(case, referral_id)
+    for referral in case.referrals.values():
+        message = message_of(case, referral["kind"])
         for path, key, value in walk(message):
             assert key not in ADDRESSING_KEYS, f"{referral['kind']}: {path}.{key}"
             if value == PERPETRATOR_NAME:
                 assert (ReferralKind(referral["kind"]) in MARAC_KINDS
-                        and f"{path}.{key}" == ".perpetrator.name"), f"{path}.{key}"
+                        and f"{path}.{key}" == ".perpetrator_details.name"), f"{path}.{key}"
 
 
 def test_repeat_marac_message_carries_risk_and_its_own_rule(monkeypatch):
@@ -215,9 +225,9 @@ def test_repeat_marac_message_carries_risk_and_its_own_rule(monkeypatch):
     case.report_incident(occurred_on=date(2026, 9, 1), summary="Police called again.",
                          actor=CASEWORKER, at=london(2026, 9, 2), command_id="incident")
     message = message_of(case, "repeat_marac")
-    assert message["rule"] == "repeat_marac_within_12_months_of_hearing"
-    assert message["risk"]["level"] == "high"
-    assert message["perpetrator"]["relationship"] == "ex-partner"
+    assert message["case_reference"]["rule"] == "repeat_marac_within_12_months_of_hearing"
+    assert message["risk_assessment"]["level"] == "high"
+    assert message["perpetrator_details"]["relationship"] == "ex-partner"
 
 
 def test_marac_message_without_a_perpetrator_on_the_report_has_no_perpetrator(monkeypatch):
@@ -226,7 +236,7 @@ def test_marac_message_without_a_perpetrator_on_the_report_has_no_perpetrator(mo
     case = discussion_case()
     record_dash(case, yes=14, at=DASH_AT)
     message = message_of(case, "marac")
-    assert "perpetrator" not in message
+    assert "perpetrator_details" not in message
     assert message["children"] == []
 
 

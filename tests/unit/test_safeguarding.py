@@ -98,7 +98,7 @@ def test_high_risk_opens_a_marac_referral_citing_dovers_section(monkeypatch):
     assert referral["partner"] == "kent_medway_marac"
     assert referral["rule"] == "high_risk_referred_to_marac"
     assert referral["section"] == "D 8.15"
-    assert referral["status"] == "opened"
+    assert referral["status"] == "queued"
     assert case.pending_referrals == [referral]
 
 
@@ -342,7 +342,8 @@ def test_incident_within_12_months_of_the_hearing_makes_a_repeat_marac_referral(
     case = heard_case(monkeypatch)
     case.collect_events()
     incident(case, occurred_on)
-    reported, opened, hearing = case.collect_events()
+    reported, decided, opened, hearing = case.collect_events()
+    assert (decided.purpose, decided.shared) == ("marac_referral", True)
     assert type(reported).__name__ == "IncidentReported"
     # ...and the officer is asked to record when the MARAC hears it again.
     assert hearing.task["kind"] == "record_marac_hearing"
@@ -471,8 +472,10 @@ def test_adding_a_child_records_it_and_opens_a_new_childrens_referral():
     case.collect_events()
     case.add_child(child=Child(age=0, name="Baby Example"), actor=CASEWORKER, at=ADDED_AT,
                    command_id="child-1")
-    added, opened = case.collect_events()
+    added, decided, opened = case.collect_events()
     assert type(added).__name__ == "ChildAdded"
+    assert (decided.partner, decided.lawful_basis) == ("childrens_services",
+                                                       "safeguarding_obligation")
     assert added.age == 0
     assert (opened.kind, opened.partner, opened.section) == ("children", "childrens_services",
                                                              "D 8.23")
@@ -566,7 +569,8 @@ def test_consent_given_opens_a_support_services_referral_and_closes_the_task():
     task = task_of(case.open_tasks, TaskKind.SEEK_SUPPORT_CONSENT)
     case.collect_events()
     consent(case, True)
-    recorded, closed, opened = case.collect_events()
+    recorded, closed, decided, opened = case.collect_events()
+    assert (decided.partner, decided.lawful_basis) == ("support_services", "consent")
     assert type(recorded).__name__ == "SupportConsentRecorded"
     assert (recorded.given, recorded.needs) == (True, ["addiction", "mental_health"])
     assert (closed.task_id, closed.outcome) == (task.task_id, "consent_given")

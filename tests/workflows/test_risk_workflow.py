@@ -78,7 +78,12 @@ async def test_high_risk_case_goes_to_marac_whose_overdue_action_escalates_and_r
         assert found["children"]["section"] == "D 8.23"
         assert [m["children"] for m in gateway.messages_to("childrens_services")] == [
             [{"age": 4}, {"age": 9}]]
-        assert gateway.messages_to("kent_medway_marac")[0]["risk"]["yes_count"] == 14
+        marac_message = gateway.messages_to("kent_medway_marac")[0]
+        assert marac_message["risk_assessment"]["yes_count"] == 14
+        # Sent under a recorded decision to share, whose lawful basis it names (D 12.5, 12.6).
+        assert marac_message["lawful_basis"] == "safeguarding_obligation"
+        decisions = sqlite_store.get_case(uuid.UUID(case_id)).sharing_decisions
+        assert marac_message["decision_id"] in {d["decision_id"] for d in decisions}
 
         # The MARAC gives housing two actions; one is done, the other runs late.
         marac_id = found["marac"]["referral_id"]

@@ -1,0 +1,199 @@
+"""Information sharing (D 12.4–12.6, DBC 12, DAHA): every decision to share or not to share is
+recorded, and nothing leaves the council unless such a decision covers it.
+
+`sharing_gate` is the one rule every outbound message passes: it is built only from the data
+categories a recorded decision covers for that recipient and purpose, and only those the
+partner's profile allows; the perpetrator and their representatives are never recipients,
+whatever is recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from aggregates.errors import RuleViolation
+from aggregates.referrals import ReferralKind
+
+SECTION = "D 12.5, D 12.6; DBC 12; DAHA"
+NEVER_TO_PERPETRATOR = "D 12 (never share with the perpetrator or their representatives)"
+
+
+class Purpose(StrEnum):
+    MARAC_REFERRAL = "marac_referral"
+    CHILD_SAFEGUARDING = "child_safeguarding"
+    ADULT_SAFEGUARDING = "adult_safeguarding"
+    SUPPORT_REFERRAL = "support_referral"
+    POLICE_NOTIFICATION = "police_notification"
+    SECURITY_MEASURES = "security_measures"      # Sanctuary Scheme, KCC SAFER
+    HOUSING_TRANSFER = "housing_transfer"        # Kent reciprocal
+    REPAIRS = "repairs"
+
+
+class DataCategory(StrEnum):
+    CASE_REFERENCE = "case_reference"        # ids, council, rule: no personal data
+    VICTIM_IDENTITY = "victim_identity"
+    VICTIM_CONTACT = "victim_contact"
+    VICTIM_ADDRESS = "victim_address"
+    CHILDREN = "children"
+    ADULTS_CARE_NEEDS = "adults_care_needs"
+    RISK_ASSESSMENT = "risk_assessment"
+    PERPETRATOR_DETAILS = "perpetrator_details"
+    SUPPORT_NEEDS = "support_needs"
+
+
+class LawfulBasis(StrEnum):
+    """D 12.6: consent where sought; otherwise public task, safeguarding obligations, or the
+    vital interests of the data subject."""
+
+    CONSENT = "consent"
+    PUBLIC_TASK = "public_task"
+    SAFEGUARDING_OBLIGATION = "safeguarding_obligation"
+    VITAL_INTERESTS = "vital_interests"
+
+
+# Recipients that are never allowed, whatever a decision says.
+FORBIDDEN_RECIPIENTS = frozenset({"perpetrator", "perpetrator_representative"})
+
+PURPOSE_OF: dict[ReferralKind, Purpose] = {
+    ReferralKind.MARAC: Purpose.MARAC_REFERRAL,
+    ReferralKind.REPEAT_MARAC: Purpose.MARAC_REFERRAL,
+    ReferralKind.CHILDREN: Purpose.CHILD_SAFEGUARDING,
+    ReferralKind.ADULT_SAFEGUARDING: Purpose.ADULT_SAFEGUARDING,
+    ReferralKind.SUPPORT_SERVICES: Purpose.SUPPORT_REFERRAL,
+}
+
+# What each kind of referral cannot be sent without, and what it adds when it may.
+REQUIRED: dict[ReferralKind, frozenset[DataCategory]] = {
+    ReferralKind.MARAC: frozenset({DataCategory.CASE_REFERENCE, DataCategory.VICTIM_IDENTITY,
+                                   DataCategory.VICTIM_ADDRESS, DataCategory.RISK_ASSESSMENT}),
+    ReferralKind.CHILDREN: frozenset({DataCategory.CASE_REFERENCE,
+                                      DataCategory.VICTIM_IDENTITY,
+                                      DataCategory.VICTIM_ADDRESS, DataCategory.CHILDREN}),
+    ReferralKind.ADULT_SAFEGUARDING: frozenset({DataCategory.CASE_REFERENCE,
+                                                DataCategory.VICTIM_IDENTITY,
+                                                DataCategory.VICTIM_ADDRESS,
+                                                DataCategory.ADULTS_CARE_NEEDS}),
+    ReferralKind.SUPPORT_SERVICES: frozenset({DataCategory.CASE_REFERENCE,
+                                              DataCategory.VICTIM_IDENTITY,
+                                              DataCategory.VICTIM_CONTACT,
+                                              DataCategory.SUPPORT_NEEDS}),
+}
+REQUIRED[ReferralKind.REPEAT_MARAC] = REQUIRED[ReferralKind.MARAC]
+OPTIONAL: dict[ReferralKind, frozenset[DataCategory]] = {
+    ReferralKind.MARAC: frozenset({DataCategory.VICTIM_CONTACT, DataCategory.CHILDREN,
+                                   DataCategory.PERPETRATOR_DETAILS}),
+    ReferralKind.REPEAT_MARAC: frozenset({DataCategory.VICTIM_CONTACT, DataCategory.CHILDREN,
+                                          DataCategory.PERPETRATOR_DETAILS}),
+    ReferralKind.CHILDREN: frozenset(),
+    ReferralKind.ADULT_SAFEGUARDING: frozenset(),
+    ReferralKind.SUPPORT_SERVICES: frozenset(),
+}
+# The lawful basis a referral made by a rule rests on (D 12.6): safeguarding duties, except
+# support services, which need the victim's consent (D 8.19).
+BASIS_OF: dict[ReferralKind, LawfulBasis] = {
+    ReferralKind.MARAC: LawfulBasis.SAFEGUARDING_OBLIGATION,
+    ReferralKind.REPEAT_MARAC: LawfulBasis.SAFEGUARDING_OBLIGATION,
+    ReferralKind.CHILDREN: LawfulBasis.SAFEGUARDING_OBLIGATION,
+    ReferralKind.ADULT_SAFEGUARDING: LawfulBasis.SAFEGUARDING_OBLIGATION,
+    ReferralKind.SUPPORT_SERVICES: LawfulBasis.CONSENT,
+}
+
+
+class SharingRefused(RuleViolation):
+    """An outbound message is not covered by a recorded decision (or may never be sent)."""
+
+    def __init__(self, rule: str, message: str, *, missing: Iterable[str] = (),
+                 field: str | None = None) -> None:
+        super().__init__(rule, message, field=field, section=SECTION)
+        self.missing = tuple(missing)
+
+
+def check_recipient(recipient: str) -> None:
+    """The perpetrator and their representatives are never recipients."""
+    if recipient in FORBIDDEN_RECIPIENTS:
+        raise SharingRefused("never_share_with_perpetrator",
+                             "information about the victim is never shared with the "
+                             "perpetrator or their representatives", field="partner")
+
+
+def check_decision(*, partner: str, purpose: str, categories: Iterable[str], shared: bool,
+                   lawful_basis: str | None, justification: str, reasons: str) -> None:
+    """A decision names a lawful basis and a justification when sharing, reasons when not."""
+    check_recipient(partner)
+    if purpose not in {p.value for p in Purpose}:
+        raise RuleViolation("sharing_purpose_is_known", "unknown purpose", field="purpose",
+                            section=SECTION)
+    unknown = set(categories) - {c.value for c in DataCategory}
+    if unknown:
+        raise RuleViolation("data_category_is_known", f"unknown categories {sorted(unknown)}",
+                            field="categories", section=SECTION)
+    if shared:
+        if lawful_basis not in {b.value for b in LawfulBasis}:
+            raise RuleViolation("sharing_has_lawful_basis", "name the lawful basis",
+                                field="lawful_basis", section="D 12.6")
+        if not list(categories):
+            raise RuleViolation("sharing_names_categories", "name what is shared",
+                                field="categories", section=SECTION)
+        if not justification.strip():
+            raise RuleViolation("sharing_is_justified", "record why it is shared",
+                                field="justification", section="D 12.5")
+    elif not reasons.strip():
+        raise RuleViolation("not_sharing_has_reasons", "record why it is not shared",
+                            field="reasons", section="D 12.5")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    decision_id: str
+    categories: frozenset[str]
+    lawful_basis: str
+
+
+def covering_decision(decisions: Iterable[Mapping[str, Any]], *, partner: str, purpose: str,
+                      consents: Mapping[str, bool]) -> Coverage:
+    """The latest decision for this recipient and purpose, if it is to share (a later decision
+    not to share, or consent withdrawn for a consent-based one, ends the coverage)."""
+    check_recipient(partner)
+    latest = None
+    for decision in decisions:
+        if decision["partner"] == partner and decision["purpose"] == purpose:
+            latest = decision
+    if latest is None or not latest["shared"]:
+        raise SharingRefused("sharing_decision_covers_recipient_and_purpose",
+                             f"no recorded decision to share with {partner} for {purpose}",
+                             missing=("decision",))
+    if latest["lawful_basis"] == LawfulBasis.CONSENT and consents.get(purpose) is False:
+        raise SharingRefused("consent_not_withdrawn",
+                             "the victim withdrew consent for this purpose",
+                             missing=("consent",))
+    return Coverage(latest["decision_id"], frozenset(latest["categories"]),
+                    latest["lawful_basis"])
+
+
+def sharing_gate(*, partner: str, kind: ReferralKind, content: Mapping[str, Any],
+                 decisions: Iterable[Mapping[str, Any]], consents: Mapping[str, bool],
+                 profile: frozenset[str]) -> dict[str, Any]:
+    """The message that may go to `partner`: the referral's categories that a recorded
+    decision covers and the partner's profile allows. Refuses (naming what is missing) when a
+    category the referral cannot do without is not covered or not allowed."""
+    coverage = covering_decision(decisions, partner=partner, purpose=PURPOSE_OF[kind],
+                                 consents=consents)
+    required = REQUIRED[kind]
+    not_covered = sorted(c.value for c in required if c.value not in coverage.categories)
+    if not_covered:
+        raise SharingRefused("sharing_decision_covers_every_category",
+                             f"the decision does not cover {not_covered}", missing=not_covered)
+    not_allowed = sorted(c.value for c in required if c.value not in profile)
+    if not_allowed:
+        raise SharingRefused("partner_profile_allows_category",
+                             f"the partner's profile does not allow {not_allowed}",
+                             missing=not_allowed)
+    sendable = (required | OPTIONAL[kind])
+    return {
+        "decision_id": coverage.decision_id, "lawful_basis": coverage.lawful_basis,
+        **{c.value: content[c.value] for c in sorted(sendable)
+           if c.value in content and c.value in coverage.categories and c.value in profile},
+    }

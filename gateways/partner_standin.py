@@ -1,0 +1,360 @@
+"""A stand-in partner agency: a real HTTP server with its own key pair, for tests and demos.
+
+It verifies our signed referrals exactly as a partner would (Standard Webhooks `v1a` with the
+council's public keys, ±300 s of clock skew), deduplicates on `webhook-id`, can be told to be
+down or slow, and sends a signed acknowledgement of each message it accepts back to the
+council (`ack_url`), retrying a few times if the council does not answer.
+
+    python -m gateways.partner_standin --partner kent_medway_marac --port 8101 \\
+        --key-file data/partners/kent_medway_marac.key --council-public-key <b64> \\
+        [--council-public-key <b64> ...] \\
+        [--ack-url http://127.0.0.1:8000/partners/kent_medway_marac/messages]
+
+Routes: `POST /inbox` (what our gateway POSTs to), and for tests only, answering loopback
+callers only, `POST /control` {"down", "slow_seconds", "send_acks"} and `GET /received`.
+
+In tests, `RunningPartner` runs it in a background thread on a free loopback port:
+
+    with RunningPartner("kent_medway_marac", [council_key.public_key()]) as partner:
+        partner.set(down=True)
+        ...
+        partner.received()   # {"messages": [...], "accepted": 1, "duplicates": 0, ...}
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import ipaddress
+import logging
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from fastapi import BackgroundTasks, FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.requests import ClientDisconnect
+
+from gateways.signing import (
+    DEFAULT_TOLERANCE_SECONDS,
+    VerificationError,
+    generate_private_key,
+    load_private_key,
+    public_key_b64,
+    public_key_from_b64,
+    sign_message,
+    verify_message,
+    write_private_key,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1024 * 1024
+ACK_ATTEMPTS = 4
+ACK_BACKOFF_SECONDS = (0.2, 0.5, 1.0)   # between attempts
+ACK_TIMEOUT_SECONDS = 5.0
+
+
+class Control(BaseModel):
+    """How the stand-in behaves; fields left out keep their current value."""
+
+    down: bool | None = None
+    slow_seconds: float | None = Field(default=None, ge=0, le=600)
+    send_acks: bool | None = None
+
+
+@dataclass
+class _PartnerState:
+    down: bool = False
+    slow_seconds: float = 0.0
+    send_acks: bool = True
+    # message id -> {message_id, digest, message, delivery_id}, in arrival order
+    received: dict[str, dict[str, Any]] = field(default_factory=dict)
+    accepted: int = 0
+    duplicates: int = 0
+    refused: int = 0
+    down_refusals: int = 0
+    acks_sent: int = 0
+    ack_failures: int = 0
+    refusal_reasons: list[str] = field(default_factory=list)
+
+
+def _is_loopback_client(request: Request) -> bool:
+    if request.client is None:
+        return False
+    try:
+        return ipaddress.ip_address(request.client.host).is_loopback
+    except ValueError:
+        return False
+
+
+def create_partner_app(partner: str, council_public_keys: Sequence[Ed25519PublicKey],
+                       signing_key: Ed25519PrivateKey, ack_url: str | None) -> FastAPI:
+    """The stand-in partner's app: `POST /inbox`, and `POST /control`, `GET /received` for
+    tests (loopback callers only)."""
+    if not council_public_keys:
+        raise ValueError("the partner needs at least one council public key")
+    keys = tuple(council_public_keys)
+    state = _PartnerState()
+    app = FastAPI(title=f"Stand-in partner {partner}", openapi_url=None, docs_url=None,
+                  redoc_url=None)
+    app.state.partner = state
+
+    async def send_ack(url: str, acknowledged_id: str, digest: str) -> None:
+        """POST a signed acknowledgement to the council, retrying with a short backoff."""
+        ack = {"type": "acknowledgement", "partner": partner, "message_id": acknowledged_id,
+               "digest": digest, "received_at": datetime.now(UTC).isoformat()}
+        ack_id = f"ack-{uuid.uuid4()}"   # the same id on every retry: the council dedupes
+        async with httpx.AsyncClient(timeout=ACK_TIMEOUT_SECONDS,
+                                     follow_redirects=False) as client:
+            for attempt in range(ACK_ATTEMPTS):
+                if attempt:
+                    await asyncio.sleep(ACK_BACKOFF_SECONDS[min(attempt - 1,
+                                                                len(ACK_BACKOFF_SECONDS) - 1)])
+                signed = sign_message(ack, keys=[signing_key], message_id=ack_id,
+                                      timestamp=int(time.time()))
+                try:
+                    response = await client.post(url, content=signed.body,
+                                                 headers=signed.headers)
+                except httpx.TransportError as exc:
+                    log.warning("ack %s for %s: attempt %d failed: %s", ack_id, acknowledged_id,
+                                attempt + 1, type(exc).__name__)
+                    continue
+                if 200 <= response.status_code < 300:
+                    state.acks_sent += 1
+                    return
+                log.warning("ack %s for %s: attempt %d: HTTP %d", ack_id, acknowledged_id,
+                            attempt + 1, response.status_code)
+                if response.status_code < 500 and response.status_code not in (408, 429):
+                    break   # the council refused it: sending the same bytes again won't help
+        state.ack_failures += 1
+        log.error("gave up acknowledging %s to the council (ack %s)", acknowledged_id, ack_id)
+
+    @app.post("/inbox")
+    async def inbox(request: Request, background: BackgroundTasks) -> JSONResponse:
+        """Receive a signed message from the council."""
+        if state.down:
+            state.down_refusals += 1
+            return JSONResponse({"error": "down"}, status_code=503,
+                                headers={"retry-after": "1"})
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            state.refused += 1
+            return JSONResponse({"error": "too_large"}, status_code=413)
+        try:
+            body = await request.body()
+        except ClientDisconnect:
+            return JSONResponse({"error": "disconnected"}, status_code=400)
+        if len(body) > MAX_BODY_BYTES:
+            state.refused += 1
+            return JSONResponse({"error": "too_large"}, status_code=413)
+        if state.slow_seconds:
+            # Slow after the body has arrived, as a partner busy processing is: a sender that
+            # times out cannot tell whether the message was recorded, and must retry with the
+            # same id for the partner to deduplicate.
+            await asyncio.sleep(state.slow_seconds)
+        try:
+            message = verify_message(body, request.headers, public_keys=keys,
+                                     now=int(time.time()),
+                                     tolerance_seconds=DEFAULT_TOLERANCE_SECONDS)
+        except VerificationError as exc:
+            state.refused += 1
+            state.refusal_reasons.append(exc.reason)
+            log.warning("refused a message: %s", exc.reason)
+            return JSONResponse({"error": exc.reason}, status_code=401)
+
+        # No await between the check and the record: one event loop, so this is atomic.
+        message_id = request.headers["webhook-id"]
+        digest = hashlib.sha256(body).hexdigest()
+        earlier = state.received.get(message_id)
+        if earlier is not None:
+            state.duplicates += 1
+            return JSONResponse({"status": "duplicate", "delivery_id": earlier["delivery_id"],
+                                 "digest": earlier["digest"]}, status_code=200)
+        delivery_id = f"{partner}-{uuid.uuid4()}"
+        state.received[message_id] = {"message_id": message_id, "digest": digest,
+                                      "message": message, "delivery_id": delivery_id}
+        state.accepted += 1
+        if ack_url is not None and state.send_acks:
+            background.add_task(send_ack, ack_url, message_id, digest)
+        return JSONResponse({"status": "accepted", "delivery_id": delivery_id,
+                             "digest": digest}, status_code=202)
+
+    @app.post("/control")
+    async def control(request: Request, settings: Control) -> JSONResponse:
+        """Tell the stand-in to be down, slow, or quiet (loopback callers only)."""
+        if not _is_loopback_client(request):
+            return JSONResponse({"error": "forbidden"}, status_code=403)
+        if settings.down is not None:
+            state.down = settings.down
+        if settings.slow_seconds is not None:
+            state.slow_seconds = settings.slow_seconds
+        if settings.send_acks is not None:
+            state.send_acks = settings.send_acks
+        return JSONResponse({"down": state.down, "slow_seconds": state.slow_seconds,
+                             "send_acks": state.send_acks})
+
+    @app.get("/received")
+    async def received(request: Request) -> JSONResponse:
+        """What the stand-in has recorded, and its counters (loopback callers only)."""
+        if not _is_loopback_client(request):
+            return JSONResponse({"error": "forbidden"}, status_code=403)
+        return JSONResponse({
+            "messages": [{"message_id": r["message_id"], "digest": r["digest"],
+                          "message": r["message"]} for r in state.received.values()],
+            "accepted": state.accepted, "duplicates": state.duplicates,
+            "refused": state.refused, "down_refusals": state.down_refusals,
+            "acks_sent": state.acks_sent, "ack_failures": state.ack_failures,
+            "refusal_reasons": list(state.refusal_reasons),
+        })
+
+    return app
+
+
+class LoopbackServer:
+    """Serves an ASGI app with uvicorn in a background thread on 127.0.0.1:<free port>."""
+
+    def __init__(self, app: Any, name: str = "loopback-server") -> None:
+        self.app = app
+        self.name = name
+        self.url = ""
+        self._socket: socket.socket | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> LoopbackServer:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        self._socket = sock
+        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        config = uvicorn.Config(self.app, log_level="warning", lifespan="off",
+                                timeout_graceful_shutdown=2)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
+                                        daemon=True, name=self.name)
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.__exit__()
+                raise RuntimeError(f"{self.name} did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
+
+
+class RunningPartner:
+    """A stand-in partner served on loopback for the length of a `with` block, with a fresh
+    key pair of its own."""
+
+    def __init__(self, partner: str, council_public_keys: Sequence[Ed25519PublicKey],
+                 ack_url: str | None = None) -> None:
+        self.partner = partner
+        self.signing_key = generate_private_key()
+        self.public_key = public_key_b64(self.signing_key.public_key())
+        self.app = create_partner_app(partner, council_public_keys, self.signing_key, ack_url)
+        self._server = LoopbackServer(self.app, name=f"stand-in-partner-{partner}")
+        self._http: httpx.Client | None = None
+
+    @property
+    def url(self) -> str:
+        return self._server.url
+
+    @property
+    def inbox_url(self) -> str:
+        return f"{self._server.url}/inbox"
+
+    def __enter__(self) -> RunningPartner:
+        self._server.__enter__()
+        self._http = httpx.Client(base_url=self._server.url, timeout=10)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+        self._server.__exit__(*exc_info)
+
+    def _client(self) -> httpx.Client:
+        if self._http is None:
+            raise RuntimeError("the partner is not running (use it in a `with` block)")
+        return self._http
+
+    def set(self, *, down: bool | None = None, slow_seconds: float | None = None,
+            send_acks: bool | None = None) -> dict[str, Any]:
+        """Change how the partner behaves (through its `/control` route)."""
+        settings = {name: value for name, value in
+                    (("down", down), ("slow_seconds", slow_seconds), ("send_acks", send_acks))
+                    if value is not None}
+        response = self._client().post("/control", json=settings)
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result
+
+    def received(self) -> dict[str, Any]:
+        """What the partner has recorded and its counters (through its `/received` route)."""
+        response = self._client().get("/received")
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result
+
+
+def _load_or_create_key(path: Path) -> Ed25519PrivateKey:
+    if path.exists():
+        return load_private_key(path)
+    key = generate_private_key()
+    write_private_key(path, key)   # 0600, never overwrites
+    return key
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run a stand-in partner on 127.0.0.1 until interrupted."""
+    parser = argparse.ArgumentParser(
+        prog="python -m gateways.partner_standin",
+        description="A stand-in partner agency that verifies signed referrals and sends "
+                    "signed acknowledgements.")
+    parser.add_argument("--partner", required=True, help="partner id, e.g. kent_medway_marac")
+    parser.add_argument("--port", type=int, default=8101)
+    parser.add_argument("--key-file", type=Path, required=True,
+                        help="the partner's Ed25519 private key (PEM); created 0600 if missing")
+    parser.add_argument("--council-public-key", action="append", required=True,
+                        metavar="B64", help="a council signing public key (repeat to rotate)")
+    parser.add_argument("--ack-url", default=None,
+                        help="where to POST signed acknowledgements (the council's web app)")
+    args = parser.parse_args(argv)
+
+    try:
+        council_keys = [public_key_from_b64(value) for value in args.council_public_key]
+    except ValueError as exc:
+        parser.error(f"--council-public-key: {exc}")
+    signing_key = _load_or_create_key(args.key_file)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    print(f"partner {args.partner} public key: {public_key_b64(signing_key.public_key())}",
+          flush=True)
+    print(f"inbox: http://127.0.0.1:{args.port}/inbox", flush=True)
+    app = create_partner_app(args.partner, council_keys, signing_key, args.ack_url)
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="info")
+
+
+if __name__ == "__main__":
+    main()
