@@ -50,3 +50,12 @@ def close_of_working_day(day: date, close: time) -> datetime:
 def local_date(moment: datetime) -> date:
     """The London calendar date of an aware moment."""
     return moment.astimezone(LONDON).date()
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (negative when `end` is before
+    `start`): how many working days are left until a deadline, or how far it is overdue."""
+    if end >= start:
+        return sum(1 for n in range(1, (end - start).days + 1)
+                   if is_working_day(start + timedelta(days=n)))
+    return -working_days_between(end, start)

@@ -8,6 +8,7 @@ import logging
 
 import uvicorn
 
+from activities.task_board import TaskBoard
 from casework.settings import Environment, Settings
 from casework.wiring import (
     build_auth,
@@ -41,7 +42,8 @@ async def serve_web(settings: Settings) -> None:
     app = create_app(build_intake(settings, store, client), build_auth(settings),
                      build_oidc(settings),
                      show_docs=settings.environment is Environment.DEVELOPMENT,
-                     partners=build_registry(settings), inbound=build_inbound_log(settings))
+                     partners=build_registry(settings), inbound=build_inbound_log(settings),
+                     board=TaskBoard(store, settings.event_store_url))
     config = uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
                             log_level="warning", access_log=False, proxy_headers=True,
                             forwarded_allow_ips=settings.web_forwarded_allow_ips)

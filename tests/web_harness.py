@@ -21,6 +21,7 @@ from activities.auth_store import AuthStore
 from activities.case_store import CaseStore, store_env
 from activities.inbound_log import InboundLog
 from activities.staff_directory import StaffDirectory
+from activities.task_board import TaskBoard
 from aggregates.report import Actor, Council, Role
 from gateways.base import PartnerGateway
 from gateways.registry import PartnerRegistry
@@ -85,12 +86,13 @@ async def web_system(tmp_path: Path, env: WorkflowEnvironment, oidc: OidcClient 
     store, directory = CaseStore(environment), StaffDirectory(environment)
     sessions = AuthStore(url)
     inbound = InboundLog(url)
+    board = TaskBoard(store, url)
     async with running_worker(env.client, store, gateway) as task_queue:
         app = create_app(
             Intake(store, CaseOrchestrator(env.client, task_queue)),
             AuthServices(directory=directory, sessions=sessions,
                          idle=timedelta(minutes=30), absolute=timedelta(hours=10)),
-            oidc, partners=partners, inbound=inbound)
+            oidc, partners=partners, inbound=inbound, board=board)
         port = port or free_port()
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                                log_level="warning", access_log=False))
@@ -104,3 +106,4 @@ async def web_system(tmp_path: Path, env: WorkflowEnvironment, oidc: OidcClient 
             await serving
             sessions.close()
             inbound.close()
+            board.close()

@@ -5,12 +5,15 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 
 from activities.inbound_log import InboundLog
+from activities.task_board import TaskBoard
 from gateways.registry import PartnerRegistry
 from web.auth import AuthServices, public
 from web.errors import install_error_handlers
 from web.oidc import OidcClient
+from web.pages import mount_assets
 from web.routes_auth import router as auth_router
 from web.routes_cases import router as cases_router
+from web.routes_pages import router as pages_router
 from web.routes_partners import router as partners_router
 from web.routes_safeguarding import router as safeguarding_router
 from web.routes_staff import router as staff_router
@@ -19,7 +22,7 @@ from workflows.intake import Intake
 
 def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = None,
                *, show_docs: bool = True, partners: PartnerRegistry | None = None,
-               inbound: InboundLog | None = None) -> FastAPI:
+               inbound: InboundLog | None = None, board: TaskBoard | None = None) -> FastAPI:
     """The web app over an intake service (store + workflow client) and sign-in services."""
     app = FastAPI(
         title="Domestic abuse referrals", version="0.2.0",
@@ -31,7 +34,9 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.state.oidc = oidc
     app.state.partners = partners
     app.state.inbound = inbound
+    app.state.board = board
     install_error_handlers(app)
+    mount_assets(app)  # GOV.UK Frontend at /assets, web/static at /static
 
     @app.get("/healthz", dependencies=[Depends(public)])
     async def healthz() -> dict[str, str]:
@@ -40,6 +45,7 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
 
     app.include_router(auth_router)
     app.include_router(cases_router)
+    app.include_router(pages_router)
     app.include_router(safeguarding_router)
     app.include_router(partners_router)
     app.include_router(staff_router)

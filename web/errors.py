@@ -8,7 +8,7 @@ import logging
 from eventsourcing.persistence import PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from temporalio.service import RPCError
 
 from activities.case_store import DuplicateRequest
@@ -30,7 +30,24 @@ def error_body(field: str | None, rule: str, message: str, section: str | None =
     return {"errors": [error]}
 
 
+def is_page(request: Request) -> bool:
+    return request.url.path.startswith("/work")
+
+
+def error_page(request: Request, status_code: int, title: str, text: str) -> Response:
+    from web.pages import page
+
+    return page(request, "pages/error.html", status_code=status_code, title=title, text=text,
+                staff=None, csrf_token="")
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    from web.routes_pages import PageNotSignedIn
+
+    @app.exception_handler(PageNotSignedIn)
+    async def page_sign_in(_: Request, exc: PageNotSignedIn) -> Response:
+        return RedirectResponse("/sign-in", status_code=303)
+
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         # Pydantic's own error type is the rule; its `input` is dropped (personal data).
@@ -53,7 +70,10 @@ def install_error_handlers(app: FastAPI) -> None:
                             status_code=403)
 
     @app.exception_handler(Forbidden)
-    async def forbidden(_: Request, exc: Forbidden) -> JSONResponse:
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        if is_page(request):
+            return error_page(request, 403, "You cannot use this page",
+                              f"Your role does not allow it ({exc.rule}).")
         return JSONResponse(error_body(None, exc.rule, exc.message), status_code=403)
 
     @app.exception_handler(DuplicateRequest)
@@ -63,7 +83,10 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(body, status_code=409)
 
     @app.exception_handler(CaseNotFound)
-    async def not_found(_: Request, exc: CaseNotFound) -> JSONResponse:
+    async def not_found(request: Request, exc: CaseNotFound) -> Response:
+        if is_page(request):
+            return error_page(request, 404, "Page not found",
+                              "There is no such case, or you do not need to know it.")
         return JSONResponse(error_body("case_id", "case_exists", "case not found"),
                             status_code=404)
 

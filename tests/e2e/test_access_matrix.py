@@ -81,6 +81,27 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("GET", "/cases/{case_id}/sharing-decisions"): READ,
     ("POST", "/cases/{case_id}/sharing-decisions"): CASE_WORK,
     ("POST", "/cases/{case_id}/consent"): CASE_WORK,
+    # Pages: no sign-in → to the sign-in page; a role without the permission → 403; an
+    # empty form → 422 with the form shown again (nothing written).
+    ("GET", "/work/tasks"): row(303, 200, 200, 200, 200, 403),
+    ("GET", "/work/escalations"): row(303, 403, 200, 200, 403, 403),
+    ("GET", "/work/cases/new"): row(303, 200, 200, 200, 403, 403),
+    ("POST", "/work/cases/new"): row(303, 422, 422, 422, 403, 403),
+    ("GET", "/work/cases/{case_id}"): row(303, 200, 200, 200, 200, 403),
+    ("GET", "/work/cases/{case_id}/tasks/{task_id}"): row(303, 200, 200, 200, 403, 403),
+    ("POST", "/work/cases/{case_id}/tasks/{task_id}"): row(303, 422, 422, 422, 403, 403),
+    ("GET", "/work/cases/{case_id}/dash"): row(303, 200, 200, 200, 403, 403),
+    # Saving an empty checklist is allowed (it is resumed later): back to the case.
+    ("POST", "/work/cases/{case_id}/dash"): row(303, 303, 303, 303, 403, 403),
+    ("GET", "/work/cases/{case_id}/sharing"): row(303, 200, 200, 200, 403, 403),
+    ("POST", "/work/cases/{case_id}/sharing"): row(303, 422, 422, 422, 403, 403),
+    ("GET", "/work/cases/{case_id}/marac"): row(303, 200, 200, 200, 403, 403),
+    ("POST", "/work/cases/{case_id}/marac"): row(303, 422, 422, 422, 403, 403),
+    ("GET", "/work/break-glass"): row(303, 403, 404, 404, 403, 403),
+    ("GET", "/work/cases/{case_id}/break-glass"): row(303, 403, 200, 200, 403, 403),
+    ("POST", "/work/cases/{case_id}/break-glass"): row(303, 403, 422, 422, 403, 403),
+    ("GET", "/work/cases/{case_id}/history"): row(303, 200, 200, 200, 200, 403),
+    ("GET", "/work/cases/{case_id}/access-log"): row(303, 403, 403, 403, 200, 403),
     # Partners authenticate by signature; staff credentials count for nothing here.
     ("POST", "/partners/{partner}/messages"): same(401),
     ("GET", "/staff"): ADMIN_ONLY,
@@ -139,6 +160,11 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     case = cases["main"]
     body: dict[str, Any] | None = None
     url = path
+    if path.startswith("/work"):
+        url = path.replace("{case_id}", case).replace("{task_id}", "t1")
+        if method == "GET":
+            return await http.get(url)
+        return await http.post(url, data={})
     if path == "/cases":
         body = __import__("tests.support", fromlist=["report_body"]).report_body()
     elif "{task_id}" in path:
