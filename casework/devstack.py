@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 from casework.keys import load_key
-from casework.settings import PartnerDelivery, Settings
-from casework.staff_admin import create_first_admin
+from casework.settings import Environment, PartnerDelivery, Settings
+from casework.staff_admin import create_demo_caseworker, create_first_admin
 from casework.wiring import build_directory, build_sessions, build_store, signing_key
 from gateways.default_partners import registry_document
 from gateways.signing import (
@@ -87,7 +87,10 @@ def run_devstack(settings: Settings) -> None:
     # Create every table before the worker and the web app start side by side.
     build_store(settings)
     build_sessions(settings)
-    first_admin_password = create_first_admin(build_directory(settings))
+    directory = build_directory(settings)
+    first_admin_password = create_first_admin(directory)
+    demo_password = (create_demo_caseworker(directory)
+                     if settings.environment is Environment.DEVELOPMENT else None)
     host, _, port = settings.temporal_address.rpartition(":")
     ui_port = int(port) + 1000
     children: list[tuple[str, subprocess.Popen[bytes]]] = []
@@ -129,6 +132,10 @@ def run_devstack(settings: Settings) -> None:
               f"{FIRST_PARTNER_PORT}-{FIRST_PARTNER_PORT + len(DEMO_PARTNERS) - 1}\n"
               f"  Data (event store, Temporal state, keys): {settings.data_dir.resolve()}\n"
               "Press Ctrl-C to stop everything.\n", flush=True)
+        if demo_password:
+            print(f"Your tasks: {base}/work/tasks — sign in as staff id 'cw-demo' with "
+                  f"password\n  {demo_password}\n(a development caseworker; shown once).\n",
+                  flush=True)
         if first_admin_password:
             print(f"First run: sign in at {base}/sign-in as staff id 'admin' with password\n"
                   f"  {first_admin_password}\n(shown once; it is not stored anywhere in clear)."

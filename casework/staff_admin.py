@@ -31,6 +31,20 @@ def create_first_admin(directory: StaffDirectory, staff_id: str = "admin",
     return password
 
 
+def create_demo_caseworker(directory: StaffDirectory, staff_id: str = "cw-demo",
+                           council: Council = Council.DOVER) -> str | None:
+    """Development only: a caseworker in Dover's Tenancy Support Team with a random password,
+    so a newcomer can open the task pages at once; None if the id is taken."""
+    if directory.profile(staff_id) is not None:
+        return None
+    directory.register(staff_id=staff_id, display_name="Demo caseworker", role=Role.CASEWORKER,
+                       teams=["Tenancy Support Team"], council=council, manager_id=None,
+                       actor=COMMAND_LINE, reason="Demonstration account (development).")
+    password = new_password()
+    directory.set_password(staff_id=staff_id, password=password, actor=COMMAND_LINE)
+    return password
+
+
 def add_staff(settings: Settings, *, staff_id: str, name: str, role: Role, teams: list[str],
               council: Council, manager_id: str | None) -> str:
     directory = build_directory(settings)

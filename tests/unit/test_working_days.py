@@ -203,3 +203,13 @@ def test_christmas_day_report_is_due_at_close_of_next_working_day():
     """Fri 25 Dec 2026 → Tue 29 Dec 2026 (28 Dec is the Boxing Day substitute)."""
     assert close_of_this_or_next_working_day(DOVER_2025, london(2026, 12, 25, 11)) \
         == london(2026, 12, 29, 17)
+
+
+def test_working_days_left_skip_weekends_and_bank_holidays():
+    """Deadlines on task lists are counted in working days ([guidance]; D 8.14)."""
+    from aggregates.working_days import working_days_between
+
+    assert working_days_between(date(2026, 11, 23), date(2026, 11, 25)) == 2  # Mon → Wed
+    assert working_days_between(date(2026, 11, 27), date(2026, 11, 30)) == 1  # Fri → Mon
+    assert working_days_between(date(2026, 12, 24), date(2026, 12, 29)) == 1  # Christmas
+    assert working_days_between(date(2026, 11, 25), date(2026, 11, 23)) == -2  # overdue

@@ -1,0 +1,53 @@
+"""The task pages over HTTP: my tasks across cases comes from the task board (a projection of
+the notification log), soonest deadline first, only for cases I need to know."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from aggregates.report import Council, Role
+from tests.web_harness import WebSystem, web_system
+
+
+@pytest.fixture
+async def system(tmp_path: Path, dev_env: WorkflowEnvironment):  # type: ignore[no-untyped-def]
+    async with web_system(tmp_path, dev_env) as running:
+        running.add_staff("cw-1", Role.CASEWORKER)
+        running.add_staff("cw-2", Role.CASEWORKER)
+        running.add_staff("cw-dartford", Role.CASEWORKER, teams=("Tenancy Services Team",),
+                          council=Council.DARTFORD)
+        yield running
+
+
+async def test_my_tasks_lists_my_teams_cases_soonest_first_and_nothing_else(
+        system: WebSystem) -> None:
+    mine = [await system.open_case("cw-1"), await system.open_case("cw-2")]
+    # Dover routes every case to its Tenancy Support Team (D 8.28), so a case of another team
+    # is one of another council here.
+    other_team = await system.open_case("cw-dartford", council="dartford")
+    async with system.client("cw-1") as http:
+        page = (await http.get("/work/tasks")).text
+    for case_id in mine:
+        assert f"/work/cases/{case_id}/tasks/t1" in page  # contact the victim (D 8.14)
+    assert other_team not in page
+    # Soonest first: the same-day tasks (D 8.9, D 8.28) before the 2-working-day contacts.
+    titles = re.findall(r'/tasks/t\d">([^<]+)</a>', page)
+    first_contact = titles.index("Contact the victim to offer a personal discussion")
+    assert set(titles[:first_contact]) == {
+        "Speak with your line manager and a Designated Safeguarding Officer",
+        "Tell the housing team separately about the case"}
+    assert "working days left" in page or "Due today" in page or "Overdue" in page
+
+
+async def test_a_completed_task_leaves_my_tasks(system: WebSystem) -> None:
+    case_id = await system.open_case("cw-1")
+    async with system.client("cw-1") as http:
+        done = await http.post(f"/cases/{case_id}/tasks/t3/complete", json={"outcome": "done"})
+        assert done.status_code == 200
+        page = (await http.get("/work/tasks")).text
+    assert f"/work/cases/{case_id}/tasks/t3" not in page
+    assert f"/work/cases/{case_id}/tasks/t1" in page
