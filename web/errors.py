@@ -45,8 +45,14 @@ def install_error_handlers(app: FastAPI) -> None:
     from web.routes_pages import PageNotSignedIn
 
     @app.exception_handler(PageNotSignedIn)
-    async def page_sign_in(_: Request, exc: PageNotSignedIn) -> Response:
-        return RedirectResponse("/sign-in", status_code=303)
+    async def page_sign_in(request: Request, exc: PageNotSignedIn) -> Response:
+        # Back to the page asked for after signing in (kept in a short-lived cookie).
+        response = RedirectResponse("/sign-in", status_code=303)
+        if request.method == "GET":
+            response.set_cookie("da_next", request.url.path, max_age=600, httponly=True,
+                                samesite="lax", secure=request.url.scheme == "https",
+                                path="/")
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:

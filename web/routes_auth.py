@@ -49,6 +49,16 @@ def set_cookie(request: Request, response: Response, name: str, value: str,
                         secure=request.url.scheme == "https", path="/")
 
 
+NEXT_COOKIE = "da_next"
+
+
+def return_to(path: str | None) -> str:
+    """Where to land after signing in: the page asked for, if it is one of ours."""
+    if path and path.startswith("/work/") and "//" not in path and "\\" not in path:
+        return path
+    return "/"
+
+
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
@@ -116,8 +126,9 @@ async def _start_session(request: Request, staff_id: str, via: str) -> Response:
     auth = services(request)
     token, _ = await asyncio.to_thread(auth.sessions.create_session, staff_id=staff_id,
                                        via=via, now=datetime.now(UTC))
-    response = RedirectResponse("/", status_code=303)
+    response = RedirectResponse(return_to(request.cookies.get(NEXT_COOKIE)), status_code=303)
     set_cookie(request, response, SESSION_COOKIE, token)
+    response.delete_cookie(NEXT_COOKIE, path="/")
     response.delete_cookie(SIGN_IN_CSRF_COOKIE, path="/")
     response.delete_cookie(OIDC_COOKIE, path="/")
     return response

@@ -142,3 +142,15 @@ async def test_caseworker_journey_to_marac_and_auditor_history(system: WebSystem
         await page.goto(case_url + "/access-log")
         await expect(page.get_by_text("Chain intact")).to_be_visible()
         await checked(page, "13-access-log")
+
+
+async def test_signing_in_returns_to_the_page_asked_for(system: WebSystem) -> None:
+    """A newcomer opens the tasks link, signs in, and is on their tasks."""
+    async with chromium_page(system.base_url, OUT) as page:
+        await page.goto("/work/tasks")
+        await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+        await page.get_by_label("Staff id").fill("cw-1")
+        await page.get_by_label("Password").fill(PASSWORD)
+        await page.get_by_role("button", name="Sign in").click()
+        await expect(page.get_by_role("heading", name="My tasks")).to_be_visible()
+        assert page.url.endswith("/work/tasks")
