@@ -176,6 +176,14 @@ async def access_log(
                         entries=[AccessEntryOut(**e) for e in entries])
 
 
+async def case_command(request: Request, case_id: uuid.UUID, principal: Principal,
+                       command: str, args: dict[str, Any],
+                       idempotency_key: str | None) -> TasksOut:
+    """A command on a case the principal needs to know (the attempt is logged either way)."""
+    await visible_case(intake_of(request).store, case_id, principal, command)
+    return await _command(request, case_id, principal, command, args, idempotency_key)
+
+
 async def _command(request: Request, case_id: uuid.UUID, principal: Principal, command: str,
                    args: dict[str, Any], idempotency_key: str | None) -> TasksOut:
     tasks = await intake_of(request).orchestrator.apply_command(str(case_id), CaseCommandInput(
@@ -191,8 +199,7 @@ async def assign_case(
     idempotency_key: IdempotencyKey = None,
 ) -> TasksOut:
     """Give the case to a team and, optionally, a named officer."""
-    await visible_case(intake_of(request).store, case_id, principal, "assign_case")
-    return await _command(request, case_id, principal, "assign_case", body.model_dump(),
+    return await case_command(request, case_id, principal, "assign_case", body.model_dump(),
                           idempotency_key)
 
 
@@ -203,8 +210,7 @@ async def restrict_case(
     idempotency_key: IdempotencyKey = None,
 ) -> TasksOut:
     """Only the named people may see the case from now on (D 8.27)."""
-    await visible_case(intake_of(request).store, case_id, principal, "restrict_case")
-    return await _command(request, case_id, principal, "restrict_case", body.model_dump(),
+    return await case_command(request, case_id, principal, "restrict_case", body.model_dump(),
                           idempotency_key)
 
 
@@ -215,8 +221,7 @@ async def lift_restriction(
     idempotency_key: IdempotencyKey = None,
 ) -> TasksOut:
     """End a restriction: the case's ordinary need-to-know applies again."""
-    await visible_case(intake_of(request).store, case_id, principal, "lift_restriction")
-    return await _command(request, case_id, principal, "lift_restriction", body.model_dump(),
+    return await case_command(request, case_id, principal, "lift_restriction", body.model_dump(),
                           idempotency_key)
 
 

@@ -24,7 +24,7 @@ from gateways.registry import UnknownPartner
 from gateways.signing import VerificationError, verify_message
 from web.auth import Principal, require, visible_case
 from web.errors import error_body
-from web.routes_cases import IdempotencyKey, TasksOut, _command, intake_of
+from web.routes_cases import IdempotencyKey, TasksOut, case_command, intake_of
 from workflows.client import CommandRefused
 from workflows.contracts import AcknowledgementInput
 
@@ -125,15 +125,13 @@ async def record_sharing_decision(case_id: UUID, body: SharingDecisionIn, reques
                                   principal: Worker,
                                   idempotency_key: IdempotencyKey = None) -> TasksOut:
     """Record a decision to share, or not to share (never with the perpetrator)."""
-    await visible_case(intake_of(request).store, case_id, principal, "record_sharing_decision")
-    return await _command(request, case_id, principal, "record_sharing_decision",
-                          body.model_dump(mode="json"), idempotency_key)
+    return await case_command(request, case_id, principal, "record_sharing_decision",
+                              body.model_dump(mode="json"), idempotency_key)
 
 
 @router.post("/cases/{case_id}/consent", response_model=TasksOut)
 async def record_consent(case_id: UUID, body: ConsentIn, request: Request, principal: Worker,
                          idempotency_key: IdempotencyKey = None) -> TasksOut:
     """The victim gives or withdraws consent to sharing for a purpose."""
-    await visible_case(intake_of(request).store, case_id, principal, "record_consent")
-    return await _command(request, case_id, principal, "record_consent",
-                          body.model_dump(mode="json", exclude={"kind"}), idempotency_key)
+    return await case_command(request, case_id, principal, "record_consent",
+                              body.model_dump(mode="json", exclude={"kind"}), idempotency_key)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from aggregates.access import Permission
 from aggregates.dash import CHECKLIST_VERSION, QUESTIONS, Answer
 from web.auth import Principal, require, visible_case
-from web.routes_cases import IdempotencyKey, TasksOut, _command, intake_of
+from web.routes_cases import IdempotencyKey, TasksOut, case_command, intake_of
 
 router = APIRouter()
 Worker = Annotated[Principal, Depends(require(Permission.RECORD_CASE_WORK))]
@@ -98,8 +98,7 @@ async def dash(case_id: UUID, request: Request, principal: Reader) -> dict[str, 
 async def save_dash(case_id: UUID, body: DashIn, request: Request, principal: Worker,
                     idempotency_key: IdempotencyKey = None) -> TasksOut:
     """Save a DASH checklist part-way, to resume later."""
-    await visible_case(intake_of(request).store, case_id, principal, "save_dash")
-    return await _command(request, case_id, principal, "save_dash", dash_args(body),
+    return await case_command(request, case_id, principal, "save_dash", dash_args(body),
                           idempotency_key)
 
 
@@ -107,8 +106,7 @@ async def save_dash(case_id: UUID, body: DashIn, request: Request, principal: Wo
 async def complete_dash(case_id: UUID, body: DashCompleteIn, request: Request,
                         principal: Worker, idempotency_key: IdempotencyKey = None) -> TasksOut:
     """Complete the DASH checklist; a high risk refers the case to MARAC (D 8.15)."""
-    await visible_case(intake_of(request).store, case_id, principal, "complete_dash")
-    return await _command(request, case_id, principal, "complete_dash", dash_args(body),
+    return await case_command(request, case_id, principal, "complete_dash", dash_args(body),
                           idempotency_key)
 
 
@@ -123,35 +121,31 @@ async def referrals(case_id: UUID, request: Request, principal: Reader) -> list[
 async def marac_hearing(case_id: UUID, body: HearingIn, request: Request, principal: Worker,
                         idempotency_key: IdempotencyKey = None) -> TasksOut:
     """Record the date the MARAC heard the case."""
-    await visible_case(intake_of(request).store, case_id, principal, "record_marac_hearing")
-    return await _command(request, case_id, principal, "record_marac_hearing",
-                          body.model_dump(mode="json"), idempotency_key)
+    return await case_command(request, case_id, principal, "record_marac_hearing",
+                              body.model_dump(mode="json"), idempotency_key)
 
 
 @router.post("/cases/{case_id}/marac/actions", response_model=TasksOut)
 async def marac_actions(case_id: UUID, body: MaracActionsIn, request: Request,
                         principal: Worker, idempotency_key: IdempotencyKey = None) -> TasksOut:
     """Record the actions the MARAC gave housing: each becomes a task for its owner."""
-    await visible_case(intake_of(request).store, case_id, principal, "add_marac_actions")
-    return await _command(request, case_id, principal, "add_marac_actions",
-                          body.model_dump(mode="json"), idempotency_key)
+    return await case_command(request, case_id, principal, "add_marac_actions",
+                              body.model_dump(mode="json"), idempotency_key)
 
 
 @router.post("/cases/{case_id}/incidents", response_model=TasksOut)
 async def incident(case_id: UUID, body: IncidentIn, request: Request, principal: Worker,
                    idempotency_key: IdempotencyKey = None) -> TasksOut:
     """Record a new incident; within 12 months of a MARAC hearing it makes a repeat referral."""
-    await visible_case(intake_of(request).store, case_id, principal, "report_incident")
-    return await _command(request, case_id, principal, "report_incident",
-                          body.model_dump(mode="json"), idempotency_key)
+    return await case_command(request, case_id, principal, "report_incident",
+                              body.model_dump(mode="json"), idempotency_key)
 
 
 @router.post("/cases/{case_id}/household/children", response_model=TasksOut)
 async def add_child(case_id: UUID, body: ChildIn, request: Request, principal: Worker,
                     idempotency_key: IdempotencyKey = None) -> TasksOut:
     """A child joins the household: Children's Services are referred (D 8.23)."""
-    await visible_case(intake_of(request).store, case_id, principal, "add_child")
-    return await _command(request, case_id, principal, "add_child", body.model_dump(),
+    return await case_command(request, case_id, principal, "add_child", body.model_dump(),
                           idempotency_key)
 
 
@@ -159,9 +153,8 @@ async def add_child(case_id: UUID, body: ChildIn, request: Request, principal: W
 async def support_consent(case_id: UUID, body: ConsentIn, request: Request, principal: Worker,
                           idempotency_key: IdempotencyKey = None) -> TasksOut:
     """Record the victim's decision on a referral to support services (D 8.19)."""
-    await visible_case(intake_of(request).store, case_id, principal, "record_support_consent")
-    return await _command(request, case_id, principal, "record_support_consent",
-                          body.model_dump(), idempotency_key)
+    return await case_command(request, case_id, principal, "record_support_consent",
+                              body.model_dump(), idempotency_key)
 
 
 @router.post("/cases/{case_id}/contacts", response_model=TasksOut)
@@ -169,6 +162,5 @@ async def contact(case_id: UUID, body: ContactIn, request: Request, principal: W
                   idempotency_key: IdempotencyKey = None) -> TasksOut:
     """Record contact with a party. Contact with the perpetrator about the abuse or MARAC is
     refused (D 8.42)."""
-    await visible_case(intake_of(request).store, case_id, principal, "record_contact")
-    return await _command(request, case_id, principal, "record_contact", body.model_dump(),
+    return await case_command(request, case_id, principal, "record_contact", body.model_dump(),
                           idempotency_key)
