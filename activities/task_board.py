@@ -145,6 +145,19 @@ class TaskBoard:
         far = datetime.max.replace(tzinfo=UTC)
         return sorted(tasks, key=lambda t: (t.due_at or far, t.case_id, t.task_id))
 
+    def visible_cases(self, staff: StaffFacts, now: datetime) -> list[tuple[str, int]]:
+        """(case id, open tasks) of every case `staff` needs to know."""
+        self.catch_up()
+        with self._engine.connect() as conn:
+            facts = {row.case_id: _facts(json.loads(row.facts))
+                     for row in conn.execute(sa.select(self._cases))}
+            counts: dict[str, int] = {
+                row[0]: int(row[1]) for row in conn.execute(
+                    sa.select(self._tasks.c.case_id, sa.func.count())
+                    .group_by(self._tasks.c.case_id))}
+        return sorted((case_id, int(counts.get(case_id, 0))) for case_id, f in facts.items()
+                      if need_to_know(staff, f, now).allowed)
+
     def close(self) -> None:
         self._engine.dispose()
 

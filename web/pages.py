@@ -57,6 +57,8 @@ templates.env.tests["markup"] = lambda value: hasattr(value, "__html__")
 NAVIGATION: tuple[tuple[str, str, Callable[[StaffProfile], bool]], ...] = (
     ("My tasks", "/work/tasks",
      lambda staff: Permission.COMPLETE_TASK in ROLE_PERMISSIONS.get(staff.role, ())),
+    ("Cases", "/work/cases",
+     lambda staff: Permission.READ_CASE in ROLE_PERMISSIONS.get(staff.role, ())),
     ("Report a case", "/work/cases/new",
      lambda staff: Permission.OPEN_CASE in ROLE_PERMISSIONS.get(staff.role, ())),
     ("Escalations", "/work/escalations",

@@ -137,6 +137,25 @@ async def escalations(request: Request, principal: Lead) -> Response:
     return render(request, principal, "pages/escalations.html", rows=rows)
 
 
+@router.get("/cases")
+async def cases(request: Request, principal: Reader, reference: str = "") -> Response:
+    """The cases I need to know; or go straight to one by its reference."""
+    if reference.strip():
+        try:
+            return RedirectResponse(f"/work/cases/{uuid.UUID(reference.strip())}",
+                                    status_code=303)
+        except ValueError:
+            errors = [{"field": "reference", "rule": "case_reference_is_valid",
+                       "message": "Enter a case reference like 3d13456c-…"}]
+            return render(request, principal, "pages/cases.html", status_code=422, rows=[],
+                          errors=errors, field_errors=field_errors(errors),
+                          reference=reference)
+    rows = await asyncio.to_thread(request.app.state.board.visible_cases, principal.facts,
+                                   datetime.now(UTC))
+    return render(request, principal, "pages/cases.html", rows=rows, errors=[],
+                  field_errors={}, reference="")
+
+
 # ---- reporting a case ----------------------------------------------------------------------
 
 INTAKE_OPTIONS = {
@@ -185,6 +204,16 @@ def report_from_form(form: FormData) -> dict[str, Any]:
     }
 
 
+# What to tell the user for each field, in the GOV.UK pattern; the rule is still shown.
+FRIENDLY = {
+    "council": "Select the council", "channel": "Select how we heard of it",
+    "reporter_kind": "Select who told us", "victim_name": "Enter the victim's name",
+    "victim_address": "Enter the victim's address", "tenure": "Select the tenure",
+    "immediate_risk": "Select whether anyone is at immediate risk of harm",
+    "perpetrator_lives_at_address": "Select whether the perpetrator lives at the address",
+    "summary": "Enter what was reported", "children_ages": "Enter each child's age as a number",
+}
+
 FORM_FIELD = {"victim-name": "victim_name", "victim-address": "victim_address",
               "victim-phone": "victim_phone", "reporter-kind": "reporter_kind",
               "reporter-name": "reporter_name"}
@@ -224,6 +253,9 @@ async def create_case(request: Request, principal: Opener) -> Response:
         error["field"] = FORM_FIELD.get(error["field"], error["field"])
         if error["field"].startswith("household-children"):
             error["field"] = "children_ages"
+        if error["rule"] in ("enum", "string_too_short", "missing", "bool_type",
+                             "int_parsing") and error["field"] in FRIENDLY:
+            error["message"] = FRIENDLY[error["field"]]
     return render(request, principal, "pages/new_case.html", status_code=422, values=values,
                   errors=errors, field_errors=field_errors(errors), options=INTAKE_OPTIONS)
 

@@ -84,6 +84,7 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     # Pages: no sign-in → to the sign-in page; a role without the permission → 403; an
     # empty form → 422 with the form shown again (nothing written).
     ("GET", "/work/tasks"): row(303, 200, 200, 200, 200, 403),
+    ("GET", "/work/cases"): row(303, 200, 200, 200, 200, 403),
     ("GET", "/work/escalations"): row(303, 403, 200, 200, 403, 403),
     ("GET", "/work/cases/new"): row(303, 200, 200, 200, 403, 403),
     ("POST", "/work/cases/new"): row(303, 422, 422, 422, 403, 403),
