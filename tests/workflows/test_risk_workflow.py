@@ -14,6 +14,7 @@ from activities.case_store import CaseStore
 from aggregates.dash import QUESTIONS
 from aggregates.referrals import add_months
 from aggregates.report import Adult, Child, Household
+from aggregates.working_days import local_date
 from gateways.stand_in import RecordingGateway
 from tests.conftest import running_worker
 from tests.support import VICTIM_NAME, eventually
@@ -58,7 +59,7 @@ async def high_risk_case_heard(env: WorkflowEnvironment, store: CaseStore, tq: s
     assert "complete_dash" not in {t.kind for t in after_dash.open_tasks}
     assert "record_marac_hearing" in {t.kind for t in after_dash.open_tasks}
     marac = (await delivered(store, case_id, {"marac"}))["marac"]
-    today = (await env.get_current_time()).date()
+    today = local_date(await env.get_current_time())  # referrals are dated in London
     await orch.apply_command(case_id, command(
         "record_marac_hearing", referral_id=marac["referral_id"], heard_on=today.isoformat()))
     return case_id, orch, today
@@ -108,7 +109,7 @@ async def test_high_risk_case_goes_to_marac_whose_overdue_action_escalates_and_r
         # Eleven months after the hearing, a new incident: a repeat MARAC referral.
         eleven_months = add_months(heard_on, 11)
         now = await env.get_current_time()
-        await env.sleep(timedelta(days=(eleven_months - now.date()).days))
+        await env.sleep(timedelta(days=(eleven_months - local_date(now)).days))
         await orch.apply_command(case_id, command(
             "report_incident", occurred_on=eleven_months.isoformat(),
             summary="Threats by text message"))
@@ -123,7 +124,7 @@ async def test_an_incident_13_months_after_the_hearing_makes_no_repeat_referral(
         case_id, orch, heard_on = await high_risk_case_heard(env, sqlite_store, tq)
         thirteen_months = add_months(heard_on, 13)
         now = await env.get_current_time()
-        await env.sleep(timedelta(days=(thirteen_months - now.date()).days))
+        await env.sleep(timedelta(days=(thirteen_months - local_date(now)).days))
         await orch.apply_command(case_id, command(
             "report_incident", occurred_on=thirteen_months.isoformat(),
             summary="Threats by text message"))
