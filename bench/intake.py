@@ -121,6 +121,8 @@ def casework_env(tmp: Path, temporal_port: int, web_port: int) -> dict[str, str]
         "DA_TEMPORAL_TASK_QUEUE": "da-cases",
         "DA_WEB_HOST": LOOPBACK,
         "DA_WEB_PORT": str(web_port),
+        # Intake is measured here; delivery to partners has its own benchmark (bench/gateway.py).
+        "DA_PARTNER_DELIVERY": "recorded_stand_in",
         "NO_PROXY": f"{LOOPBACK},localhost",
         "no_proxy": f"{LOOPBACK},localhost",
     })
