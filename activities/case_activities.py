@@ -160,10 +160,11 @@ class CaseActivities:
     def record_referral_acknowledged(self, input: RecordAcknowledgementInput) -> CaseTasks:
         """Record a partner's verified, signed acknowledgement on the case."""
         with domain_errors_as_application_errors():
+            ack = input.ack
             return to_case_tasks(self._store.record_referral_acknowledged(
-                case_id=UUID(input.case_id), referral_id=input.referral_id,
-                ack_message_id=input.ack_message_id, digest=input.digest,
-                signed_body=input.signed_body, signature=input.signature))
+                case_id=UUID(input.case_id), referral_id=ack.referral_id,
+                ack_message_id=ack.ack_message_id, digest=ack.digest,
+                signed_body=ack.signed_body, signature=ack.signature))
 
     @activity.defn(name="record_referral_delivered")
     def record_referral_delivered(self, input: RecordDeliveryInput) -> CaseTasks:

@@ -230,10 +230,9 @@ class CaseWorkflow:
     async def record_acknowledgement(self, input: AcknowledgementInput) -> CaseTasks:
         """A partner's verified acknowledgement of a referral (checked by the web edge)."""
         try:
-            tasks = await self._write("record_referral_acknowledged", RecordAcknowledgementInput(
-                case_id=self._case_id, referral_id=input.referral_id,
-                ack_message_id=input.ack_message_id, digest=input.digest,
-                signed_body=input.signed_body, signature=input.signature))
+            tasks = await self._write("record_referral_acknowledged",
+                                      RecordAcknowledgementInput(case_id=self._case_id,
+                                                                 ack=input))
         except ActivityError as err:
             raise refusal(err) from None
         self._refresh(tasks)

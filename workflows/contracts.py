@@ -151,8 +151,4 @@ class AcknowledgementInput:
 @dataclass(frozen=True)
 class RecordAcknowledgementInput:
     case_id: str
-    referral_id: str
-    ack_message_id: str
-    digest: str
-    signed_body: str
-    signature: str
+    ack: AcknowledgementInput
