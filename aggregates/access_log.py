@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, DomainEventProtocol
 
 GENESIS = "0" * 64
 _NAMESPACE = uuid.UUID("0d4f7c52-8a0e-4c55-b7a1-5f8d3e2c9b61")
@@ -67,10 +67,35 @@ class CaseAccessLog(Aggregate):
 
     def record(self, **entry: str) -> None:
         """Append one access: `entry` has exactly the keys of ENTRY_FIELDS."""
-        if set(entry) != set(ENTRY_FIELDS):
-            raise ValueError(f"an access entry has the fields {ENTRY_FIELDS}")
+        check_entry(entry)
         self.trigger_event(self.Recorded, **entry, prev_hash=self.head,
                            entry_hash=chain_hash(self.head, entry))
+
+
+def check_entry(entry: dict[str, str]) -> None:
+    if set(entry) != set(ENTRY_FIELDS):
+        raise ValueError(f"an access entry has the fields {ENTRY_FIELDS}")
+
+
+def events_appending(case_id: uuid.UUID, last: DomainEventProtocol[uuid.UUID] | None,
+                     entry: dict[str, str]) -> list[DomainEventProtocol[uuid.UUID]]:
+    """The events that append `entry` to a case's log whose newest stored event is `last`
+    (None: the log has not started), chained to it exactly as `CaseAccessLog.record` would.
+
+    Needs only the head, not the log, so appending costs the same however long the log is.
+    The caller stores them at the versions they carry; a clash means another append got
+    there first, and it is retried on the new head.
+    """
+    check_entry(entry)
+    if last is None:
+        log = CaseAccessLog.start(case_id)
+        log.record(**entry)
+        return cast(list[DomainEventProtocol[uuid.UUID]], log.collect_events())
+    head = last.entry_hash if isinstance(last, CaseAccessLog.Recorded) else GENESIS
+    fields: dict[str, Any] = dict(entry, prev_hash=head, entry_hash=chain_hash(head, entry))
+    return [CaseAccessLog.Recorded(
+        originator_id=last.originator_id, originator_version=last.originator_version + 1,
+        timestamp=CaseAccessLog.Recorded.create_timestamp(), **fields)]
 
 
 def find_break(entries: list[dict[str, Any]]) -> int | None:
