@@ -1,20 +1,21 @@
-"""The task board: every open task across cases, for "my tasks" and the DSOs' escalations.
+"""The task board, read side: every open task across cases, for "my tasks" and the DSOs'
+escalations.
 
-A projection kept up to date from the event store's notification log (not by asking every
-workflow): `catch_up()` reads the notifications since its last position, and rewrites the
-rows of each case they touch from the case aggregate itself, so the board never holds a rule
-of its own. Who may see which row is decided by the need-to-know rule, on facts stored with
+The rows are a projection of the event store's notification log written by one writer,
+`activities.board_projector.BoardProjector`, which runs in the worker. This module only reads
+them: a web process never writes a board row, so any number of web replicas can serve the
+board at once. Who may see which row is decided by the need-to-know rule, on facts stored with
 the rows. Rows hold task titles and kinds (no personal data).
 """
 
 from __future__ import annotations
 
 import json
-import threading
+import logging
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
 
 import sqlalchemy as sa
 from eventsourcing.utils import get_topic
@@ -24,7 +25,13 @@ from aggregates.access import CaseAccessFacts, StaffFacts, need_to_know
 from aggregates.case import Case
 from aggregates.report import Council
 
-BATCH = 500
+log = logging.getLogger(__name__)
+
+# The projection's name: its position is kept in the table `taskboard_tracking`.
+PROJECTION = "TaskBoard"
+# How long a read waits for the board to show every change recorded before the read began
+# (so a page shows the user's own change); after that it shows what the board holds.
+FRESHNESS_TIMEOUT = 3.0
 
 # Events that change what the board shows: tasks, escalations and who may see the case.
 WATCHED = [get_topic(cls) for cls in (
@@ -45,96 +52,116 @@ class BoardTask:
     requirements: list[str]
 
 
-def _micros(moment: datetime | None) -> int | None:
+@dataclass(frozen=True)
+class BoardTables:
+    """The board's tables (the names of the previous version, so deployed rows are reused)."""
+
+    metadata: sa.MetaData
+    cases: sa.Table
+    tasks: sa.Table
+    tracking: sa.Table
+
+
+def board_tables(schema: str | None = None) -> BoardTables:
+    md = sa.MetaData(schema=schema)
+    cases = sa.Table(
+        "board_cases", md, sa.Column("case_id", sa.String(36), primary_key=True),
+        sa.Column("facts", sa.Text, nullable=False))  # CaseAccessFacts as JSON
+    tasks = sa.Table(
+        "board_tasks", md,
+        sa.Column("case_id", sa.String(36), primary_key=True),
+        sa.Column("task_id", sa.String(20), primary_key=True),
+        sa.Column("kind", sa.String(64), nullable=False),
+        sa.Column("title", sa.String(300), nullable=False),
+        sa.Column("assignee", sa.String(200), nullable=False),
+        sa.Column("due_at", sa.BigInteger, nullable=True),  # microseconds since the epoch
+        sa.Column("escalated", sa.Boolean, nullable=False),
+        sa.Column("requirements", sa.Text, nullable=False))  # JSON list
+    # Written by eventsourcing-sqlalchemy's tracking recorder; declared here to be read.
+    tracking = sa.Table(
+        f"{PROJECTION.lower()}_tracking", md,
+        sa.Column("application_name", sa.String(32), primary_key=True),
+        sa.Column("notification_id", sa.BigInteger))
+    return BoardTables(md, cases, tasks, tracking)
+
+
+def micros(moment: datetime | None) -> int | None:
     return None if moment is None else int(moment.timestamp() * 1_000_000)
 
 
-def _moment(micros: int | None) -> datetime | None:
-    return None if micros is None else datetime.fromtimestamp(micros / 1_000_000, UTC)
+def _moment(value: int | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value / 1_000_000, UTC)
+
+
+def facts_json(facts: CaseAccessFacts) -> str:
+    return json.dumps({
+        "council": facts.council.value, "team": facts.team, "officer_id": facts.officer_id,
+        "escalated": facts.escalated,
+        "restricted_to": sorted(facts.restricted_to) if facts.restricted_to is not None
+        else None,
+        "conflicted": sorted(facts.conflicted),
+        "break_glass_until": {k: v.isoformat() for k, v in facts.break_glass_until.items()},
+    })
 
 
 class TaskBoard:
-    def __init__(self, store: CaseStore, url: str, schema: str | None = None) -> None:
+    """Reads the board. `url` may name a connection that can only read (it is never used to
+    write); `store` is the event store, read for the newest position to wait for."""
+
+    def __init__(self, store: CaseStore, url: str, schema: str | None = None, *,
+                 freshness_timeout: float = FRESHNESS_TIMEOUT) -> None:
         self._store = store
         self._engine = sa.create_engine(url)
-        self._lock = threading.Lock()
-        md = sa.MetaData(schema=schema)
-        self._position = sa.Table(
-            "board_position", md, sa.Column("id", sa.Integer, primary_key=True),
-            sa.Column("position", sa.BigInteger, nullable=False))
-        self._cases = sa.Table(
-            "board_cases", md, sa.Column("case_id", sa.String(36), primary_key=True),
-            sa.Column("facts", sa.Text, nullable=False))  # CaseAccessFacts as JSON
-        self._tasks = sa.Table(
-            "board_tasks", md,
-            sa.Column("case_id", sa.String(36), primary_key=True),
-            sa.Column("task_id", sa.String(20), primary_key=True),
-            sa.Column("kind", sa.String(64), nullable=False),
-            sa.Column("title", sa.String(300), nullable=False),
-            sa.Column("assignee", sa.String(200), nullable=False),
-            sa.Column("due_at", sa.BigInteger, nullable=True),
-            sa.Column("escalated", sa.Boolean, nullable=False),
-            sa.Column("requirements", sa.Text, nullable=False))
-        md.create_all(self._engine, checkfirst=True)
+        self._schema = schema
+        self._tables = board_tables(schema)
+        self._freshness_timeout = freshness_timeout
+        self._ready = False
 
-    # ---- keeping up -----------------------------------------------------------------------
+    # ---- freshness ------------------------------------------------------------------------
 
-    def catch_up(self) -> int:
-        """Apply every notification since the last position; returns how many cases changed."""
-        with self._lock:
-            position = self._read_position()
-            changed: set[UUID] = set()
-            while True:
-                page = self._store.recorder.select_notifications(
-                    start=position + 1, limit=BATCH, topics=WATCHED)
-                for notification in page:
-                    changed.add(UUID(str(notification.originator_id)))
-                    position = notification.id
-                if len(page) < BATCH:
-                    break
-            if not changed:
-                return 0
-            rows = {case_id: self._store.get_case(case_id) for case_id in changed}
-            with self._engine.begin() as conn:
-                for case_id, case in rows.items():
-                    self._rewrite(conn, str(case_id), case)
-                conn.execute(self._position.delete())
-                conn.execute(self._position.insert().values(id=1, position=position))
-            return len(changed)
-
-    def _read_position(self) -> int:
+    def position(self) -> int:
+        """The newest notification id whose changes the board shows (0 before any)."""
+        if not self._exists():
+            return 0
+        t = self._tables.tracking
         with self._engine.connect() as conn:
-            found = conn.execute(sa.select(self._position.c.position)).scalar()
+            found = conn.execute(sa.select(t.c.notification_id).where(
+                t.c.application_name == self._store.name)).scalar()
         return int(found or 0)
 
-    def _rewrite(self, conn: sa.Connection, case_id: str, case: Case) -> None:
-        facts = case.access_facts
-        conn.execute(self._cases.delete().where(self._cases.c.case_id == case_id))
-        conn.execute(self._cases.insert().values(case_id=case_id, facts=json.dumps({
-            "council": facts.council.value, "team": facts.team, "officer_id": facts.officer_id,
-            "escalated": facts.escalated,
-            "restricted_to": sorted(facts.restricted_to) if facts.restricted_to is not None
-            else None,
-            "conflicted": sorted(facts.conflicted),
-            "break_glass_until": {k: v.isoformat() for k, v in facts.break_glass_until.items()},
-        })))
-        conn.execute(self._tasks.delete().where(self._tasks.c.case_id == case_id))
-        for task in case.open_tasks:
-            conn.execute(self._tasks.insert().values(
-                case_id=case_id, task_id=task.task_id, kind=task.kind.value, title=task.title,
-                assignee=task.assignee, due_at=_micros(task.due_at),
-                escalated=task.task_id in case.escalated,
-                requirements=json.dumps(list(task.requirements))))
+    def wait_until_current(self, timeout: float | None = None) -> bool:
+        """Wait (up to `timeout` seconds) until the board shows every change recorded before
+        this call; False if it did not within the time (the board is then behind)."""
+        target = self._store.recorder.max_notification_id() or 0
+        deadline = time.monotonic() + (self._freshness_timeout if timeout is None else timeout)
+        pause = 0.005
+        while self.position() < target:
+            if time.monotonic() >= deadline:
+                log.warning("task board is behind the event store (position %s < %s)",
+                            self.position(), target)
+                return False
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
+        return True
+
+    def _exists(self) -> bool:
+        # The projector creates the tables when the worker starts; until then the board is
+        # empty rather than an error.
+        if not self._ready:
+            self._ready = sa.inspect(self._engine).has_table(
+                self._tables.tracking.name, schema=self._schema)
+        return self._ready
 
     # ---- reading --------------------------------------------------------------------------
 
     def visible_tasks(self, staff: StaffFacts, now: datetime) -> list[BoardTask]:
         """Open tasks on every case `staff` needs to know, soonest deadline first."""
-        self.catch_up()
+        self.wait_until_current()
+        if not self._exists():
+            return []
         with self._engine.connect() as conn:
-            facts = {row.case_id: _facts(json.loads(row.facts))
-                     for row in conn.execute(sa.select(self._cases))}
-            rows = list(conn.execute(sa.select(self._tasks)))
+            facts = self._facts(conn)
+            rows = list(conn.execute(sa.select(self._tables.tasks)))
         visible = {case_id for case_id, f in facts.items()
                    if need_to_know(staff, f, now).allowed}
         tasks = [BoardTask(case_id=r.case_id, task_id=r.task_id, kind=r.kind, title=r.title,
@@ -147,16 +174,21 @@ class TaskBoard:
 
     def visible_cases(self, staff: StaffFacts, now: datetime) -> list[tuple[str, int]]:
         """(case id, open tasks) of every case `staff` needs to know."""
-        self.catch_up()
+        self.wait_until_current()
+        if not self._exists():
+            return []
+        tasks = self._tables.tasks
         with self._engine.connect() as conn:
-            facts = {row.case_id: _facts(json.loads(row.facts))
-                     for row in conn.execute(sa.select(self._cases))}
+            facts = self._facts(conn)
             counts: dict[str, int] = {
                 row[0]: int(row[1]) for row in conn.execute(
-                    sa.select(self._tasks.c.case_id, sa.func.count())
-                    .group_by(self._tasks.c.case_id))}
+                    sa.select(tasks.c.case_id, sa.func.count()).group_by(tasks.c.case_id))}
         return sorted((case_id, int(counts.get(case_id, 0))) for case_id, f in facts.items()
                       if need_to_know(staff, f, now).allowed)
+
+    def _facts(self, conn: sa.Connection) -> dict[str, CaseAccessFacts]:
+        return {row.case_id: _facts(json.loads(row.facts))
+                for row in conn.execute(sa.select(self._tables.cases))}
 
     def close(self) -> None:
         self._engine.dispose()

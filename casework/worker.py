@@ -1,4 +1,5 @@
-"""The worker process: runs case workflows and activities, and the intake reconciler."""
+"""The worker process: runs case workflows and activities, the intake reconciler, and the task
+board's projection (its one writer: web processes only read the board)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.board_projector import BoardProjector
 from activities.case_activities import CaseActivities
 from activities.case_store import CaseStore
 from gateways.base import PartnerGateway
@@ -34,9 +36,10 @@ def build_worker(client: Client, store: CaseStore, task_queue: str,
 
 async def run_worker(client: Client, store: CaseStore, task_queue: str,
                      reconcile_interval: float, gateway: PartnerGateway) -> None:
-    """Run until cancelled: the Temporal worker and the intake reconciler side by side."""
+    """Run until cancelled: the Temporal worker, the intake reconciler and the task board's
+    projection side by side."""
     reconciler = IntakeReconciler(store, CaseOrchestrator(client, task_queue))
-    with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
+    with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor, BoardProjector(store):
         worker = build_worker(client, store, task_queue, executor, gateway)
         reconciling = asyncio.create_task(reconciler.run_forever(reconcile_interval))
         try:

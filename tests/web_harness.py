@@ -18,6 +18,7 @@ import uvicorn
 from temporalio.testing import WorkflowEnvironment
 
 from activities.auth_store import AuthStore
+from activities.board_projector import BoardProjector
 from activities.case_store import CaseStore, store_env
 from activities.inbound_log import InboundLog
 from activities.staff_directory import StaffDirectory
@@ -78,6 +79,12 @@ class WebSystem:
 
 
 @contextlib.asynccontextmanager
+async def _projecting(store: CaseStore) -> AsyncIterator[None]:
+    with BoardProjector(store):
+        yield
+
+
+@contextlib.asynccontextmanager
 async def web_system(tmp_path: Path, env: WorkflowEnvironment, oidc: OidcClient | None = None,
                      port: int | None = None, gateway: PartnerGateway | None = None,
                      partners: PartnerRegistry | None = None) -> AsyncIterator[WebSystem]:
@@ -87,7 +94,9 @@ async def web_system(tmp_path: Path, env: WorkflowEnvironment, oidc: OidcClient 
     sessions = AuthStore(url)
     inbound = InboundLog(url)
     board = TaskBoard(store, url)
-    async with running_worker(env.client, store, gateway) as task_queue:
+    # The worker process runs the board's projection; the web app only reads the board.
+    async with running_worker(env.client, store, gateway) as task_queue, \
+            _projecting(store):
         app = create_app(
             Intake(store, CaseOrchestrator(env.client, task_queue)),
             AuthServices(directory=directory, sessions=sessions,
