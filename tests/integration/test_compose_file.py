@@ -132,7 +132,7 @@ def test_the_event_store_is_the_postgres_service() -> None:
 
 def test_temporal_is_backed_by_the_postgres_service() -> None:
     temporal = _services()["temporal"]
-    assert str(temporal["image"]).startswith(("temporalio/auto-setup:", "temporalio/server:"))
+    assert str(temporal["image"]).startswith("temporalio/server:")
     environment = _environment(temporal)
     assert environment["DB"].startswith("postgres")
     assert environment["POSTGRES_SEEDS"] == "postgres"
@@ -224,3 +224,4 @@ def test_no_secret_is_written_inline() -> None:
             assert not HEX_BLOB.fullmatch(value), f"{where} looks like an inline key"
             if "://" in value:
                 assert urlsplit(value).password is None, f"{where} has a password in its URL"
+
