@@ -19,6 +19,7 @@ import yaml
 
 from casework.cli import main as cli_main
 from casework.settings import Environment, Settings
+from casework.worker import GRACEFUL_SHUTDOWN
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO / "docker-compose.yml"
@@ -225,3 +226,10 @@ def test_no_secret_is_written_inline() -> None:
             if "://" in value:
                 assert urlsplit(value).password is None, f"{where} has a password in its URL"
 
+
+def test_docker_stop_waits_for_the_worker_to_finish_its_activities() -> None:
+    """`docker stop` kills after `stop_grace_period` (10 s unless stated): it must outlast the
+    worker's graceful shutdown, or an activity in flight is cut off and retried."""
+    grace = re.fullmatch(r"(\d+)s", str(_services()["worker"].get("stop_grace_period", "10s")))
+    assert grace, "state the worker's stop_grace_period in seconds"
+    assert int(grace.group(1)) > GRACEFUL_SHUTDOWN.total_seconds()
