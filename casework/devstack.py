@@ -1,8 +1,11 @@
 """`make run`: the whole system on one machine — Temporal dev server (its own SQLite file),
-one worker and the web app — until Ctrl-C, which stops all of it."""
+one worker, the web app and stand-in partners — until Ctrl-C or SIGTERM (a service manager's
+or a container's stop), which stops all of it. Children also die with the supervisor if it
+is killed outright (Linux: PR_SET_PDEATHSIG), so none is left holding its port."""
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
@@ -11,12 +14,14 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from casework.keys import load_key
 from casework.settings import Environment, PartnerDelivery, Settings
 from casework.staff_admin import create_demo_caseworker, create_first_admin
 from casework.wiring import build_directory, build_sessions, build_store, signing_key
+from casework.worker import GRACEFUL_SHUTDOWN
 from gateways.default_partners import registry_document
 from gateways.signing import (
     generate_private_key,
@@ -26,6 +31,30 @@ from gateways.signing import (
 )
 
 STARTUP_TIMEOUT_S = 60
+STOP_TIMEOUT_S = 15
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _die_with_supervisor() -> Callable[[], None] | None:
+    """A `preexec_fn` that has the kernel send the child SIGTERM when this process dies, even
+    by SIGKILL (when none of our clean-up runs). Linux only; elsewhere None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+    supervisor = os.getpid()
+
+    def set_parent_death_signal() -> None:  # runs in the child, between fork and exec
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != supervisor:  # it died before the request took effect
+            os._exit(1)
+    return set_parent_death_signal
+
+
+def _start(command: list[str], **options: object) -> subprocess.Popen[bytes]:
+    """A child in its own session (a terminal's Ctrl-C reaches only the supervisor, which
+    stops the children in order) that dies with the supervisor."""
+    return subprocess.Popen(command, start_new_session=True,  # type: ignore[call-overload]
+                            preexec_fn=_die_with_supervisor(), **options)
 
 
 def temporal_binary() -> str:
@@ -80,6 +109,8 @@ def prepare_partners(settings: Settings) -> list[list[str]]:
 
 
 def run_devstack(settings: Settings) -> None:
+    # SIGTERM stops everything as Ctrl-C does (raising KeyboardInterrupt, so `finally` runs).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     # Create both keys before any child process can race to create them.
     load_key(settings.event_store_key_file, create=True)
@@ -95,35 +126,43 @@ def run_devstack(settings: Settings) -> None:
     ui_port = int(port) + 1000
     children: list[tuple[str, subprocess.Popen[bytes]]] = []
 
-    def stop(*_: object) -> None:
-        for name, proc in reversed(children):
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGINT if name != "temporal" else signal.SIGTERM)
-        for name, proc in reversed(children):
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                print(f"{name} did not stop in time; killing it")
-                proc.kill()
-        print("stopped: web, worker and Temporal dev server")
+    def stop() -> None:
+        # Once stopping, further signals must not cut the clean-up short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        # The app first: the worker finishes its activities while Temporal and the partners
+        # it reports to and delivers to are still up; then everything else.
+        first = [(n, p) for n, p in children if n in ("web", "worker")]
+        for tier in (first, [child for child in children if child not in first]):
+            for _, proc in tier:
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM)
+            for name, proc in tier:
+                timeout = STOP_TIMEOUT_S + (
+                    GRACEFUL_SHUTDOWN.total_seconds() if name == "worker" else 0)
+                try:
+                    proc.wait(timeout=timeout)
+                except subprocess.TimeoutExpired:
+                    print(f"{name} did not stop in time; killing it")
+                    proc.kill()
+                    proc.wait()
+        print("stopped: web, worker, partner stand-ins and Temporal dev server", flush=True)
 
     try:
-        temporal = subprocess.Popen([
+        temporal = _start([
             temporal_binary(), "server", "start-dev",
             "--db-filename", str(settings.data_dir / "temporal.sqlite3"),
             "--ip", host, "--port", port, "--ui-port", str(ui_port),
             "--namespace", settings.temporal_namespace, "--log-level", "error",
-        ], start_new_session=True)
+        ])
         children.append(("temporal", temporal))
         wait_for_port(host, int(port), "Temporal dev server", temporal)
         if settings.partner_delivery is PartnerDelivery.SIGNED_HTTP:
             for command in prepare_partners(settings):
-                children.append((command[4], subprocess.Popen(command, start_new_session=True,
-                                                              stdout=subprocess.DEVNULL)))
+                children.append((command[4], _start(command, stdout=subprocess.DEVNULL)))
         for role in ("worker", "web"):
-            proc = subprocess.Popen([sys.executable, "-m", "casework", role],
-                                    env=os.environ.copy(), start_new_session=True)
-            children.append((role, proc))
+            children.append((role, _start([sys.executable, "-m", "casework", role],
+                                          env=os.environ.copy())))
         wait_for_port(settings.web_host, settings.web_port, "web app", children[-1][1])
         base = f"http://{settings.web_host}:{settings.web_port}"
         print(f"\nReady.\n  API and its docs: {base}/docs\n"
@@ -131,7 +170,7 @@ def run_devstack(settings: Settings) -> None:
               f"  Partner stand-ins: {', '.join(DEMO_PARTNERS)} on ports "
               f"{FIRST_PARTNER_PORT}-{FIRST_PARTNER_PORT + len(DEMO_PARTNERS) - 1}\n"
               f"  Data (event store, Temporal state, keys): {settings.data_dir.resolve()}\n"
-              "Press Ctrl-C to stop everything.\n", flush=True)
+              "Press Ctrl-C (or send SIGTERM) to stop everything.\n", flush=True)
         if demo_password:
             print(f"Your tasks: {base}/work/tasks — sign in as staff id 'cw-demo' with "
                   f"password\n  {demo_password}\n(a development caseworker; shown once).\n",

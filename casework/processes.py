@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 
 import uvicorn
 
@@ -30,9 +31,16 @@ async def serve_worker(settings: Settings) -> None:
     """The Temporal worker for case workflows, plus the intake reconciler."""
     store = build_store(settings)
     client = await connect_temporal(settings)
+    # A service manager or `docker stop` sends SIGTERM, a terminal SIGINT: either way, stop
+    # taking work and let the activities in flight finish (casework/worker.py).
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
     log.info("worker polling task queue %s", settings.temporal_task_queue)
     await run_worker(client, store, settings.temporal_task_queue,
-                     settings.reconcile_interval_seconds, build_gateway(settings))
+                     settings.reconcile_interval_seconds, build_gateway(settings), stop)
+    log.info("worker stopped")
 
 
 async def serve_web(settings: Settings) -> None:

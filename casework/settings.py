@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     partner_delivery: PartnerDelivery = PartnerDelivery.SIGNED_HTTP
     partners_file: Path = Path("data/partners.json")
     signing_key_file: Path = Path("data/keys/council-signing.pem")
+    # Temporal payloads not sealed by our codec are refused; true only while migrating from
+    # a deployment that wrote them in clear (workflows/payload_codec.py).
+    temporal_accept_plaintext_payloads: bool = False
 
     @model_validator(mode="after")
     def oidc_is_configured(self) -> Settings:

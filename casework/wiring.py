@@ -12,6 +12,7 @@ import sqlalchemy.exc
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.persistence import PersistenceError
 from temporalio.client import Client
+from temporalio.converter import DataConverter
 
 from activities.auth_store import AuthStore
 from activities.case_store import CaseStore, store_env
@@ -124,12 +125,19 @@ def build_inbound_log(settings: Settings) -> InboundLog:
     return _creating_tables(lambda: InboundLog(settings.event_store_url))
 
 
+def temporal_data_converter(settings: Settings) -> DataConverter:
+    """Encrypts every payload and failure; refuses payloads we did not seal (plaintext only
+    while `temporal_accept_plaintext_payloads` is set)."""
+    key = load_key(settings.temporal_payload_key_file, create=settings.creates_missing_keys)
+    return encrypted_data_converter(
+        [key], allow_plaintext=settings.temporal_accept_plaintext_payloads)
+
+
 async def connect_temporal(settings: Settings) -> Client:
     """A Temporal client whose payloads and failures are all encrypted."""
-    key = load_key(settings.temporal_payload_key_file, create=settings.creates_missing_keys)
     return await Client.connect(
         settings.temporal_address, namespace=settings.temporal_namespace,
-        data_converter=encrypted_data_converter([key]),
+        data_converter=temporal_data_converter(settings),
     )
 
 

@@ -19,6 +19,7 @@ import yaml
 
 from casework.cli import main as cli_main
 from casework.settings import Environment, Settings
+from casework.worker import GRACEFUL_SHUTDOWN
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO / "docker-compose.yml"
@@ -132,7 +133,7 @@ def test_the_event_store_is_the_postgres_service() -> None:
 
 def test_temporal_is_backed_by_the_postgres_service() -> None:
     temporal = _services()["temporal"]
-    assert str(temporal["image"]).startswith(("temporalio/auto-setup:", "temporalio/server:"))
+    assert str(temporal["image"]).startswith("temporalio/server:")
     environment = _environment(temporal)
     assert environment["DB"].startswith("postgres")
     assert environment["POSTGRES_SEEDS"] == "postgres"
@@ -224,3 +225,11 @@ def test_no_secret_is_written_inline() -> None:
             assert not HEX_BLOB.fullmatch(value), f"{where} looks like an inline key"
             if "://" in value:
                 assert urlsplit(value).password is None, f"{where} has a password in its URL"
+
+
+def test_docker_stop_waits_for_the_worker_to_finish_its_activities() -> None:
+    """`docker stop` kills after `stop_grace_period` (10 s unless stated): it must outlast the
+    worker's graceful shutdown, or an activity in flight is cut off and retried."""
+    grace = re.fullmatch(r"(\d+)s", str(_services()["worker"].get("stop_grace_period", "10s")))
+    assert grace, "state the worker's stop_grace_period in seconds"
+    assert int(grace.group(1)) > GRACEFUL_SHUTDOWN.total_seconds()
