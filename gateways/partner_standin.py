@@ -13,9 +13,10 @@ council (`ack_url`), retrying as a real partner would (`gateways.partner_acks`: 
         [--ack-retry-seconds 600]
 
 Routes: `POST /inbox` (what our gateway POSTs to), and for tests only, answering loopback
-callers only, `POST /control` {"down", "slow_seconds", "send_acks", "ack_lead_seconds"} and
-`GET /received`. `ack_lead_seconds` makes the partner acknowledge at once and answer our POST
-that much later, as a partner whose acknowledgement overtakes its HTTP answer does.
+callers only, `POST /control` {"down", "slow_seconds", "send_acks", "answer_delay_seconds"}
+and `GET /received`. `answer_delay_seconds` makes the partner record a message (and send its
+acknowledgement) at once but answer our POST that much later: its acknowledgement overtakes
+its answer.
 
 In tests, `RunningPartner` runs it in a background thread on a free loopback port:
 
@@ -70,7 +71,7 @@ class Control(BaseModel):
     down: bool | None = None
     slow_seconds: float | None = Field(default=None, ge=0, le=600)
     send_acks: bool | None = None
-    ack_lead_seconds: float | None = Field(default=None, ge=0, le=600)
+    answer_delay_seconds: float | None = Field(default=None, ge=0, le=600)
 
 
 @dataclass
@@ -78,7 +79,7 @@ class _PartnerState:
     down: bool = False
     slow_seconds: float = 0.0
     send_acks: bool = True
-    ack_lead_seconds: float = 0.0
+    answer_delay_seconds: float = 0.0
     # message id -> {message_id, digest, message, delivery_id}, in arrival order
     received: dict[str, dict[str, Any]] = field(default_factory=dict)
     accepted: int = 0
@@ -148,13 +149,15 @@ def create_partner_app(partner: str, council_public_keys: Sequence[Ed25519Public
         state.received[message_id] = {"message_id": message_id, "digest": digest,
                                       "message": message, "delivery_id": delivery_id}
         state.accepted += 1
-        if ack_url is not None and state.send_acks and state.ack_lead_seconds:
-            task = asyncio.create_task(acks.send(ack_url, message_id, digest))
+        if ack_url is not None and state.send_acks and state.answer_delay_seconds:
+            task = asyncio.create_task(acks.send(ack_url, message_id, digest))  # at once
             sending.add(task)
             task.add_done_callback(sending.discard)
-            await asyncio.sleep(state.ack_lead_seconds)   # the answer comes after the ack
         elif ack_url is not None and state.send_acks:
             background.add_task(acks.send, ack_url, message_id, digest)
+        # Recorded (and acknowledged) now, answered later: what the council sees of a partner
+        # whose answer is slow on the way back.
+        await asyncio.sleep(state.answer_delay_seconds)
         return JSONResponse({"status": "accepted", "delivery_id": delivery_id,
                              "digest": digest}, status_code=202)
 
@@ -169,11 +172,11 @@ def create_partner_app(partner: str, council_public_keys: Sequence[Ed25519Public
             state.slow_seconds = settings.slow_seconds
         if settings.send_acks is not None:
             state.send_acks = settings.send_acks
-        if settings.ack_lead_seconds is not None:
-            state.ack_lead_seconds = settings.ack_lead_seconds
+        if settings.answer_delay_seconds is not None:
+            state.answer_delay_seconds = settings.answer_delay_seconds
         return JSONResponse({"down": state.down, "slow_seconds": state.slow_seconds,
                              "send_acks": state.send_acks,
-                             "ack_lead_seconds": state.ack_lead_seconds})
+                             "answer_delay_seconds": state.answer_delay_seconds})
 
     @app.get("/received")
     async def received(request: Request) -> JSONResponse:
@@ -234,11 +237,11 @@ class RunningPartner:
 
     def set(self, *, down: bool | None = None, slow_seconds: float | None = None,
             send_acks: bool | None = None,
-            ack_lead_seconds: float | None = None) -> dict[str, Any]:
+            answer_delay_seconds: float | None = None) -> dict[str, Any]:
         """Change how the partner behaves (through its `/control` route)."""
         settings = {name: value for name, value in
                     (("down", down), ("slow_seconds", slow_seconds), ("send_acks", send_acks),
-                     ("ack_lead_seconds", ack_lead_seconds))
+                     ("answer_delay_seconds", answer_delay_seconds))
                     if value is not None}
         response = self._client().post("/control", json=settings)
         response.raise_for_status()
