@@ -14,7 +14,9 @@ down, no answer within `ACK_ANSWER_SECONDS` — is answered 503 with `Retry-Afte
 Webhooks: the sender retries with the same id), and the (partner, id) is released from the
 replay guard so that the retry is accepted. A final refusal (not the digest we delivered, no
 such referral for this partner, not an acknowledgement) is 422 and the id stays spent. A retry
-of an acknowledgement already recorded is recorded again as a no-op (202).
+of an acknowledgement already recorded is recorded again as a no-op (202). Every request is
+answered within `ACK_ANSWER_SECONDS`, so a sender that waits longer than that (the stand-in
+waits 30 s) never retries an id that is still being processed, which would be a "replay".
 """
 
 from __future__ import annotations
