@@ -24,6 +24,7 @@ from gateways.registry import PartnerRegistry
 from gateways.signing import generate_private_key, sign_message
 from tests.support import eventually, free_port
 from tests.web_harness import WebSystem, web_system
+from workflows.contracts import case_workflow_id
 
 CHILDRENS = "childrens_services"
 ADULTS = "adult_social_care"
@@ -219,6 +220,27 @@ async def test_two_partners_may_use_the_same_acknowledgement_id(
     referrals = await http_get(system, f"/cases/{case_id}/referrals")
     assert {r["partner"]: r["status"] for r in referrals} == {
         CHILDRENS: "acknowledged", ADULTS: "acknowledged"}
+
+
+async def test_an_acknowledgement_the_case_workflow_cannot_take_is_503_and_its_id_released(
+        setup: tuple[WebSystem, RunningPartner], dev_env: WorkflowEnvironment) -> None:
+    """Our side unavailable (here the case's workflow is gone): 503 with Retry-After, never a
+    500, and the id is released, so each retry is answered the same way, not as a replay."""
+    system, partner = setup
+    partner.set(send_acks=False)
+    case_id = await system.open_case(CW)
+    delivered = await referral_of(system, case_id, "delivered")
+    await dev_env.client.get_workflow_handle(case_workflow_id(case_id)).terminate("test")
+    body, headers = signed_ack(partner, f"{case_id}:{delivered['referral_id']}",
+                               delivered["digest"])
+    async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as http:
+        for _ in range(2):
+            response = await http.post(f"/partners/{CHILDRENS}/messages", content=body,
+                                       headers=headers)
+            assert response.status_code == 503, response.text
+            assert response.headers["retry-after"] == "10"
+            assert response.json()["errors"][0]["rule"] == "service_available"
+    assert (await referral_of(system, case_id, "delivered"))["status"] == "delivered"
 
 
 async def http_get(system: WebSystem, path: str) -> list[dict]:
