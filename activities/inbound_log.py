@@ -1,8 +1,22 @@
-"""Messages received from partners, by id: the shared replay guard of every web process.
+"""Messages received from partners, by sender and id: the shared replay guard of every web
+process.
 
-A message id is accepted once; a second presentation is a replay (Standard Webhooks: receivers
-deduplicate on `webhook-id`). Kept in the database, not in memory, so that several web
-processes guard together.
+A message id is accepted once per sender; a second presentation by the same sender is a replay
+(Standard Webhooks: receivers deduplicate on `webhook-id`). Ids are unique per sender only —
+police's `ack-1` and the support service's `ack-1` are two messages — so the key is
+(partner, message id). Kept in the database, not in memory, so that several web processes
+guard together.
+
+An id is released (`release`) when its message was not taken for a reason of ours (the case
+not ready yet, the workflow service or the store down): the sender's retry, with the same id,
+must then be accepted rather than taken for a replay. A message refused for good keeps its id.
+
+Migration: the previous version kept ids alone in `inbound_partner_messages` (id as primary
+key, no sender). That table is left in place and no longer written; this version writes
+`inbound_partner_message_ids`, keyed on (partner, message_id). An id the previous version saw
+within the replay window (twice the signature's timestamp tolerance: any older presentation
+fails the timestamp check anyway) is still refused, whichever partner presents it, because we
+cannot tell which partner sent it; so an upgrade never opens a window for replays.
 """
 
 from __future__ import annotations
@@ -12,33 +26,66 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from gateways.signing import DEFAULT_TOLERANCE_SECONDS
+
+TABLE = "inbound_partner_message_ids"
+LEGACY_TABLE = "inbound_partner_messages"  # written by the previous version: ids only
+REPLAY_WINDOW_SECONDS = 2 * DEFAULT_TOLERANCE_SECONDS
+
 
 class InboundLog:
+    """The (partner, message id) pairs seen, with when (unix seconds)."""
+
     def __init__(self, url: str, schema: str | None = None) -> None:
         self._engine = sa.create_engine(url)
         metadata = sa.MetaData(schema=schema)
         self._table = sa.Table(
-            "inbound_partner_messages", metadata,
+            TABLE, metadata,
+            sa.Column("partner", sa.String(64), primary_key=True),
             sa.Column("message_id", sa.String(200), primary_key=True),
             sa.Column("received_at", sa.BigInteger, nullable=False),
         )
         metadata.create_all(self._engine, checkfirst=True)
+        self._legacy: sa.Table | None = None
+        if sa.inspect(self._engine).has_table(LEGACY_TABLE, schema=schema):
+            self._legacy = sa.Table(
+                LEGACY_TABLE, sa.MetaData(schema=schema),
+                sa.Column("message_id", sa.String(200), primary_key=True),
+                sa.Column("received_at", sa.BigInteger, nullable=False),
+            )
 
-    def first_seen(self, message_id: str, *, now: int) -> bool:
-        """True the first time `message_id` is presented (and remembers it), False after."""
+    def for_sender(self, partner: str) -> SenderGuard:
+        """The replay guard of one partner's messages (`gateways.signing.ReplayGuard`)."""
+        return SenderGuard(self, partner)
+
+    def first_seen(self, partner: str, message_id: str, *, now: int) -> bool:
+        """True the first time `partner` presents `message_id` (and remembers it), False
+        after — and False for an id the previous version saw within the replay window."""
+        if self._seen_by_previous_version(message_id, now=now):
+            return False
         try:
             with self._engine.begin() as conn:
-                conn.execute(self._table.insert().values(message_id=message_id,
+                conn.execute(self._table.insert().values(partner=partner, message_id=message_id,
                                                          received_at=now))
         except IntegrityError:
             return False
         return True
 
-    def forget(self, message_id: str) -> None:
-        """Undo `first_seen` for a message we failed to process, so the partner's retry of
-        it is not taken for a replay."""
+    def release(self, partner: str, message_id: str) -> None:
+        """Undo `first_seen` for a message we did not take through no fault of the sender,
+        so its retry (same id) is not taken for a replay."""
         with self._engine.begin() as conn:
-            conn.execute(self._table.delete().where(self._table.c.message_id == message_id))
+            conn.execute(self._table.delete().where(self._table.c.partner == partner,
+                                                    self._table.c.message_id == message_id))
+
+    def _seen_by_previous_version(self, message_id: str, *, now: int) -> bool:
+        if self._legacy is None:
+            return False
+        legacy = self._legacy
+        with self._engine.connect() as conn:
+            return conn.execute(sa.select(legacy.c.message_id).where(
+                legacy.c.message_id == message_id,
+                legacy.c.received_at >= now - REPLAY_WINDOW_SECONDS)).first() is not None
 
     def count(self) -> int:
         with self._engine.connect() as conn:
@@ -47,6 +94,20 @@ class InboundLog:
 
     def close(self) -> None:
         self._engine.dispose()
+
+
+class SenderGuard:
+    """One partner's view of the inbound log: what `verify_message` takes as `replay`."""
+
+    def __init__(self, log: InboundLog, partner: str) -> None:
+        self._log = log
+        self.partner = partner
+
+    def first_seen(self, message_id: str, *, now: int) -> bool:
+        return self._log.first_seen(self.partner, message_id, now=now)
+
+    def release(self, message_id: str) -> None:
+        self._log.release(self.partner, message_id)
 
 
 def unix_now() -> int:

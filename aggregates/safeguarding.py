@@ -328,6 +328,12 @@ class SafeguardingCommands:
         if referral["status"] == ReferralStatus.ACKNOWLEDGED:
             raise ConflictError("referral_acknowledged_once", "already acknowledged",
                                 field="referral_id")
+        if referral["status"] == ReferralStatus.QUEUED:
+            # The partner's acknowledgement overtook our record of the delivery: a matter of
+            # our timing, not a refusal (the web edge asks the partner to retry).
+            raise ConflictError("delivery_recorded_first",
+                                "the delivery of this referral is not recorded yet",
+                                field="message_id")
         if referral["status"] != ReferralStatus.DELIVERED or referral["digest"] != digest:
             raise RuleViolation("acknowledgement_matches_delivery",
                                 "the acknowledgement is not of the message we delivered",

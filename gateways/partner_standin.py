@@ -3,15 +3,20 @@
 It verifies our signed referrals exactly as a partner would (Standard Webhooks `v1a` with the
 council's public keys, ±300 s of clock skew), deduplicates on `webhook-id`, can be told to be
 down or slow, and sends a signed acknowledgement of each message it accepts back to the
-council (`ack_url`), retrying a few times if the council does not answer.
+council (`ack_url`), retrying as a real partner would (`gateways.partner_acks`: on 409, 429,
+5xx and network errors, honouring `Retry-After`, for a bounded time; never on 401 or 422).
 
     python -m gateways.partner_standin --partner kent_medway_marac --port 8101 \\
         --key-file data/partners/kent_medway_marac.key --council-public-key <b64> \\
         [--council-public-key <b64> ...] \\
-        [--ack-url http://127.0.0.1:8000/partners/kent_medway_marac/messages]
+        [--ack-url http://127.0.0.1:8000/partners/kent_medway_marac/messages] \\
+        [--ack-retry-seconds 600]
 
 Routes: `POST /inbox` (what our gateway POSTs to), and for tests only, answering loopback
-callers only, `POST /control` {"down", "slow_seconds", "send_acks"} and `GET /received`.
+callers only, `POST /control` {"down", "slow_seconds", "send_acks", "answer_delay_seconds"}
+and `GET /received`. `answer_delay_seconds` makes the partner record a message (and send its
+acknowledgement) at once but answer our POST that much later: its acknowledgement overtakes
+its answer.
 
 In tests, `RunningPartner` runs it in a background thread on a free loopback port:
 
@@ -26,15 +31,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
-import ipaddress
 import logging
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.requests import ClientDisconnect
 
+from gateways.loopback import LoopbackServer, is_loopback_client
+from gateways.partner_acks import ACK_RETRY_FOR_SECONDS, AckSender
 from gateways.signing import (
     DEFAULT_TOLERANCE_SECONDS,
     VerificationError,
@@ -53,7 +56,6 @@ from gateways.signing import (
     load_private_key,
     public_key_b64,
     public_key_from_b64,
-    sign_message,
     verify_message,
     write_private_key,
 )
@@ -61,9 +63,6 @@ from gateways.signing import (
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
-ACK_ATTEMPTS = 4
-ACK_BACKOFF_SECONDS = (0.2, 0.5, 1.0)   # between attempts
-ACK_TIMEOUT_SECONDS = 5.0
 
 
 class Control(BaseModel):
@@ -72,6 +71,7 @@ class Control(BaseModel):
     down: bool | None = None
     slow_seconds: float | None = Field(default=None, ge=0, le=600)
     send_acks: bool | None = None
+    answer_delay_seconds: float | None = Field(default=None, ge=0, le=600)
 
 
 @dataclass
@@ -79,67 +79,30 @@ class _PartnerState:
     down: bool = False
     slow_seconds: float = 0.0
     send_acks: bool = True
+    answer_delay_seconds: float = 0.0
     # message id -> {message_id, digest, message, delivery_id}, in arrival order
     received: dict[str, dict[str, Any]] = field(default_factory=dict)
     accepted: int = 0
     duplicates: int = 0
     refused: int = 0
     down_refusals: int = 0
-    acks_sent: int = 0
-    ack_failures: int = 0
     refusal_reasons: list[str] = field(default_factory=list)
 
 
-def _is_loopback_client(request: Request) -> bool:
-    if request.client is None:
-        return False
-    try:
-        return ipaddress.ip_address(request.client.host).is_loopback
-    except ValueError:
-        return False
-
-
 def create_partner_app(partner: str, council_public_keys: Sequence[Ed25519PublicKey],
-                       signing_key: Ed25519PrivateKey, ack_url: str | None) -> FastAPI:
+                       signing_key: Ed25519PrivateKey, ack_url: str | None,
+                       ack_retry_seconds: float = ACK_RETRY_FOR_SECONDS) -> FastAPI:
     """The stand-in partner's app: `POST /inbox`, and `POST /control`, `GET /received` for
-    tests (loopback callers only)."""
+    tests (loopback callers only). Acknowledgements are retried for `ack_retry_seconds`."""
     if not council_public_keys:
         raise ValueError("the partner needs at least one council public key")
     keys = tuple(council_public_keys)
     state = _PartnerState()
+    acks = AckSender(partner, signing_key, retry_for_seconds=ack_retry_seconds)
+    sending: set[asyncio.Task[bool]] = set()   # held, so that a task is not collected mid-way
     app = FastAPI(title=f"Stand-in partner {partner}", openapi_url=None, docs_url=None,
                   redoc_url=None)
     app.state.partner = state
-
-    async def send_ack(url: str, acknowledged_id: str, digest: str) -> None:
-        """POST a signed acknowledgement to the council, retrying with a short backoff."""
-        ack = {"type": "acknowledgement", "partner": partner, "message_id": acknowledged_id,
-               "digest": digest, "received_at": datetime.now(UTC).isoformat()}
-        ack_id = f"ack-{uuid.uuid4()}"   # the same id on every retry: the council dedupes
-        async with httpx.AsyncClient(timeout=ACK_TIMEOUT_SECONDS,
-                                     follow_redirects=False) as client:
-            for attempt in range(ACK_ATTEMPTS):
-                if attempt:
-                    await asyncio.sleep(ACK_BACKOFF_SECONDS[min(attempt - 1,
-                                                                len(ACK_BACKOFF_SECONDS) - 1)])
-                signed = sign_message(ack, keys=[signing_key], message_id=ack_id,
-                                      timestamp=int(time.time()))
-                try:
-                    response = await client.post(url, content=signed.body,
-                                                 headers=signed.headers)
-                except httpx.TransportError as exc:
-                    log.warning("ack %s for %s: attempt %d failed: %s", ack_id, acknowledged_id,
-                                attempt + 1, type(exc).__name__)
-                    continue
-                if 200 <= response.status_code < 300:
-                    state.acks_sent += 1
-                    return
-                log.warning("ack %s for %s: attempt %d: HTTP %d", ack_id, acknowledged_id,
-                            attempt + 1, response.status_code)
-                if response.status_code < 500 and response.status_code not in (408, 429):
-                    break   # the council refused it: sending the same bytes again won't help
-        state.ack_failures += 1
-        log.error("gave up acknowledging %s to the council (ack %s)", acknowledged_id, ack_id)
 
     @app.post("/inbox")
     async def inbox(request: Request, background: BackgroundTasks) -> JSONResponse:
@@ -186,15 +149,22 @@ def create_partner_app(partner: str, council_public_keys: Sequence[Ed25519Public
         state.received[message_id] = {"message_id": message_id, "digest": digest,
                                       "message": message, "delivery_id": delivery_id}
         state.accepted += 1
-        if ack_url is not None and state.send_acks:
-            background.add_task(send_ack, ack_url, message_id, digest)
+        if ack_url is not None and state.send_acks and state.answer_delay_seconds:
+            task = asyncio.create_task(acks.send(ack_url, message_id, digest))  # at once
+            sending.add(task)
+            task.add_done_callback(sending.discard)
+        elif ack_url is not None and state.send_acks:
+            background.add_task(acks.send, ack_url, message_id, digest)
+        # Recorded (and acknowledged) now, answered later: what the council sees of a partner
+        # whose answer is slow on the way back.
+        await asyncio.sleep(state.answer_delay_seconds)
         return JSONResponse({"status": "accepted", "delivery_id": delivery_id,
                              "digest": digest}, status_code=202)
 
     @app.post("/control")
     async def control(request: Request, settings: Control) -> JSONResponse:
         """Tell the stand-in to be down, slow, or quiet (loopback callers only)."""
-        if not _is_loopback_client(request):
+        if not is_loopback_client(request):
             return JSONResponse({"error": "forbidden"}, status_code=403)
         if settings.down is not None:
             state.down = settings.down
@@ -202,65 +172,28 @@ def create_partner_app(partner: str, council_public_keys: Sequence[Ed25519Public
             state.slow_seconds = settings.slow_seconds
         if settings.send_acks is not None:
             state.send_acks = settings.send_acks
+        if settings.answer_delay_seconds is not None:
+            state.answer_delay_seconds = settings.answer_delay_seconds
         return JSONResponse({"down": state.down, "slow_seconds": state.slow_seconds,
-                             "send_acks": state.send_acks})
+                             "send_acks": state.send_acks,
+                             "answer_delay_seconds": state.answer_delay_seconds})
 
     @app.get("/received")
     async def received(request: Request) -> JSONResponse:
         """What the stand-in has recorded, and its counters (loopback callers only)."""
-        if not _is_loopback_client(request):
+        if not is_loopback_client(request):
             return JSONResponse({"error": "forbidden"}, status_code=403)
         return JSONResponse({
             "messages": [{"message_id": r["message_id"], "digest": r["digest"],
                           "message": r["message"]} for r in state.received.values()],
             "accepted": state.accepted, "duplicates": state.duplicates,
             "refused": state.refused, "down_refusals": state.down_refusals,
-            "acks_sent": state.acks_sent, "ack_failures": state.ack_failures,
+            "acks_sent": acks.counters.sent, "ack_failures": acks.counters.failures,
+            "ack_statuses": list(acks.counters.statuses),
             "refusal_reasons": list(state.refusal_reasons),
         })
 
     return app
-
-
-class LoopbackServer:
-    """Serves an ASGI app with uvicorn in a background thread on 127.0.0.1:<free port>."""
-
-    def __init__(self, app: Any, name: str = "loopback-server") -> None:
-        self.app = app
-        self.name = name
-        self.url = ""
-        self._socket: socket.socket | None = None
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-
-    def __enter__(self) -> LoopbackServer:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self._socket = sock
-        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        config = uvicorn.Config(self.app, log_level="warning", lifespan="off",
-                                timeout_graceful_shutdown=2)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
-                                        daemon=True, name=self.name)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                self.__exit__()
-                raise RuntimeError(f"{self.name} did not start")
-            time.sleep(0.01)
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        if self._socket is not None:
-            self._socket.close()
-            self._socket = None
 
 
 class RunningPartner:
@@ -268,11 +201,13 @@ class RunningPartner:
     key pair of its own."""
 
     def __init__(self, partner: str, council_public_keys: Sequence[Ed25519PublicKey],
-                 ack_url: str | None = None) -> None:
+                 ack_url: str | None = None,
+                 ack_retry_seconds: float = ACK_RETRY_FOR_SECONDS) -> None:
         self.partner = partner
         self.signing_key = generate_private_key()
         self.public_key = public_key_b64(self.signing_key.public_key())
-        self.app = create_partner_app(partner, council_public_keys, self.signing_key, ack_url)
+        self.app = create_partner_app(partner, council_public_keys, self.signing_key, ack_url,
+                                      ack_retry_seconds)
         self._server = LoopbackServer(self.app, name=f"stand-in-partner-{partner}")
         self._http: httpx.Client | None = None
 
@@ -301,10 +236,12 @@ class RunningPartner:
         return self._http
 
     def set(self, *, down: bool | None = None, slow_seconds: float | None = None,
-            send_acks: bool | None = None) -> dict[str, Any]:
+            send_acks: bool | None = None,
+            answer_delay_seconds: float | None = None) -> dict[str, Any]:
         """Change how the partner behaves (through its `/control` route)."""
         settings = {name: value for name, value in
-                    (("down", down), ("slow_seconds", slow_seconds), ("send_acks", send_acks))
+                    (("down", down), ("slow_seconds", slow_seconds), ("send_acks", send_acks),
+                     ("answer_delay_seconds", answer_delay_seconds))
                     if value is not None}
         response = self._client().post("/control", json=settings)
         response.raise_for_status()
@@ -341,6 +278,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                         metavar="B64", help="a council signing public key (repeat to rotate)")
     parser.add_argument("--ack-url", default=None,
                         help="where to POST signed acknowledgements (the council's web app)")
+    parser.add_argument("--ack-retry-seconds", type=float, default=ACK_RETRY_FOR_SECONDS,
+                        help="how long to keep retrying an acknowledgement before giving up")
     args = parser.parse_args(argv)
 
     try:
@@ -352,7 +291,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"partner {args.partner} public key: {public_key_b64(signing_key.public_key())}",
           flush=True)
     print(f"inbox: http://127.0.0.1:{args.port}/inbox", flush=True)
-    app = create_partner_app(args.partner, council_keys, signing_key, args.ack_url)
+    app = create_partner_app(args.partner, council_keys, signing_key, args.ack_url,
+                             args.ack_retry_seconds)
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="info")
 
 

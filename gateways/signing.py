@@ -191,6 +191,9 @@ class VerificationError(Exception):
 
 
 class ReplayGuard(Protocol):
+    """The message ids one sender has presented. Ids are unique per sender only, so a
+    receiver with several senders keeps a guard per sender (`activities.inbound_log`)."""
+
     def first_seen(self, message_id: str, *, now: int) -> bool:
         """True the first time `message_id` is presented (and remember it), False after."""
         ...

@@ -2,7 +2,21 @@
 
 Inbound messages are verified before anything reaches a case: the signature against the
 partner's registered keys, the timestamp within five minutes, and the message id never seen
-before. Anything else is a 401 and nothing is recorded.
+before from that partner (ids are unique per sender, so the replay guard is keyed on
+(partner, id)). Anything else is a 401 and nothing is recorded.
+
+A verified acknowledgement is never lost to our own timing. A partner may acknowledge a
+referral before the case has recorded its delivery (its acknowledgement overtakes its own
+answer to our POST): the case's workflow keeps the acknowledgement, waiting a few seconds for
+the delivery to be recorded, then checks and records it. What still cannot be taken for a
+reason of ours — the delivery not recorded yet, the workflow busy, Temporal or the store
+down, no answer within `ACK_ANSWER_SECONDS` — is answered 503 with `Retry-After` (Standard
+Webhooks: the sender retries with the same id), and the (partner, id) is released from the
+replay guard so that the retry is accepted. A final refusal (not the digest we delivered, no
+such referral for this partner, not an acknowledgement) is 422 and the id stays spent. A retry
+of an acknowledgement already recorded is recorded again as a no-op (202). Every request is
+answered within `ACK_ANSWER_SECONDS`, so a sender that waits longer than that (the stand-in
+waits 30 s) never retries an id that is still being processed, which would be a "replay".
 """
 
 from __future__ import annotations
@@ -25,10 +39,16 @@ from gateways.signing import VerificationError, verify_message
 from web.auth import Principal, require, visible_case
 from web.errors import error_body
 from web.routes_cases import IdempotencyKey, TasksOut, case_command, intake_of
+from workflows.case_workflow import RETRY_LATER
 from workflows.client import CommandRefused
 from workflows.contracts import AcknowledgementInput
 
 log = logging.getLogger(__name__)
+# The longest we keep a partner's request open: the workflow waits at most ACK_PATIENCE for
+# the delivery, then as long again for the store; a sender's timeout is usually 15 s or more.
+ACK_ANSWER_SECONDS = 12.0
+DELIVERY_RETRY_AFTER_SECONDS = 2     # our record of the delivery is a moment away
+UNAVAILABLE_RETRY_AFTER_SECONDS = 10  # Temporal or the store down: give it a while
 router = APIRouter()
 Worker = Annotated[Principal, Depends(require(Permission.RECORD_CASE_WORK))]
 Reader = Annotated[Principal, Depends(require(Permission.READ_CASE))]
@@ -55,42 +75,70 @@ async def partner_message(partner: str, request: Request) -> Any:
         entry = registry.get(partner)
     except (UnknownPartner, AttributeError):
         return unauthorised("unknown_partner")
+    guard = inbound.for_sender(partner)  # ids are unique per sender, not across senders
     try:
         message = await asyncio.to_thread(
             verify_message, body, request.headers, public_keys=list(entry.public_keys),
-            now=unix_now(), replay=inbound)
+            now=unix_now(), replay=guard)
     except VerificationError as refused:
         log.warning("refused a message from %s: %s", partner, refused.reason)
         return unauthorised(refused.reason)
-    if message.get("type") != "acknowledgement":
-        return JSONResponse(error_body("type", "message_type_known",
-                                       "only acknowledgements are accepted here"),
+    try:
+        return await asyncio.wait_for(take_acknowledgement(request, partner, message, body),
+                                      ACK_ANSWER_SECONDS)
+    except FinalRefusal as refused:  # the id stays spent
+        return JSONResponse(error_body(refused.field, refused.rule, refused.message),
                             status_code=422)
-    acknowledged = str(message.get("message_id", ""))
-    case_id, _, referral_id = acknowledged.partition(":")
+    except CommandRefused as refused:
+        if refused.kind == RETRY_LATER:
+            await asyncio.to_thread(guard.release, request.headers["webhook-id"])
+            return retry_later(refused.rule, refused.message, DELIVERY_RETRY_AFTER_SECONDS)
+        raise  # the case refused it (not the digest we delivered): final, the id stays spent
+    except asyncio.CancelledError:  # the partner hung up: its retry must not be a "replay"
+        await asyncio.shield(asyncio.to_thread(guard.release, request.headers["webhook-id"]))
+        raise
+    except Exception as failed:  # whatever it was, it was not the partner's fault
+        log.warning("acknowledgement from %s not taken: %s", partner, type(failed).__name__)
+        await asyncio.to_thread(guard.release, request.headers["webhook-id"])
+        return retry_later("service_available", "the service is unavailable; retry shortly",
+                           UNAVAILABLE_RETRY_AFTER_SECONDS)
+
+
+class FinalRefusal(Exception):
+    """A verified message we will never take (the sender must not retry it)."""
+
+    def __init__(self, field: str, rule: str, message: str) -> None:
+        super().__init__(rule)
+        self.field, self.rule, self.message = field, rule, message
+
+
+async def take_acknowledgement(request: Request, partner: str, message: dict[str, Any],
+                               body: bytes) -> dict[str, str]:
+    """Hand a verified acknowledgement to its case's workflow; raises `FinalRefusal` or
+    `CommandRefused` for what the partner must not retry, anything else for what it may."""
+    if message.get("type") != "acknowledgement":
+        raise FinalRefusal("type", "message_type_known", "only acknowledgements are accepted here")
+    case_id, _, referral_id = str(message.get("message_id", "")).partition(":")
     store = intake_of(request).store
     try:
         case = await asyncio.to_thread(store.get_case, UUID(case_id))
     except (ValueError, CaseNotFound):
-        return JSONResponse(error_body("message_id", "acknowledges_our_message",
-                                       "no such referral"), status_code=422)
+        raise FinalRefusal("message_id", "acknowledges_our_message", "no such referral") from None
     if case.referrals.get(referral_id, {}).get("partner") != partner:
-        return JSONResponse(error_body("message_id", "acknowledges_our_message",
-                                       "no such referral for this partner"), status_code=422)
-    ack_id = request.headers["webhook-id"]
-    try:
-        await intake_of(request).orchestrator.record_acknowledgement(
-            case_id, AcknowledgementInput(
-                referral_id=referral_id, ack_message_id=ack_id,
-                digest=str(message.get("digest", "")), signed_body=body.decode(),
-                signature=request.headers["webhook-signature"]))
-    except CommandRefused:
-        raise  # the case refused it (e.g. not the digest we sent): a final answer
-    except Exception:
-        # Not recorded through no fault of the partner: let its retry through.
-        await asyncio.to_thread(inbound.forget, ack_id)
-        raise
+        raise FinalRefusal("message_id", "acknowledges_our_message",
+                           "no such referral for this partner")
+    await intake_of(request).orchestrator.record_acknowledgement(
+        case_id, AcknowledgementInput(
+            referral_id=referral_id, ack_message_id=request.headers["webhook-id"],
+            digest=str(message.get("digest", "")), signed_body=body.decode(),
+            signature=request.headers["webhook-signature"]))
     return {"status": "recorded"}
+
+
+def retry_later(rule: str, message: str, seconds: int) -> JSONResponse:
+    """503 with `Retry-After`: every Standard Webhooks sender retries it, with the same id."""
+    return JSONResponse(error_body("message_id", rule, message), status_code=503,
+                        headers={"Retry-After": str(seconds)})
 
 
 class SharingDecisionIn(BaseModel):

@@ -44,11 +44,16 @@ with workflow.unsafe.imports_passed_through():
 CONFLICT = "Conflict"
 RULE_VIOLATION = "RuleViolation"
 TASK_NOT_FOUND = "TaskNotFound"
+# Not taken for a reason of our timing (the sender should retry): the web edge answers 503.
+RETRY_LATER = "RetryLater"
 
 # The event store may be down for a while: keep retrying, backing off to one try a minute.
 STORE_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
                           maximum_interval=timedelta(minutes=1))
 STORE_TIMEOUT = timedelta(seconds=30)
+# How long an acknowledgement waits for its delivery to be recorded, then for the store; the
+# partner's HTTP request is open meanwhile, so well under a sender's usual timeout.
+ACK_PATIENCE = timedelta(seconds=5)
 
 
 def refusal(err: ActivityError) -> Exception:
@@ -228,13 +233,18 @@ class CaseWorkflow:
 
     @workflow.update
     async def record_acknowledgement(self, input: AcknowledgementInput) -> CaseTasks:
-        """A partner's verified acknowledgement of a referral (checked by the web edge)."""
-        try:
-            tasks = await self._write("record_referral_acknowledged",
-                                      RecordAcknowledgementInput(case_id=self._case_id,
-                                                                 ack=input))
-        except ActivityError as err:
-            raise refusal(err) from None
+        """A partner's verified acknowledgement of a referral (checked by the web edge); kept
+        until the referral's delivery is recorded, or refused with `RetryLater`."""
+        await self._until_acknowledgement_can_be_taken(input.referral_id)
+        async with self._writing:
+            try:
+                tasks = await workflow.execute_activity(
+                    "record_referral_acknowledged",
+                    RecordAcknowledgementInput(case_id=self._case_id, ack=input),
+                    result_type=CaseTasks, start_to_close_timeout=STORE_TIMEOUT,
+                    schedule_to_close_timeout=ACK_PATIENCE, retry_policy=STORE_RETRY)
+            except ActivityError as err:
+                raise self._acknowledgement_refusal(err) from None
         self._refresh(tasks)
         return tasks
 
@@ -248,3 +258,37 @@ class CaseWorkflow:
             activity, arg, result_type=CaseTasks, start_to_close_timeout=STORE_TIMEOUT,
             retry_policy=STORE_RETRY,
         )
+
+    # -- acknowledgements: they can overtake our record of the delivery (web/routes_partners) --
+
+    def _acknowledgement_can_be_taken(self, referral_id: str) -> bool:
+        """Triaged, the referral's delivery (if one is under way) recorded, and no other
+        write to the case in progress."""
+        delivery = self._deliveries.get(referral_id)
+        return (self._triage_done and (delivery is None or delivery.done())
+                and not self._writing.locked())
+
+    async def _until_acknowledgement_can_be_taken(self, referral_id: str) -> None:
+        """Wait up to `ACK_PATIENCE` for the acknowledgement to be takeable; raise
+        `RetryLater` otherwise (the web edge answers 503 and the partner retries)."""
+        if self._acknowledgement_can_be_taken(referral_id):
+            return  # no timer: histories recorded before this wait replay unchanged
+        try:
+            await workflow.wait_condition(
+                lambda: self._acknowledgement_can_be_taken(referral_id), timeout=ACK_PATIENCE)
+        except TimeoutError:
+            raise ApplicationError(
+                "delivery_recorded_first: the delivery is not recorded yet; retry shortly",
+                "delivery_recorded_first", "message_id", type=RETRY_LATER) from None
+
+    @staticmethod
+    def _acknowledgement_refusal(err: ActivityError) -> Exception:
+        """A final refusal by the case (not what we delivered, no such referral) as it is;
+        our timing (a Conflict) or the store unavailable as `RetryLater`."""
+        cause = err.cause
+        if isinstance(cause, ApplicationError) and cause.non_retryable and cause.type != CONFLICT:
+            return refusal(err)
+        rule = (str(cause.details[0]) if isinstance(cause, ApplicationError) and cause.details
+                else "store_available")
+        return ApplicationError(f"{rule}: not taken; retry shortly", rule, "message_id",
+                                type=RETRY_LATER)

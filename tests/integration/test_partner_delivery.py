@@ -354,15 +354,21 @@ class AckReceiver:
         self.replay = MemoryReplayGuard()
         self.acks: list[tuple[dict[str, str], dict[str, Any]]] = []
         self.refusals: list[str] = []
-        self.fail_next = 0  # answer this many POSTs with 503 first
+        self.fail_next = 0  # answer this many POSTs with `fail_status` first
+        self.fail_status = 503
+        self.retry_after: str | None = None  # the Retry-After header of those answers
+        self.posts: list[tuple[float, str]] = []  # (monotonic time, webhook-id) of every POST
         self.lock = threading.Lock()
         app = FastAPI()
 
         @app.post("/partners/{partner}/messages")
         async def messages(partner: str, request: Request) -> JSONResponse:
+            self.posts.append((time.monotonic(), request.headers.get("webhook-id", "")))
             if self.fail_next:
                 self.fail_next -= 1
-                return JSONResponse({"error": "busy"}, status_code=503)
+                headers = {"Retry-After": self.retry_after} if self.retry_after else None
+                return JSONResponse({"error": "busy"}, status_code=self.fail_status,
+                                    headers=headers)
             if partner not in self.registry:
                 return JSONResponse({"error": "unknown_partner"}, status_code=404)
             body = await request.body()
@@ -420,6 +426,41 @@ def test_acknowledgement_is_retried_when_the_council_is_busy(
         [(_, ack)] = wait_for(lambda: ack_receiver.acks, timeout=5)
         assert ack["message_id"] == key
         assert ack_receiver.fail_next == 0
+        assert len({ack_id for _, ack_id in ack_receiver.posts}) == 1  # one id, three tries
+
+
+def test_acknowledgement_waits_as_long_as_retry_after_asks(
+        receiver: tuple[AckReceiver, str], council_key: Ed25519PrivateKey) -> None:
+    """Standard Webhooks: a 503 or 429 with Retry-After is retried, no sooner than asked."""
+    ack_receiver, ack_url = receiver
+    ack_receiver.fail_next, ack_receiver.retry_after = 1, "2"
+    with RunningPartner(PARTNER, [council_key.public_key()], ack_url=ack_url) as partner:
+        ack_receiver.registry = registry_for(partner)
+        with SignedHttpGateway(registry_for(partner), [council_key]) as gateway:
+            gateway.deliver(partner=PARTNER, message=referral(), idempotency_key=new_key())
+
+        wait_for(lambda: ack_receiver.acks, timeout=10)
+        [(first, first_id), (second, second_id)] = ack_receiver.posts
+        assert second - first >= 1.9  # its own backoff would have been 0.5 s
+        assert first_id == second_id
+        assert wait_for(lambda: partner.received()["acks_sent"]) == 1
+        assert partner.received()["ack_statuses"] == [503, 202]
+
+
+@pytest.mark.parametrize("status", [401, 422])
+def test_acknowledgement_refused_for_good_is_not_retried(
+        receiver: tuple[AckReceiver, str], council_key: Ed25519PrivateKey, status: int) -> None:
+    ack_receiver, ack_url = receiver
+    ack_receiver.fail_next, ack_receiver.fail_status = 5, status
+    with RunningPartner(PARTNER, [council_key.public_key()], ack_url=ack_url) as partner:
+        ack_receiver.registry = registry_for(partner)
+        with SignedHttpGateway(registry_for(partner), [council_key]) as gateway:
+            gateway.deliver(partner=PARTNER, message=referral(), idempotency_key=new_key())
+
+        assert wait_for(lambda: partner.received()["ack_failures"]) == 1
+        time.sleep(0.7)  # longer than the first backoff: a retry would have come by now
+        assert len(ack_receiver.posts) == 1
+        assert partner.received()["ack_statuses"] == [status]
 
 
 def test_acknowledgement_signed_by_an_unregistered_key_is_refused_by_the_council(
@@ -442,7 +483,8 @@ def test_acknowledgement_failures_are_given_up_without_crashing_the_partner(
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         dead_url = f"http://127.0.0.1:{sock.getsockname()[1]}/partners/{PARTNER}/messages"
-    with RunningPartner(PARTNER, [council_key.public_key()], ack_url=dead_url) as partner, \
+    with RunningPartner(PARTNER, [council_key.public_key()], ack_url=dead_url,
+                        ack_retry_seconds=1.5) as partner, \
             SignedHttpGateway(registry_for(partner), [council_key]) as gateway:
         gateway.deliver(partner=PARTNER, message=referral(), idempotency_key=new_key())
         assert wait_for(lambda: partner.received()["ack_failures"], timeout=10) == 1

@@ -275,3 +275,34 @@ def test_delivery_of_an_unknown_referral_is_refused():
         triaged_case().record_referral_delivered(referral_id="r1", delivery_id="d", digest="x",
                                                  via="g")
     assert (err.value.rule, err.value.field) == ("referral_exists", "referral_id")
+
+
+# ---- acknowledgement -------------------------------------------------------------------------
+
+
+def acknowledge(case: Any, digest: str) -> None:
+    case.record_referral_acknowledged(referral_id="r1", ack_message_id="ack-1", digest=digest,
+                                      signed_body="{}", signature="v1a,x")
+
+
+def test_an_acknowledgement_before_the_delivery_is_recorded_is_a_conflict_not_a_refusal():
+    """The partner's acknowledgement overtook our record of the delivery: our timing, so a
+    Conflict (the sender retries), never the final `acknowledgement_matches_delivery`."""
+    case = triaged_case(make_report(children=(Child(age=7),)))
+    with pytest.raises(ConflictError) as err:
+        acknowledge(case, "sha256:ab")
+    assert (err.value.rule, err.value.field) == ("delivery_recorded_first", "message_id")
+    assert case.referrals["r1"]["status"] == "queued"
+
+
+def test_an_acknowledgement_of_a_different_digest_is_refused_for_good():
+    """D 12.5, D 12.6: the receipt must be of exactly what we delivered."""
+    case = triaged_case(make_report(children=(Child(age=7),)))
+    case.record_referral_delivered(referral_id="r1", delivery_id="d-1", digest="sha256:ab",
+                                   via="g")
+    with pytest.raises(RuleViolation) as err:
+        acknowledge(case, "sha256:cd")
+    assert not isinstance(err.value, ConflictError)
+    assert err.value.rule == "acknowledgement_matches_delivery"
+    acknowledge(case, "sha256:ab")
+    assert case.referrals["r1"]["status"] == "acknowledged"

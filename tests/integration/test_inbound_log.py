@@ -1,0 +1,93 @@
+"""The replay guard shared by every web process, on SQLite and PostgreSQL: message ids are
+unique per sender, an id whose message we did not take is released for the sender's retry,
+and a database written by the previous version (ids alone, no sender) keeps working."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from activities.inbound_log import LEGACY_TABLE, InboundLog
+from tests.conftest import POSTGRES_URL
+
+NOW = 1_795_000_000
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str | None]]:
+    """(url, schema): a fresh SQLite file, or a fresh PostgreSQL schema dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'events.sqlite3'}", None
+        return
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield POSTGRES_URL, schema
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+def test_the_same_id_from_two_partners_is_two_messages(database: tuple[str, str | None]) -> None:
+    log = InboundLog(*database)
+    try:
+        assert log.first_seen("police", "ack-1", now=NOW)
+        assert log.first_seen("support_services", "ack-1", now=NOW)
+        assert not log.first_seen("police", "ack-1", now=NOW + 1)  # police's own replay
+        assert not log.for_sender("support_services").first_seen("ack-1", now=NOW + 1)
+    finally:
+        log.close()
+
+
+def test_a_released_id_is_accepted_again_from_its_sender_only(
+        database: tuple[str, str | None]) -> None:
+    log = InboundLog(*database)
+    try:
+        police, support = log.for_sender("police"), log.for_sender("support_services")
+        assert police.first_seen("ack-1", now=NOW) and support.first_seen("ack-1", now=NOW)
+        police.release("ack-1")  # not taken, for a reason of ours: police will retry
+        assert police.first_seen("ack-1", now=NOW + 2)
+        assert not support.first_seen("ack-1", now=NOW + 2)
+    finally:
+        log.close()
+
+
+def test_a_database_written_by_the_previous_version_keeps_working(
+        database: tuple[str, str | None]) -> None:
+    """The previous version kept ids alone in `inbound_partner_messages`. Its rows stay; an id
+    it saw within the replay window (2 × the 300 s timestamp tolerance) is still a replay,
+    from whichever partner, since we cannot tell who sent it; older ones no longer matter."""
+    url, schema = database
+    engine = sa.create_engine(url)
+    metadata = sa.MetaData(schema=schema)
+    legacy = sa.Table(LEGACY_TABLE, metadata,  # exactly as the previous version made it
+                      sa.Column("message_id", sa.String(200), primary_key=True),
+                      sa.Column("received_at", sa.BigInteger, nullable=False))
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(legacy.insert(), [{"message_id": "ack-recent", "received_at": NOW - 60},
+                                       {"message_id": "ack-old", "received_at": NOW - 3600}])
+    log = InboundLog(url, schema)
+    try:
+        assert not log.first_seen("police", "ack-recent", now=NOW)
+        assert not log.first_seen("support_services", "ack-recent", now=NOW)
+        assert log.first_seen("police", "ack-old", now=NOW)
+        assert log.first_seen("police", "ack-new", now=NOW)
+        assert log.first_seen("support_services", "ack-new", now=NOW)
+        assert log.count() == 3
+        with engine.connect() as conn:  # the old rows are left as they were
+            assert conn.execute(sa.select(sa.func.count()).select_from(legacy)).scalar_one() == 2
+        reopened = InboundLog(url, schema)  # a second web process, or a restart
+        assert not reopened.first_seen("police", "ack-new", now=NOW + 1)
+        reopened.close()
+    finally:
+        log.close()
+        engine.dispose()
+
