@@ -28,6 +28,10 @@ from aggregates.policies import policy_in_force
 from aggregates.report import Actor, Report
 
 SNAPSHOT_EVERY = 50
+# Every read of a case appends to its access log, which loads the log first: a snapshot every
+# few entries keeps that load short however long the log grows, so a popular case's refusal
+# costs no more than an unknown case's (see web/auth.py).
+ACCESS_LOG_SNAPSHOT_EVERY = 10
 ACCESS_LOG_RETRIES = 20
 
 
@@ -69,7 +73,7 @@ class RecordedEvent:
 class CaseStore(Application):
     """The record: every case as a stream of encrypted events."""
 
-    snapshotting_intervals = {Case: SNAPSHOT_EVERY}
+    snapshotting_intervals = {Case: SNAPSHOT_EVERY, CaseAccessLog: ACCESS_LOG_SNAPSHOT_EVERY}
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -146,6 +147,10 @@ public.permission = None  # type: ignore[attr-defined]
 
 
 NO_SUCH_CASE = AccessDecision(False, "no_such_case")
+# A refusal is answered no sooner than this after the check began (seconds), so what remains
+# different between a hidden case and none (decrypting the case's events) does not show in
+# the time of the answer. Well above the check's usual cost; a 404 can afford it.
+REFUSAL_FLOOR = 0.05
 Decide = Callable[[StaffFacts, CaseAccessFacts, datetime], AccessDecision]
 
 
@@ -173,8 +178,10 @@ async def breakable_case(store: CaseStore, case_id: UUID, principal: Principal) 
 async def _checked(store: CaseStore, case_id: UUID, principal: Principal, action: str,
                    decide: Decide, *, why: str, log_allowed: bool) -> Case:
     # A refusal does the same work whether the case exists or not: the same load, and an
-    # entry in the access log of that id (a probe of an unknown id is evidence too), so
-    # neither the answer nor its time tells a hidden case from none.
+    # entry in the access log of that id (a probe of an unknown id is evidence too), and it
+    # is answered no sooner than REFUSAL_FLOOR, so neither the answer nor its time tells a
+    # hidden case from none.
+    started = time.monotonic()
     now = datetime.now(UTC)
     case = await asyncio.to_thread(_get_or_none, store, case_id)
     decision = NO_SUCH_CASE if case is None else decide(principal.facts, case.access_facts,
@@ -187,6 +194,7 @@ async def _checked(store: CaseStore, case_id: UUID, principal: Principal, action
             reason=why or decision.rule.replace("_", " "), at=now,
         )
     if case is None or not decision.allowed:
+        await asyncio.sleep(max(0.0, REFUSAL_FLOOR - (time.monotonic() - started)))
         raise CaseNotFound()
     return case
 

@@ -67,3 +67,17 @@ def test_an_edited_entry_breaks_the_chain_where_it_was_edited(store: CaseStore) 
     entries, broken = store.access_log(CASE)
     assert entries[1]["staff_id"] == "cw-innocent"
     assert broken == 1
+
+
+def test_a_long_access_log_is_appended_to_without_reading_it_all(store: CaseStore) -> None:
+    """Every read of a case appends to its log: loading it must not grow with its length
+    (else a popular case's refusal takes longer than an unknown case's, finding 4)."""
+    case_id = uuid.uuid4()
+    for n in range(35):
+        record(store, case_id, f"cw-{n}")
+    snapshots = list(store.snapshots.get(access_log_id(case_id))) if store.snapshots else []
+    assert snapshots and max(s.originator_version for s in snapshots) >= 30
+    read = list(store.events.get(access_log_id(case_id), gt=snapshots[-1].originator_version))
+    assert len(read) < 10
+    entries, broken = store.access_log(case_id)
+    assert len(entries) == 35 and broken is None  # the whole chain is still there, intact
