@@ -18,6 +18,7 @@ from aggregates.access import (
     CaseAccessFacts,
     StaffFacts,
     check_break_glass,
+    told_of_break_glass,
 )
 from aggregates.adjustments import requirements_for
 from aggregates.checks import check_aware, check_reason
@@ -224,7 +225,8 @@ class Case(SafeguardingCommands, SharingCommands, Aggregate):
             reason=reason, request_fingerprint=request_fingerprint,
         )
         # Need to know starts with the team the policy routes the case to, and the officer who
-        # took the report if they are a caseworker.
+        # took the report if they are a caseworker. Whoever recorded the report, in any case
+        # role, keeps seeing it (`access_facts.reported_by`).
         officer = actor.staff_id if actor.role is Role.CASEWORKER else None
         case.trigger_event(
             cls.Assigned, team=case.team, officer_id=officer, command_id="intake",
@@ -252,6 +254,7 @@ class Case(SafeguardingCommands, SharingCommands, Aggregate):
             council=self.council, team=self.assigned_team, officer_id=self.officer_id,
             escalated=bool(self.escalated), restricted_to=self.restricted_to,
             conflicted=self.conflicted, break_glass_until=self.break_glass_until,
+            reported_by=self.opened_by.staff_id,
         )
 
     @property
@@ -360,11 +363,12 @@ class Case(SafeguardingCommands, SharingCommands, Aggregate):
 
     def break_glass(self, *, staff: StaffFacts, manager_id: str | None, actor: Actor,
                     reason: str, at: datetime, command_id: str) -> None:
-        """A DSO opens the case outside their need to know; its officer and the DSO's
-        manager are told."""
+        """A DSO opens the case outside their need to know; those entitled to know the case
+        exists are told (`told_of_break_glass`)."""
         check_aware(at, "at")
-        check_break_glass(staff, self.access_facts, reason)
-        notify = sorted({s for s in (self.officer_id, manager_id) if s and s != staff.staff_id})
+        facts = self.access_facts
+        check_break_glass(staff, facts, reason)
+        notify = told_of_break_glass(facts, staff.staff_id, manager_id)
         self.trigger_event(self.BreakGlassUsed, staff_id=staff.staff_id,
                            until=(at + BREAK_GLASS_PERIOD).isoformat(), notify=notify,
                            command_id=command_id, actor=actor.to_dict(), reason=reason)

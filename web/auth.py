@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,8 +23,10 @@ from activities.case_store import CaseStore
 from activities.staff_directory import StaffDirectory
 from aggregates.access import (
     AccessDecision,
+    CaseAccessFacts,
     Permission,
     StaffFacts,
+    break_glass_refusal,
     check_permission,
     need_to_know,
 )
@@ -143,22 +146,55 @@ async def public() -> None:
 public.permission = None  # type: ignore[attr-defined]
 
 
+NO_SUCH_CASE = AccessDecision(False, "no_such_case")
+# A refusal is answered no sooner than this after the check began (seconds), so what remains
+# different between a hidden case and none (decrypting the case's events) does not show in
+# the time of the answer. Well above the check's usual cost; a 404 can afford it.
+REFUSAL_FLOOR = 0.05
+Decide = Callable[[StaffFacts, CaseAccessFacts, datetime], AccessDecision]
+
+
 async def visible_case(store: CaseStore, case_id: UUID, principal: Principal, action: str,
                        *, why: str = "") -> Case:
     """The case if `principal` needs to know it, else `CaseNotFound` (indistinguishable from a
-    case that does not exist). Every attempt on an existing case is logged, allowed or not."""
-    case = await asyncio.to_thread(_get_or_none, store, case_id)
-    if case is None:
-        raise CaseNotFound()
+    case that does not exist, in body and in cost). Every attempt is logged, allowed or not."""
+    return await _checked(store, case_id, principal, action, need_to_know, why=why,
+                          log_allowed=True)
+
+
+async def breakable_case(store: CaseStore, case_id: UUID, principal: Principal) -> Case:
+    """The case if `principal` may ask to break glass into it, else `CaseNotFound`: across the
+    council boundary or past a restriction the case is answered as one that does not exist
+    (and the refused attempt is logged)."""
+
+    def decide(staff: StaffFacts, case: CaseAccessFacts, _: datetime) -> AccessDecision:
+        refusal = break_glass_refusal(staff, case)
+        return AccessDecision(refusal is None, refusal or "may_break_glass")
+
+    return await _checked(store, case_id, principal, "break_glass", decide, why="",
+                          log_allowed=False)
+
+
+async def _checked(store: CaseStore, case_id: UUID, principal: Principal, action: str,
+                   decide: Decide, *, why: str, log_allowed: bool) -> Case:
+    # A refusal does the same work whether the case exists or not: the same load, and an
+    # entry in the access log of that id (a probe of an unknown id is evidence too), and it
+    # is answered no sooner than REFUSAL_FLOOR, so neither the answer nor its time tells a
+    # hidden case from none.
+    started = time.monotonic()
     now = datetime.now(UTC)
-    decision: AccessDecision = need_to_know(principal.facts, case.access_facts, now)
-    await asyncio.to_thread(
-        store.record_access, case_id=case_id, staff_id=principal.staff.staff_id,
-        role=principal.staff.role.value, action=action,
-        outcome="allowed" if decision.allowed else "denied", rule=decision.rule,
-        reason=why or decision.rule.replace("_", " "), at=now,
-    )
-    if not decision.allowed:
+    case = await asyncio.to_thread(_get_or_none, store, case_id)
+    decision = NO_SUCH_CASE if case is None else decide(principal.facts, case.access_facts,
+                                                        now)
+    if log_allowed or not decision.allowed:
+        await asyncio.to_thread(
+            store.record_access, case_id=case_id, staff_id=principal.staff.staff_id,
+            role=principal.staff.role.value, action=action,
+            outcome="allowed" if decision.allowed else "denied", rule=decision.rule,
+            reason=why or decision.rule.replace("_", " "), at=now,
+        )
+    if case is None or not decision.allowed:
+        await asyncio.sleep(max(0.0, REFUSAL_FLOOR - (time.monotonic() - started)))
         raise CaseNotFound()
     return case
 

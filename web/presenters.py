@@ -1,5 +1,6 @@
-"""Wording for pages: dates, deadlines in working days, the timeline in plain language, and
-what a role may see of a report. Presentation only: every decision is the domain's."""
+"""Wording for pages: dates, deadlines in working days, the timeline in plain language.
+Presentation only: every decision is the domain's (what a role may read of a case is
+`aggregates/data_categories.py`)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from aggregates.referrals import Partner
-from aggregates.report import Role
 from aggregates.working_days import LONDON, local_date, working_days_between
 from gateways.default_partners import NAMES
-
-WITHHELD = "Withheld: not needed for your role"
 
 REFERRAL_KINDS = {"marac": "MARAC", "repeat_marac": "Repeat MARAC",
                   "children": "Children's safeguarding", "adult_safeguarding":
@@ -78,24 +76,6 @@ def deadline(due_at: datetime | None, now: datetime) -> dict[str, Any]:
         return {"text": "Due today", "colour": "orange", "overdue": False}
     return {"text": f"{left} working day{'s' if left != 1 else ''} left",
             "colour": "yellow" if left <= 1 else "blue", "overdue": False}
-
-
-def redact_report(report: dict[str, Any], role: Role) -> dict[str, Any]:
-    """Auditors check what was done, not where the victim lives: the address (and contact
-    details) are withheld from them; everyone else here has need to know."""
-    if role is not Role.AUDITOR:
-        return report
-    victim = {**report.get("victim", {}), "address": WITHHELD, "phone": WITHHELD,
-              "email": WITHHELD}
-    return {**report, "victim": victim}
-
-
-def redact_event(event_type: str, data: dict[str, Any], role: Role) -> dict[str, Any]:
-    if event_type == "Opened" and "report" in data:
-        return {**data, "report": redact_report(data["report"], role)}
-    if event_type == "ReferralAcknowledged" and role is Role.AUDITOR:
-        return {**data, "signed_body": "(signed receipt kept on the case)"}
-    return data
 
 
 def timeline_line(event_type: str, data: dict[str, Any]) -> str:

@@ -13,8 +13,9 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 from pydantic import BaseModel, Field
 
 from aggregates.access import Permission
-from aggregates.errors import CaseNotFound, RuleViolation
-from web.auth import Principal, require, services, visible_case
+from aggregates.data_categories import redact_event, redact_view
+from aggregates.errors import RuleViolation
+from web.auth import Principal, breakable_case, require, services, visible_case
 from web.schemas import (
     CaseOpenedOut,
     CaseSummaryOut,
@@ -75,9 +76,12 @@ class AccessLogOut(BaseModel):
     entries: list[AccessEntryOut]
 
 
-def tasks_out(case_id: uuid.UUID, triage_done: bool, tasks: list[Any]) -> TasksOut:
+def tasks_out(case_id: uuid.UUID, triage_done: bool, tasks: list[Any],
+              principal: Principal) -> TasksOut:
+    """The open tasks as the principal's role may read them."""
+    role = principal.staff.role
     return TasksOut(case_id=str(case_id), triage_done=triage_done,
-                    tasks=[TaskOut(**vars(t)) for t in tasks])
+                    tasks=[TaskOut(**redact_view("task", vars(t), role)) for t in tasks])
 
 
 @router.post("/cases", status_code=201, response_model=CaseOpenedOut)
@@ -111,10 +115,10 @@ async def case_summary(
 ) -> CaseSummaryOut:
     """Where a case stands: council, policy version, open tasks and escalations."""
     case = await visible_case(intake_of(request).store, case_id, principal, "read_summary")
-    return CaseSummaryOut(
+    return CaseSummaryOut(**redact_view("case_summary", dict(
         case_id=str(case_id), council=case.council.value, policy_version=case.policy_version,
         opened_at=case.created_on, triaged=case.triaged, open_tasks=len(case.open_tasks),
-        escalations=len(case.escalated))
+        escalations=len(case.escalated)), principal.staff.role))
 
 
 @router.get("/cases/{case_id}/tasks", response_model=TasksOut)
@@ -128,8 +132,8 @@ async def open_tasks(
     try:
         view = await intake.orchestrator.open_tasks(str(case_id))
     except WorkflowNotRunning:
-        return tasks_out(case_id, False, [])
-    return tasks_out(case_id, view.triage_done, view.open_tasks)
+        return tasks_out(case_id, False, [], principal)
+    return tasks_out(case_id, view.triage_done, view.open_tasks, principal)
 
 
 @router.post("/cases/{case_id}/tasks/{task_id}/complete", response_model=TasksOut)
@@ -146,7 +150,7 @@ async def complete_task(
         staff_id=principal.staff.staff_id, role=principal.staff.role.value,
         request_id=idempotency_key or str(uuid.uuid4()),
     ))
-    return tasks_out(case_id, True, result.open_tasks)
+    return tasks_out(case_id, True, result.open_tasks, principal)
 
 
 @router.get("/cases/{case_id}/events", response_model=list[EventOut])
@@ -154,12 +158,13 @@ async def case_events(
     case_id: uuid.UUID, request: Request,
     principal: Annotated[Principal, Depends(require(Permission.READ_CASE))],
 ) -> list[EventOut]:
-    """Every event of the case in order, with who, when and why."""
+    """Every event of the case in order, with who, when and why (what the role may read)."""
     store = intake_of(request).store
     await visible_case(store, case_id, principal, "read_events")
     events = await asyncio.to_thread(store.events_of, case_id)
-    return [EventOut(version=e.version, type=e.type, recorded_at=e.recorded_at, data=e.data)
-            for e in events]
+    role = principal.staff.role
+    return [EventOut(version=e.version, type=e.type, recorded_at=e.recorded_at,
+                     data=redact_event(e.type, e.data, role)) for e in events]
 
 
 @router.get("/cases/{case_id}/access-log", response_model=AccessLogOut)
@@ -189,7 +194,7 @@ async def _command(request: Request, case_id: uuid.UUID, principal: Principal, c
     tasks = await intake_of(request).orchestrator.apply_command(str(case_id), CaseCommandInput(
         command=command, args=args, staff_id=principal.staff.staff_id,
         role=principal.staff.role.value, request_id=idempotency_key or str(uuid.uuid4())))
-    return tasks_out(case_id, tasks.triage_done, tasks.open_tasks)
+    return tasks_out(case_id, tasks.triage_done, tasks.open_tasks, principal)
 
 
 @router.post("/cases/{case_id}/assign", response_model=TasksOut)
@@ -231,11 +236,9 @@ async def declare_conflict(
     principal: Annotated[Principal, Depends(require(Permission.DECLARE_CONFLICT))],
     idempotency_key: IdempotencyKey = None,
 ) -> dict[str, str]:
-    """Declare a conflict of interest: you lose access to the case. The answer is the same
-    whether or not the case exists or you could see it."""
-    store = intake_of(request).store
-    if await asyncio.to_thread(store.exists, case_id):
-        await _command(request, case_id, principal, "declare_conflict", body.model_dump(),
+    """Declare a conflict of interest on a case you can see: you lose access to it. A case
+    you cannot see answers as one that does not exist, and nothing is written to it."""
+    await case_command(request, case_id, principal, "declare_conflict", body.model_dump(),
                        idempotency_key)
     return {"status": "recorded"}
 
@@ -246,11 +249,11 @@ async def break_glass(
     principal: Annotated[Principal, Depends(require(Permission.BREAK_GLASS))],
     idempotency_key: IdempotencyKey = None,
 ) -> TasksOut:
-    """Open a case outside your need to know, giving the reason. The access is recorded and
-    the case's officer and your manager are told."""
+    """Open a case of your council outside your need to know, giving the reason. The access
+    is recorded and those entitled to know the case are told. Past a restriction only a line
+    manager may; otherwise the case answers as one that does not exist."""
     intake = intake_of(request)
-    if not await asyncio.to_thread(intake.store.exists, case_id):
-        raise CaseNotFound()
+    await breakable_case(intake.store, case_id, principal)
     staff = principal.staff
     result = await _command(request, case_id, principal, "break_glass", {
         "reason": body.reason, "teams": sorted(staff.teams), "council": staff.council.value,

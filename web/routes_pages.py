@@ -22,6 +22,7 @@ from starlette.datastructures import FormData
 from activities.case_store import DuplicateRequest
 from aggregates.access import Permission, check_permission
 from aggregates.dash import QUESTIONS, Answer
+from aggregates.data_categories import redact_event, redact_view
 from aggregates.errors import CaseNotFound, RuleViolation
 from aggregates.report import (
     AdditionalNeed,
@@ -34,14 +35,12 @@ from aggregates.report import (
 )
 from aggregates.sharing import DataCategory, LawfulBasis, Purpose
 from aggregates.tasks import OUTCOMES, TaskKind
-from web.auth import NotSignedIn, Principal, current_principal, visible_case
+from web.auth import NotSignedIn, Principal, breakable_case, current_principal, visible_case
 from web.pages import page
 from web.presenters import (
     REFERRAL_KINDS,
     deadline,
     partner_name,
-    redact_event,
-    redact_report,
     timeline_line,
     when,
     who,
@@ -274,19 +273,23 @@ async def case_page(case_id: uuid.UUID, request: Request, principal: Reader) -> 
         tasks, triage_done = view.open_tasks, view.triage_done
     except WorkflowNotRunning:
         tasks, triage_done = [], False
-    report = redact_report(case.report.to_dict(), principal.staff.role)
-    timeline = [{"when": when(e.recorded_at), "who": who(e.data),
-                 "what": timeline_line(e.type, e.data)} for e in events]
+    role = principal.staff.role
+    report = redact_view("report", case.report.to_dict(), role)
+    readable = [(e, redact_event(e.type, e.data, role)) for e in events]
+    timeline = [{"when": when(e.recorded_at), "who": who(data),
+                 "what": timeline_line(e.type, data)} for e, data in readable]
+    referrals = [redact_view("referral", r, role) for r in case.referrals.values()]
     return render(
         request, principal, "pages/case.html", case_id=str(case_id), case=case, report=report,
         tasks=[{"task": t, "deadline": deadline(t.due_at, now), "due": when(t.due_at),
                 "completable": bool(OUTCOMES.get(TaskKind(t.kind)))} for t in tasks],
         triage_done=triage_done, timeline=list(reversed(timeline)),
-        referrals=list(case.referrals.values()), decisions=case.sharing_decisions,
+        referrals=referrals,
+        decisions=[redact_view("sharing_decision", d, role) for d in case.sharing_decisions],
         opened=request.query_params.get("opened") == "1", partner_name=partner_name,
         kind_name=lambda kind: REFERRAL_KINDS.get(kind, kind), can_work=principal.staff.role in (
             Role.CASEWORKER, Role.DSO, Role.LINE_MANAGER),
-        marac=[r for r in case.referrals.values() if r["kind"] in ("marac", "repeat_marac")],
+        marac=[r for r in referrals if r["kind"] in ("marac", "repeat_marac")],
         when=when)
 
 
@@ -341,7 +344,7 @@ ANSWERS = [(a.value, a.value.replace("_", " ").capitalize()) for a in Answer]
 async def dash_form(case_id: uuid.UUID, request: Request, principal: Worker) -> Response:
     """The DASH checklist, with any saved draft's answers filled in."""
     case = await visible_case(intake_of(request).store, case_id, principal, "read_dash")
-    draft = case.dash_draft or {}
+    draft = redact_view("dash", {"draft": case.dash_draft}, principal.staff.role)["draft"] or {}
     values = {f"q{n}": a for n, (a, _) in draft.get("answers", {}).items()}
     values["police_callouts_12_months"] = str(draft.get("police_callouts_12_months", 0))
     return _dash_page(request, principal, case_id, values, [], 200, case.assessments)
@@ -350,6 +353,8 @@ async def dash_form(case_id: uuid.UUID, request: Request, principal: Worker) -> 
 def _dash_page(request: Request, principal: Principal, case_id: uuid.UUID,
                values: dict[str, Any], errors: Errors, status_code: int,
                assessments: list[dict[str, Any]]) -> Response:
+    assessments = redact_view("dash", {"assessments": assessments},
+                              principal.staff.role)["assessments"]
     return render(request, principal, "pages/dash.html", status_code=status_code,
                   case_id=str(case_id), questions=list(QUESTIONS.items()), answers=ANSWERS,
                   values={"request_id": str(uuid.uuid4()), **values}, errors=errors,
@@ -457,7 +462,8 @@ async def marac_form(case_id: uuid.UUID, request: Request, principal: Worker) ->
 
 def _marac_page(request: Request, principal: Principal, case: Any, values: dict[str, Any],
                 errors: Errors, status_code: int) -> Response:
-    referrals = [r for r in case.referrals.values() if r["kind"] in ("marac", "repeat_marac")]
+    referrals = [redact_view("referral", r, principal.staff.role)
+                 for r in case.referrals.values() if r["kind"] in ("marac", "repeat_marac")]
     return render(request, principal, "pages/marac.html", status_code=status_code,
                   case_id=str(case.id), referral_options=[
                       (r["referral_id"], f"{r['kind'].replace('_', ' ').capitalize()} "
@@ -506,8 +512,7 @@ async def break_glass_lookup(request: Request, principal: Lead, case_id: str = "
 @router.get("/cases/{case_id}/break-glass")
 async def break_glass_form(case_id: uuid.UUID, request: Request, principal: Lead) -> Response:
     """Open a case outside your need to know, giving the reason."""
-    if not await asyncio.to_thread(intake_of(request).store.exists, case_id):
-        raise CaseNotFound()
+    await breakable_case(intake_of(request).store, case_id, principal)
     return render(request, principal, "pages/break_glass.html", case_id=str(case_id),
                   values={"request_id": str(uuid.uuid4())}, errors=[], field_errors={})
 
@@ -516,8 +521,7 @@ async def break_glass_form(case_id: uuid.UUID, request: Request, principal: Lead
 async def break_glass_submit(case_id: uuid.UUID, request: Request, principal: Lead) -> Response:
     form = await request.form()
     values = {k: form.get(k) for k in form}
-    if not await asyncio.to_thread(intake_of(request).store.exists, case_id):
-        raise CaseNotFound()
+    await breakable_case(intake_of(request).store, case_id, principal)
     staff = principal.staff
     try:
         await command(request, principal, case_id, "break_glass", {

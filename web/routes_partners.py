@@ -32,6 +32,7 @@ from pydantic import BaseModel, Field
 
 from activities.inbound_log import unix_now
 from aggregates.access import Permission
+from aggregates.data_categories import redact_view
 from aggregates.errors import CaseNotFound
 from aggregates.sharing import DataCategory, LawfulBasis, Purpose
 from gateways.registry import UnknownPartner
@@ -165,7 +166,8 @@ async def sharing_decisions(case_id: UUID, request: Request,
     """Every decision to share or not to share, with its lawful basis and justification."""
     case = await visible_case(intake_of(request).store, case_id, principal,
                               "read_sharing_decisions")
-    return case.sharing_decisions
+    return [redact_view("sharing_decision", d, principal.staff.role)
+            for d in case.sharing_decisions]
 
 
 @router.post("/cases/{case_id}/sharing-decisions", response_model=TasksOut)

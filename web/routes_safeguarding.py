@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from aggregates.access import Permission
 from aggregates.dash import CHECKLIST_VERSION, QUESTIONS, Answer
+from aggregates.data_categories import redact_view
 from web.auth import Principal, require, visible_case
 from web.routes_cases import IdempotencyKey, TasksOut, case_command, intake_of
 
@@ -88,10 +89,11 @@ def dash_args(body: DashIn) -> dict[str, Any]:
 async def dash(case_id: UUID, request: Request, principal: Reader) -> dict[str, Any]:
     """The checklist's questions, a draft in progress, and every completed assessment."""
     case = await visible_case(intake_of(request).store, case_id, principal, "read_dash")
-    return {"checklist_version": CHECKLIST_VERSION,
-            "questions": [{"number": n, "label": label} for n, label in QUESTIONS.items()],
-            "draft": case.dash_draft, "assessments": case.assessments,
-            "risk_level": case.risk_level}
+    return redact_view("dash", {  # type: ignore[no-any-return]
+        "checklist_version": CHECKLIST_VERSION,
+        "questions": [{"number": n, "label": label} for n, label in QUESTIONS.items()],
+        "draft": case.dash_draft, "assessments": case.assessments,
+        "risk_level": case.risk_level}, principal.staff.role)
 
 
 @router.put("/cases/{case_id}/dash", response_model=TasksOut)
@@ -114,7 +116,7 @@ async def complete_dash(case_id: UUID, body: DashCompleteIn, request: Request,
 async def referrals(case_id: UUID, request: Request, principal: Reader) -> list[dict[str, Any]]:
     """The case's referrals to partners and their delivery status."""
     case = await visible_case(intake_of(request).store, case_id, principal, "read_referrals")
-    return list(case.referrals.values())
+    return [redact_view("referral", r, principal.staff.role) for r in case.referrals.values()]
 
 
 @router.post("/cases/{case_id}/marac/hearing", response_model=TasksOut)

@@ -62,3 +62,38 @@ def test_break_glass_tells_the_officer_and_the_dsos_manager_and_lapses() -> None
     assert type(event).__name__ == "BreakGlassUsed"
     assert event.notify == sorted({case.officer_id, "lm-1"})
     assert case.break_glass_until["dso-1"] == datetime(2026, 6, 9, 20, 0, tzinfo=UTC)
+
+
+def test_break_glass_past_a_restriction_tells_the_named_not_the_officer_cut_off() -> None:
+    """D 8.27: the officer left off a restriction must not learn of the case through a
+    notification; the people named on it are told."""
+    case = open_case()  # its officer is the caseworker who took the report
+    officer = case.officer_id
+    apply_command(case, "restrict_case", {"named_staff": ["cw-2", "dso-1"],
+                                          "reason": "Officer is related to the perpetrator"},
+                  ctx())
+    manager = Actor(staff_id="lm-1", role=Role.LINE_MANAGER)
+    with pytest.raises(RuleViolation, match="restriction_bars_break_glass"):
+        apply_command(case, "break_glass", {
+            "reason": "Police called about this address out of hours", "teams": [],
+            "council": "dover", "manager_id": "lm-1"}, ctx(Actor("dso-9", Role.DSO), "c2"))
+    apply_command(case, "break_glass", {
+        "reason": "Police called about this address out of hours", "teams": [],
+        "council": "dover", "manager_id": "dir-1"}, ctx(manager, "c3"))
+    event = case.collect_events()[-1]
+    assert type(event).__name__ == "BreakGlassUsed"
+    assert event.notify == ["cw-2", "dso-1"] and officer not in event.notify
+
+
+def test_break_glass_into_another_councils_case_is_refused() -> None:
+    with pytest.raises(RuleViolation, match="council_boundary"):
+        apply_command(open_case(), "break_glass", {
+            "reason": "Police called about this address out of hours", "teams": [],
+            "council": "dartford", "manager_id": None}, ctx())
+
+
+def test_whoever_records_the_report_is_in_the_case_access_facts() -> None:
+    """A DSO who records a report is not made its officer, but keeps seeing it."""
+    case = open_case(actor=DSO)
+    assert case.officer_id is None
+    assert case.access_facts.reported_by == DSO.staff_id

@@ -1,0 +1,218 @@
+"""What each role may read of a case: the data categories (need to know, the "what" axis).
+
+One table, `READABLE` (role → categories), and one function, `redact`, that withholds from a
+case view or an event's data every value whose category the role may not read. Every read
+path (JSON and pages) goes through `redact_event` or `redact_view`.
+
+Each field of each event and view is given its category here. Free text (summaries, DASH
+comments, contact notes, MARAC action descriptions, a partner's message) is its own category,
+`NARRATIVE`, because it can carry anything. Rationales (why a decision was taken) are another,
+`RATIONALE`: auditors need them. A field not listed is treated as `NARRATIVE` (fail closed):
+an auditor never sees a new field until someone decides its category here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from aggregates.report import Role
+from aggregates.sharing import DataCategory
+
+WITHHELD = "Withheld: not needed for your role"
+
+
+class Category(StrEnum):
+    """Data categories of what a case holds (the sharing gate's vocabulary where it fits)."""
+
+    CASE_REFERENCE = DataCategory.CASE_REFERENCE.value  # ids, rules, status, dates, staff ids
+    CASE_FACTS = "case_facts"                            # channel, tenure, ages: not identifying
+    VICTIM_IDENTITY = DataCategory.VICTIM_IDENTITY.value  # names of the victim and household
+    VICTIM_CONTACT = DataCategory.VICTIM_CONTACT.value    # phone, email
+    VICTIM_ADDRESS = DataCategory.VICTIM_ADDRESS.value    # where the victim lives
+    CHILDREN = DataCategory.CHILDREN.value                # children's names
+    ADULTS_CARE_NEEDS = DataCategory.ADULTS_CARE_NEEDS.value
+    RISK_ASSESSMENT = DataCategory.RISK_ASSESSMENT.value  # DASH answers, level, call-outs
+    PERPETRATOR_DETAILS = DataCategory.PERPETRATOR_DETAILS.value
+    SUPPORT_NEEDS = DataCategory.SUPPORT_NEEDS.value      # adjustments, additional needs
+    REPORTER_DETAILS = "reporter_details"                 # a third party who told us
+    NARRATIVE = "free_text_narrative"                     # free text: can carry anything
+    RATIONALE = "decision_rationale"                      # why: reasons, justifications
+
+
+ALL_CATEGORIES = frozenset(Category)
+C = Category
+
+# Role → the categories it may read. Auditors check what was done and why (D 8.26: records may
+# be evidence): they read the rules, risk, rationales and who the victim is, never where the
+# victim lives or how to reach them, the children's or the perpetrator's names, the reporter,
+# nor free text (which can hold any of those).
+READABLE: Mapping[Role, frozenset[Category]] = {
+    Role.CASEWORKER: ALL_CATEGORIES,
+    Role.DSO: ALL_CATEGORIES,
+    Role.LINE_MANAGER: ALL_CATEGORIES,
+    Role.AUDITOR: frozenset({C.CASE_REFERENCE, C.CASE_FACTS, C.VICTIM_IDENTITY,
+                             C.ADULTS_CARE_NEEDS, C.RISK_ASSESSMENT, C.SUPPORT_NEEDS,
+                             C.RATIONALE}),
+    Role.ADMINISTRATOR: frozenset(),
+    Role.SYSTEM: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class Each:
+    """Every item of a list has the category (or shape) `spec`."""
+
+    spec: Spec
+
+
+@dataclass(frozen=True)
+class Values:
+    """Every value of a mapping with free keys (e.g. DASH answers by number) is `spec`."""
+
+    spec: Spec
+
+
+@dataclass(frozen=True)
+class Items:
+    """A fixed-length list whose positions have their own specs, e.g. [answer, comment]."""
+
+    specs: tuple[Spec, ...]
+
+
+Spec = Category | Mapping[str, "Spec"] | Each | Values | Items
+
+
+def redact(value: Any, spec: Spec, readable: frozenset[Category]) -> Any:
+    """`value` with every part whose category is not in `readable` replaced by `WITHHELD`.
+    A mapping's keys not in its spec are `NARRATIVE` (fail closed)."""
+    if isinstance(spec, Category):
+        return value if spec in readable else WITHHELD
+    if value is None:
+        return None
+    if isinstance(spec, Each):
+        return [redact(item, spec.spec, readable) for item in value]
+    if isinstance(spec, Values):
+        return {key: redact(item, spec.spec, readable) for key, item in value.items()}
+    if isinstance(spec, Items):
+        return [redact(item, spec.specs[i] if i < len(spec.specs) else C.NARRATIVE, readable)
+                for i, item in enumerate(value)]
+    return {key: redact(item, spec.get(key, C.NARRATIVE), readable)
+            for key, item in value.items()}
+
+
+REPORT: Mapping[str, Spec] = {
+    "council": C.CASE_REFERENCE, "channel": C.CASE_FACTS, "reported_at": C.CASE_REFERENCE,
+    "reporter": {"kind": C.CASE_FACTS, "name": C.REPORTER_DETAILS,
+                 "organisation": C.REPORTER_DETAILS, "contact": C.REPORTER_DETAILS},
+    "victim": {"name": C.VICTIM_IDENTITY, "address": C.VICTIM_ADDRESS,
+               "phone": C.VICTIM_CONTACT, "email": C.VICTIM_CONTACT},
+    "immediate_risk": C.RISK_ASSESSMENT,
+    "household": {"adults": Each({"name": C.VICTIM_IDENTITY,
+                                  "care_and_support_needs": C.ADULTS_CARE_NEEDS}),
+                  "children": Each({"age": C.CASE_FACTS, "name": C.CHILDREN})},
+    "tenure": C.CASE_FACTS, "perpetrator_lives_at_address": C.CASE_FACTS,
+    "summary": C.NARRATIVE,
+    "reasonable_adjustments": C.SUPPORT_NEEDS, "additional_needs": C.SUPPORT_NEEDS,
+    "perpetrator": {"name": C.PERPETRATOR_DETAILS, "relationship": C.PERPETRATOR_DETAILS},
+}
+TASK: Mapping[str, Spec] = {
+    **dict.fromkeys(("task_id", "kind", "title", "assignee", "due_at", "rule", "section",
+                     "opened_at", "escalated"), C.CASE_REFERENCE),
+    "requirements": Each(C.SUPPORT_NEEDS),
+}
+DASH_ANSWERS = Values(Items((C.RISK_ASSESSMENT, C.NARRATIVE)))
+DASH_DRAFT: Mapping[str, Spec] = {
+    "assessment_id": C.CASE_REFERENCE, "checklist_version": C.CASE_REFERENCE,
+    "answers": DASH_ANSWERS, "police_callouts_12_months": C.RISK_ASSESSMENT,
+    "victim_present": C.RISK_ASSESSMENT,
+}
+ASSESSMENT: Mapping[str, Spec] = {
+    **dict.fromkeys(("assessment_id", "supersedes", "completed_at", "completed_by"),
+                    C.CASE_REFERENCE),
+    **dict.fromkeys(("level", "yes_count", "reasons", "victim_present"), C.RISK_ASSESSMENT),
+}
+REFERRAL: Mapping[str, Spec] = dict.fromkeys(
+    ("referral_id", "kind", "partner", "rule", "section", "status", "opened_on", "opened_at",
+     "delivery_id", "digest", "acknowledged_at", "failure", "heard_on"), C.CASE_REFERENCE)
+SHARING_DECISION: Mapping[str, Spec] = {
+    **dict.fromkeys(("decision_id", "partner", "purpose", "categories", "shared",
+                     "lawful_basis", "under_isa", "decided_by", "decided_at"),
+                    C.CASE_REFERENCE),
+    "justification": C.RATIONALE, "reasons": C.RATIONALE,
+}
+
+VIEWS: Mapping[str, Spec] = {
+    "report": REPORT,
+    "case_summary": dict.fromkeys(("case_id", "council", "policy_version", "opened_at",
+                                   "triaged", "open_tasks", "escalations"), C.CASE_REFERENCE),
+    "task": TASK,
+    "dash": {"checklist_version": C.CASE_REFERENCE, "questions": C.CASE_REFERENCE,
+             "draft": DASH_DRAFT, "assessments": Each(ASSESSMENT),
+             "risk_level": C.RISK_ASSESSMENT},
+    "referral": REFERRAL,
+    "sharing_decision": SHARING_DECISION,
+}
+
+# Fields every case event has: who, which command, and why.
+COMMON: Mapping[str, Spec] = {"actor": C.CASE_REFERENCE, "command_id": C.CASE_REFERENCE,
+                              "reason": C.RATIONALE}
+
+
+def _ref(*names: str) -> dict[str, Spec]:
+    return dict.fromkeys(names, C.CASE_REFERENCE)
+
+
+EVENTS: Mapping[str, Mapping[str, Spec]] = {
+    "Opened": {**_ref("council", "policy_version", "request_fingerprint"), "report": REPORT},
+    "TriageDecided": {"immediate_risk": C.RISK_ASSESSMENT, "third_party": C.CASE_FACTS,
+                      "rules": C.CASE_REFERENCE},
+    "TaskOpened": {"task": TASK},
+    "TaskCompleted": {**_ref("task_id", "outcome", "late"), "note": C.NARRATIVE},
+    "DeadlineEscalated": _ref("task_id", "escalated_to", "rule", "section"),
+    "Assigned": _ref("team", "officer_id"),
+    "Restricted": _ref("named_staff"),
+    "RestrictionLifted": {},
+    "ConflictDeclared": _ref("staff_id"),
+    "BreakGlassUsed": _ref("staff_id", "until", "notify"),
+    "ReferralOpened": _ref("referral_id", "kind", "partner", "rule", "section", "opened_on"),
+    "ReferralDelivered": _ref("referral_id", "delivery_id", "digest", "via"),
+    # The partner's own words are free text; the digest and signature are the evidence.
+    "ReferralAcknowledged": {**_ref("referral_id", "ack_message_id", "digest", "signature"),
+                             "signed_body": C.NARRATIVE},
+    "ReferralDeliveryFailed": _ref("referral_id", "failure"),
+    "DashSaved": {**DASH_DRAFT},
+    "DashCompleted": {**DASH_DRAFT, **_ref("supersedes"),
+                      **dict.fromkeys(("yes_count", "professional_judgement", "level",
+                                       "reasons"), C.RISK_ASSESSMENT),
+                      "judgement_reason": C.RATIONALE},
+    "MaracHeard": _ref("referral_id", "heard_on"),
+    "MaracActionAgreed": {**_ref("referral_id", "task_id", "owner_id", "due_on"),
+                          "description": C.NARRATIVE},
+    "IncidentReported": {**_ref("incident_id", "occurred_on"), "summary": C.NARRATIVE},
+    "ChildAdded": {"age": C.CASE_FACTS, "name": C.CHILDREN},
+    "SupportConsentRecorded": {"given": C.CASE_REFERENCE, "needs": C.SUPPORT_NEEDS},
+    "ContactRecorded": {**_ref("party", "purpose", "channel"), "note": C.NARRATIVE},
+    "SharingDecided": {**{k: v for k, v in SHARING_DECISION.items()
+                          if k not in ("decided_by", "decided_at")}},
+    "ConsentChanged": _ref("purpose", "given"),
+}
+
+
+def readable_by(role: Role) -> frozenset[Category]:
+    """The categories `role` may read (none for a role the table does not know)."""
+    return READABLE.get(role, frozenset())
+
+
+def redact_event(event_type: str, data: Mapping[str, Any], role: Role) -> dict[str, Any]:
+    """An event's data as `role` may read it (an unknown event type: its common fields only)."""
+    spec = {**COMMON, **EVENTS.get(event_type, {})}
+    return dict(redact(data, spec, readable_by(role)))
+
+
+def redact_view(view: str, data: Any, role: Role) -> Any:
+    """A view of the case (`VIEWS`: report, case_summary, task, dash, referral,
+    sharing_decision) as `role` may read it."""
+    return redact(data, VIEWS[view], readable_by(role))
