@@ -101,6 +101,7 @@ def facts_json(facts: CaseAccessFacts) -> str:
         else None,
         "conflicted": sorted(facts.conflicted),
         "break_glass_until": {k: v.isoformat() for k, v in facts.break_glass_until.items()},
+        "reported_by": facts.reported_by,
     })
 
 
@@ -203,4 +204,6 @@ def _facts(data: dict[str, Any]) -> CaseAccessFacts:
         conflicted=frozenset(data["conflicted"]),
         break_glass_until={k: datetime.fromisoformat(v)
                            for k, v in data["break_glass_until"].items()},
+        # Rows written before the reporter was kept have none (the projector rewrites them).
+        reported_by=data.get("reported_by"),
     )

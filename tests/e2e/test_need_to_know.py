@@ -100,8 +100,10 @@ async def test_a_conflict_declared_on_a_case_you_cannot_see_writes_nothing_to_it
                                       json={"reason": "Probing for the case"})
     assert {(a.status_code, a.text) for a in answers} == {(404, unknown.text)}
     events = await _events(system, "cw-1", case_id)
-    assert len(events) == before
+    # The case's own workflow may still be writing (referrals): compare what the probers did.
+    assert len(events) >= before
     assert "ConflictDeclared" not in {e["type"] for e in events}
+    assert not [e for e in events if "cw-options" in str(e) or "cw-dartford" in str(e)]
 
 
 async def test_the_council_boundary_holds_for_auditors_and_break_glass(
@@ -161,6 +163,8 @@ async def test_a_dso_who_records_a_report_can_see_and_restrict_the_case(
     another team could not see, nor restrict, the case they had just opened."""
     case_id = await system.open_case("dso-9")  # Housing Options; the case goes to the TST
     assert await statuses(system, "dso-9", case_id) == [200, 200, 200]
+    async with system.client("dso-9") as dso:  # and it is in their lists, not only by its id
+        assert f"/work/cases/{case_id}" in (await dso.get("/work/cases")).text
     async with system.client("dso-9") as dso:
         restricted = await dso.post(f"/cases/{case_id}/restrict", json={
             "named_staff": ["dso-9"], "reason": "The victim works in the housing office"})
