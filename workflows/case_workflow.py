@@ -218,9 +218,18 @@ class CaseWorkflow:
         async with self._writing:
             if settled():  # completed while this escalation waited its turn
                 return
-            tasks = await self._write_unlocked(
-                CaseActivities.escalate_missed_deadline, EscalateInput(
-                    case_id=self._case_id, task_id=task.task_id, at=workflow.now()))
+            try:
+                tasks = await self._write_unlocked(
+                    CaseActivities.escalate_missed_deadline, EscalateInput(
+                        case_id=self._case_id, task_id=task.task_id, at=workflow.now()))
+            except ActivityError as err:
+                # Only a final failure gets here (the store's retries have no maximum): a
+                # missed deadline that cannot be escalated must not vanish unnoticed.
+                cause = err.cause
+                kind = cause.type if isinstance(cause, ApplicationError) else type(cause).__name__
+                workflow.logger.error("ALERT task %s missed its deadline and could not be "
+                                      "escalated (%s)", task.task_id, kind)
+                return
         self._refresh(tasks)
 
     async def _deliver(self, referral: PendingReferral) -> None:
