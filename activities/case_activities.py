@@ -128,8 +128,10 @@ def alert_if_persistent(error: Exception, alert_after: int) -> None:
     """Log an ERROR alert when an activity is still failing after `alert_after` attempts."""
     info = activity.info()
     if info.attempt >= alert_after:
+        kind = (error.type if isinstance(error, ApplicationError) and error.type
+                else type(error).__name__)
         log.error("ALERT activity %s of workflow %s failed on attempt %d (%s); retrying",
-                  info.activity_type, info.workflow_id, info.attempt, type(error).__name__)
+                  info.activity_type, info.workflow_id, info.attempt, kind)
 
 
 class CaseActivities:
