@@ -57,8 +57,8 @@ RULE_VIOLATION = "RuleViolation"
 TASK_NOT_FOUND = "TaskNotFound"
 UNAVAILABLE = "Unavailable"
 
-# A store-writing activity, by method reference (or, for now, by name).
-StoreActivity = Callable[[CaseActivities, Any], CaseTasks] | str
+# A store-writing activity, by method reference: its name and result type come with it.
+StoreActivity = Callable[[CaseActivities, Any], CaseTasks]
 
 
 def refusal(err: ActivityError) -> Exception:
@@ -260,7 +260,7 @@ class CaseWorkflow:
         """A partner's verified acknowledgement of a referral (checked by the web edge)."""
         await workflow.wait_condition(lambda: self._triage_done)
         try:
-            tasks = await self._write("record_referral_acknowledged",
+            tasks = await self._write(CaseActivities.record_referral_acknowledged,
                                       RecordAcknowledgementInput(case_id=self._case_id,
                                                                  ack=input))
         except ActivityError as err:
@@ -277,9 +277,5 @@ class CaseWorkflow:
 
     async def _write_unlocked(self, activity: StoreActivity, arg: object,
                               retry: RetryPolicy = STORE_RETRY) -> CaseTasks:
-        if isinstance(activity, str):
-            return await workflow.execute_activity(
-                activity, arg, result_type=CaseTasks, start_to_close_timeout=STORE_TIMEOUT,
-                retry_policy=retry)
         return await workflow.execute_activity_method(
             activity, arg, start_to_close_timeout=STORE_TIMEOUT, retry_policy=retry)
