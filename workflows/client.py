@@ -54,7 +54,8 @@ class CaseOrchestrator:
 
     async def ensure_workflow(self, case_id: str) -> None:
         """Start the case's workflow unless it already runs (safe to call any number of times)."""
-        # A case whose workflow ran before and closed never gets a second life.
+        # Intake never gives a closed workflow a second life; `restart_if_stopped` does, for
+        # a run that stopped while its case is open.
         with contextlib.suppress(WorkflowAlreadyStartedError):
             await self.client.start_workflow(
                 CaseWorkflow.run, CaseWorkflowInput(case_id=case_id),
