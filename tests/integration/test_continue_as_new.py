@@ -1,4 +1,5 @@
-"""A case survives continue-as-new under concurrent updates (issue "Nothing dropped", finding 1).
+"""A case survives continue-as-new under concurrent updates (issue "Nothing dropped", finding 1),
+and an update handled before its workflow's `run` starts waits for triage.
 
 The dev server is told to suggest continue-as-new after 60 history events, so a case starts
 a new run every few commands. Two DSOs assign the case at the same time, in waves: an update
@@ -15,16 +16,20 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
+from temporalio.client import WithStartWorkflowOperation
+from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.testing import WorkflowEnvironment
 
 from activities.case_store import CaseStore
 from aggregates.report import Actor, Role
 from tests.conftest import BIN, running_worker
 from tests.support import eventually, make_report
+from workflows.case_workflow import CaseWorkflow
 from workflows.client import CaseOrchestrator
 from workflows.contracts import (
     CaseCommandInput,
     CaseTasks,
+    CaseWorkflowInput,
     CompleteTaskInput,
     case_workflow_id,
 )
@@ -97,3 +102,30 @@ async def test_case_stays_triaged_and_answering_across_continue_as_new_under_con
     officers = [e.data["officer_id"] for e in sqlite_store.events_of(case_id)
                 if e.type == "Assigned" and e.data["command_id"] != "intake"]
     assert len(officers) == 2 * WAVES  # every assignment applied, none lost or doubled
+
+
+async def test_update_in_the_first_task_of_a_run_waits_for_triage_and_is_applied(
+        early_continue_as_new_env: WorkflowEnvironment, sqlite_store: CaseStore) -> None:
+    """The update comes with the start (update-with-start), so, like one carried over a
+    continue-as-new, it is in the run's first task and its handler runs before `run`: it
+    waits for triage instead of writing to a case it cannot name, and both land on the case."""
+    client = early_continue_as_new_env.client
+    case_id = uuid.uuid4()
+    sqlite_store.open_case(case_id=case_id, report=make_report(),
+                           actor=Actor("cw-1", Role.CASEWORKER), reason="Report.",
+                           request_fingerprint="f")
+    async with running_worker(client, sqlite_store) as tq:
+        start = WithStartWorkflowOperation(
+            CaseWorkflow.run, CaseWorkflowInput(case_id=str(case_id)),
+            id=case_workflow_id(str(case_id)), task_queue=tq,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL)
+        reassign = assignment("officer-first")
+        tasks = await asyncio.wait_for(client.execute_update_with_start_workflow(
+            CaseWorkflow.apply_command, reassign, start_workflow_operation=start),
+            UPDATE_TIMEOUT)
+    assert tasks.triage_done and tasks.open_tasks
+    events = sqlite_store.events_of(case_id)
+    # Triage first, then the assignment (intake's own assignment precedes both).
+    order = [e.type if e.type != "Assigned" else e.data["command_id"] for e in events]
+    assert order.index("TriageDecided") < order.index(reassign.request_id)
+    assert events[order.index(reassign.request_id)].data["officer_id"] == "officer-first"

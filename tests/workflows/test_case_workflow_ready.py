@@ -1,11 +1,7 @@
-"""A case workflow is ready before it answers, and its errors no retry can fix are final
-(time-skipping test server; the dev server's early continue-as-new is in
-tests/integration/test_continue_as_new.py).
-
-An update can be handled before `run` has started: the server delivers one carried over a
-continue-as-new, or sent with the start (update-with-start), in the run's first workflow task,
-and the SDK runs update handlers before the workflow's `run` in that task.
-"""
+"""A case's deadlines survive continue-as-new, and errors no retry can fix are final
+(time-skipping test server). Updates handled before `run` starts are tested on the dev server
+in tests/integration/test_continue_as_new.py: the test server stops skipping time after an
+update-with-start, which would stall every later test sharing it."""
 
 from __future__ import annotations
 
@@ -13,8 +9,7 @@ import asyncio
 import uuid
 
 import pytest
-from temporalio.client import WithStartWorkflowOperation, WorkflowFailureError
-from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
@@ -24,14 +19,12 @@ from tests.support import eventually
 from tests.workflows.steps import (
     STARTED,
     command,
-    open_case,
     skip_until_after,
     start_case,
     task_of,
     triaged_tasks,
 )
 from workflows.case_workflow import CaseWorkflow
-from workflows.client import CaseOrchestrator
 from workflows.contracts import (
     CaseCommandInput,
     CaseTasks,
@@ -45,28 +38,6 @@ PATIENCE = 60.0
 
 def assign(team: str = "Tenancy Support Team") -> CaseCommandInput:
     return command("assign_case", role="dso", team=team, reason="Caseload balanced.")
-
-
-async def test_update_in_the_first_task_of_a_run_waits_for_triage_and_is_applied(
-        time_skipping_env: WorkflowEnvironment, sqlite_store: CaseStore) -> None:
-    """The update arrives with the run's start, so its handler runs before `run`: it waits for
-    triage instead of writing to a case it cannot name yet, and both land on the case."""
-    client = time_skipping_env.client
-    case_id = await open_case(time_skipping_env, sqlite_store)
-    async with running_worker(client, sqlite_store) as tq:
-        start = WithStartWorkflowOperation(
-            CaseWorkflow.run, CaseWorkflowInput(case_id=case_id), id=case_workflow_id(case_id),
-            task_queue=tq, id_conflict_policy=WorkflowIDConflictPolicy.FAIL)
-        reassign = assign("Housing Options Team")
-        tasks = await asyncio.wait_for(client.execute_update_with_start_workflow(
-            CaseWorkflow.apply_command, reassign, start_workflow_operation=start), PATIENCE)
-        view = await triaged_tasks(CaseOrchestrator(client, tq), case_id)
-    assert tasks.open_tasks and view.open_tasks
-    events = sqlite_store.events_of(uuid.UUID(case_id))
-    # Triage first, then the assignment (intake's own assignment precedes both).
-    order = [e.type if e.type != "Assigned" else e.data["command_id"] for e in events]
-    assert order.index("TriageDecided") < order.index(reassign.request_id)
-    assert events[order.index(reassign.request_id)].data["team"] == "Housing Options Team"
 
 
 async def test_a_deadline_still_escalates_after_continue_as_new(
