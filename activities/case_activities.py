@@ -1,11 +1,20 @@
 """Temporal activities over the case store. Each is idempotent: running it twice changes nothing
-more than running it once (steps are keyed on task ids and command ids)."""
+more than running it once (steps are keyed on task ids and command ids).
+
+Failures (see `workflows.retry_policies`): a domain refusal or an unusable input (a malformed
+case id, a missing field) is raised as a non-retryable `ApplicationError`, so it fails at once;
+anything else is retried by Temporal, and every failed attempt from a threshold on logs an
+ERROR alert naming the workflow, the activity and the attempt (never the input or message).
+"""
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import TypeVar
 from uuid import UUID
 
 from temporalio import activity
@@ -33,13 +42,22 @@ from workflows.contracts import (
     ReferralInput,
     TriageInput,
 )
-from workflows.referral_workflow import DELIVERY_RETRY
+from workflows.retry_policies import (
+    DELIVERY_ALERT_AFTER,
+    DELIVERY_RETRY,
+    STORE_ALERT_AFTER,
+    UNUSABLE_INPUT,
+)
 
 CONFLICT = "Conflict"
 DELIVERY_REFUSED = "DeliveryRefused"
 PARTNER_UNAVAILABLE = "PartnerUnavailable"
 RULE_VIOLATION = "RuleViolation"
 NOT_FOUND = "CaseNotFound"
+
+log = logging.getLogger(__name__)
+In = TypeVar("In")
+Out = TypeVar("Out")
 
 
 def to_case_tasks(case: Case) -> CaseTasks:
@@ -73,6 +91,49 @@ def domain_errors_as_application_errors() -> Iterator[None]:
         raise ApplicationError("case not found", type=NOT_FOUND, non_retryable=True) from None
 
 
+def final_or_alerting(alert_after: int) -> Callable[
+        [Callable[[CaseActivities, In], Out]], Callable[[CaseActivities, In], Out]]:
+    """Make an activity's shape errors final, and alert on a failure Temporal will retry.
+
+    `ValueError`, `TypeError`, `KeyError` and `AttributeError` from our code mean the input
+    cannot be used (no retry changes that): raised as a non-retryable `UnusableInput`. Any
+    other failure is retried; from attempt `alert_after` on, each one logs an ERROR naming the
+    workflow id, the activity and the attempt (only ids and the error's class: no personal
+    data). Domain refusals are already final and are not alerts: they are answers.
+    """
+    def decorate(method: Callable[[CaseActivities, In], Out]
+                 ) -> Callable[[CaseActivities, In], Out]:
+        @functools.wraps(method)
+        def guarded(self: CaseActivities, input: In) -> Out:
+            try:
+                return method(self, input)
+            except ApplicationError as e:
+                if not e.non_retryable:
+                    alert_if_persistent(e, alert_after)
+                raise
+            except (ValueError, TypeError, KeyError, AttributeError) as e:
+                info = activity.info()
+                log.error("activity %s of workflow %s: unusable input (%s), not retried",
+                          info.activity_type, info.workflow_id, type(e).__name__)
+                raise ApplicationError(f"unusable input ({type(e).__name__})", "input_usable",
+                                       type=UNUSABLE_INPUT, non_retryable=True) from None
+            except Exception as e:
+                alert_if_persistent(e, alert_after)
+                raise
+        return guarded
+    return decorate
+
+
+def alert_if_persistent(error: Exception, alert_after: int) -> None:
+    """Log an ERROR alert when an activity is still failing after `alert_after` attempts."""
+    info = activity.info()
+    if info.attempt >= alert_after:
+        kind = (error.type if isinstance(error, ApplicationError) and error.type
+                else type(error).__name__)
+        log.error("ALERT activity %s of workflow %s failed on attempt %d (%s); retrying",
+                  info.activity_type, info.workflow_id, info.attempt, kind)
+
+
 class CaseActivities:
     """The activities a case workflow calls, bound to one case store and one partner gateway."""
 
@@ -81,12 +142,14 @@ class CaseActivities:
         self._gateway = gateway
 
     @activity.defn(name="triage_case")
+    @final_or_alerting(STORE_ALERT_AFTER)
     def triage_case(self, input: TriageInput) -> CaseTasks:
         """Run the council's triage rules on a new case and open its first tasks."""
         with domain_errors_as_application_errors():
             return to_case_tasks(self._store.triage(UUID(input.case_id)))
 
     @activity.defn(name="record_task_completed")
+    @final_or_alerting(STORE_ALERT_AFTER)
     def record_task_completed(self, input: RecordCompletionInput) -> CaseTasks:
         """Record a completed task and open the tasks that follow from it."""
         c = input.completion
@@ -98,6 +161,7 @@ class CaseActivities:
             ))
 
     @activity.defn(name="escalate_missed_deadline")
+    @final_or_alerting(STORE_ALERT_AFTER)
     def escalate_missed_deadline(self, input: EscalateInput) -> CaseTasks:
         """Escalate a task whose deadline passed to a DSO and open the policy's fallback tasks."""
         with domain_errors_as_application_errors():
@@ -105,6 +169,7 @@ class CaseActivities:
                 case_id=UUID(input.case_id), task_id=input.task_id, at=input.at))
 
     @activity.defn(name="apply_case_command")
+    @final_or_alerting(STORE_ALERT_AFTER)
     def apply_case_command(self, input: ApplyCommandInput) -> CaseTasks:
         """Apply an access command (assign, restrict, conflict, break-glass) to the case."""
         c = input.command
@@ -115,6 +180,7 @@ class CaseActivities:
                 at=input.at))
 
     @activity.defn(name="deliver_referral")
+    @final_or_alerting(DELIVERY_ALERT_AFTER)
     def deliver_referral(self, input: ReferralInput) -> DeliveryReceipt:
         """Send a referral to its partner through the gateway, once per referral (the
         idempotency key is the case and referral id, the same on every retry). The message is
@@ -149,6 +215,7 @@ class CaseActivities:
                                via=receipt.via)
 
     @activity.defn(name="record_referral_failed")
+    @final_or_alerting(STORE_ALERT_AFTER)
     def record_referral_failed(self, input: RecordFailureInput) -> CaseTasks:
         """Record that a referral's delivery was given up; a DSO gets a task."""
         with domain_errors_as_application_errors():
@@ -157,6 +224,7 @@ class CaseActivities:
                 failure=input.failure, at=input.at))
 
     @activity.defn(name="record_referral_acknowledged")
+    @final_or_alerting(STORE_ALERT_AFTER)
     def record_referral_acknowledged(self, input: RecordAcknowledgementInput) -> CaseTasks:
         """Record a partner's verified, signed acknowledgement on the case."""
         with domain_errors_as_application_errors():
@@ -167,6 +235,7 @@ class CaseActivities:
                 signed_body=ack.signed_body, signature=ack.signature))
 
     @activity.defn(name="record_referral_delivered")
+    @final_or_alerting(STORE_ALERT_AFTER)
     def record_referral_delivered(self, input: RecordDeliveryInput) -> CaseTasks:
         """Record on the case that the partner has the referral."""
         with domain_errors_as_application_errors():

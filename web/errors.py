@@ -20,7 +20,8 @@ from workflows.client import CommandRefused, WorkflowNotRunning
 
 log = logging.getLogger(__name__)
 
-STATUS_FOR_REFUSAL = {"Conflict": 409, "RuleViolation": 422, "TaskNotFound": 404}
+STATUS_FOR_REFUSAL = {"Conflict": 409, "RuleViolation": 422, "TaskNotFound": 404,
+                      "Unavailable": 503}  # the store stayed down: nothing was changed
 
 
 def error_body(field: str | None, rule: str, message: str, section: str | None = None) -> dict:

@@ -40,9 +40,9 @@ from gateways.signing import VerificationError, verify_message
 from web.auth import Principal, require, visible_case
 from web.errors import error_body
 from web.routes_cases import IdempotencyKey, TasksOut, case_command, intake_of
-from workflows.case_workflow import RETRY_LATER
 from workflows.client import CommandRefused
 from workflows.contracts import AcknowledgementInput
+from workflows.refusals import RETRY_LATER
 
 log = logging.getLogger(__name__)
 # The longest we keep a partner's request open: the workflow waits at most ACK_PATIENCE for

@@ -5,18 +5,28 @@ completions through the `complete_task` update (whose validator refuses bad inpu
 enters history) and runs a durable timer per deadline: a missed deadline escalates, it is
 never dropped. All state worth keeping is in the event store; the workflow's own state is a
 view of it, refreshed from every activity result, so `continue_as_new` only needs the case id.
+
+Ready before it answers: the case id comes from the input in `@workflow.init`, before any
+handler runs, and every update that writes waits until triage is done. This matters on the
+first workflow task of a run: an update the server carried over a continue-as-new (or one
+that arrived before a worker took the run) is handled *before* `run` starts. Errors no retry
+can fix fail their activity at once (`workflows.retry_policies`); a run that fails or is
+terminated anyway is noticed and restarted by the worker's reconciler (`workflows.intake`).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.case_activities import CaseActivities
     from aggregates.commands import parse_command
     from aggregates.errors import RuleViolation
     from aggregates.tasks import TaskKind, check_completion
@@ -39,36 +49,27 @@ with workflow.unsafe.imports_passed_through():
         TriageInput,
     )
     from workflows.referral_workflow import ReferralWorkflow, referral_workflow_id
+    from workflows.refusals import (
+        ACK_PATIENCE,
+        CONFLICT,
+        RETRY_LATER,
+        RULE_VIOLATION,
+        TASK_NOT_FOUND,
+        acknowledgement_refusal,
+        refusal,
+    )
+    from workflows.retry_policies import COMMAND_RETRY, STORE_RETRY, STORE_TIMEOUT
 
-# Error types the web edge maps to HTTP statuses.
-CONFLICT = "Conflict"
-RULE_VIOLATION = "RuleViolation"
-TASK_NOT_FOUND = "TaskNotFound"
-# Not taken for a reason of our timing (the sender should retry): the web edge answers 503.
-RETRY_LATER = "RetryLater"
-
-# The event store may be down for a while: keep retrying, backing off to one try a minute.
-STORE_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
-                          maximum_interval=timedelta(minutes=1))
-STORE_TIMEOUT = timedelta(seconds=30)
-# How long an acknowledgement waits for its delivery to be recorded, then for the store; the
-# partner's HTTP request is open meanwhile, so well under a sender's usual timeout.
-ACK_PATIENCE = timedelta(seconds=5)
-
-
-def refusal(err: ActivityError) -> Exception:
-    """The store's refusal (a rule, raised as a non-retryable ApplicationError) passed on to
-    the update's caller unchanged; anything else as it was."""
-    cause = err.cause
-    if isinstance(cause, ApplicationError):
-        return ApplicationError(cause.message, *cause.details, type=cause.type)
-    return err
+# A store-writing activity, by method reference: its name and result type come with it.
+StoreActivity = Callable[[CaseActivities, Any], CaseTasks]
 
 
 @workflow.defn
 class CaseWorkflow:
-    def __init__(self) -> None:
-        self._case_id = ""
+    @workflow.init
+    def __init__(self, input: CaseWorkflowInput) -> None:
+        # Set before any handler runs: handlers may run before `run` on a run's first task.
+        self._case_id = input.case_id
         self._triage_done = False
         self._open: dict[str, OpenTask] = {}
         self._known: set[str] = set()
@@ -81,9 +82,9 @@ class CaseWorkflow:
 
     @workflow.run
     async def run(self, input: CaseWorkflowInput) -> None:
-        self._case_id = input.case_id
-        # Idempotent: on a new run after continue-as-new it just returns the open tasks.
-        tasks = await self._write("triage_case", TriageInput(case_id=input.case_id))
+        # Idempotent: on a new run (after continue-as-new, or a restart by the reconciler) it
+        # just returns the open tasks, whose deadlines `_refresh` times again.
+        tasks = await self._write(CaseActivities.triage_case, TriageInput(case_id=input.case_id))
         self._triage_done = True
         self._refresh(tasks)
         # The case stays open; keep history short by starting afresh when Temporal suggests it.
@@ -104,14 +105,16 @@ class CaseWorkflow:
     @workflow.update
     async def complete_task(self, input: CompleteTaskInput) -> CompleteTaskResult:
         """Record a task as completed and open whatever follows from it."""
+        await workflow.wait_condition(lambda: self._triage_done)
         # Re-checked here: another update for the same task may have started since validation.
         if input.task_id not in self._open or input.task_id in self._completing:
             raise ApplicationError("task_completed_once: the task has already been completed",
                                    "task_completed_once", "task_id", type=CONFLICT)
         self._completing.add(input.task_id)
         try:
-            tasks = await self._write("record_task_completed", RecordCompletionInput(
-                case_id=self._case_id, completion=input, at=workflow.now()))
+            tasks = await self._write(
+                CaseActivities.record_task_completed, RecordCompletionInput(
+                    case_id=self._case_id, completion=input, at=workflow.now()), COMMAND_RETRY)
         except ActivityError as err:
             # Not completed after all: the task's deadline must be timed again.
             self._completing.discard(input.task_id)
@@ -151,9 +154,10 @@ class CaseWorkflow:
     @workflow.update
     async def apply_command(self, input: CaseCommandInput) -> CaseTasks:
         """Apply a command on the case's access or assignment (aggregates/commands.py)."""
+        await workflow.wait_condition(lambda: self._triage_done)
         try:
-            tasks = await self._write("apply_case_command", ApplyCommandInput(
-                case_id=self._case_id, command=input, at=workflow.now()))
+            tasks = await self._write(CaseActivities.apply_case_command, ApplyCommandInput(
+                case_id=self._case_id, command=input, at=workflow.now()), COMMAND_RETRY)
         except ActivityError as err:
             raise refusal(err) from None
         self._refresh(tasks)
@@ -205,8 +209,18 @@ class CaseWorkflow:
         async with self._writing:
             if settled():  # completed while this escalation waited its turn
                 return
-            tasks = await self._write_unlocked("escalate_missed_deadline", EscalateInput(
-                case_id=self._case_id, task_id=task.task_id, at=workflow.now()))
+            try:
+                tasks = await self._write_unlocked(
+                    CaseActivities.escalate_missed_deadline, EscalateInput(
+                        case_id=self._case_id, task_id=task.task_id, at=workflow.now()))
+            except ActivityError as err:
+                # Only a final failure gets here (the store's retries have no maximum): a
+                # missed deadline that cannot be escalated must not vanish unnoticed.
+                cause = err.cause
+                kind = cause.type if isinstance(cause, ApplicationError) else type(cause).__name__
+                workflow.logger.error("ALERT task %s missed its deadline and could not be "
+                                      "escalated (%s)", task.task_id, kind)
+                return
         self._refresh(tasks)
 
     async def _deliver(self, referral: PendingReferral) -> None:
@@ -223,12 +237,13 @@ class CaseWorkflow:
             cause = err.cause
             failure = (str(cause.details[0]) if isinstance(cause, ApplicationError)
                        and cause.details else "delivery_failed")
-            tasks = await self._write("record_referral_failed", RecordFailureInput(
+            tasks = await self._write(CaseActivities.record_referral_failed, RecordFailureInput(
                 case_id=self._case_id, referral_id=referral.referral_id, failure=failure,
                 at=workflow.now()))
         else:
-            tasks = await self._write("record_referral_delivered", RecordDeliveryInput(
-                case_id=self._case_id, referral_id=referral.referral_id, receipt=receipt))
+            tasks = await self._write(
+                CaseActivities.record_referral_delivered, RecordDeliveryInput(
+                    case_id=self._case_id, referral_id=referral.referral_id, receipt=receipt))
         self._refresh(tasks)
 
     @workflow.update
@@ -238,26 +253,27 @@ class CaseWorkflow:
         await self._until_acknowledgement_can_be_taken(input.referral_id)
         async with self._writing:
             try:
-                tasks = await workflow.execute_activity(
-                    "record_referral_acknowledged",
+                tasks = await workflow.execute_activity_method(
+                    CaseActivities.record_referral_acknowledged,
                     RecordAcknowledgementInput(case_id=self._case_id, ack=input),
-                    result_type=CaseTasks, start_to_close_timeout=STORE_TIMEOUT,
+                    start_to_close_timeout=STORE_TIMEOUT,
                     schedule_to_close_timeout=ACK_PATIENCE, retry_policy=STORE_RETRY)
             except ActivityError as err:
-                raise self._acknowledgement_refusal(err) from None
+                raise acknowledgement_refusal(err) from None
         self._refresh(tasks)
         return tasks
 
-    async def _write(self, activity: str, arg: object) -> CaseTasks:
-        """Run a store-writing activity, one at a time."""
+    async def _write(self, activity: StoreActivity, arg: object,
+                     retry: RetryPolicy = STORE_RETRY) -> CaseTasks:
+        """Run a store-writing activity, one at a time. `retry`: `STORE_RETRY` (no maximum)
+        for what the case's deadlines depend on, `COMMAND_RETRY` for a caller's command."""
         async with self._writing:
-            return await self._write_unlocked(activity, arg)
+            return await self._write_unlocked(activity, arg, retry)
 
-    async def _write_unlocked(self, activity: str, arg: object) -> CaseTasks:
-        return await workflow.execute_activity(
-            activity, arg, result_type=CaseTasks, start_to_close_timeout=STORE_TIMEOUT,
-            retry_policy=STORE_RETRY,
-        )
+    async def _write_unlocked(self, activity: StoreActivity, arg: object,
+                              retry: RetryPolicy = STORE_RETRY) -> CaseTasks:
+        return await workflow.execute_activity_method(
+            activity, arg, start_to_close_timeout=STORE_TIMEOUT, retry_policy=retry)
 
     # -- acknowledgements: they can overtake our record of the delivery (web/routes_partners) --
 
@@ -280,15 +296,3 @@ class CaseWorkflow:
             raise ApplicationError(
                 "delivery_recorded_first: the delivery is not recorded yet; retry shortly",
                 "delivery_recorded_first", "message_id", type=RETRY_LATER) from None
-
-    @staticmethod
-    def _acknowledgement_refusal(err: ActivityError) -> Exception:
-        """A final refusal by the case (not what we delivered, no such referral) as it is;
-        our timing (a Conflict) or the store unavailable as `RetryLater`."""
-        cause = err.cause
-        if isinstance(cause, ApplicationError) and cause.non_retryable and cause.type != CONFLICT:
-            return refusal(err)
-        rule = (str(cause.details[0]) if isinstance(cause, ApplicationError) and cause.details
-                else "store_available")
-        return ApplicationError(f"{rule}: not taken; retry shortly", rule, "message_id",
-                                type=RETRY_LATER)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
@@ -25,6 +25,9 @@ from workflows.contracts import (
 )
 
 QUERY_TIMEOUT = timedelta(seconds=10)
+# How a case's workflow can end while its case is open: every one of them loses its timers.
+STOPPED = (WorkflowExecutionStatus.FAILED, WorkflowExecutionStatus.TERMINATED,
+           WorkflowExecutionStatus.TIMED_OUT, WorkflowExecutionStatus.CANCELED)
 
 
 @dataclass
@@ -51,7 +54,8 @@ class CaseOrchestrator:
 
     async def ensure_workflow(self, case_id: str) -> None:
         """Start the case's workflow unless it already runs (safe to call any number of times)."""
-        # A case whose workflow ran before and closed never gets a second life.
+        # Intake never gives a closed workflow a second life; `restart_if_stopped` does, for
+        # a run that stopped while its case is open.
         with contextlib.suppress(WorkflowAlreadyStartedError):
             await self.client.start_workflow(
                 CaseWorkflow.run, CaseWorkflowInput(case_id=case_id),
@@ -59,6 +63,22 @@ class CaseOrchestrator:
                 id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             )
+
+    async def restart_if_stopped(self, case_id: str) -> WorkflowExecutionStatus | None:
+        """Start a new run of the case's workflow if its latest run failed, was terminated,
+        timed out or was cancelled; returns how that run ended, or None if nothing was done.
+        The new run rebuilds its state, deadline timers included, from the event store."""
+        handle = self.client.get_workflow_handle(case_workflow_id(case_id))
+        status = (await handle.describe()).status
+        if status not in STOPPED:
+            return None
+        await self.client.start_workflow(
+            CaseWorkflow.run, CaseWorkflowInput(case_id=case_id),
+            id=case_workflow_id(case_id), task_queue=self.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+        )
+        return status
 
     async def open_tasks(self, case_id: str) -> CaseTasks:
         """The case's open tasks, read from its workflow through a query."""

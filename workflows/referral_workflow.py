@@ -13,15 +13,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError, RetryState, TimeoutError
 
 with workflow.unsafe.imports_passed_through():
     from workflows.contracts import DeliveryReceipt, ReferralInput
+    from workflows.retry_policies import DELIVERY_RETRY, GIVE_UP_AFTER
 
-DELIVERY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=5), backoff_coefficient=2.0,
-                             maximum_interval=timedelta(hours=1))
-GIVE_UP_AFTER = timedelta(days=4)
 DELIVERY_GIVEN_UP = "DeliveryGivenUp"
 
 

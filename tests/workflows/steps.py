@@ -18,20 +18,26 @@ CASEWORKER = Actor(staff_id="cw-17", role=Role.CASEWORKER)
 STARTED: list[str] = []
 
 
-async def start_case(env: WorkflowEnvironment, store: CaseStore, task_queue: str,
-                     **report: object) -> tuple[str, CaseOrchestrator]:
-    """Open a case reported 'now' on the test server's clock (tests before may have skipped
-    days ahead of the real one) and start its workflow."""
+async def open_case(env: WorkflowEnvironment, store: CaseStore, **report: object) -> str:
+    """Record a case reported 'now' on the test server's clock (tests before may have skipped
+    days ahead of the real one); its workflow is the caller's to start."""
     now = await env.get_current_time()
     store.clock = lambda: now
     case_id = uuid.uuid4()
     store.open_case(case_id=case_id, report=make_report(reported_at=now, **report),
                     actor=CASEWORKER,
                     reason="Report received.", request_fingerprint="f")
-    orchestrator = CaseOrchestrator(env.client, task_queue)
-    await orchestrator.ensure_workflow(str(case_id))
     STARTED.append(str(case_id))
-    return str(case_id), orchestrator
+    return str(case_id)
+
+
+async def start_case(env: WorkflowEnvironment, store: CaseStore, task_queue: str,
+                     **report: object) -> tuple[str, CaseOrchestrator]:
+    """Open a case (see `open_case`) and start its workflow."""
+    case_id = await open_case(env, store, **report)
+    orchestrator = CaseOrchestrator(env.client, task_queue)
+    await orchestrator.ensure_workflow(case_id)
+    return case_id, orchestrator
 
 
 async def triaged_tasks(orchestrator: CaseOrchestrator, case_id: str) -> CaseTasks:
