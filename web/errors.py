@@ -4,6 +4,9 @@ given (it may be personal data)."""
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Sequence
+from typing import Any
 
 from eventsourcing.persistence import PersistenceError
 from fastapi import FastAPI, Request
@@ -28,6 +31,30 @@ def error_body(field: str | None, rule: str, message: str, section: str | None =
     if section:
         error["section"] = section
     return {"errors": [error]}
+
+
+SAFE_PART = re.compile(r"^(?:[a-z_][a-z0-9_]{0,63}|[0-9]{1,4})$")
+KEY_MARK = "[key]"
+
+
+def field_paths(errors: Sequence[Any]) -> list[str]:
+    """The dotted path of each pydantic error, without anything the caller chose: an unknown
+    key (`extra_forbidden`), a mapping key that failed its own check (and the same key in the
+    errors of its value) and any part that is not one of our field names or an index are
+    written `*`. The first part (`body`, `query`, ...) is kept only when nothing follows."""
+    bad_keys = {tuple(e["loc"][:-1]) for e in errors if e["loc"] and e["loc"][-1] == KEY_MARK}
+    paths = []
+    for err in errors:
+        loc = [part for part in err["loc"] if part != KEY_MARK]
+        if err["type"] == "extra_forbidden" and loc:
+            loc[-1] = "*"
+        parts = [loc[0]] if loc else []
+        for index in range(1, len(loc)):
+            unsafe = tuple(err["loc"][:index + 1]) in bad_keys or not SAFE_PART.match(
+                str(loc[index]))
+            parts.append("*" if unsafe else loc[index])
+        paths.append(".".join(str(p) for p in parts[1:]) or str(parts[0] if parts else ""))
+    return paths
 
 
 def is_page(request: Request) -> bool:
@@ -56,13 +83,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        # Pydantic's own error type is the rule; its `input` is dropped (personal data).
-        errors = [
-            {"field": ".".join(str(p) for p in err["loc"][1:]) or str(err["loc"][0]),
-             "rule": err["type"], "message": err["msg"]}
-            for err in exc.errors()
-        ]
-        return JSONResponse({"errors": errors}, status_code=422)
+        # Pydantic's own error type is the rule; its `input` is dropped (personal data), and so
+        # is any key the caller chose (see `field_paths`).
+        errors = exc.errors()
+        return JSONResponse({"errors": [
+            {"field": field, "rule": err["type"], "message": err["msg"]}
+            for field, err in zip(field_paths(errors), errors, strict=True)]},
+            status_code=422)
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(_: Request, exc: NotSignedIn) -> JSONResponse:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from aggregates.access import Permission
 from aggregates.errors import CaseNotFound, RuleViolation
 from web.auth import Principal, require, services, visible_case
+from web.input_types import Line, Text
 from web.schemas import (
     CaseOpenedOut,
     CaseSummaryOut,
@@ -44,11 +45,11 @@ def fingerprint(body: ReportIn) -> str:
 
 
 class ReasonIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=2000)
 
 
 class AssignIn(ReasonIn):
-    team: str = Field(min_length=1, max_length=200)
+    team: Line = Field(min_length=1, max_length=200)
     officer_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9._-]{1,64}$")
 
 

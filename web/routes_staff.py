@@ -14,31 +14,33 @@ from aggregates.errors import RuleViolation
 from aggregates.report import Council, Role
 from aggregates.staff import StaffProfile
 from web.auth import Principal, require, services
+from web.input_types import Line, Text
 
 router = APIRouter()
 Admin = Annotated[Principal, Depends(require(Permission.MANAGE_STAFF))]
 STAFF_ID = r"^[A-Za-z0-9._-]{1,64}$"
+TeamName = Annotated[Line, Field(min_length=1, max_length=100)]
 
 
 class StaffIn(BaseModel):
     staff_id: str = Field(pattern=STAFF_ID)
-    display_name: str = Field(min_length=1, max_length=200)
+    display_name: Line = Field(min_length=1, max_length=200)
     role: Role
-    teams: list[str] = Field(default_factory=list, max_length=20)
+    teams: list[TeamName] = Field(default_factory=list, max_length=20)
     council: Council
     manager_id: str | None = Field(default=None, pattern=STAFF_ID)
 
 
 class PasswordIn(BaseModel):
-    password: str = Field(max_length=1024)
+    password: Line = Field(max_length=1024)
 
 
 class ReasonIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=2000)
 
 
 class TokenIn(BaseModel):
-    label: str = Field(min_length=1, max_length=200)
+    label: Line = Field(min_length=1, max_length=200)
 
 
 def profile_out(p: StaffProfile) -> dict[str, Any]:
