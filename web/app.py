@@ -9,6 +9,7 @@ from activities.task_board import TaskBoard
 from gateways.registry import PartnerRegistry
 from web.auth import AuthServices, public
 from web.errors import install_error_handlers
+from web.limits import EdgeGuard
 from web.oidc import OidcClient
 from web.pages import mount_assets
 from web.routes_auth import router as auth_router
@@ -36,6 +37,7 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.state.inbound = inbound
     app.state.board = board
     install_error_handlers(app)
+    app.add_middleware(EdgeGuard)  # who, and how much, before any body is read
     mount_assets(app)  # GOV.UK Frontend at /assets, web/static at /static
 
     @app.get("/healthz", dependencies=[Depends(public)])
