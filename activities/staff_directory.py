@@ -20,7 +20,12 @@ from eventsourcing.utils import get_topic
 
 from aggregates.errors import ConflictError, RuleViolation
 from aggregates.report import Actor, Council, Role
-from aggregates.staff import StaffMember, StaffProfile, staff_member_id
+from aggregates.staff import (
+    StaffMember,
+    StaffProfile,
+    check_not_last_administrator,
+    staff_member_id,
+)
 
 MIN_PASSWORD_LENGTH = 12
 # Passwords long enough to pass the length rule but guessed first by anyone.
@@ -83,6 +88,9 @@ class StaffDirectory(Application):
         if member is None:
             raise RuleViolation("staff_exists", "no member of staff has this staff id",
                                 field="staff_id")
+        if member.role is Role.ADMINISTRATOR:
+            check_not_last_administrator(member.profile, sum(
+                1 for p in self.list_staff() if p.active and p.role is Role.ADMINISTRATOR))
         member.deactivate(actor=actor, reason=reason)
         self.save(member)
 

@@ -94,6 +94,26 @@ def check_registration(*, staff_id: str, display_name: str, role: Role, teams: f
                             field="reason")
 
 
+def check_not_last_administrator(profile: StaffProfile, active_administrators: int) -> None:
+    """Someone must always be able to manage accounts: the last active administrator is not
+    deactivated (by another, or by themselves)."""
+    if profile.active and profile.role is Role.ADMINISTRATOR and active_administrators <= 1:
+        raise ConflictError("last_administrator_stays",
+                            "the last active administrator cannot be deactivated; register "
+                            "another administrator first", field="staff_id")
+
+
+def check_may_hold_token(profile: StaffProfile | None) -> StaffProfile:
+    """A bearer token is issued only to a registered, active member of staff."""
+    if profile is None:
+        raise RuleViolation("staff_exists", "no member of staff has this staff id",
+                            field="staff_id")
+    if not profile.active:
+        raise ConflictError("staff_is_active", "the member of staff has been deactivated",
+                            field="staff_id")
+    return profile
+
+
 class StaffMember(Aggregate):
     """One member of staff of one council."""
 

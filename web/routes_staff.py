@@ -10,9 +10,8 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from aggregates.access import Permission
-from aggregates.errors import RuleViolation
 from aggregates.report import Council, Role
-from aggregates.staff import StaffProfile
+from aggregates.staff import StaffProfile, check_may_hold_token
 from web.auth import Principal, require, services
 from web.input_types import Line, Text
 
@@ -92,9 +91,7 @@ async def issue_token(staff_id: str, body: TokenIn, request: Request,
                       admin: Admin) -> dict[str, str]:
     """Issue a bearer token for a machine client acting as this account. Shown only once."""
     auth = services(request)
-    if await asyncio.to_thread(auth.directory.profile, staff_id) is None:
-        raise RuleViolation("staff_exists", "no member of staff has this staff id",
-                            field="staff_id")
+    check_may_hold_token(await asyncio.to_thread(auth.directory.profile, staff_id))
     token = await asyncio.to_thread(auth.sessions.issue_api_token, staff_id=staff_id,
                                     label=body.label, now=datetime.now(UTC))
     return {"staff_id": staff_id, "token": token}
