@@ -68,6 +68,7 @@ _CLAIM_REASONS = {
     "exp": "expired",
 }
 _SAFE_ERROR_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_SUBJECT = re.compile(r"[\x20-\x7e]{1,255}")
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,16 @@ class OidcConfig:
             f"redirect_uri={self.redirect_uri!r}, staff_id_claim={self.staff_id_claim!r}, "
             f"leeway_seconds={self.leeway_seconds!r})"
         )
+
+
+@dataclass(frozen=True)
+class OidcIdentity:
+    """Who a validated ID token names: the provider's own (issuer, subject), stable for the
+    person, and the staff id claim, which a provider may let people change."""
+
+    issuer: str
+    subject: str
+    staff_id: str
 
 
 class OidcError(Exception):
@@ -149,7 +160,12 @@ class OidcClient:
         return url
 
     async def sign_in(self, *, code: str, nonce: str) -> str:
-        """Exchange `code` at the token endpoint, validate the ID token, return the staff id.
+        """The staff id named by the ID token (see `identify`)."""
+        return (await self.identify(code=code, nonce=nonce)).staff_id
+
+    async def identify(self, *, code: str, nonce: str) -> OidcIdentity:
+        """Exchange `code` at the token endpoint, validate the ID token, return who it names:
+        the issuer and subject (which the caller binds to the staff account) and the staff id.
 
         `nonce` is the value the caller stored when it built the authorization URL for this
         browser. The caller must already have checked the callback's `state`.
@@ -164,7 +180,11 @@ class OidcClient:
         staff_id = claims.get(self._config.staff_id_claim)
         if not isinstance(staff_id, str) or not staff_id.strip():
             raise OidcError("no_staff_id")
-        return staff_id
+        subject = claims.get("sub")
+        # OIDC Core §2: sub is at most 255 ASCII characters; the binding key holds no NUL.
+        if not isinstance(subject, str) or not _SUBJECT.fullmatch(subject):
+            raise OidcError("invalid_claim")
+        return OidcIdentity(issuer=self._config.issuer, subject=subject, staff_id=staff_id)
 
     # ------------------------------------------------------------------ HTTP
 
