@@ -8,6 +8,7 @@ from activities.inbound_log import InboundLog
 from activities.task_board import TaskBoard
 from gateways.registry import PartnerRegistry
 from web.auth import AuthServices, public
+from web.contract import contract_openapi
 from web.errors import install_error_handlers
 from web.limits import EdgeGuard
 from web.oidc import OidcClient
@@ -51,4 +52,5 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.include_router(safeguarding_router)
     app.include_router(partners_router)
     app.include_router(staff_router)
+    app.openapi = contract_openapi(app)  # type: ignore[method-assign]
     return app

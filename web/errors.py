@@ -12,6 +12,7 @@ from eventsourcing.persistence import PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError
 
 from activities.case_store import DuplicateRequest
@@ -23,6 +24,10 @@ from workflows.client import CommandRefused, WorkflowNotRunning
 
 log = logging.getLogger(__name__)
 
+NEXT_PATH = re.compile(r"/work/[A-Za-z0-9/_-]{0,200}")
+# Pydantic messages that quote part of the input.
+FIXED_MESSAGES = {"uuid_parsing": "Input should be a valid UUID"}
+HTTP_RULES = {400: "body_is_readable", 404: "route_exists", 405: "method_allowed"}
 STATUS_FOR_REFUSAL = {"Conflict": 409, "RuleViolation": 422, "TaskNotFound": 404}
 
 
@@ -75,7 +80,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def page_sign_in(request: Request, exc: PageNotSignedIn) -> Response:
         # Back to the page asked for after signing in (kept in a short-lived cookie).
         response = RedirectResponse("/sign-in", status_code=303)
-        if request.method == "GET":
+        # Only a path of ours goes in the cookie (a header holds Latin-1 only; anything else
+        # is no page to come back to).
+        if request.method == "GET" and NEXT_PATH.fullmatch(request.url.path):
             response.set_cookie("da_next", request.url.path, max_age=600, httponly=True,
                                 samesite="lax", secure=request.url.scheme == "https",
                                 path="/")
@@ -87,9 +94,18 @@ def install_error_handlers(app: FastAPI) -> None:
         # is any key the caller chose (see `field_paths`).
         errors = exc.errors()
         return JSONResponse({"errors": [
-            {"field": field, "rule": err["type"], "message": err["msg"]}
+            {"field": field, "rule": err["type"],
+             "message": FIXED_MESSAGES.get(err["type"], err["msg"])}
             for field, err in zip(field_paths(errors), errors, strict=True)]},
             status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # The router's own refusals (no such path, a method the path does not have) in the
+        # same shape as ours; a 405 keeps its Allow header.
+        rule = HTTP_RULES.get(exc.status_code, "request_understood")
+        return JSONResponse(error_body(None, rule, str(exc.detail)),
+                            status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(_: Request, exc: NotSignedIn) -> JSONResponse:
