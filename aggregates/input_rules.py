@@ -26,40 +26,48 @@ LINE_BREAKS = frozenset("\t\n\r")
 
 @dataclass(frozen=True)
 class DateRange:
-    """The dates a kind of date may take: from `earliest`, to `latest_years_ahead` years after
-    today (0: not in the future)."""
+    """The dates a kind of date may take: from `earliest` (else `early_rule` is broken), to
+    `latest_years_ahead` years after today (0: not in the future; else `late_rule`)."""
 
     earliest: date
     latest_years_ahead: int
-    rule: str
+    early_rule: str
+    late_rule: str
 
 
 DATE_RANGES: dict[str, DateRange] = {
-    "reported_at": DateRange(EARLIEST_DATE, 0, "reported_at_in_range"),
-    "occurred_on": DateRange(EARLIEST_DATE, 0, "incident_date_in_range"),
-    "heard_on": DateRange(EARLIEST_DATE, 0, "hearing_date_in_range"),
-    "due_on": DateRange(EARLIEST_DATE, 10, "due_date_in_range"),
+    "reported_at": DateRange(EARLIEST_DATE, 0, "reported_at_in_range",
+                             "report_time_not_in_future"),
+    "occurred_on": DateRange(EARLIEST_DATE, 0, "incident_date_in_range",
+                             "incident_not_in_future"),
+    "heard_on": DateRange(EARLIEST_DATE, 0, "hearing_date_in_range", "hearing_not_in_future"),
+    "due_on": DateRange(EARLIEST_DATE, 10, "due_date_in_range", "due_date_in_range"),
 }
 
 
-def date_range_message(kind: str) -> str:
+def date_rule_message(kind: str, rule: str) -> str:
     bounds = DATE_RANGES[kind]
-    latest = ("not in the future" if bounds.latest_years_ahead == 0
-              else f"at most {bounds.latest_years_ahead} years ahead")
-    return f"the date must be from {bounds.earliest.isoformat()} and {latest}"
+    if rule == bounds.early_rule and rule != bounds.late_rule:
+        return f"the date must be from {bounds.earliest.isoformat()}"
+    if bounds.latest_years_ahead == 0:
+        return f"the date must be from {bounds.earliest.isoformat()} and not in the future"
+    return (f"the date must be from {bounds.earliest.isoformat()} and at most "
+            f"{bounds.latest_years_ahead} years ahead")
 
 
-def date_in_range(kind: str, value: date | datetime, today: date) -> bool:
-    """True if `value` (a date, or a datetime whose own calendar date is used) is in the range
-    of `kind`, a key of `DATE_RANGES`, on `today`. The future bound is checked by calendar date
-    (a day's grace for time zones); rules that need the exact instant check it themselves."""
+def broken_date_rule(kind: str, value: date | datetime, today: date) -> str | None:
+    """The rule of `kind` (a key of `DATE_RANGES`) that `value` breaks on `today`, or None.
+    A datetime is judged by its own calendar date; the future bound allows a day's grace for
+    time zones (rules that need the exact instant check it themselves)."""
     bounds = DATE_RANGES[kind]
     day = value.date() if isinstance(value, datetime) else value
+    if day < bounds.earliest:
+        return bounds.early_rule
     try:
         latest = today.replace(year=today.year + bounds.latest_years_ahead)
     except ValueError:  # 29 February, a non-leap year ahead
         latest = today.replace(year=today.year + bounds.latest_years_ahead, day=28)
-    return bounds.earliest <= day <= latest + timedelta(days=1)
+    return bounds.late_rule if day > latest + timedelta(days=1) else None
 
 
 def check_not_before_earliest(kind: str, value: date | datetime, *,
@@ -67,17 +75,18 @@ def check_not_before_earliest(kind: str, value: date | datetime, *,
     """The lower bound of `kind` alone, for code that has no clock (before time-zone
     arithmetic, which overflows for years near 1)."""
     day = value.date() if isinstance(value, datetime) else value
-    if day < DATE_RANGES[kind].earliest:
-        raise RuleViolation(DATE_RANGES[kind].rule, date_range_message(kind),
+    bounds = DATE_RANGES[kind]
+    if day < bounds.earliest:
+        raise RuleViolation(bounds.early_rule, date_rule_message(kind, bounds.early_rule),
                             field=field or kind)
 
 
 def check_date_in_range(kind: str, value: date | datetime, today: date, *,
                         field: str | None = None) -> None:
-    """Raise `RuleViolation` naming the rule of `kind` if `value` is outside its range."""
-    if not date_in_range(kind, value, today):
-        raise RuleViolation(DATE_RANGES[kind].rule, date_range_message(kind),
-                            field=field or kind)
+    """Raise `RuleViolation` naming the rule of `kind` that `value` breaks, if any."""
+    rule = broken_date_rule(kind, value, today)
+    if rule is not None:
+        raise RuleViolation(rule, date_rule_message(kind, rule), field=field or kind)
 
 
 TEXT_RULE = "text_has_no_control_characters"

@@ -12,10 +12,9 @@ from pydantic import AfterValidator, AwareDatetime, StrictBool, StrictInt
 from pydantic_core import PydanticCustomError
 
 from aggregates.input_rules import (
-    DATE_RANGES,
     TEXT_RULE,
-    date_in_range,
-    date_range_message,
+    broken_date_rule,
+    date_rule_message,
     forbidden_character,
     text_message,
 )
@@ -40,11 +39,10 @@ Text = Annotated[str, _text_check(multiline=True)]  # summaries, notes, addresse
 
 
 def _range_check(kind: str) -> AfterValidator:
-    rule = DATE_RANGES[kind].rule
-
     def check(value: date) -> date:  # a datetime is a date: its own calendar date is used
-        if not date_in_range(kind, value, datetime.now(UTC).date()):
-            raise PydanticCustomError(rule, date_range_message(kind))
+        rule = broken_date_rule(kind, value, datetime.now(UTC).date())
+        if rule is not None:
+            raise PydanticCustomError(rule, date_rule_message(kind, rule))
         return value
     return AfterValidator(check)
 

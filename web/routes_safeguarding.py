@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+from pydantic_core import PydanticCustomError
 
 from aggregates.access import Permission
 from aggregates.dash import CHECKLIST_VERSION, QUESTIONS, Answer
@@ -20,7 +21,15 @@ router = APIRouter()
 Worker = Annotated[Principal, Depends(require(Permission.RECORD_CASE_WORK))]
 Reader = Annotated[Principal, Depends(require(Permission.READ_CASE))]
 STAFF_ID = r"^[A-Za-z0-9._-]{1,64}$"
-QuestionNumber = Annotated[int, Field(ge=1, le=len(QUESTIONS))]
+
+
+def _question_exists(number: int) -> int:
+    if number not in QUESTIONS:
+        raise PydanticCustomError("dash_question_exists", "the question is not on the checklist")
+    return number
+
+
+QuestionNumber = Annotated[int, AfterValidator(_question_exists)]  # a 422 names it `answers.*`
 
 
 class AnswerIn(BaseModel):

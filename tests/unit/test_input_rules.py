@@ -34,7 +34,7 @@ def test_dates_from_1900_to_today_are_in_range_and_planned_dates_ten_years_ahead
     check_date_in_range("due_on", date(2036, 11, 30), TODAY)
     with pytest.raises(RuleViolation, match="incident_date_in_range"):
         check_date_in_range("occurred_on", date(1899, 12, 31), TODAY)
-    with pytest.raises(RuleViolation, match="incident_date_in_range"):
+    with pytest.raises(RuleViolation, match="incident_not_in_future"):
         check_date_in_range("occurred_on", date(2026, 12, 2), TODAY)
     with pytest.raises(RuleViolation, match="due_date_in_range"):
         check_date_in_range("due_on", date(2036, 12, 2), TODAY)
