@@ -4,17 +4,21 @@ before a byte of the body is read.
 FastAPI reads and parses a request's body before it solves the route's dependencies, so a
 route's sign-in check alone answers 401 only after a body of any size has been read (a 200 MB
 body took 1.4 GB and 16 s). `EdgeGuard` is a plain ASGI middleware that, for every request that
-carries a body:
+carries a body, finds the route that will answer it and the access rule the route declares
+(`web.auth.require`, `public`, or a partner's signature), then:
 
-1. refuses at once (413) a body whose Content-Length is over the route's limit;
-2. on routes for signed-in staff, resolves the bearer token or session cookie first (the same
+1. on routes for signed-in staff, resolves the bearer token or session cookie first (the same
    check as the routes' dependency, a row lookup) and answers 401 without reading the body;
    pages (`/work/...`) go on with the small limit so that the page answers as it does for no
    session (a redirect to sign in);
-3. on a partner's message route, refuses an unknown partner or a message without the
+2. on a partner's message route, refuses an unknown partner or a message without the
    signature headers (401) before reading;
+3. refuses at once (413) a body whose Content-Length is over the limit;
 4. reads the body, counting bytes as they stream in (chunked bodies have no Content-Length),
    and answers 413 as soon as the limit is passed; what was read is handed on to the app.
+
+FastAPI's own `max_body_size` (Starlette's `RequestBodyLimitMiddleware`) limits size alone,
+the same for everyone; here the limit depends on who is asking, so it is kept with that check.
 
 Limits: `SMALL_LIMIT` for anything not signed in (the sign-in form), `PARTNER_LIMIT` for
 partners' signed messages, `SIGNED_IN_LIMIT` for staff, and per-route overrides in
@@ -28,11 +32,14 @@ import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from fastapi.routing import APIRoute
 from starlette.requests import Request
+from starlette.routing import Match
 
 from gateways.registry import UnknownPartner
 from gateways.signing import HEADER_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP
 from web.auth import NotSignedIn, current_principal
+from web.contract import flat_routes, is_page_route, route_rule
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -50,8 +57,7 @@ ROUTE_LIMITS: tuple[tuple[str, re.Pattern[str], int], ...] = (
     ("POST", re.compile(r"^/cases/[^/]+/dash/complete$"), 1024 * KIB),
     ("POST", re.compile(r"^/cases/[^/]+/marac/actions$"), 1024 * KIB),
 )
-PUBLIC_BODY_PATHS = frozenset({"/sign-in"})
-PARTNER_MESSAGES = re.compile(r"^/partners/([^/]+)/messages$")
+PARTNER_RULE = "partner_signature"  # the rule web.routes_partners declares
 PARTNER_HEADERS = (HEADER_ID.encode(), HEADER_TIMESTAMP.encode(), HEADER_SIGNATURE.encode())
 
 
@@ -114,13 +120,17 @@ class EdgeGuard:
 
     async def _admit(self, scope: Scope, headers: dict[bytes, bytes],
                      ) -> tuple[int, tuple[int, bytes, list[tuple[bytes, bytes]]] | None]:
-        """(the body limit, a refusal to send at once or None)."""
+        """(the body limit, a refusal to send at once or None), by the rule the route
+        declares."""
         path, method = scope["path"], scope["method"]
-        if path in PUBLIC_BODY_PATHS:
-            return SMALL_LIMIT, None
-        partner = PARTNER_MESSAGES.match(path)
-        if partner:
-            known = _known_partner(scope, partner.group(1))
+        route, path_params = _route_for(scope)
+        if route is None:
+            return SMALL_LIMIT, None  # the router answers 404 or 405 without reading it
+        rule = route_rule(route)
+        if rule is None:
+            return SMALL_LIMIT, None  # public: the sign-in form
+        if rule == PARTNER_RULE:
+            known = _known_partner(scope, str(path_params.get("partner", "")))
             if not known or not all(h in headers for h in PARTNER_HEADERS):
                 return PARTNER_LIMIT, _error(401, "partner_signature_valid",
                                              "unknown_partner" if not known else "missing_header")
@@ -130,12 +140,22 @@ class EdgeGuard:
             # route's dependency still runs it, after the body has been admitted.
             await current_principal(Request({**scope, "method": "GET"}))
         except NotSignedIn:
-            if path.startswith("/work"):
+            if is_page_route(path):
                 return SMALL_LIMIT, None  # the page redirects to sign-in, as without a body
             return SMALL_LIMIT, _error(401, "signed_in", "sign in first")
         except Exception:  # e.g. the store is down: the route answers 503 itself
             return SMALL_LIMIT, None
         return route_limit(method, path), None
+
+
+def _route_for(scope: Scope) -> tuple[APIRoute | None, dict[str, Any]]:
+    """The route that will answer this request, and its path parameters (None if the router
+    will answer 404 or 405 itself)."""
+    for route in flat_routes(scope["app"].routes):
+        match, child_scope = route.matches(scope)
+        if match is Match.FULL:
+            return route, child_scope.get("path_params", {})
+    return None, {}
 
 
 def _known_partner(scope: Scope, partner: str) -> bool:

@@ -19,6 +19,7 @@ from tests.web_harness import WebSystem, web_system
 
 CW = "cw-1"
 MB = 1024 * 1024
+ZERO = "00000000-0000-0000-0000-000000000000"
 
 
 @pytest.fixture(scope="module")
@@ -89,12 +90,21 @@ async def test_unknown_partner_is_refused_before_its_50_mb_body_is_read(
     assert status == 401 and b"unknown_partner" in answer and elapsed < 10
 
 
-async def test_expired_bearer_token_with_big_json_body_is_401_not_parsed(
+async def test_unknown_bearer_token_with_big_json_body_is_401_not_parsed(
         system: WebSystem) -> None:
-    status, _, _ = await raw_post(system, "/cases/00000000-0000-0000-0000-000000000000/dash", {
+    status, _, _ = await raw_post(system, f"/cases/{ZERO}/dash/complete", {
         "Authorization": "Bearer not-a-token", "Content-Type": "application/json",
         "Content-Length": str(20 * MB)})
     assert status == 401
+
+
+async def test_public_routes_take_a_small_body_without_sign_in(system: WebSystem) -> None:
+    async with system.client() as http:
+        form = await http.post("/sign-in", data={"staff_id": "cw-1", "password": "x" * 20})
+        too_big = await http.post("/sign-in", content=b"a=" + b"x" * (20 * 1024),
+                                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert form.status_code == 403  # refused for its missing form token, not for sign-in
+    assert too_big.status_code == 413
 
 
 async def test_report_dated_in_year_one_is_422_naming_the_field_not_a_500(

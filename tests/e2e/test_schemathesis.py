@@ -36,7 +36,7 @@ from temporalio.testing import WorkflowEnvironment
 from aggregates.report import Role
 from tests.web_harness import WebSystem, web_system
 
-EXAMPLES = 12  # per operation, per generation mode and per seeded/generated ids
+EXAMPLES = 20  # per operation, per generation mode and per seeded/generated ids
 STAFF = {"cw-1": Role.CASEWORKER, "dso-1": Role.DSO, "lm-1": Role.LINE_MANAGER,
          "aud-1": Role.AUDITOR, "adm-1": Role.ADMINISTRATOR}
 SPARE = "cw-spare"  # the staff id that seeded cases may deactivate, re-password, ...
