@@ -19,8 +19,14 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from aggregates.errors import ConflictError, RuleViolation
+from aggregates.provider_subjects import ProviderSubject
 from aggregates.report import Actor, Council, Role
-from aggregates.staff import StaffMember, StaffProfile, staff_member_id
+from aggregates.staff import (
+    StaffMember,
+    StaffProfile,
+    check_not_last_administrator,
+    staff_member_id,
+)
 
 MIN_PASSWORD_LENGTH = 12
 # Passwords long enough to pass the length rule but guessed first by anyone.
@@ -30,7 +36,16 @@ OBVIOUS_PASSWORDS = frozenset({
     "administrator", "welcome12345", "iloveyou1234", "abcdefghijkl", "aaaaaaaaaaaa",
     "dover-council", "dartford-council", "password123!", "p@ssw0rd1234",
 })
+BIND_REASON = "First sign-in through the council's identity provider: its subject is bound."
 REHASH_REASON = "The password hash was upgraded to the current hashing parameters at sign-in."
+
+
+class ProviderSignInRefused(Exception):
+    """A provider sign-in that may not start a session. `reason` is a fixed code."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class StaffDirectory(Application):
@@ -59,6 +74,9 @@ class StaffDirectory(Application):
             staff_id=staff_id, display_name=display_name, role=role, teams=frozenset(teams),
             council=council, manager_id=manager_id, actor=actor, reason=reason,
         )
+        if self.find_member(staff_id) is not None:  # "CW-1" when "cw-1" exists
+            raise ConflictError("staff_id_used_once", "the staff id is already registered "
+                                "(staff ids are compared ignoring case)", field="staff_id")
         try:
             self.save(member)
         except IntegrityError:
@@ -83,6 +101,9 @@ class StaffDirectory(Application):
         if member is None:
             raise RuleViolation("staff_exists", "no member of staff has this staff id",
                                 field="staff_id")
+        if member.role is Role.ADMINISTRATOR:
+            check_not_last_administrator(member.profile, sum(
+                1 for p in self.list_staff() if p.active and p.role is Role.ADMINISTRATOR))
         member.deactivate(actor=actor, reason=reason)
         self.save(member)
 
@@ -115,6 +136,51 @@ class StaffDirectory(Application):
             self.save(member)
         except IntegrityError:
             pass  # another process signed the same member in and rehashed first
+
+    def sign_in_with_provider(self, *, staff_id: str, issuer: str,
+                              subject: str) -> StaffProfile:
+        """The active member whose staff id matches `staff_id` ignoring case, if the provider's
+        (`issuer`, `subject`) is theirs: bound now at their first provider sign-in, compared at
+        every later one. Raises `ProviderSignInRefused` with a reason code safe to log."""
+        member = self.find_member(staff_id)
+        if member is None or not member.active:
+            raise ProviderSignInRefused("no_active_account")
+        bound = member.provider_identity
+        if bound is None:
+            member.bind_provider_identity(issuer=issuer, subject=subject, actor=Actor.system(),
+                                          reason=BIND_REASON)
+            claim = ProviderSubject.claim(issuer=issuer, subject=subject,
+                                          staff_id=member.staff_id, actor=Actor.system(),
+                                          reason=BIND_REASON)
+            try:
+                self.save(member, claim)  # one transaction: both or neither
+            except IntegrityError:
+                # Another sign-in bound this member or this subject first: judge by that.
+                member = self._member(member.staff_id) or member
+                bound = member.provider_identity
+                if bound is None:
+                    raise ProviderSignInRefused("subject_bound_to_another_account") from None
+            else:
+                bound = (issuer, subject)
+        if bound != (issuer, subject):
+            raise ProviderSignInRefused("subject_differs_from_bound_subject")
+        return member.profile
+
+    # ---- read side ------------------------------------------------------------------------
+
+    def find_member(self, staff_id: str) -> StaffMember | None:
+        """The member whose staff id equals `staff_id` ignoring case (ids are registered once
+        ignoring case, so at most one). The exact id is tried first; otherwise every member is
+        read, which is rare (a provider's casing differs) and bounded by the size of staff."""
+        member = self._member(staff_id)
+        if member is not None:
+            return member
+        folded = staff_id.casefold()
+        for member_id in self._registered_ids():
+            other: StaffMember = self.repository.get(member_id)
+            if other.staff_id.casefold() == folded:
+                return other
+        return None
 
     # ---- read side ------------------------------------------------------------------------
 

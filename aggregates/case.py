@@ -23,6 +23,7 @@ from aggregates.access import (
 from aggregates.adjustments import requirements_for
 from aggregates.checks import check_aware, check_reason
 from aggregates.errors import ConflictError, RuleViolation
+from aggregates.input_rules import check_date_in_range
 from aggregates.policies import Policy, policy_for
 from aggregates.report import Actor, Council, Report, Role
 from aggregates.safeguarding import SafeguardingCommands, init_safeguarding_state
@@ -44,11 +45,14 @@ def check_report(report: Report, now: datetime) -> None:
         raise RuleViolation("report_time_has_time_zone",
                             "the time of the report must include a time zone",
                             field="reported_at")
+    # Before any time-zone arithmetic: a year near 1 would overflow it.
+    check_date_in_range("reported_at", report.reported_at, now.date())
     if report.reported_at > now + MAX_CLOCK_SKEW:
         raise RuleViolation("report_time_not_in_future",
                             "the time of the report is in the future", field="reported_at")
     for index, child in enumerate(report.household.children):
-        if not 0 <= child.age < 18:
+        if isinstance(child.age, bool) or not isinstance(child.age, int) or not (
+                0 <= child.age < 18):
             raise RuleViolation("child_is_under_18", "a child's age must be from 0 to 17",
                                 field=f"household.children.{index}.age", section="D 7.4")
     if report.channel.value in {"third_party", "partner_referral"} and not report.is_third_party:

@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 
 from aggregates.dash import RiskThresholds
 from aggregates.errors import UnknownPolicy
+from aggregates.input_rules import check_not_before_earliest
 from aggregates.report import Council, Tenure
 from aggregates.working_days import local_date
 
@@ -167,6 +168,7 @@ def policy_for(council: Council, version: str) -> Policy:
 
 def policy_in_force(council: Council, at: datetime) -> Policy:
     """The newest policy of `council` in force on the London date of `at`."""
+    check_not_before_earliest("reported_at", at)
     day = local_date(at)
     candidates = [p for p in POLICIES.values() if p.council is council and p.in_force_from <= day]
     if not candidates:

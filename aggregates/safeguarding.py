@@ -16,6 +16,7 @@ from eventsourcing.domain import Aggregate
 from aggregates.checks import check_aware
 from aggregates.dash import CHECKLIST_VERSION, GUIDANCE, RiskLevel, assess_risk, check_answers
 from aggregates.errors import ConflictError, RuleViolation
+from aggregates.input_rules import check_date_in_range
 from aggregates.policies import Rule
 from aggregates.referrals import (
     MARAC_KINDS,
@@ -454,6 +455,7 @@ class SafeguardingCommands:
                              at: datetime, command_id: str) -> None:
         check_aware(at, "at")
         referral = self._marac_referral(referral_id)
+        check_date_in_range("heard_on", heard_on, local_date(at))
         if heard_on > local_date(at):
             raise RuleViolation("hearing_not_in_future", "the hearing date is in the future",
                                 field="heard_on")
@@ -518,6 +520,7 @@ class SafeguardingCommands:
                         command_id: str) -> None:
         """A new incident; within 12 months of the last hearing it makes a repeat MARAC
         referral."""
+        check_date_in_range("occurred_on", occurred_on, local_date(at))
         if occurred_on > local_date(at):
             raise RuleViolation("incident_not_in_future", "the incident date is in the future",
                                 field="occurred_on")

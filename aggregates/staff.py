@@ -94,6 +94,26 @@ def check_registration(*, staff_id: str, display_name: str, role: Role, teams: f
                             field="reason")
 
 
+def check_not_last_administrator(profile: StaffProfile, active_administrators: int) -> None:
+    """Someone must always be able to manage accounts: the last active administrator is not
+    deactivated (by another, or by themselves)."""
+    if profile.active and profile.role is Role.ADMINISTRATOR and active_administrators <= 1:
+        raise ConflictError("last_administrator_stays",
+                            "the last active administrator cannot be deactivated; register "
+                            "another administrator first", field="staff_id")
+
+
+def check_may_hold_token(profile: StaffProfile | None) -> StaffProfile:
+    """A bearer token is issued only to a registered, active member of staff."""
+    if profile is None:
+        raise RuleViolation("staff_exists", "no member of staff has this staff id",
+                            field="staff_id")
+    if not profile.active:
+        raise ConflictError("staff_is_active", "the member of staff has been deactivated",
+                            field="staff_id")
+    return profile
+
+
 class StaffMember(Aggregate):
     """One member of staff of one council."""
 
@@ -134,6 +154,20 @@ class StaffMember(Aggregate):
         def apply(self, member: StaffMember) -> None:
             member.active = False
 
+    class ProviderIdentityBound(Aggregate.Event):
+        """The first sign-in through the council's identity provider: from now on only this
+        provider subject signs in as this member of staff. (Added in round 3; streams written
+        before it simply have no binding yet.)"""
+
+        issuer: str
+        subject: str
+        actor: dict[str, str]
+        reason: str
+
+        def apply(self, member: StaffMember) -> None:
+            member.provider_issuer = self.issuer
+            member.provider_subject = self.subject
+
     # State set by the events. Declared only for type checkers: eventsourcing would otherwise
     # turn class annotations into constructor arguments.
     if TYPE_CHECKING:
@@ -145,6 +179,8 @@ class StaffMember(Aggregate):
         manager_id: str | None
         active: bool
         password_hash: str | None
+        provider_issuer: str | None
+        provider_subject: str | None
 
     # ---- commands -------------------------------------------------------------------------
 
@@ -191,7 +227,30 @@ class StaffMember(Aggregate):
                                 "say why the member of staff is deactivated", field="reason")
         self.trigger_event(self.Deactivated, actor=actor.to_dict(), reason=reason)
 
+    def bind_provider_identity(self, *, issuer: str, subject: str, actor: Actor,
+                               reason: str) -> None:
+        """Bind the member to one subject of one identity provider, once."""
+        if not self.active:
+            raise RuleViolation("staff_is_active",
+                                "the member of staff has been deactivated", field="staff_id")
+        if not issuer or not subject:
+            raise RuleViolation("provider_identity_given", "an issuer and a subject are needed",
+                                field="subject")
+        if self.provider_identity is not None:
+            raise ConflictError("provider_identity_bound_once",
+                                "the member of staff is already bound to a provider identity",
+                                field="subject")
+        self.trigger_event(self.ProviderIdentityBound, issuer=issuer, subject=subject,
+                           actor=actor.to_dict(), reason=reason)
+
     # ---- views ----------------------------------------------------------------------------
+
+    @property
+    def provider_identity(self) -> tuple[str, str] | None:
+        """(issuer, subject) bound at the first provider sign-in, or None."""
+        issuer = getattr(self, "provider_issuer", None)  # absent before the first binding
+        subject = getattr(self, "provider_subject", None)
+        return (issuer, subject) if issuer and subject else None
 
     @property
     def role(self) -> Role:

@@ -6,7 +6,9 @@ import secrets
 from datetime import UTC, datetime
 
 from activities.staff_directory import StaffDirectory
+from aggregates.errors import RuleViolation
 from aggregates.report import Actor, Council, Role
+from aggregates.staff import check_may_hold_token
 from casework.settings import Settings
 from casework.wiring import build_directory, build_sessions
 
@@ -57,7 +59,9 @@ def add_staff(settings: Settings, *, staff_id: str, name: str, role: Role, teams
 
 
 def issue_token(settings: Settings, *, staff_id: str, label: str) -> str:
-    if build_directory(settings).profile(staff_id) is None:
-        raise SystemExit(f"no member of staff has the id {staff_id!r}")
+    try:
+        check_may_hold_token(build_directory(settings).profile(staff_id))
+    except RuleViolation as refused:
+        raise SystemExit(f"no token for {staff_id!r}: {refused.message}") from None
     return build_sessions(settings).issue_api_token(
         staff_id=staff_id, label=label, now=datetime.now(UTC))

@@ -62,6 +62,10 @@ MAX_SIGNATURES = 8
 _ID_PATTERN = re.compile(r"[A-Za-z0-9_.:\-]{1,200}")
 # Digits only: `int()` would also accept " 12", "+12" and "1_2".
 _TIMESTAMP_PATTERN = re.compile(r"[0-9]{1,15}")
+# Our messages nest a few levels; anything deeper than this is refused before parsing.
+MAX_JSON_DEPTH = 32
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(rb"[^\[\]{}]")
 _ED25519_SIGNATURE_BYTES = 64
 
 
@@ -303,9 +307,11 @@ def verify_message(body: bytes, headers: Mapping[str, str], *,
                      public_keys):
         raise VerificationError("bad_signature")
 
+    if _nesting_depth(body) > MAX_JSON_DEPTH:
+        raise VerificationError("malformed", "body nested too deep")
     try:
         message = json.loads(body, parse_constant=_refuse_constant)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise VerificationError("malformed", "body is not JSON") from None
     if not isinstance(message, dict):
         raise VerificationError("malformed", "body is not a JSON object")
@@ -319,6 +325,18 @@ def verify_message(body: bytes, headers: Mapping[str, str], *,
     if replay is not None and not replay.first_seen(message_id, now=now):
         raise VerificationError("replayed")
     return message
+
+
+def _nesting_depth(body: bytes) -> int:
+    """How deep arrays and objects nest in `body` (JSON text), without parsing it: the parser
+    and the canonicaliser recurse, so a signed body nested thousands deep would exhaust the
+    stack."""
+    structure = _BRACKETS.sub(b"", _STRINGS.sub(b"", body))
+    depth = deepest = 0
+    for byte in structure:
+        depth += 1 if byte in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _refuse_constant(name: str) -> Any:

@@ -8,7 +8,9 @@ from activities.inbound_log import InboundLog
 from activities.task_board import TaskBoard
 from gateways.registry import PartnerRegistry
 from web.auth import AuthServices, public
+from web.contract import contract_openapi
 from web.errors import install_error_handlers
+from web.limits import EdgeGuard
 from web.no_store import NoStoreForJson
 from web.oidc import OidcClient
 from web.pages import mount_assets
@@ -37,6 +39,8 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.state.inbound = inbound
     app.state.board = board
     install_error_handlers(app)
+    app.add_middleware(EdgeGuard)  # who, and how much, before any body is read
+    # Outermost: refusals of the guard are marked no-store too.
     app.add_middleware(NoStoreForJson)
     mount_assets(app)  # GOV.UK Frontend at /assets, web/static at /static
 
@@ -51,4 +55,5 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.include_router(safeguarding_router)
     app.include_router(partners_router)
     app.include_router(staff_router)
+    app.openapi = contract_openapi(app)  # type: ignore[method-assign]
     return app

@@ -4,11 +4,15 @@ given (it may be personal data)."""
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Sequence
+from typing import Any
 
 from eventsourcing.persistence import PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError
 
 from activities.case_store import DuplicateRequest
@@ -20,6 +24,10 @@ from workflows.client import CommandRefused, WorkflowNotRunning
 
 log = logging.getLogger(__name__)
 
+NEXT_PATH = re.compile(r"/work/[A-Za-z0-9/_-]{0,200}")
+# Pydantic messages that quote part of the input.
+FIXED_MESSAGES = {"uuid_parsing": "Input should be a valid UUID"}
+HTTP_RULES = {400: "body_is_readable", 404: "route_exists", 405: "method_allowed"}
 STATUS_FOR_REFUSAL = {"Conflict": 409, "RuleViolation": 422, "TaskNotFound": 404,
                       "Unavailable": 503}  # the store stayed down: nothing was changed
 
@@ -29,6 +37,30 @@ def error_body(field: str | None, rule: str, message: str, section: str | None =
     if section:
         error["section"] = section
     return {"errors": [error]}
+
+
+SAFE_PART = re.compile(r"^(?:[a-z_][a-z0-9_]{0,63}|[0-9]{1,4})$")
+KEY_MARK = "[key]"
+
+
+def field_paths(errors: Sequence[Any]) -> list[str]:
+    """The dotted path of each pydantic error, without anything the caller chose: an unknown
+    key (`extra_forbidden`), a mapping key that failed its own check (and the same key in the
+    errors of its value) and any part that is not one of our field names or an index are
+    written `*`. The first part (`body`, `query`, ...) is kept only when nothing follows."""
+    bad_keys = {tuple(e["loc"][:-1]) for e in errors if e["loc"] and e["loc"][-1] == KEY_MARK}
+    paths = []
+    for err in errors:
+        loc = [part for part in err["loc"] if part != KEY_MARK]
+        if err["type"] == "extra_forbidden" and loc:
+            loc[-1] = "*"
+        parts = [loc[0]] if loc else []
+        for index in range(1, len(loc)):
+            unsafe = tuple(err["loc"][:index + 1]) in bad_keys or not SAFE_PART.match(
+                str(loc[index]))
+            parts.append("*" if unsafe else loc[index])
+        paths.append(".".join(str(p) for p in parts[1:]) or str(parts[0] if parts else ""))
+    return paths
 
 
 def is_page(request: Request) -> bool:
@@ -49,7 +81,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def page_sign_in(request: Request, exc: PageNotSignedIn) -> Response:
         # Back to the page asked for after signing in (kept in a short-lived cookie).
         response = RedirectResponse("/sign-in", status_code=303)
-        if request.method == "GET":
+        # Only a path of ours goes in the cookie (a header holds Latin-1 only; anything else
+        # is no page to come back to).
+        if request.method == "GET" and NEXT_PATH.fullmatch(request.url.path):
             response.set_cookie("da_next", request.url.path, max_age=600, httponly=True,
                                 samesite="lax", secure=request.url.scheme == "https",
                                 path="/")
@@ -57,13 +91,22 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        # Pydantic's own error type is the rule; its `input` is dropped (personal data).
-        errors = [
-            {"field": ".".join(str(p) for p in err["loc"][1:]) or str(err["loc"][0]),
-             "rule": err["type"], "message": err["msg"]}
-            for err in exc.errors()
-        ]
-        return JSONResponse({"errors": errors}, status_code=422)
+        # Pydantic's own error type is the rule; its `input` is dropped (personal data), and so
+        # is any key the caller chose (see `field_paths`).
+        errors = exc.errors()
+        return JSONResponse({"errors": [
+            {"field": field, "rule": err["type"],
+             "message": FIXED_MESSAGES.get(err["type"], err["msg"])}
+            for field, err in zip(field_paths(errors), errors, strict=True)]},
+            status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # The router's own refusals (no such path, a method the path does not have) in the
+        # same shape as ours; a 405 keeps its Allow header.
+        rule = HTTP_RULES.get(exc.status_code, "request_understood")
+        return JSONResponse(error_body(None, rule, str(exc.detail)),
+                            status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(_: Request, exc: NotSignedIn) -> JSONResponse:

@@ -26,7 +26,6 @@ import base64
 import hmac
 import logging
 import re
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -47,65 +46,16 @@ from joserfc.errors import (
 from joserfc.jwk import Key, KeySet
 from joserfc.jws import JWSRegistry
 
+from web.oidc_types import ASYMMETRIC_ALGS, CLAIM_REASONS, OidcConfig, OidcError, OidcIdentity
+
+__all__ = ["OidcClient", "OidcConfig", "OidcError", "OidcIdentity"]
+
 log = logging.getLogger(__name__)
 
 SCOPE = "openid profile"
 HTTP_TIMEOUT_SECONDS = 10.0
-
-#: Asymmetric signature algorithms we are prepared to verify with a key from the JWKS. `none`
-#: and the HMAC family (HS*) are never accepted: they would let anyone holding the public key
-#: (or nobody at all) mint a token.
-ASYMMETRIC_ALGS = frozenset(
-    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}
-)
-
-#: Reason codes for claim failures reported by joserfc's claims registry, by claim name.
-_CLAIM_REASONS = {
-    "iss": "wrong_issuer",
-    "aud": "wrong_audience",
-    "iat": "issued_in_future",
-    "nbf": "not_yet_valid",
-    "exp": "expired",
-}
 _SAFE_ERROR_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
-
-
-@dataclass(frozen=True)
-class OidcConfig:
-    """Our registration with one OpenID provider."""
-
-    issuer: str  # e.g. "http://127.0.0.1:54321"; discovery at issuer + "/.well-known/..."
-    client_id: str
-    client_secret: str
-    redirect_uri: str  # our callback URL, exactly as registered with the provider
-    staff_id_claim: str = "preferred_username"  # the ID-token claim naming our staff id
-    leeway_seconds: int = 30  # clock skew allowed on exp / iat / nbf
-
-    def __repr__(self) -> str:  # never print the client secret
-        return (
-            f"OidcConfig(issuer={self.issuer!r}, client_id={self.client_id!r}, "
-            f"redirect_uri={self.redirect_uri!r}, staff_id_claim={self.staff_id_claim!r}, "
-            f"leeway_seconds={self.leeway_seconds!r})"
-        )
-
-
-class OidcError(Exception):
-    """Sign-in failed. `reason` is a short code safe to log (never token contents or personal
-    data).
-
-    Reasons: ``provider_unreachable``, ``discovery_failed``, ``jwks_failed``,
-    ``token_endpoint_error``, ``no_id_token``, ``missing_code``, ``missing_nonce``,
-    ``malformed_token``, ``bad_algorithm``, ``unknown_key``, ``bad_signature``,
-    ``wrong_issuer``, ``wrong_audience``, ``wrong_authorized_party``, ``expired``,
-    ``issued_in_future``, ``not_yet_valid``, ``missing_claim``, ``invalid_claim``,
-    ``wrong_nonce``, ``no_staff_id``.
-    """
-
-    reason: str
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+_SUBJECT = re.compile(r"[\x20-\x7e]{1,255}")
 
 
 class OidcClient:
@@ -149,7 +99,12 @@ class OidcClient:
         return url
 
     async def sign_in(self, *, code: str, nonce: str) -> str:
-        """Exchange `code` at the token endpoint, validate the ID token, return the staff id.
+        """The staff id named by the ID token (see `identify`)."""
+        return (await self.identify(code=code, nonce=nonce)).staff_id
+
+    async def identify(self, *, code: str, nonce: str) -> OidcIdentity:
+        """Exchange `code` at the token endpoint, validate the ID token, return who it names:
+        the issuer and subject (which the caller binds to the staff account) and the staff id.
 
         `nonce` is the value the caller stored when it built the authorization URL for this
         browser. The caller must already have checked the callback's `state`.
@@ -164,7 +119,11 @@ class OidcClient:
         staff_id = claims.get(self._config.staff_id_claim)
         if not isinstance(staff_id, str) or not staff_id.strip():
             raise OidcError("no_staff_id")
-        return staff_id
+        subject = claims.get("sub")
+        # OIDC Core §2: sub is at most 255 ASCII characters; the binding key holds no NUL.
+        if not isinstance(subject, str) or not _SUBJECT.fullmatch(subject):
+            raise OidcError("invalid_claim")
+        return OidcIdentity(issuer=self._config.issuer, subject=subject, staff_id=staff_id)
 
     # ------------------------------------------------------------------ HTTP
 
@@ -297,7 +256,7 @@ class OidcClient:
         except MissingClaimError:
             raise OidcError("missing_claim") from None
         except ClaimError as error:
-            raise OidcError(_CLAIM_REASONS.get(error.claim, "invalid_claim")) from None
+            raise OidcError(CLAIM_REASONS.get(error.claim, "invalid_claim")) from None
 
         # OIDC Core §3.1.3.7 (5): with several audiences azp is required; if present it must
         # name us.

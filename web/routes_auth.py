@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from activities.staff_directory import ProviderSignInRefused
 from aggregates.access import Permission
 from web.auth import (
     SESSION_COOKIE,
@@ -174,13 +175,18 @@ async def oidc_callback(request: Request, code: str = "", state: str = "") -> Re
     if not (code and state and expected_state and hmac.compare_digest(state, expected_state)):
         return _oidc_failed(request)
     try:
-        staff_id = await oidc.sign_in(code=code, nonce=nonce)
+        identity = await oidc.identify(code=code, nonce=nonce)
     except OidcError as e:
         log.warning("OIDC sign-in refused: %s", e.reason)
         return _oidc_failed(request)
-    profile = await asyncio.to_thread(services(request).directory.profile, staff_id)
-    if profile is None or not profile.active:
-        log.warning("OIDC sign-in for a staff id with no active account")
+    try:
+        # The account is bound to the provider's subject at its first sign-in; the staff id
+        # claim alone (which a provider may let people edit) never picks the account later.
+        profile = await asyncio.to_thread(
+            services(request).directory.sign_in_with_provider, staff_id=identity.staff_id,
+            issuer=identity.issuer, subject=identity.subject)
+    except ProviderSignInRefused as refused:
+        log.warning("OIDC sign-in refused: %s", refused.reason)
         return _oidc_failed(request)
     return await _start_session(request, profile.staff_id, "oidc")
 

@@ -16,6 +16,7 @@ from aggregates.access import Permission
 from aggregates.data_categories import redact_event, redact_view
 from aggregates.errors import RuleViolation
 from web.auth import Principal, breakable_case, require, services, visible_case
+from web.input_types import Line, Text
 from web.schemas import (
     CaseOpenedOut,
     CaseSummaryOut,
@@ -45,11 +46,11 @@ def fingerprint(body: ReportIn) -> str:
 
 
 class ReasonIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=2000)
 
 
 class AssignIn(ReasonIn):
-    team: str = Field(min_length=1, max_length=200)
+    team: Line = Field(min_length=1, max_length=200)
     officer_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9._-]{1,64}$")
 
 

@@ -253,7 +253,7 @@ async def create_case(request: Request, principal: Opener) -> Response:
         if error["field"].startswith("household-children"):
             error["field"] = "children_ages"
         if error["rule"] in ("enum", "string_too_short", "missing", "bool_type",
-                             "int_parsing") and error["field"] in FRIENDLY:
+                             "int_parsing", "int_type") and error["field"] in FRIENDLY:
             error["message"] = FRIENDLY[error["field"]]
     return render(request, principal, "pages/new_case.html", status_code=422, values=values,
                   errors=errors, field_errors=field_errors(errors), options=INTAKE_OPTIONS)

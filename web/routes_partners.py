@@ -39,6 +39,7 @@ from gateways.registry import UnknownPartner
 from gateways.signing import VerificationError, verify_message
 from web.auth import Principal, require, visible_case
 from web.errors import error_body
+from web.input_types import Bool, Line, Text
 from web.routes_cases import IdempotencyKey, TasksOut, case_command, intake_of
 from workflows.client import CommandRefused
 from workflows.contracts import AcknowledgementInput
@@ -143,20 +144,20 @@ def retry_later(rule: str, message: str, seconds: int) -> JSONResponse:
 
 
 class SharingDecisionIn(BaseModel):
-    partner: str = Field(min_length=1, max_length=64)
+    partner: Line = Field(min_length=1, max_length=64)
     purpose: Purpose
-    shared: bool
+    shared: Bool
     categories: list[DataCategory] = Field(default_factory=list, max_length=20)
     lawful_basis: LawfulBasis | None = None
-    justification: str = Field(default="", max_length=4000)
-    reasons: str = Field(default="", max_length=4000)
-    under_isa: bool = True
+    justification: Text = Field(default="", max_length=4000)
+    reasons: Text = Field(default="", max_length=4000)
+    under_isa: Bool = True
 
 
 class ConsentIn(BaseModel):
     purpose: Purpose
-    given: bool
-    reason: str = Field(min_length=1, max_length=2000)
+    given: Bool
+    reason: Text = Field(min_length=1, max_length=2000)
     kind: Literal["consent"] = "consent"
 
 

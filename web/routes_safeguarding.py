@@ -4,17 +4,18 @@ parties, and the case's referrals. Each is a command the case's workflow applies
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+from pydantic_core import PydanticCustomError
 
 from aggregates.access import Permission
 from aggregates.dash import CHECKLIST_VERSION, QUESTIONS, Answer
 from aggregates.data_categories import redact_view
 from web.auth import Principal, require, visible_case
+from web.input_types import Bool, DueDate, HearingDate, IncidentDate, Int, Line, Text
 from web.routes_cases import IdempotencyKey, TasksOut, case_command, intake_of
 
 router = APIRouter()
@@ -23,60 +24,69 @@ Reader = Annotated[Principal, Depends(require(Permission.READ_CASE))]
 STAFF_ID = r"^[A-Za-z0-9._-]{1,64}$"
 
 
+def _question_exists(number: int) -> int:
+    if number not in QUESTIONS:
+        raise PydanticCustomError("dash_question_exists", "the question is not on the checklist")
+    return number
+
+
+QuestionNumber = Annotated[int, AfterValidator(_question_exists)]  # a 422 names it `answers.*`
+
+
 class AnswerIn(BaseModel):
     answer: Answer
-    comment: str = Field(default="", max_length=2000)
+    comment: Text = Field(default="", max_length=2000)
 
 
 class DashIn(BaseModel):
     """Answers by question number (1–24); a save may hold any of them."""
 
-    answers: dict[int, AnswerIn] = Field(default_factory=dict)
-    police_callouts_12_months: int = Field(default=0, ge=0, le=1000)
-    victim_present: bool = True
+    answers: dict[QuestionNumber, AnswerIn] = Field(default_factory=dict, max_length=24)
+    police_callouts_12_months: Int = Field(default=0, ge=0, le=1000)
+    victim_present: Bool = True
 
 
 class DashCompleteIn(DashIn):
-    professional_judgement: bool = False
-    judgement_reason: str = Field(default="", max_length=2000)
+    professional_judgement: Bool = False
+    judgement_reason: Text = Field(default="", max_length=2000)
 
 
 class HearingIn(BaseModel):
-    referral_id: str = Field(min_length=1, max_length=20)
-    heard_on: date
+    referral_id: Line = Field(min_length=1, max_length=20)
+    heard_on: HearingDate
 
 
 class MaracActionIn(BaseModel):
-    description: str = Field(min_length=1, max_length=2000)
+    description: Text = Field(min_length=1, max_length=2000)
     owner_id: str = Field(pattern=STAFF_ID)
-    due_on: date
+    due_on: DueDate
 
 
 class MaracActionsIn(BaseModel):
-    referral_id: str = Field(min_length=1, max_length=20)
+    referral_id: Line = Field(min_length=1, max_length=20)
     actions: list[MaracActionIn] = Field(min_length=1, max_length=50)
 
 
 class IncidentIn(BaseModel):
-    occurred_on: date
-    summary: str = Field(min_length=1, max_length=10_000)
+    occurred_on: IncidentDate
+    summary: Text = Field(min_length=1, max_length=10_000)
 
 
 class ChildIn(BaseModel):
-    age: int
-    name: str | None = Field(default=None, max_length=200)
+    age: Int
+    name: Line | None = Field(default=None, max_length=200)
 
 
 class ConsentIn(BaseModel):
-    given: bool
-    reason: str = Field(min_length=1, max_length=2000)
+    given: Bool
+    reason: Text = Field(min_length=1, max_length=2000)
 
 
 class ContactIn(BaseModel):
     party: Literal["victim", "reporter", "perpetrator"]
-    purpose: str = Field(min_length=1, max_length=64)
-    channel: str = Field(min_length=1, max_length=64)
-    note: str = Field(default="", max_length=10_000)
+    purpose: Line = Field(min_length=1, max_length=64)
+    channel: Line = Field(min_length=1, max_length=64)
+    note: Text = Field(default="", max_length=10_000)
 
 
 def dash_args(body: DashIn) -> dict[str, Any]:

@@ -10,35 +10,36 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from aggregates.access import Permission
-from aggregates.errors import RuleViolation
 from aggregates.report import Council, Role
-from aggregates.staff import StaffProfile
+from aggregates.staff import StaffProfile, check_may_hold_token
 from web.auth import Principal, require, services
+from web.input_types import Line, Text
 
 router = APIRouter()
 Admin = Annotated[Principal, Depends(require(Permission.MANAGE_STAFF))]
 STAFF_ID = r"^[A-Za-z0-9._-]{1,64}$"
+TeamName = Annotated[Line, Field(min_length=1, max_length=100)]
 
 
 class StaffIn(BaseModel):
     staff_id: str = Field(pattern=STAFF_ID)
-    display_name: str = Field(min_length=1, max_length=200)
+    display_name: Line = Field(min_length=1, max_length=200)
     role: Role
-    teams: list[str] = Field(default_factory=list, max_length=20)
+    teams: list[TeamName] = Field(default_factory=list, max_length=20)
     council: Council
     manager_id: str | None = Field(default=None, pattern=STAFF_ID)
 
 
 class PasswordIn(BaseModel):
-    password: str = Field(max_length=1024)
+    password: Line = Field(max_length=1024)
 
 
 class ReasonIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=2000)
 
 
 class TokenIn(BaseModel):
-    label: str = Field(min_length=1, max_length=200)
+    label: Line = Field(min_length=1, max_length=200)
 
 
 def profile_out(p: StaffProfile) -> dict[str, Any]:
@@ -90,9 +91,7 @@ async def issue_token(staff_id: str, body: TokenIn, request: Request,
                       admin: Admin) -> dict[str, str]:
     """Issue a bearer token for a machine client acting as this account. Shown only once."""
     auth = services(request)
-    if await asyncio.to_thread(auth.directory.profile, staff_id) is None:
-        raise RuleViolation("staff_exists", "no member of staff has this staff id",
-                            field="staff_id")
+    check_may_hold_token(await asyncio.to_thread(auth.directory.profile, staff_id))
     token = await asyncio.to_thread(auth.sessions.issue_api_token, staff_id=staff_id,
                                     label=body.label, now=datetime.now(UTC))
     return {"staff_id": staff_id, "token": token}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from aggregates.report import (
     AdditionalNeed,
@@ -22,6 +22,7 @@ from aggregates.report import (
     Tenure,
     Victim,
 )
+from web.input_types import Bool, Int, Line, ReportedAt, Text
 
 Name = Field(default=None, max_length=200)
 
@@ -32,26 +33,26 @@ class Strict(BaseModel):
 
 class ReporterIn(Strict):
     kind: ReporterKind
-    name: str | None = Name
-    organisation: str | None = Name
-    contact: str | None = Name
+    name: Line | None = Name
+    organisation: Line | None = Name
+    contact: Line | None = Name
 
 
 class VictimIn(Strict):
-    name: str = Field(min_length=1, max_length=200)
-    address: str = Field(min_length=1, max_length=500)
-    phone: str | None = Field(default=None, max_length=40)
-    email: str | None = Field(default=None, max_length=254)
+    name: Line = Field(min_length=1, max_length=200)
+    address: Text = Field(min_length=1, max_length=500)
+    phone: Line | None = Field(default=None, max_length=40)
+    email: Line | None = Field(default=None, max_length=254)
 
 
 class AdultIn(Strict):
-    name: str | None = Name
-    care_and_support_needs: bool = False
+    name: Line | None = Name
+    care_and_support_needs: Bool = False
 
 
 class ChildIn(Strict):
-    age: int
-    name: str | None = Name
+    age: Int
+    name: Line | None = Name
 
 
 class HouseholdIn(Strict):
@@ -60,8 +61,8 @@ class HouseholdIn(Strict):
 
 
 class PerpetratorIn(Strict):
-    name: str | None = Name
-    relationship: str | None = Field(default=None, max_length=100)
+    name: Line | None = Name
+    relationship: Line | None = Field(default=None, max_length=100)
 
 
 class ReportIn(Strict):
@@ -69,14 +70,14 @@ class ReportIn(Strict):
 
     council: Council
     channel: Channel
-    reported_at: AwareDatetime
+    reported_at: ReportedAt
     reporter: ReporterIn
     victim: VictimIn
-    immediate_risk: bool
+    immediate_risk: Bool
     household: HouseholdIn = Field(default_factory=HouseholdIn)
     tenure: Tenure
-    perpetrator_lives_at_address: bool
-    summary: str = Field(min_length=1, max_length=10_000)
+    perpetrator_lives_at_address: Bool
+    summary: Text = Field(min_length=1, max_length=10_000)
     reasonable_adjustments: list[Adjustment] = Field(default_factory=list, max_length=20)
     additional_needs: list[AdditionalNeed] = Field(default_factory=list, max_length=5)
     perpetrator: PerpetratorIn | None = None
@@ -99,8 +100,8 @@ class ReportIn(Strict):
 
 
 class CompleteTaskIn(Strict):
-    outcome: str = Field(min_length=1, max_length=64)
-    note: str = Field(default="", max_length=10_000)
+    outcome: Line = Field(min_length=1, max_length=64)
+    note: Text = Field(default="", max_length=10_000)
 
 
 class CaseOpenedOut(BaseModel):
