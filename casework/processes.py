@@ -20,7 +20,7 @@ from casework.wiring import (
     build_store,
     connect_temporal,
 )
-from casework.worker import run_worker
+from casework.worker import WorkerTuning, run_worker
 from web.app import create_app
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,8 @@ async def serve_worker(settings: Settings) -> None:
     client = await connect_temporal(settings)
     log.info("worker polling task queue %s", settings.temporal_task_queue)
     await run_worker(client, store, settings.temporal_task_queue,
-                     settings.reconcile_interval_seconds, build_gateway(settings))
+                     settings.reconcile_interval_seconds, build_gateway(settings),
+                     WorkerTuning.from_settings(settings))
 
 
 async def serve_web(settings: Settings) -> None:
