@@ -120,10 +120,12 @@ def run_devstack(settings: Settings) -> None:
             for command in prepare_partners(settings):
                 children.append((command[4], subprocess.Popen(command, start_new_session=True,
                                                               stdout=subprocess.DEVNULL)))
-        for role in ("worker", "web"):
+        roles = [f"worker-{n}" for n in range(1, settings.worker_processes + 1)] + ["web"]
+        for name in roles:
+            role = name.partition("-")[0]
             proc = subprocess.Popen([sys.executable, "-m", "casework", role],
                                     env=os.environ.copy(), start_new_session=True)
-            children.append((role, proc))
+            children.append((name, proc))
         wait_for_port(settings.web_host, settings.web_port, "web app", children[-1][1])
         base = f"http://{settings.web_host}:{settings.web_port}"
         print(f"\nReady.\n  API and its docs: {base}/docs\n"
