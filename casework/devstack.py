@@ -26,6 +26,10 @@ from gateways.signing import (
 )
 
 STARTUP_TIMEOUT_S = 60
+# The dev server's SQLite file in write-ahead-log mode, still synced on every commit: in its
+# default rollback journal every transaction rewrites and syncs a journal, which cost it
+# about twice the CPU per case (bench/load.py) and made triage lag intake under a burst.
+DEV_SERVER_SQLITE = ("--sqlite-pragma", "journal_mode=wal")
 
 
 def temporal_binary() -> str:
@@ -113,6 +117,7 @@ def run_devstack(settings: Settings) -> None:
             "--db-filename", str(settings.data_dir / "temporal.sqlite3"),
             "--ip", host, "--port", port, "--ui-port", str(ui_port),
             "--namespace", settings.temporal_namespace, "--log-level", "error",
+            *DEV_SERVER_SQLITE,
         ], start_new_session=True)
         children.append(("temporal", temporal))
         wait_for_port(host, int(port), "Temporal dev server", temporal)
