@@ -280,10 +280,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add("--starts", type=int, default=200, help="bare start_workflow calls")
     add("--backends", default="sqlite,postgres", help="event stores: sqlite, postgres")
     add("--postgres-url", default=os.environ.get("DA_TEST_POSTGRES_URL", POSTGRES_URL))
-    add("--capacity-rates", type=lambda s: [float(x) for x in s.split(",")],
+    add("--capacity-rates", type=lambda s: [float(x) for x in s.split(",") if x],
         default=[2.0, 4.0, 8.0, 12.0, 16.0], help="intake rates tried, cases/s")
     add("--step", type=float, default=10.0, help="seconds at each capacity rate")
-    add("--workers", type=lambda s: [int(x) for x in s.split(",")], default=[1, 2],
+    add("--workers", type=lambda s: [int(x) for x in s.split(",") if x], default=[1, 2],
         help="worker counts for the capacity phase (empty: skip it)")
     add("--setting", action="append", default=[], metavar="DA_X=V",
         help="a setting for every process, e.g. DA_WORKER_WORKFLOW_TASK_SLOTS=4")
