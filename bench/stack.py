@@ -17,17 +17,11 @@ import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import cast
-from uuid import UUID
 
 import sqlalchemy
-from eventsourcing.utils import get_topic
 
 from activities.case_store import CaseStore, store_env
-from aggregates.case import Case
-from aggregates.safeguarding import ReferralAcknowledged, ReferralDelivered
 from casework.devstack import DEMO_PARTNERS, DEV_SERVER_SQLITE, temporal_binary, wait_for_port
 from casework.keys import load_key
 from gateways.default_partners import registry_document
@@ -228,44 +222,3 @@ def print_log_tails(stack: Stack) -> None:
             lines = child.log.read_text(errors="replace").splitlines()[-LOG_TAIL_LINES:]
             print(f"--- last lines of {child.name} ({child.log.name}) ---", file=sys.stderr)
             print("\n".join(lines), file=sys.stderr)
-
-
-# --- Lags, from the record -------------------------------------------------------------------
-
-
-class RecordClock:
-    """Reads the notification log for the events that mark a case's progress: e.g. triage lag
-    is the time between a case's `Opened` and its `TriageDecided` event, both stamped by the
-    system as it recorded them. Reading it adds no load to the web app, workers or Temporal."""
-
-    MARKS: tuple[type[Case.Event], ...] = (Case.Opened, Case.TriageDecided, ReferralDelivered,
-                                           ReferralAcknowledged)
-
-    def __init__(self, store: CaseStore) -> None:
-        self.store = store
-        self.seen: dict[str, dict[UUID, datetime]] = {m.__name__: {} for m in self.MARKS}
-        self.position = 0
-
-    def read(self) -> None:
-        """Catch up with the notification log (decrypts only the events in MARKS)."""
-        topics = [get_topic(m) for m in self.MARKS]
-        while True:
-            page = self.store.recorder.select_notifications(
-                start=self.position + 1, limit=500, topics=topics)
-            for notification in page:
-                event = cast(Case.Event, self.store.mapper.to_domain_event(notification))
-                # The first of each kind per case (a case may have several referrals).
-                self.seen[type(event).__name__].setdefault(
-                    UUID(str(event.originator_id)), event.timestamp)
-                self.position = notification.id
-            if len(page) < 500:
-                return
-
-    def lags(self, case_ids: set[UUID], since: str = "Opened", until: str = "TriageDecided"
-             ) -> tuple[list[float], int]:
-        """Seconds from `since` to `until` for those of `case_ids` that reached both, and how
-        many of those that reached `since` did not reach `until`."""
-        start, end = self.seen[since], self.seen[until]
-        began = [c for c in case_ids if c in start]
-        lags = [(end[c] - start[c]).total_seconds() for c in began if c in end]
-        return lags, len(began) - len(lags)
