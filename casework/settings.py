@@ -65,6 +65,20 @@ class Settings(BaseSettings):
     # Temporal payloads not sealed by our codec are refused; true only while migrating from
     # a deployment that wrote them in clear (workflows/payload_codec.py).
     temporal_accept_plaintext_payloads: bool = False
+    # Worker capacity (casework/worker.py). `make run` starts `worker_processes` workers on
+    # the one task queue; in production scale out with more replicas instead. Slots bound
+    # what one worker takes on at once: more workflow-task slots than cores only queue tasks
+    # inside the worker, where their 10 s timeout runs, instead of on the server.
+    worker_processes: int = Field(default=1, ge=1, le=16)
+    worker_workflow_task_slots: int = Field(default=8, ge=2)
+    # Activity slots and activity threads are one number: a slot without a thread waits with
+    # its start-to-close timeout already running.
+    worker_activity_slots: int = Field(default=8, ge=1)
+    # Workflows kept in memory between tasks (sticky cache); an evicted one is replayed from
+    # its whole history on its next task.
+    worker_cached_workflows: int = Field(default=2000, ge=0)
+    worker_workflow_task_pollers: int = Field(default=2, ge=2)
+    worker_activity_task_pollers: int = Field(default=2, ge=1)
 
     @model_validator(mode="after")
     def oidc_is_configured(self) -> Settings:

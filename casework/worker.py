@@ -6,14 +6,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import timedelta
 
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import PollerBehaviorSimpleMaximum, Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.board_projector import BoardProjector
 from activities.case_activities import CaseActivities
 from activities.case_store import CaseStore
+from casework.settings import Settings
 from gateways.base import PartnerGateway
 from gateways.stand_in import RecordingGateway
 from workflows.case_workflow import CaseWorkflow
@@ -21,35 +24,77 @@ from workflows.client import CaseOrchestrator
 from workflows.intake import IntakeReconciler
 from workflows.referral_workflow import ReferralWorkflow
 
-ACTIVITY_THREADS = 8
 # On shutdown the worker stops taking tasks and gives the activities it is running this long
 # to finish (as long as their own start-to-close timeouts), so a delivery or a write in flight
 # is completed and reported rather than abandoned and retried. Whatever stops the process must
 # wait longer than this (docker-compose.yml `stop_grace_period`, casework/devstack.py).
 GRACEFUL_SHUTDOWN = timedelta(seconds=30)
 
+# Pure modules (no I/O, clock or randomness) that workflows import: loaded once per process
+# and shared by every workflow run, instead of being imported again in each run's sandbox.
+PASSTHROUGH_MODULES = ("aggregates", "workflows.contracts")
+
+
+@dataclass(frozen=True)
+class WorkerTuning:
+    """How much one worker process takes on at once (see the `worker_*` settings)."""
+
+    workflow_task_slots: int = 8
+    activity_slots: int = 8
+    cached_workflows: int = 2000
+    workflow_task_pollers: int = 2
+    activity_task_pollers: int = 2
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WorkerTuning:
+        return cls(
+            workflow_task_slots=settings.worker_workflow_task_slots,
+            activity_slots=settings.worker_activity_slots,
+            cached_workflows=settings.worker_cached_workflows,
+            workflow_task_pollers=settings.worker_workflow_task_pollers,
+            activity_task_pollers=settings.worker_activity_task_pollers,
+        )
+
+
+def workflow_runner() -> SandboxedWorkflowRunner:
+    """The default sandbox, with our pure modules passed through (see PASSTHROUGH_MODULES)."""
+    restrictions = SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH_MODULES)
+    return SandboxedWorkflowRunner(restrictions=restrictions)
+
 
 def build_worker(client: Client, store: CaseStore, task_queue: str,
-                 executor: ThreadPoolExecutor, gateway: PartnerGateway | None = None) -> Worker:
+                 executor: ThreadPoolExecutor, gateway: PartnerGateway | None = None,
+                 tuning: WorkerTuning | None = None) -> Worker:
     """A worker for case and referral workflows on `task_queue`, with activities bound to
-    `store` and to the partner `gateway` (the recorded stand-in until signed gateways exist)."""
+    `store` and to the partner `gateway` (the recorded stand-in until signed gateways exist).
+    `executor` runs the activities: give it `tuning.activity_slots` threads."""
+    tuning = tuning or WorkerTuning()
     return Worker(
         client, task_queue=task_queue, workflows=[CaseWorkflow, ReferralWorkflow],
         activities=CaseActivities(store, gateway or RecordingGateway()).all(),
         activity_executor=executor, graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
+        workflow_runner=workflow_runner(),
+        max_concurrent_workflow_tasks=tuning.workflow_task_slots,
+        max_concurrent_activities=tuning.activity_slots,
+        max_cached_workflows=tuning.cached_workflows,
+        workflow_task_poller_behavior=PollerBehaviorSimpleMaximum(tuning.workflow_task_pollers),
+        activity_task_poller_behavior=PollerBehaviorSimpleMaximum(tuning.activity_task_pollers),
     )
 
 
 async def run_worker(client: Client, store: CaseStore, task_queue: str,
                      reconcile_interval: float, gateway: PartnerGateway,
+                     tuning: WorkerTuning | None = None,
                      stop: asyncio.Event | None = None) -> None:
     """Run the Temporal worker, the intake reconciler and the task board's projection side by
     side until `stop` is set (or the worker fails); then shut down gracefully: no new tasks,
     in-flight activities finish (up to `GRACEFUL_SHUTDOWN`) and report their results before
     this returns."""
+    tuning = tuning or WorkerTuning()
     reconciler = IntakeReconciler(store, CaseOrchestrator(client, task_queue))
-    with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor, BoardProjector(store):
-        worker = build_worker(client, store, task_queue, executor, gateway)
+    with (ThreadPoolExecutor(max_workers=tuning.activity_slots) as executor,
+          BoardProjector(store)):
+        worker = build_worker(client, store, task_queue, executor, gateway, tuning)
         reconciling = asyncio.create_task(reconciler.run_forever(reconcile_interval))
         running = asyncio.create_task(worker.run())
         stopping = asyncio.create_task((stop or asyncio.Event()).wait())
