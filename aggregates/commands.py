@@ -109,9 +109,8 @@ class RecordContact:
 
 @dataclass(frozen=True)
 class RecordSharingDecision:
-    """D 12.5: every decision to share or not to share, with its basis and reasons.
-    `partner` is a registered partner's id (the perpetrator, anyone acting for them and free
-    text are refused as the command is built, so before the workflow's history)."""
+    """D 12.5: every decision to share or not, with its basis and reasons; `partner` is a
+    registered partner's id, checked as the command is built (so before history)."""
 
     partner: str
     purpose: str
