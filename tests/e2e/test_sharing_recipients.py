@@ -5,6 +5,7 @@ previous version still loads and displays."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from aggregates.referrals import Partner
 from aggregates.report import Role
 from aggregates.sharing_decisions import SharingDecided
 from tests.support import VICTIM_NAME
@@ -80,3 +82,24 @@ async def test_a_free_text_decision_recorded_by_the_previous_version_still_loads
     assert [(d["partner"], d["shared"]) for d in listed.json()] == [("Perpetrator", True)]
     assert page.status_code == 200
     assert "Shared with Perpetrator for housing transfer" in page.text
+
+
+async def test_the_page_form_offers_only_registered_partners_and_refuses_anything_else(
+        system: WebSystem) -> None:
+    """D 12.4, D 8.42: the form is a choice of registered partners; a value sent around it
+    is refused with the rule, as in the API."""
+    case_id = await system.open_case(CW, household=NO_CHILDREN)
+    async with system.client(CW) as http:
+        form = await http.get(f"/work/cases/{case_id}/sharing")
+        posted = await http.post(f"/work/cases/{case_id}/sharing", data={
+            "request_id": str(uuid.uuid4()), "partner": "PERPETRATOR",
+            "purpose": "housing_transfer", "shared": "yes", "categories": "victim_address",
+            "lawful_basis": "public_task", "justification": "Asked", "under_isa": "yes"})
+        decisions = (await http.get(f"/cases/{case_id}/sharing-decisions")).json()
+    assert form.status_code == 200
+    offered = set(re.findall(r'<option value="([a-z_]+)"', form.text))
+    assert {p.value for p in Partner} <= offered
+    assert not offered & {"perpetrator", "perpetrator_representative"}
+    assert posted.status_code == 422, posted.text[:300]
+    assert "never_share_with_perpetrator" in posted.text
+    assert decisions == []
