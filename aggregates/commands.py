@@ -13,6 +13,7 @@ from aggregates.access import StaffFacts
 from aggregates.case import Case
 from aggregates.errors import RuleViolation
 from aggregates.report import Actor, Child, Council, Role
+from aggregates.sharing import check_recipient
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,8 @@ class RecordContact:
 
 @dataclass(frozen=True)
 class RecordSharingDecision:
-    """D 12.5: every decision to share or not to share, with its basis and reasons."""
+    """D 12.5: every decision to share or not, with its basis and reasons; `partner` is a
+    registered partner's id, checked as the command is built (so before history)."""
 
     partner: str
     purpose: str
@@ -118,6 +120,9 @@ class RecordSharingDecision:
     justification: str = ""
     reasons: str = ""
     under_isa: bool = True
+
+    def __post_init__(self) -> None:
+        check_recipient(self.partner)
 
 
 @dataclass(frozen=True)

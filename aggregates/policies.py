@@ -99,8 +99,9 @@ DOVER_2025 = Policy(
     missed_deadline_escalation=Rule("missed_deadline_escalates_to_dso", "D 8.3, D 8.14"),
     risk_thresholds=RiskThresholds(),
     high_risk_to_marac=Rule("high_risk_referred_to_marac", "D 8.15"),
-    repeat_marac=Rule("repeat_marac_within_12_months_of_hearing",
-                      "D 8.15; SafeLives repeat MARAC guidance"),
+    repeat_marac=Rule("repeat_marac_within_12_months_of_last_referral",
+                      "D 8.15; SafeLives repeat MARAC guidance (12 months from the last "
+                      "referral)"),
     repeat_marac_months=12,
     marac_hearing_working_days=20,
     children_referral=Rule("children_referred_in_all_cases", "D 8.23"),
@@ -137,8 +138,9 @@ DARTFORD_2026 = Policy(
                                     f"{DEFAULT} (D 8.3; DBC silent)"),
     risk_thresholds=RiskThresholds(),
     high_risk_to_marac=Rule("high_risk_referred_to_marac", "DBC 6.7"),
-    repeat_marac=Rule("repeat_marac_within_12_months_of_hearing",
-                      f"{DEFAULT} (SafeLives repeat MARAC guidance; DBC silent)"),
+    repeat_marac=Rule("repeat_marac_within_12_months_of_last_referral",
+                      f"{DEFAULT} (SafeLives repeat MARAC guidance, 12 months from the last "
+                      "referral; DBC silent)"),
     repeat_marac_months=12,
     marac_hearing_working_days=20,
     children_referral=Rule("children_referred_in_all_cases",

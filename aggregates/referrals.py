@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 
 class Partner(StrEnum):
@@ -58,3 +60,19 @@ def add_months(day: date, months: int) -> date:
 def within_months_after(later: date, earlier: date, months: int) -> bool:
     """True when `later` falls on or after `earlier` and no more than `months` after it."""
     return earlier <= later <= add_months(earlier, months)
+
+
+def last_marac_referral_on(referrals: Mapping[str, Mapping[str, Any]], *,
+                           on_or_before: date) -> date | None:
+    """The London date of the case's latest MARAC referral (first or repeat) made on or before
+    `on_or_before`, or None when there is none."""
+    days = [date.fromisoformat(r["opened_on"]) for r in referrals.values()
+            if r["kind"] in MARAC_KINDS]
+    return max((d for d in days if d <= on_or_before), default=None)
+
+
+def is_repeat_marac(day: date, last_referred_on: date | None, months: int) -> bool:
+    """SafeLives: abuse on `day` is a repeat when it falls within `months` of the last referral
+    to MARAC (counted from the referral, not the hearing, so an incident before the hearing is
+    a repeat too); later abuse is judged against the risk threshold again."""
+    return last_referred_on is not None and within_months_after(day, last_referred_on, months)

@@ -23,7 +23,8 @@ from aggregates.referrals import (
     PARTNER_FOR,
     ReferralKind,
     ReferralStatus,
-    within_months_after,
+    is_repeat_marac,
+    last_marac_referral_on,
 )
 from aggregates.report import Actor, Child
 from aggregates.sharing import BASIS_OF, OPTIONAL, PURPOSE_OF, REQUIRED, SECTION
@@ -398,7 +399,7 @@ class SafeguardingCommands:
                       judgement_reason: str, actor: Actor, at: datetime,
                       command_id: str) -> None:
         """Complete the checklist (with the saved draft's answers); a high risk opens a MARAC
-        referral (D 8.15), or a repeat referral within 12 months of the last hearing."""
+        referral (D 8.15), or a repeat referral within 12 months of the last referral."""
         draft = self.dash_draft or {}
         merged = {**answers_from_store(draft.get("answers", {})), **answers}
         check_answers(merged, complete=True)
@@ -426,16 +427,15 @@ class SafeguardingCommands:
     def _refer_to_marac(self, actor: Actor, at: datetime, reason: str, *,
                         on: date | None = None, repeat_only: bool = False) -> None:
         """Refer to MARAC: a repeat referral when `on` (default: today) falls within the
-        repeat window after the last hearing; otherwise a first referral, unless only a repeat
-        was asked for. Either way the officer gets a task to record the hearing."""
+        repeat window after the last MARAC referral; otherwise a first referral, unless only a
+        repeat was asked for. Either way the officer gets a task to record the hearing."""
         policy = self.policy
-        heard = self.marac_last_heard
         day = on or local_date(at)
-        if heard and within_months_after(day, date.fromisoformat(heard),
-                                         policy.repeat_marac_months):
+        last = last_marac_referral_on(self.referrals, on_or_before=day)
+        if is_repeat_marac(day, last, policy.repeat_marac_months):
             self._open_referral(ReferralKind.REPEAT_MARAC, policy.repeat_marac, actor, at,
-                                f"{reason} The MARAC heard the case on {heard}: a repeat "
-                                "referral.")
+                                f"{reason} The case was last referred to MARAC on {last}: "
+                                "a repeat referral.")
         elif repeat_only:
             return
         else:
@@ -518,8 +518,8 @@ class SafeguardingCommands:
 
     def report_incident(self, *, occurred_on: date, summary: str, actor: Actor, at: datetime,
                         command_id: str) -> None:
-        """A new incident; within 12 months of the last hearing it makes a repeat MARAC
-        referral."""
+        """A new incident; within 12 months of the last MARAC referral (heard or not) it makes
+        a repeat MARAC referral."""
         check_date_in_range("occurred_on", occurred_on, local_date(at))
         if occurred_on > local_date(at):
             raise RuleViolation("incident_not_in_future", "the incident date is in the future",

@@ -5,20 +5,27 @@ recorded, and nothing leaves the council unless such a decision covers it.
 categories a recorded decision covers for that recipient and purpose, and only those the
 partner's profile allows; the perpetrator and their representatives are never recipients,
 whatever is recorded.
+
+Recipients are an allow-list: a decision names a registered partner by its id (`PARTNER_IDS`,
+the ids the partner registry may hold), never free text. Decisions recorded with a free-text
+recipient before this rule still load and display; they cover nothing the gate would send.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+import unicodedata
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from aggregates.errors import RuleViolation
-from aggregates.referrals import ReferralKind
+from aggregates.referrals import Partner, ReferralKind
 
 SECTION = "D 12.5, D 12.6; DBC 12; DAHA"
-NEVER_TO_PERPETRATOR = "D 12 (never share with the perpetrator or their representatives)"
+NEVER_TO_PERPETRATOR = "D 12.4, D 8.42"
+REGISTERED_RECIPIENT = "D 12.4, D 12.5"
 
 
 class Purpose(StrEnum):
@@ -54,8 +61,12 @@ class LawfulBasis(StrEnum):
     VITAL_INTERESTS = "vital_interests"
 
 
-# Recipients that are never allowed, whatever a decision says.
-FORBIDDEN_RECIPIENTS = frozenset({"perpetrator", "perpetrator_representative"})
+# The recipients a decision may name: the partner agencies, whose ids are the only ones the
+# partner registry may hold (`gateways.registry`).
+PARTNER_IDS: frozenset[str] = frozenset(p.value for p in Partner)
+# Words naming the perpetrator or someone acting for them, looked for in the recipient folded
+# to lower-case letters and digits, so no spelling, case or separator gets past the named rule.
+PERPETRATOR_WORDS = ("perp", "abuser")
 
 PURPOSE_OF: dict[ReferralKind, Purpose] = {
     ReferralKind.MARAC: Purpose.MARAC_REFERRAL,
@@ -106,23 +117,39 @@ class SharingRefused(RuleViolation):
     """An outbound message is not covered by a recorded decision (or may never be sent)."""
 
     def __init__(self, rule: str, message: str, *, missing: Iterable[str] = (),
-                 field: str | None = None) -> None:
-        super().__init__(rule, message, field=field, section=SECTION)
+                 field: str | None = None, section: str = SECTION) -> None:
+        super().__init__(rule, message, field=field, section=section)
         self.missing = tuple(missing)
 
 
-def check_recipient(recipient: str) -> None:
-    """The perpetrator and their representatives are never recipients."""
-    if recipient in FORBIDDEN_RECIPIENTS:
+def folded(recipient: str) -> str:
+    """`recipient` in compatibility form, case-folded, with only its letters and digits."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", recipient).casefold())
+
+
+def check_recipient(recipient: object, *, registered: Collection[str] = PARTNER_IDS) -> None:
+    """A recipient is a registered partner's id, exactly (`registered`: the allow-list).
+    Raises `SharingRefused` naming `never_share_with_perpetrator` when it names the
+    perpetrator or anyone acting for them, whatever the spelling or case, and
+    `recipient_is_registered_partner` for anything else not registered. The message never
+    repeats the value given."""
+    if isinstance(recipient, str) and any(w in folded(recipient) for w in PERPETRATOR_WORDS):
         raise SharingRefused("never_share_with_perpetrator",
                              "information about the victim is never shared with the "
-                             "perpetrator or their representatives", field="partner")
+                             "perpetrator or their representatives", field="partner",
+                             section=NEVER_TO_PERPETRATOR)
+    if not isinstance(recipient, str) or recipient not in registered:
+        raise SharingRefused("recipient_is_registered_partner",
+                             "name a registered partner by its id, not free text",
+                             field="partner", section=REGISTERED_RECIPIENT)
 
 
 def check_decision(*, partner: str, purpose: str, categories: Iterable[str], shared: bool,
-                   lawful_basis: str | None, justification: str, reasons: str) -> None:
-    """A decision names a lawful basis and a justification when sharing, reasons when not."""
-    check_recipient(partner)
+                   lawful_basis: str | None, justification: str, reasons: str,
+                   registered: Collection[str] = PARTNER_IDS) -> None:
+    """A decision names a registered recipient, and a lawful basis and a justification when
+    sharing, reasons when not."""
+    check_recipient(partner, registered=registered)
     if purpose not in {p.value for p in Purpose}:
         raise RuleViolation("sharing_purpose_is_known", "unknown purpose", field="purpose",
                             section=SECTION)
@@ -153,10 +180,12 @@ class Coverage:
 
 
 def covering_decision(decisions: Iterable[Mapping[str, Any]], *, partner: str, purpose: str,
-                      consents: Mapping[str, bool]) -> Coverage:
+                      consents: Mapping[str, bool],
+                      registered: Collection[str] = PARTNER_IDS) -> Coverage:
     """The latest decision for this recipient and purpose, if it is to share (a later decision
-    not to share, or consent withdrawn for a consent-based one, ends the coverage)."""
-    check_recipient(partner)
+    not to share, or consent withdrawn for a consent-based one, ends the coverage). The
+    recipient must be registered, whatever was recorded for it."""
+    check_recipient(partner, registered=registered)
     latest = None
     for decision in decisions:
         if decision["partner"] == partner and decision["purpose"] == purpose:
@@ -175,12 +204,14 @@ def covering_decision(decisions: Iterable[Mapping[str, Any]], *, partner: str, p
 
 def sharing_gate(*, partner: str, kind: ReferralKind, content: Mapping[str, Any],
                  decisions: Iterable[Mapping[str, Any]], consents: Mapping[str, bool],
-                 profile: frozenset[str]) -> dict[str, Any]:
+                 profile: frozenset[str],
+                 registered: Collection[str] = PARTNER_IDS) -> dict[str, Any]:
     """The message that may go to `partner`: the referral's categories that a recorded
     decision covers and the partner's profile allows. Refuses (naming what is missing) when a
-    category the referral cannot do without is not covered or not allowed."""
+    category the referral cannot do without is not covered or not allowed, and whenever
+    `partner` is not one of the `registered` ids or names the perpetrator."""
     coverage = covering_decision(decisions, partner=partner, purpose=PURPOSE_OF[kind],
-                                 consents=consents)
+                                 consents=consents, registered=registered)
     required = REQUIRED[kind]
     not_covered = sorted(c.value for c in required if c.value not in coverage.categories)
     if not_covered:

@@ -3,7 +3,9 @@
 Loaded from a JSON file named by the settings (`DA_PARTNERS_FILE`), so adding a partner or
 rotating a partner's key is an edit of configuration, not of code. Each partner lists every
 public key it has signed with (newest first), so messages signed before a rotation still
-verify.
+verify. A partner's id is one the domain accepts as a recipient (`aggregates.sharing.
+PARTNER_IDS`): a registry naming any other is refused when it is loaded, so it can never
+register the perpetrator or free text.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from aggregates.errors import RuleViolation
+from aggregates.sharing import PARTNER_IDS, check_recipient
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,10 @@ class UnknownPartner(KeyError):
     """No partner with this id is registered."""
 
 
+class RegistryInvalid(ValueError):
+    """The registry names a partner id the domain does not accept as a recipient."""
+
+
 def public_key_from_b64(value: str) -> Ed25519PublicKey:
     return Ed25519PublicKey.from_public_bytes(base64.b64decode(value))
 
@@ -39,6 +48,12 @@ def public_key_from_b64(value: str) -> Ed25519PublicKey:
 class PartnerRegistry:
     def __init__(self, entries: Iterable[PartnerEntry]) -> None:
         self._entries = {e.partner: e for e in entries}
+        for partner in self._entries:
+            try:
+                check_recipient(partner, registered=PARTNER_IDS)
+            except RuleViolation as refused:
+                raise RegistryInvalid(f"partner {partner!r} cannot be registered "
+                                      f"({refused.rule})") from None
 
     def get(self, partner: str) -> PartnerEntry:
         try:

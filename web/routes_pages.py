@@ -24,6 +24,7 @@ from aggregates.access import Permission, check_permission
 from aggregates.dash import QUESTIONS, Answer
 from aggregates.data_categories import redact_event, redact_view
 from aggregates.errors import CaseNotFound, RuleViolation
+from aggregates.referrals import Partner
 from aggregates.report import (
     AdditionalNeed,
     Adjustment,
@@ -398,10 +399,8 @@ async def dash_submit(case_id: uuid.UUID, request: Request, principal: Worker) -
 # ---- sharing decisions ---------------------------------------------------------------------
 
 SHARING_OPTIONS = {
-    "partner": [(p, p.replace("_", " ").capitalize()) for p in (
-        "police", "kent_medway_marac", "childrens_services", "adult_social_care", "kcc_safer",
-        "da_specialist_services", "support_services", "kent_housing_providers",
-        "repairs_contractor")],
+    # Only the registered partners (the domain refuses anything else).
+    "partner": [(p.value, partner_name(p.value)) for p in Partner],
     "purpose": [(p.value, p.value.replace("_", " ").capitalize()) for p in Purpose],
     "categories": [(c.value, c.value.replace("_", " ").capitalize()) for c in DataCategory],
     "lawful_basis": [(b.value, b.value.replace("_", " ").capitalize()) for b in LawfulBasis],

@@ -34,6 +34,7 @@ from activities.inbound_log import unix_now
 from aggregates.access import Permission
 from aggregates.data_categories import redact_view
 from aggregates.errors import CaseNotFound
+from aggregates.referrals import Partner
 from aggregates.sharing import DataCategory, LawfulBasis, Purpose
 from gateways.registry import UnknownPartner
 from gateways.signing import VerificationError, verify_message
@@ -144,7 +145,11 @@ def retry_later(rule: str, message: str, seconds: int) -> JSONResponse:
 
 
 class SharingDecisionIn(BaseModel):
-    partner: Line = Field(min_length=1, max_length=64)
+    # Any line reaches the domain, whose refusal names the rule and section (the perpetrator,
+    # anyone acting for them, free text); the contract lists the registered partners' ids.
+    partner: Line = Field(min_length=1, max_length=64,
+                          description="A registered partner's id, never free text.",
+                          json_schema_extra={"enum": [p.value for p in Partner]})
     purpose: Purpose
     shared: Bool
     categories: list[DataCategory] = Field(default_factory=list, max_length=20)

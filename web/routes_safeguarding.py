@@ -148,7 +148,7 @@ async def marac_actions(case_id: UUID, body: MaracActionsIn, request: Request,
 @router.post("/cases/{case_id}/incidents", response_model=TasksOut)
 async def incident(case_id: UUID, body: IncidentIn, request: Request, principal: Worker,
                    idempotency_key: IdempotencyKey = None) -> TasksOut:
-    """Record a new incident; within 12 months of a MARAC hearing it makes a repeat referral."""
+    """Record a new incident; within 12 months of a MARAC referral it makes a repeat referral."""
     return await case_command(request, case_id, principal, "report_incident",
                               body.model_dump(mode="json"), idempotency_key)
 

@@ -225,7 +225,7 @@ def test_repeat_marac_message_carries_risk_and_its_own_rule(monkeypatch):
     case.report_incident(occurred_on=date(2026, 9, 1), summary="Police called again.",
                          actor=CASEWORKER, at=london(2026, 9, 2), command_id="incident")
     message = message_of(case, "repeat_marac")
-    assert message["case_reference"]["rule"] == "repeat_marac_within_12_months_of_hearing"
+    assert message["case_reference"]["rule"] == "repeat_marac_within_12_months_of_last_referral"
     assert message["risk_assessment"]["level"] == "high"
     assert message["perpetrator_details"]["relationship"] == "ex-partner"
 

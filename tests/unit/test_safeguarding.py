@@ -330,15 +330,20 @@ def test_marac_actions_through_the_command_parse_due_dates(monkeypatch):
 
 
 # ---- repeat MARAC (SafeLives guidance; D 8.15) -----------------------------------------------
+# SafeLives: any further instance of abuse within 12 months of the last *referral* to MARAC is a
+# repeat, whatever the score; after that it is judged against the threshold again. The case
+# below was referred on Wed 10 June 2026 and heard on Thu 25 June 2026.
+
+REPEAT_RULE = "repeat_marac_within_12_months_of_last_referral"
 
 
-@pytest.mark.parametrize("occurred_on", [date(2026, 6, 25), date(2027, 5, 25),
-                                         date(2027, 6, 25)],
+@pytest.mark.parametrize("occurred_on", [date(2026, 6, 25), date(2027, 5, 10),
+                                         date(2027, 6, 10)],
                          ids=["day of hearing", "11 months", "exactly 12 months"])
-def test_incident_within_12_months_of_the_hearing_makes_a_repeat_marac_referral(
+def test_incident_within_12_months_of_the_referral_makes_a_repeat_marac_referral(
         monkeypatch, occurred_on):
     """SafeLives repeat MARAC guidance; D 8.15: a new incident within 12 months of the last
-    hearing makes a repeat referral."""
+    referral makes a repeat referral."""
     case = heard_case(monkeypatch)
     case.collect_events()
     incident(case, occurred_on)
@@ -350,15 +355,42 @@ def test_incident_within_12_months_of_the_hearing_makes_a_repeat_marac_referral(
     assert reported.occurred_on == occurred_on.isoformat()
     assert type(opened).__name__ == "ReferralOpened"
     assert (opened.kind, opened.partner) == ("repeat_marac", "kent_medway_marac")
-    assert opened.rule == "repeat_marac_within_12_months_of_hearing"
-    assert opened.section == "D 8.15; SafeLives repeat MARAC guidance"
+    assert opened.rule == REPEAT_RULE
+    assert opened.section == ("D 8.15; SafeLives repeat MARAC guidance (12 months from the "
+                              "last referral)")
+    assert "last referred to MARAC on 2026-06-10" in opened.reason
 
 
-@pytest.mark.parametrize("occurred_on", [date(2027, 6, 26), date(2027, 7, 25)],
-                         ids=["12 months and a day", "13 months"])
-def test_incident_more_than_12_months_after_the_hearing_makes_no_referral(
+def test_incident_between_the_referral_and_its_hearing_makes_a_repeat_referral(monkeypatch):
+    """SafeLives repeat MARAC guidance: the window runs from the referral, so abuse while the
+    case waits for its hearing is a repeat, and the MARAC is told before it sits."""
+    case = high_risk_case(monkeypatch)  # referred 10 June, not yet heard
+    case.collect_events()
+    incident(case, date(2026, 6, 20))
+    assert event_names(case.collect_events()) == [
+        "IncidentReported", "SharingDecided", "ReferralOpened"]
+    [repeat] = referrals_of(case, "repeat_marac")
+    assert (repeat["rule"], repeat["opened_on"]) == (REPEAT_RULE, "2026-06-20")
+    # The hearing still to be recorded is the one task for it.
+    assert kinds(case.open_tasks).count(TaskKind.RECORD_MARAC_HEARING) == 1
+
+
+def test_incident_before_the_hearing_reported_after_it_makes_a_repeat_referral(monkeypatch):
+    """SafeLives repeat MARAC guidance: an incident dated between referral and hearing is a
+    repeat even when it is reported after the hearing."""
+    case = heard_case(monkeypatch)
+    incident(case, date(2026, 6, 20), at=london(2026, 6, 30))
+    assert [r["rule"] for r in referrals_of(case, "repeat_marac")] == [REPEAT_RULE]
+
+
+@pytest.mark.parametrize("occurred_on", [date(2027, 6, 11), date(2027, 6, 25),
+                                         date(2027, 7, 10)],
+                         ids=["12 months and a day", "12 and a half months, within 12 of "
+                              "the hearing", "13 months"])
+def test_incident_more_than_12_months_after_the_referral_makes_no_referral(
         monkeypatch, occurred_on):
-    """SafeLives repeat MARAC guidance: outside 12 months it is not a repeat."""
+    """SafeLives repeat MARAC guidance: more than 12 months after the last referral it is
+    not a repeat, even within 12 months of the hearing; it goes through the threshold again."""
     case = heard_case(monkeypatch)
     case.collect_events()
     incident(case, occurred_on)
@@ -366,20 +398,32 @@ def test_incident_more_than_12_months_after_the_hearing_makes_no_referral(
     assert referrals_of(case, "repeat_marac") == []
 
 
-def test_incident_before_the_hearing_makes_no_repeat_referral(monkeypatch):
-    """SafeLives repeat MARAC guidance: a repeat follows the hearing."""
+def test_the_window_runs_from_the_last_referral_a_repeat_one_included(monkeypatch):
+    """SafeLives repeat MARAC guidance: the *last* referral, so a repeat referral starts a new
+    12 months (1 June 2027 is within 12 months of 10 June 2026; 1 May 2028 is not, but is
+    within 12 months of the repeat referral made on 1 June 2027)."""
     case = heard_case(monkeypatch)
-    incident(case, date(2026, 6, 20), at=london(2026, 6, 30))
-    assert referrals_of(case, "repeat_marac") == []
+    incident(case, date(2027, 6, 1), command_id="incident-1")
+    incident(case, date(2028, 5, 1), command_id="incident-2")
+    assert [r["opened_on"] for r in referrals_of(case, "repeat_marac")] == [
+        "2027-06-01", "2028-05-01"]
 
 
-def test_incident_on_a_case_never_heard_at_marac_makes_no_referral(monkeypatch):
-    """SafeLives repeat MARAC guidance: no hearing, no repeat."""
-    case = high_risk_case(monkeypatch)  # referred, not yet heard
+def test_incident_on_a_case_never_referred_to_marac_makes_no_referral(monkeypatch):
+    """SafeLives repeat MARAC guidance: no referral, no repeat."""
+    case = triaged_case()
     case.collect_events()
-    incident(case, date(2026, 6, 20))
+    incident(case, date(2026, 6, 9))
     assert event_names(case.collect_events()) == ["IncidentReported"]
-    assert [r["kind"] for r in case.referrals.values()] == ["marac"]
+    assert referrals_of(case, "repeat_marac") == referrals_of(case, "marac") == []
+
+
+def test_incident_before_the_first_referral_makes_no_repeat_referral(monkeypatch):
+    """SafeLives repeat MARAC guidance: a repeat is a *further* instance of abuse, after a
+    referral; one dated before it was part of what was referred."""
+    case = high_risk_case(monkeypatch)
+    incident(case, date(2026, 6, 9), at=london(2026, 6, 11))
+    assert referrals_of(case, "repeat_marac") == []
 
 
 def test_incident_dated_in_the_future_is_refused():
@@ -408,20 +452,21 @@ def test_dartford_repeat_marac_cites_the_configured_default(monkeypatch):
     assert "SafeLives" in repeat["section"]
 
 
-def test_high_risk_dash_within_12_months_of_a_hearing_makes_a_repeat_referral(monkeypatch):
+def test_high_risk_dash_within_12_months_of_the_referral_makes_a_repeat_referral(monkeypatch):
     """SafeLives repeat MARAC guidance; D 8.15: not a new MARAC referral."""
     case = heard_case(monkeypatch)
     record_dash(case, yes=16, at=london(2027, 3, 1), command_id="dash-2")
     assert [r["kind"] for r in case.referrals.values()] == ["marac", "repeat_marac"]
     [repeat] = referrals_of(case, "repeat_marac")
-    assert repeat["rule"] == "repeat_marac_within_12_months_of_hearing"
+    assert repeat["rule"] == REPEAT_RULE
     # A hearing of the repeat referral is to be recorded again.
     assert task_of(case.open_tasks, TaskKind.RECORD_MARAC_HEARING).section == "D 8.15"
 
 
-def test_high_risk_dash_more_than_12_months_after_a_hearing_makes_a_new_marac_referral(
+def test_high_risk_dash_more_than_12_months_after_the_referral_makes_a_new_marac_referral(
         monkeypatch):
-    """D 8.15: outside 12 months a high-risk case is referred afresh."""
+    """D 8.15; SafeLives: more than 12 months after the last referral, a high-risk case is
+    referred afresh."""
     case = heard_case(monkeypatch)
     record_dash(case, yes=16, at=london(2027, 7, 1), command_id="dash-2")
     assert [r["kind"] for r in case.referrals.values()] == ["marac", "marac"]

@@ -1,7 +1,9 @@
 """Risk and safeguarding through the case workflow on the time-skipping server: a high-risk
 DASH → MARAC referral → hearing → MARAC actions (one overdue and escalated) → a repeat
-referral for an incident 11 months after the hearing, none at 13 months; the children's and
-adult safeguarding referrals open and are delivered in the same run."""
+referral for an incident 11 months after the referral, and for one while the case waits for its
+hearing; none 12½ months after the referral though within 12 months of the hearing (SafeLives
+counts from the last referral). The children's and adult safeguarding referrals open and are
+delivered in the same run."""
 
 from __future__ import annotations
 
@@ -45,9 +47,9 @@ async def delivered(store: CaseStore, case_id: str, kinds: set[str]) -> dict[str
     return await eventually(probe)
 
 
-async def high_risk_case_heard(env: WorkflowEnvironment, store: CaseStore, tq: str
-                               ) -> tuple[str, CaseOrchestrator, date]:
-    """A case whose DASH found it high risk, referred to MARAC and heard today."""
+async def high_risk_case_referred(env: WorkflowEnvironment, store: CaseStore, tq: str
+                                   ) -> tuple[str, CaseOrchestrator, dict]:
+    """A case whose DASH found it high risk, referred to MARAC today (its referral returned)."""
     case_id, orch = await start_case(env, store, tq, household=HOUSEHOLD)
     contact = task_of(await triaged_tasks(orch, case_id), "contact_victim")
     after_contact = await orch.complete_task(case_id, completion(contact.task_id,
@@ -58,7 +60,19 @@ async def high_risk_case_heard(env: WorkflowEnvironment, store: CaseStore, tq: s
         "complete_dash", answers=HIGH_RISK, police_callouts_12_months=0, victim_present=True))
     assert "complete_dash" not in {t.kind for t in after_dash.open_tasks}
     assert "record_marac_hearing" in {t.kind for t in after_dash.open_tasks}
-    marac = (await delivered(store, case_id, {"marac"}))["marac"]
+    return case_id, orch, (await delivered(store, case_id, {"marac"}))["marac"]
+
+
+async def sleep_until(env: WorkflowEnvironment, day: date) -> None:
+    """Skip time to the London date `day`."""
+    now = await env.get_current_time()
+    await env.sleep(timedelta(days=(day - local_date(now)).days))
+
+
+async def high_risk_case_heard(env: WorkflowEnvironment, store: CaseStore, tq: str
+                               ) -> tuple[str, CaseOrchestrator, date]:
+    """A case whose DASH found it high risk, referred to MARAC and heard today."""
+    case_id, orch, marac = await high_risk_case_referred(env, store, tq)
     today = local_date(await env.get_current_time())  # referrals are dated in London
     await orch.apply_command(case_id, command(
         "record_marac_hearing", referral_id=marac["referral_id"], heard_on=today.isoformat()))
@@ -106,27 +120,52 @@ async def test_high_risk_case_goes_to_marac_whose_overdue_action_escalates_and_r
         escalated_ids = await eventually(escalated)
         assert actions[0].task_id not in escalated_ids
 
-        # Eleven months after the hearing, a new incident: a repeat MARAC referral.
+        # Eleven months after the referral (heard the same day), a new incident: a repeat.
         eleven_months = add_months(heard_on, 11)
-        now = await env.get_current_time()
-        await env.sleep(timedelta(days=(eleven_months - local_date(now)).days))
+        await sleep_until(env, eleven_months)
         await orch.apply_command(case_id, command(
             "report_incident", occurred_on=eleven_months.isoformat(),
             summary="Threats by text message"))
         repeat = await delivered(sqlite_store, case_id, {"repeat_marac"})
-    assert repeat["repeat_marac"]["rule"] == "repeat_marac_within_12_months_of_hearing"
+    assert repeat["repeat_marac"]["rule"] == "repeat_marac_within_12_months_of_last_referral"
 
 
-async def test_an_incident_13_months_after_the_hearing_makes_no_repeat_referral(
+async def test_an_incident_while_the_case_waits_for_its_hearing_is_a_repeat_referral(
         time_skipping_env: WorkflowEnvironment, sqlite_store: CaseStore) -> None:
+    """SafeLives repeat MARAC guidance: the MARAC hears of abuse since the referral before it
+    sits (the window runs from the referral, not the hearing)."""
+    env = time_skipping_env
+    gateway = RecordingGateway()
+    async with running_worker(env.client, sqlite_store, gateway) as tq:
+        case_id, orch, marac = await high_risk_case_referred(env, sqlite_store, tq)
+        referred_on = date.fromisoformat(marac["opened_on"])
+        await sleep_until(env, referred_on + timedelta(days=7))
+        await orch.apply_command(case_id, command(
+            "report_incident", occurred_on=(referred_on + timedelta(days=6)).isoformat(),
+            summary="Threats by text message"))
+        repeat = (await delivered(sqlite_store, case_id, {"repeat_marac"}))["repeat_marac"]
+        assert "heard_on" not in referrals(sqlite_store, case_id)[marac["referral_id"]]
+    assert repeat["rule"] == "repeat_marac_within_12_months_of_last_referral"
+    assert len(gateway.messages_to("kent_medway_marac")) == 2
+
+
+async def test_an_incident_12_and_a_half_months_after_the_referral_makes_no_repeat_referral(
+        time_skipping_env: WorkflowEnvironment, sqlite_store: CaseStore) -> None:
+    """SafeLives repeat MARAC guidance: heard three weeks after the referral, an incident
+    12½ months after the referral (within 12 months of the hearing) is not a repeat."""
     env = time_skipping_env
     async with running_worker(env.client, sqlite_store) as tq:
-        case_id, orch, heard_on = await high_risk_case_heard(env, sqlite_store, tq)
-        thirteen_months = add_months(heard_on, 13)
-        now = await env.get_current_time()
-        await env.sleep(timedelta(days=(thirteen_months - local_date(now)).days))
+        case_id, orch, marac = await high_risk_case_referred(env, sqlite_store, tq)
+        referred_on = date.fromisoformat(marac["opened_on"])
+        heard_on = referred_on + timedelta(days=21)
+        await sleep_until(env, heard_on)
         await orch.apply_command(case_id, command(
-            "report_incident", occurred_on=thirteen_months.isoformat(),
+            "record_marac_hearing", referral_id=marac["referral_id"],
+            heard_on=heard_on.isoformat()))
+        later = add_months(referred_on, 12) + timedelta(days=15)
+        await sleep_until(env, later)
+        await orch.apply_command(case_id, command(
+            "report_incident", occurred_on=later.isoformat(),
             summary="Threats by text message"))
     kinds = [r["kind"] for r in referrals(sqlite_store, case_id).values()]
     assert "repeat_marac" not in kinds
