@@ -44,7 +44,7 @@ from aggregates.report import (
     ReporterKind,
     Role,
 )
-from aggregates.sharing import PURPOSE_OF, DataCategory, LawfulBasis, Purpose
+from aggregates.sharing import PURPOSE_OF, REQUIRED, DataCategory, LawfulBasis, Purpose
 from aggregates.tasks import OUTCOMES, TaskKind
 from aggregates.working_days import local_date
 from gateways.default_partners import profile_of
@@ -172,17 +172,20 @@ class CaseMachine(RuleBasedStateMachine):
         assert done == (was_open and outcome in allowed and actor.role is not Role.AUDITOR)
 
     @rule(data=st.data(), shared=st.booleans(),
-          categories=st.lists(st.sampled_from(CATEGORIES), max_size=4),
           basis=st.sampled_from([None, *LawfulBasis]), actor=st.sampled_from(ACTORS[:2]))
-    def decide_sharing(self, data: st.DataObject, shared: bool, categories: list[str],
-                       basis: str | None, actor: Actor) -> None:
-        """Mostly about a referral the case has (so a later decision can end its cover)."""
-        ours = sorted({(r["partner"], PURPOSE_OF[ReferralKind(r["kind"])].value)
+    def decide_sharing(self, data: st.DataObject, shared: bool, basis: str | None,
+                       actor: Actor) -> None:
+        """Mostly about a referral the case has, naming what it needs (so a later decision
+        can end its cover); otherwise anyone, anything."""
+        ours = sorted({(r["partner"], PURPOSE_OF[ReferralKind(r["kind"])].value,
+                        tuple(sorted(REQUIRED[ReferralKind(r["kind"])])))
                        for r in self.case.referrals.values()})
-        anyone = st.tuples(st.sampled_from(PARTNERS), st.sampled_from([p.value for p in Purpose]))
-        partner, purpose = data.draw(st.sampled_from(ours) | anyone if ours else anyone)
+        anyone = st.tuples(st.sampled_from(PARTNERS), st.sampled_from([p.value for p in Purpose]),
+                           st.lists(st.sampled_from(CATEGORIES), max_size=4))
+        partner, purpose, categories = data.draw(st.sampled_from(ours) | anyone if ours
+                                                 else anyone)
         self.command("record_sharing_decision", actor, partner=partner, purpose=purpose,
-                     shared=shared, categories=categories, lawful_basis=basis,
+                     shared=shared, categories=list(categories), lawful_basis=basis,
                      justification="Needed to keep her safe.", reasons="She asked us not to.")
 
     @rule(purpose=st.sampled_from(list(Purpose)), given=st.booleans())
