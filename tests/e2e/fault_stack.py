@@ -34,7 +34,7 @@ BIN = Path(sys.executable).parent
 CHILDRENS = "childrens_services"
 # Temporal suggests continue-as-new past this many history events: low, so a case's
 # workflow starts afresh after a handful of commands (the default is 4096 events).
-CONTINUE_AS_NEW_EVENTS = 40
+CONTINUE_AS_NEW_EVENTS = 30
 
 
 def wait_for_port(port: int, timeout: float = 60) -> None:

@@ -216,7 +216,7 @@ async def test_continue_as_new_survives_a_kill_and_keeps_its_deadlines(
     """Commands grow the workflow's history until Temporal suggests a fresh run; `victim` is
     killed as the run continues as new. The tasks carry over and the police deadline, falling
     due after the new run started, escalates exactly once."""
-    reported = datetime.now(UTC) - timedelta(minutes=60) + timedelta(seconds=25)
+    reported = datetime.now(UTC) - timedelta(minutes=60) + timedelta(seconds=12)
     case_id = await open_case(stack, immediate_risk=True, reported_at=reported.isoformat())
     before = await tasks_of(stack, case_id)
     temporal = await Client.connect(stack.env["DA_TEMPORAL_ADDRESS"])
