@@ -26,8 +26,11 @@ from hypothesis.stateful import invariant
 
 from activities.case_activities import to_case_tasks
 from aggregates.case import Case
+from aggregates.errors import RuleViolation
+from aggregates.referral_content import outbound_message
 from aggregates.referrals import ReferralKind
 from aggregates.sharing import PURPOSE_OF
+from gateways.default_partners import profile_of
 from tests.unit.case_machine import CONTACT_KINDS, CaseMachine
 
 
@@ -57,6 +60,26 @@ class CaseKeepsItsInvariants(CaseMachine):
             elif name == "ReferralDelivered":
                 assert latest.get(kinds[event.referral_id]), (
                     "delivered with no decision to share in force")
+
+    @invariant()
+    def the_gate_lets_nothing_through_without_a_decision(self) -> None:
+        """Whatever a delivery would send now, for any referral of the case, rests on the
+        latest decision for its partner and purpose being to share, and holds only the
+        categories that decision names and the partner's profile allows (D 12.5)."""
+        case = self.case
+        for rid, referral in case.referrals.items():
+            partner = referral["partner"]
+            try:
+                message = outbound_message(case, rid, profile_of(partner))
+            except RuleViolation:
+                continue
+            purpose = PURPOSE_OF[ReferralKind(referral["kind"])].value
+            decisions = [d for d in case.sharing_decisions
+                         if (d["partner"], d["purpose"]) == (partner, purpose)]
+            assert decisions and decisions[-1]["shared"], f"{rid} passes without a decision"
+            assert message["decision_id"] == decisions[-1]["decision_id"]
+            sent = set(message) - {"decision_id", "lawful_basis"}
+            assert sent <= set(decisions[-1]["categories"]) & profile_of(partner)
 
     @invariant()
     def no_contact_task_on_a_third_party_report(self) -> None:
