@@ -144,7 +144,11 @@ class CaseMachine(RuleBasedStateMachine):
     @rule(data=st.data(), actor=st.sampled_from(ACTORS))
     def complete_task(self, data: st.DataObject, actor: Actor) -> None:
         case = self.case
-        task_id = data.draw(st.sampled_from([*sorted(case.tasks), "t99"]), label="task")
+        every = st.sampled_from([*sorted(case.tasks), "t99"])
+        # Often a task already completed: completing it again must be refused.
+        completed = sorted(case.completed)
+        task_id = data.draw(st.sampled_from(completed) | every if completed else every,
+                            label="task")
         task = case.tasks.get(task_id)
         allowed = sorted(OUTCOMES[task.kind]) if task else []
         outcome = data.draw(st.sampled_from([*allowed, "done", "emailed"]), label="outcome")
