@@ -1,10 +1,10 @@
 """Temporal activities over the case store. Each is idempotent: running it twice changes nothing
 more than running it once (steps are keyed on task ids and command ids).
 
-Failures (see `workflows.retry_policies`): a domain refusal or an unusable input (a malformed
-case id, a missing field) is raised as a non-retryable `ApplicationError`, so it fails at once;
-anything else is retried by Temporal, and every failed attempt from a threshold on logs an
-ERROR alert naming the workflow, the activity and the attempt (never the input or message).
+Failures (see `temporal_contracts.retry_policies`): a domain refusal or an unusable input (a
+malformed case id, a missing field) is raised as a non-retryable `ApplicationError`, so it fails
+at once; anything else is retried by Temporal, and every failed attempt from a threshold on logs
+an ERROR alert naming the workflow, the activity and the attempt (never the input or message).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from aggregates.report import Actor, Role
 from gateways.base import PartnerGateway
 from gateways.http_gateway import DeliveryRefused, PartnerUnavailable
 from gateways.registry import UnknownPartner
-from workflows.contracts import (
+from temporal_contracts.payloads import (
     ApplyCommandInput,
     CaseTasks,
     DeliveryReceipt,
@@ -42,7 +42,7 @@ from workflows.contracts import (
     ReferralInput,
     TriageInput,
 )
-from workflows.retry_policies import (
+from temporal_contracts.retry_policies import (
     DELIVERY_ALERT_AFTER,
     DELIVERY_RETRY,
     STORE_ALERT_AFTER,

@@ -7,12 +7,12 @@ database breaks the chain and `find_break` reports where.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from typing import TYPE_CHECKING, Any, cast
 
 from eventsourcing.domain import Aggregate, DomainEventProtocol
+
+from aggregates.canonical import canonical_json, sha256_hex
 
 GENESIS = "0" * 64
 _NAMESPACE = uuid.UUID("0d4f7c52-8a0e-4c55-b7a1-5f8d3e2c9b61")
@@ -24,9 +24,14 @@ def access_log_id(case_id: uuid.UUID) -> uuid.UUID:
 
 
 def chain_hash(prev_hash: str, entry: dict[str, Any]) -> str:
-    """SHA-256 over the previous hash and the entry's canonical JSON."""
-    canonical = json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+    """SHA-256 (hex) over the previous hash, a newline and the entry's RFC 8785 JSON.
+
+    Stored hashes were first written with `json.dumps(entry, sort_keys=True, separators=(",",
+    ":"), ensure_ascii=False)`; for an entry (ASCII keys, string values) that is byte for byte
+    the RFC 8785 form (same key order, same escapes), so every stored hash verifies unchanged
+    and the chain needs no version (tests/unit/test_access_log_chain.py holds both to it).
+    """
+    return sha256_hex(prev_hash.encode("utf-8") + b"\n" + canonical_json(entry))
 
 
 ENTRY_FIELDS = ("staff_id", "role", "action", "outcome", "rule", "reason", "at")

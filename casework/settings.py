@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,6 +22,8 @@ class Environment(StrEnum):
 class PartnerDelivery(StrEnum):
     SIGNED_HTTP = "signed_http"              # signed envelopes to each partner's endpoint
     RECORDED_STAND_IN = "recorded_stand_in"  # keep messages in memory (tests, no partners)
+    # A production configuration refuses the stand-in: referrals would "succeed" without
+    # reaching any partner, and the case would record receipts for messages nobody holds.
 
 
 class AuthMode(StrEnum):
@@ -79,6 +81,17 @@ class Settings(BaseSettings):
     worker_cached_workflows: int = Field(default=2000, ge=0)
     worker_workflow_task_pollers: int = Field(default=2, ge=2)
     worker_activity_task_pollers: int = Field(default=2, ge=1)
+
+    @field_validator("partner_delivery")
+    @classmethod
+    def production_delivers_to_partners(cls, delivery: PartnerDelivery,
+                                        info: ValidationInfo) -> PartnerDelivery:
+        # `environment` is declared first, so it is validated (or failed) by now.
+        if (delivery is PartnerDelivery.RECORDED_STAND_IN
+                and info.data.get("environment") is Environment.PRODUCTION):
+            raise ValueError("DA_PARTNER_DELIVERY=recorded_stand_in keeps referrals in memory "
+                             "and sends none; DA_ENVIRONMENT=production needs signed_http")
+        return delivery
 
     @model_validator(mode="after")
     def oidc_is_configured(self) -> Settings:

@@ -112,7 +112,7 @@ def build_registry(settings: Settings) -> PartnerRegistry | None:
 
 def build_gateway(settings: Settings) -> PartnerGateway:
     """How referrals leave: signed HTTP to the registered partners, or the recorded
-    stand-in when the settings say so."""
+    stand-in when the settings say so (never in production: `Settings` refuses it)."""
     if settings.partner_delivery is PartnerDelivery.RECORDED_STAND_IN:
         return RecordingGateway()
     registry = build_registry(settings)

@@ -20,7 +20,6 @@ the partner's id, the HTTP status and a short reason code.
 from __future__ import annotations
 
 import email.utils
-import hashlib
 import ipaddress
 import logging
 import math
@@ -35,6 +34,7 @@ from urllib.parse import urlsplit
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from aggregates.canonical import sha256_hex
 from gateways.base import Receipt
 from gateways.registry import PartnerRegistry
 from gateways.signing import sign_message
@@ -177,7 +177,8 @@ class SignedHttpGateway:
 
         signed = sign_message(message, keys=self._keys, message_id=idempotency_key,
                               timestamp=self._clock())
-        digest = hashlib.sha256(signed.body).hexdigest()
+        # The digest of the exact bytes sent: the partner's digest of what it received.
+        digest = sha256_hex(signed.body)
         try:
             response = self._http.post(entry.endpoint, content=signed.body,
                                        headers=signed.headers, timeout=self._timeout)

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import logging
 import time
 import uuid
@@ -47,6 +46,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.requests import ClientDisconnect
 
+from aggregates.canonical import sha256_hex
 from gateways.loopback import LoopbackServer, is_loopback_client
 from gateways.partner_acks import ACK_RETRY_FOR_SECONDS, AckSender
 from gateways.signing import (
@@ -139,7 +139,7 @@ def create_partner_app(partner: str, council_public_keys: Sequence[Ed25519Public
 
         # No await between the check and the record: one event loop, so this is atomic.
         message_id = request.headers["webhook-id"]
-        digest = hashlib.sha256(body).hexdigest()
+        digest = sha256_hex(body)
         earlier = state.received.get(message_id)
         if earlier is not None:
             state.duplicates += 1

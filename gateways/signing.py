@@ -38,13 +38,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
+
+# One canonical form for every signed body and every digest (`aggregates.canonical`).
+from aggregates.canonical import CanonicalizationError, canonical_json
 
 HEADER_ID = "webhook-id"
 HEADER_TIMESTAMP = "webhook-timestamp"
@@ -67,20 +69,6 @@ MAX_JSON_DEPTH = 32
 _STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
 _BRACKETS = re.compile(rb"[^\[\]{}]")
 _ED25519_SIGNATURE_BYTES = 64
-
-
-# --- canonical JSON -------------------------------------------------------------------------
-
-def canonical_json(message: Mapping[str, Any]) -> bytes:
-    """The RFC 8785 canonical form of `message`: keys sorted by UTF-16 code units, no
-    insignificant whitespace, numbers in their shortest ECMAScript form (1.0 → 1), strings
-    unescaped except where JSON requires it, UTF-8.
-
-    Nested values must be plain JSON types (dict, list or tuple, str, int, float, bool, None);
-    integers beyond ±(2**53 - 1), NaN and infinities raise `rfc8785.CanonicalizationError`
-    (a `ValueError`), because they cannot be represented exactly by every JSON reader.
-    """
-    return rfc8785.dumps(message if isinstance(message, dict) else dict(message))
 
 
 # --- keys -----------------------------------------------------------------------------------
@@ -317,7 +305,7 @@ def verify_message(body: bytes, headers: Mapping[str, str], *,
         raise VerificationError("malformed", "body is not a JSON object")
     try:
         canonical = canonical_json(message)
-    except rfc8785.CanonicalizationError:
+    except CanonicalizationError:
         raise VerificationError("not_canonical", "value outside RFC 8785's domain") from None
     if canonical != body:
         raise VerificationError("not_canonical")

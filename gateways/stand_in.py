@@ -1,27 +1,22 @@
-"""A recorded stand-in for partner delivery, until the signed gateways exist.
+"""A recorded stand-in for partner delivery (tests, and development without partners; a
+production configuration refuses it: `casework.settings`).
 
 It keeps each message it is given (in memory, keyed by idempotency key) and answers with a
-receipt, so the delivery step is shaped exactly as the real gateway will be: the workflow and
-the activity stay as they are when the signed HTTP gateway replaces this class.
+receipt shaped exactly as the signed HTTP gateway's, with the same digest (SHA-256 of the RFC
+8785 form, `aggregates.canonical`), so the workflow and the activity cannot tell them apart.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 import uuid
 from typing import Any
 
+from aggregates.canonical import digest_of
 from gateways.base import Receipt
 from gateways.default_partners import profile_of
 
 _NAMESPACE = uuid.UUID("7c1b2d4e-9f3a-4b6c-8d2e-1a0f5e6d7c8b")
-
-
-def digest_of(message: dict[str, Any]) -> str:
-    canonical = json.dumps(message, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class RecordingGateway:

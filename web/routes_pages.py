@@ -36,6 +36,7 @@ from aggregates.report import (
 )
 from aggregates.sharing import DataCategory, LawfulBasis, Purpose
 from aggregates.tasks import OUTCOMES, TaskKind
+from temporal_contracts.payloads import CaseCommandInput, CompleteTaskInput
 from web.auth import NotSignedIn, Principal, breakable_case, current_principal, visible_case
 from web.pages import page
 from web.presenters import (
@@ -49,7 +50,6 @@ from web.presenters import (
 from web.routes_cases import IDEMPOTENCY_NAMESPACE, fingerprint, intake_of
 from web.schemas import ReportIn
 from workflows.client import CommandRefused, WorkflowNotRunning
-from workflows.contracts import CaseCommandInput, CompleteTaskInput
 
 router = APIRouter(prefix="/work")
 

@@ -38,12 +38,12 @@ from aggregates.referrals import Partner
 from aggregates.sharing import DataCategory, LawfulBasis, Purpose
 from gateways.registry import UnknownPartner
 from gateways.signing import VerificationError, verify_message
+from temporal_contracts.payloads import AcknowledgementInput
 from web.auth import Principal, require, visible_case
 from web.errors import error_body
 from web.input_types import Bool, Line, Text
 from web.routes_cases import IdempotencyKey, TasksOut, case_command, intake_of
 from workflows.client import CommandRefused
-from workflows.contracts import AcknowledgementInput
 from workflows.refusals import RETRY_LATER
 
 log = logging.getLogger(__name__)

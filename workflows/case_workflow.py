@@ -10,7 +10,7 @@ Ready before it answers: the case id comes from the input in `@workflow.init`, b
 handler runs, and every update that writes waits until triage is done. This matters on the
 first workflow task of a run: an update the server carried over a continue-as-new (or one
 that arrived before a worker took the run) is handled *before* `run` starts. Errors no retry
-can fix fail their activity at once (`workflows.retry_policies`); a run that fails or is
+can fix fail their activity at once (`temporal_contracts.retry_policies`); a run that fails or is
 terminated anyway is noticed and restarted by the worker's reconciler (`workflows.intake`).
 """
 
@@ -30,7 +30,7 @@ with workflow.unsafe.imports_passed_through():
     from aggregates.commands import parse_command
     from aggregates.errors import RuleViolation
     from aggregates.tasks import TaskKind, check_completion
-    from workflows.contracts import (
+    from temporal_contracts.payloads import (
         AcknowledgementInput,
         ApplyCommandInput,
         CaseCommandInput,
@@ -48,6 +48,7 @@ with workflow.unsafe.imports_passed_through():
         ReferralInput,
         TriageInput,
     )
+    from temporal_contracts.retry_policies import COMMAND_RETRY, STORE_RETRY, STORE_TIMEOUT
     from workflows.referral_workflow import ReferralWorkflow, referral_workflow_id
     from workflows.refusals import (
         ACK_PATIENCE,
@@ -58,7 +59,6 @@ with workflow.unsafe.imports_passed_through():
         acknowledgement_refusal,
         refusal,
     )
-    from workflows.retry_policies import COMMAND_RETRY, STORE_RETRY, STORE_TIMEOUT
 
 # A store-writing activity, by method reference: its name and result type come with it.
 StoreActivity = Callable[[CaseActivities, Any], CaseTasks]

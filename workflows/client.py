@@ -13,8 +13,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from workflows.case_workflow import CaseWorkflow
-from workflows.contracts import (
+from temporal_contracts.payloads import (
     AcknowledgementInput,
     CaseCommandInput,
     CaseTasks,
@@ -23,6 +22,7 @@ from workflows.contracts import (
     CompleteTaskResult,
     case_workflow_id,
 )
+from workflows.case_workflow import CaseWorkflow
 
 QUERY_TIMEOUT = timedelta(seconds=10)
 # How a case's workflow can end while its case is open: every one of them loses its timers.

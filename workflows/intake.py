@@ -27,8 +27,8 @@ from uuid import UUID
 
 from activities.case_store import CaseStore, DuplicateRequest
 from aggregates.report import Actor, Report
+from temporal_contracts.payloads import case_workflow_id
 from workflows.client import STOPPED, CaseOrchestrator
-from workflows.contracts import case_workflow_id
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,9 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError, RetryState, TimeoutError
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.contracts import DeliveryReceipt, ReferralInput
-    from workflows.retry_policies import DELIVERY_RETRY, GIVE_UP_AFTER
+    from activities.case_activities import CaseActivities
+    from temporal_contracts.payloads import DeliveryReceipt, ReferralInput
+    from temporal_contracts.retry_policies import DELIVERY_RETRY, GIVE_UP_AFTER
 
 DELIVERY_GIVEN_UP = "DeliveryGivenUp"
 
@@ -31,8 +32,8 @@ class ReferralWorkflow:
     @workflow.run
     async def run(self, input: ReferralInput) -> DeliveryReceipt:
         try:
-            return await workflow.execute_activity(
-                "deliver_referral", input, result_type=DeliveryReceipt,
+            return await workflow.execute_activity_method(
+                CaseActivities.deliver_referral, input,
                 start_to_close_timeout=timedelta(seconds=30),
                 schedule_to_close_timeout=GIVE_UP_AFTER, retry_policy=DELIVERY_RETRY,
             )

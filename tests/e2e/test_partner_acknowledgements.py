@@ -22,9 +22,9 @@ from gateways.http_gateway import SignedHttpGateway
 from gateways.partner_standin import RunningPartner
 from gateways.registry import PartnerRegistry
 from gateways.signing import generate_private_key, sign_message
+from temporal_contracts.payloads import case_workflow_id
 from tests.support import eventually, free_port
 from tests.web_harness import WebSystem, web_system
-from workflows.contracts import case_workflow_id
 
 CHILDRENS = "childrens_services"
 ADULTS = "adult_social_care"

@@ -19,10 +19,10 @@ from activities.case_activities import CaseActivities
 from activities.case_store import CaseStore, store_env
 from aggregates.report import Actor, Role
 from gateways.stand_in import RecordingGateway
+from temporal_contracts.payloads import TriageInput, case_workflow_id
+from temporal_contracts.retry_policies import STORE_ALERT_AFTER
 from tests.conftest import POSTGRES_URL
 from tests.support import PERSONAL_STRINGS, make_report
-from workflows.contracts import TriageInput, case_workflow_id
-from workflows.retry_policies import STORE_ALERT_AFTER
 
 
 @pytest.fixture

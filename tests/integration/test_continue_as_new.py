@@ -22,17 +22,17 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.case_store import CaseStore
 from aggregates.report import Actor, Role
-from tests.conftest import BIN, running_worker
-from tests.support import eventually, make_report
-from workflows.case_workflow import CaseWorkflow
-from workflows.client import CaseOrchestrator
-from workflows.contracts import (
+from temporal_contracts.payloads import (
     CaseCommandInput,
     CaseTasks,
     CaseWorkflowInput,
     CompleteTaskInput,
     case_workflow_id,
 )
+from tests.conftest import BIN, running_worker
+from tests.support import eventually, make_report
+from workflows.case_workflow import CaseWorkflow
+from workflows.client import CaseOrchestrator
 from workflows.data_converter import encrypted_data_converter
 
 WAVES = 8

@@ -15,10 +15,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.case_store import CaseStore
 from aggregates.report import Actor, Role
+from temporal_contracts.payloads import CaseCommandInput, CompleteTaskInput, case_workflow_id
 from tests.conftest import running_worker
 from tests.support import eventually, make_report
 from workflows.client import CaseOrchestrator
-from workflows.contracts import CaseCommandInput, CompleteTaskInput, case_workflow_id
 
 # Long enough for a loaded machine; a wedged workflow would never answer at all.
 UPDATE_TIMEOUT_S = 30

@@ -13,10 +13,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.case_store import CaseStore
 from aggregates.report import Actor, Role
+from temporal_contracts.payloads import CaseTasks, case_workflow_id
 from tests.conftest import running_worker
 from tests.support import PERSONAL_STRINGS, eventually, make_report
 from workflows.client import CaseOrchestrator
-from workflows.contracts import CaseTasks, case_workflow_id
 from workflows.intake import IntakeReconciler
 
 

@@ -12,10 +12,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.case_store import CaseStore
 from aggregates.report import Actor, Role
+from temporal_contracts.payloads import CompleteTaskInput, case_workflow_id
 from tests.conftest import running_worker
 from tests.support import NOTE, PERSONAL_STRINGS, eventually, make_report
 from workflows.client import CaseOrchestrator
-from workflows.contracts import CompleteTaskInput, case_workflow_id
 from workflows.data_converter import encrypted_data_converter
 from workflows.payload_codec import EncryptionCodec, UnknownKeyError
 

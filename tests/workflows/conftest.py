@@ -9,8 +9,8 @@ import pytest
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
+from temporal_contracts.payloads import case_workflow_id
 from tests.workflows.steps import STARTED
-from workflows.contracts import case_workflow_id
 
 
 @pytest.fixture(autouse=True)

@@ -27,10 +27,10 @@ from aggregates.report import (
     ReporterKind,
     Role,
 )
+from temporal_contracts.payloads import CaseCommandInput, CompleteTaskInput, case_workflow_id
 from tests.conftest import BIN, running_worker
 from tests.support import make_report
 from workflows.client import CaseOrchestrator
-from workflows.contracts import CaseCommandInput, CompleteTaskInput, case_workflow_id
 from workflows.data_converter import encrypted_data_converter
 
 HERE = Path(__file__).parent / "histories"

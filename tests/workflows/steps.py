@@ -10,9 +10,9 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.case_store import CaseStore
 from aggregates.report import Actor, Role
+from temporal_contracts.payloads import CaseCommandInput, CaseTasks, CompleteTaskInput, OpenTask
 from tests.support import eventually, make_report
 from workflows.client import CaseOrchestrator
-from workflows.contracts import CaseCommandInput, CaseTasks, CompleteTaskInput, OpenTask
 
 CASEWORKER = Actor(staff_id="cw-17", role=Role.CASEWORKER)
 STARTED: list[str] = []

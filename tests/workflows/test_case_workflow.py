@@ -11,6 +11,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.case_store import CaseStore
 from aggregates.report import Channel, Reporter, ReporterKind
+from temporal_contracts.payloads import CaseTasks, case_workflow_id
 from tests.conftest import running_worker
 from tests.support import eventually
 from tests.workflows.steps import (
@@ -22,7 +23,6 @@ from tests.workflows.steps import (
 )
 from workflows.case_workflow import CaseWorkflow
 from workflows.client import CommandRefused
-from workflows.contracts import CaseTasks, case_workflow_id
 
 
 async def test_missed_contact_deadline_escalates_to_dso_and_opens_fallback_tasks(

@@ -14,6 +14,12 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
 from activities.case_store import CaseStore
+from temporal_contracts.payloads import (
+    CaseCommandInput,
+    CaseTasks,
+    CaseWorkflowInput,
+    case_workflow_id,
+)
 from tests.conftest import running_worker
 from tests.support import eventually
 from tests.workflows.steps import (
@@ -25,12 +31,6 @@ from tests.workflows.steps import (
     triaged_tasks,
 )
 from workflows.case_workflow import CaseWorkflow
-from workflows.contracts import (
-    CaseCommandInput,
-    CaseTasks,
-    CaseWorkflowInput,
-    case_workflow_id,
-)
 
 # Without the fix the update below never completes (its activity is retried for ever).
 PATIENCE = 60.0
