@@ -16,7 +16,7 @@ from temporalio.client import Client
 from activities.case_store import CaseStore
 from aggregates.case import Case
 from aggregates.safeguarding import ReferralAcknowledged, ReferralDelivered
-from workflows.contracts import case_workflow_id
+from temporal_contracts.payloads import case_workflow_id
 
 # The moment a case's workflow knew its triage (so its task list showed it).
 WORKFLOW_TRIAGED = "WorkflowTriaged"

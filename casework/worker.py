@@ -32,7 +32,7 @@ GRACEFUL_SHUTDOWN = timedelta(seconds=30)
 
 # Pure modules (no I/O, clock or randomness) that workflows import: loaded once per process
 # and shared by every workflow run, instead of being imported again in each run's sandbox.
-PASSTHROUGH_MODULES = ("aggregates", "workflows.contracts")
+PASSTHROUGH_MODULES = ("aggregates", "temporal_contracts")
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ import httpx
 import pytest
 from temporalio.client import Client
 
+from temporal_contracts.payloads import case_workflow_id
 from tests.e2e.fault_stack import CHILDRENS, Stack
 from tests.support import eventually, report_body
-from workflows.contracts import case_workflow_id
 
 VICTIMS = ["worker-0", "web-0", "temporal"]
 KILL_AFTER_S = 0.05  # long enough for the request to be under way, short enough to cut it
