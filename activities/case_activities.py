@@ -73,6 +73,7 @@ def to_case_tasks(case: Case) -> CaseTasks:
             PendingReferral(referral_id=r["referral_id"], kind=r["kind"], partner=r["partner"])
             for r in case.pending_referrals
         ],
+        completed_task_ids=sorted(case.completed),
     )
 
 

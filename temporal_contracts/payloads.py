@@ -51,6 +51,9 @@ class CaseTasks:
     open_tasks: list[OpenTask] = field(default_factory=list)
     triage_done: bool = True
     pending_referrals: list[PendingReferral] = field(default_factory=list)
+    # Ids of tasks completed on the case (short ids such as "t3", no personal data), so a
+    # new run after continue-as-new still answers "already completed", not "no such task".
+    completed_task_ids: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -183,7 +183,7 @@ class CaseWorkflow:
                 self._deliveries[referral.referral_id] = asyncio.create_task(
                     self._deliver(referral))
         self._open = {t.task_id: t for t in tasks.open_tasks}
-        self._known.update(self._open)
+        self._known.update(self._open, tasks.completed_task_ids)
         for task in tasks.open_tasks:
             watched = task.task_id in self._watchers
             if task.due_at is not None and not task.escalated and not watched:

@@ -133,3 +133,21 @@ async def test_update_handler_failure_is_an_application_error_not_a_stuck_workfl
                                         completion("t2", "done", request_id=""))
         assert isinstance(failed.value.cause, ApplicationError)
         assert (await orchestrator.open_tasks(case_id)).triage_done
+
+
+async def test_a_new_run_still_knows_a_task_completed_in_an_earlier_run(
+        time_skipping_env: WorkflowEnvironment, sqlite_store: CaseStore) -> None:
+    """A run after continue-as-new (or a restart) starts with an empty memory: what it knows of
+    completed tasks comes from the store, so a second completion is still 409, not 404."""
+    client = time_skipping_env.client
+    async with running_worker(client, sqlite_store) as tq:
+        case_id, orchestrator = await start_case(time_skipping_env, sqlite_store, tq)
+        await triaged_tasks(orchestrator, case_id)
+        await orchestrator.complete_task(case_id, completion("t2", "done", "a"))
+        # A fresh run of the same case, as continue-as-new or the reconciler's restart makes.
+        await client.get_workflow_handle(case_workflow_id(case_id)).terminate("new run")
+        await orchestrator.restart_if_stopped(case_id)
+        await triaged_tasks(orchestrator, case_id)
+        with pytest.raises(CommandRefused) as again:
+            await orchestrator.complete_task(case_id, completion("t2", "done", "b"))
+    assert (again.value.kind, again.value.rule) == ("Conflict", "task_completed_once")
