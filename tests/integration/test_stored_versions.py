@@ -1,0 +1,108 @@
+"""Every stored version keeps loading: each committed fixture store (`tests/fixtures/
+case_store_vN/`, written by version N of the case model, with its snapshots) is loaded by
+today's code, and every case shows the same facts as it did to the code that wrote it.
+
+Regenerate nothing here: a fixture store is history. See the README, "How to add a field or
+a slice safely".
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import reduce
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from activities.case_store import CaseStore
+from aggregates.case import Case
+from aggregates.report import Actor, Role
+from tests.fixtures.stored_versions import HERE, case_facts, open_store
+
+STORES = sorted(HERE.glob("case_store_v*"))
+
+
+@dataclass
+class Fixture:
+    store: CaseStore
+    cases: dict[str, dict[str, Any]]  # name -> {"case_id", "facts"}
+
+
+@pytest.fixture(params=STORES, ids=[p.name for p in STORES])
+def fixture_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Fixture]:
+    """A copy of a committed store (loading may write to SQLite's file; history may not)."""
+    directory: Path = request.param
+    shutil.copy(directory / "events.sqlite3", tmp_path / "events.sqlite3")
+    expected = json.loads((directory / "facts.json").read_text())["cases"]
+    yield Fixture(open_store(directory, tmp_path / "events.sqlite3"), expected)
+
+
+def replayed(store: CaseStore, case_id: UUID, version: int | None = None) -> Case:
+    """The case rebuilt from its events alone, never from a snapshot."""
+    events = store.events.get(case_id, lte=version)
+    case = reduce(lambda case, event: event.mutate(case), events, None)
+    assert isinstance(case, Case)
+    return case
+
+
+def test_there_is_a_fixture_store_with_snapshots_for_every_stage() -> None:
+    assert STORES, "no committed fixture store: see tests/fixtures/stored_versions.py"
+    for directory in STORES:
+        cases = json.loads((directory / "facts.json").read_text())["cases"]
+        assert {"opened", "triaged", "dash_high_risk_marac", "children_referral_acknowledged",
+                "sharing_and_consent", "restricted_assigned_break_glass",
+                "long_with_snapshots"} <= set(cases)
+
+
+def test_every_fixture_case_loads_with_the_facts_it_was_written_with(
+        fixture_store: Fixture) -> None:
+    """Loaded the way the application loads (latest snapshot, then the events after it)."""
+    for name, case in fixture_store.cases.items():
+        loaded = fixture_store.store.get_case(UUID(case["case_id"]))
+        assert case_facts(loaded) == case["facts"], f"{name}: facts changed on loading"
+
+
+def test_every_fixture_case_replays_from_its_events_to_the_same_facts(
+        fixture_store: Fixture) -> None:
+    for name, case in fixture_store.cases.items():
+        loaded = replayed(fixture_store.store, UUID(case["case_id"]))
+        assert case_facts(loaded) == case["facts"], f"{name}: replayed facts differ"
+
+
+def test_a_snapshot_written_by_an_older_version_loads_as_its_events_replay(
+        fixture_store: Fixture) -> None:
+    """The snapshot itself, not only the events after it: loaded at the snapshot's version,
+    the case is what replaying its events to that version gives."""
+    snapshots = fixture_store.store.snapshots
+    assert snapshots is not None
+    seen = 0
+    for name, case in fixture_store.cases.items():
+        case_id = UUID(case["case_id"])
+        for snapshot in snapshots.get(case_id):
+            from_snapshot = snapshot.mutate(None)
+            assert isinstance(from_snapshot, Case)
+            assert case_facts(from_snapshot) == case_facts(
+                replayed(fixture_store.store, case_id, snapshot.originator_version)), name
+            seen += 1
+    assert seen >= 3, "the fixture store should hold snapshots of its long cases"
+
+
+def test_a_command_applied_before_the_upgrade_is_not_applied_again_after_it(
+        fixture_store: Fixture) -> None:
+    """A workflow retrying its last command across a deployment changes nothing."""
+    store = fixture_store.store
+    for name in ("long_with_snapshots", "long_dash_draft", "sharing_and_consent"):
+        case_id = UUID(fixture_store.cases[name]["case_id"])
+        commands = [e.data["command_id"] for e in store.events_of(case_id)
+                    if str(e.data.get("command_id", "")).startswith("cmd-")]
+        before = store.get_case(case_id).version
+        store.apply_command(case_id=case_id, name="record_contact", args={
+            "party": "victim", "purpose": "marac", "channel": "telephone"},
+            actor=Actor(staff_id="cw-101", role=Role.CASEWORKER), command_id=commands[-1],
+            at=store.get_case(case_id).modified_on)
+        assert store.get_case(case_id).version == before, f"{name}: command applied twice"
