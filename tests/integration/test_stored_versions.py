@@ -12,13 +12,13 @@ import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import reduce
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import pytest
 
+from activities.case_replay import replay_case
 from activities.case_store import CaseStore
 from aggregates.case import Case
 from aggregates.case_versions import SHAPES, state_shape
@@ -45,10 +45,7 @@ def fixture_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Fi
 
 def replayed(store: CaseStore, case_id: UUID, version: int | None = None) -> Case:
     """The case rebuilt from its events alone, never from a snapshot."""
-    events = store.events.get(case_id, lte=version)
-    case = reduce(lambda case, event: event.mutate(case), events, None)
-    assert isinstance(case, Case)
-    return case
+    return replay_case(store.events, case_id, version)
 
 
 def test_there_is_a_fixture_store_with_snapshots_for_every_stage() -> None:
