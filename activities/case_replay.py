@@ -25,7 +25,7 @@ def replay_case(events: EventStore[Any], case_id: UUID, version: int | None = No
     while True:
         page = list(events.get(case_id, gt=after, lte=version, limit=REPLAY_PAGE))
         for event in page:
-            case = cast(Case, event.mutate(case))
+            case = cast(Case, cast(Case.Event, event).mutate(case))
         if len(page) < REPLAY_PAGE:
             break
         after = page[-1].originator_version
