@@ -22,10 +22,13 @@ from activities.case_replay import replay_case
 from activities.case_store import CaseStore
 from aggregates.case import Case
 from aggregates.case_versions import SHAPES, state_shape
+from aggregates.commands import CommandContext, apply_command
 from aggregates.report import Actor, Role
 from tests.fixtures.stored_versions import HERE, case_facts, open_store
+from tests.support import make_report
 
 STORES = sorted(HERE.glob("case_store_v*"))
+CASEWORKER = Actor(staff_id="cw-101", role=Role.CASEWORKER)
 
 
 @dataclass
@@ -105,6 +108,28 @@ def test_a_command_applied_before_the_upgrade_is_not_applied_again_after_it(
         before = store.get_case(case_id).version
         store.apply_command(case_id=case_id, name="record_contact", args={
             "party": "victim", "purpose": "marac", "channel": "telephone"},
-            actor=Actor(staff_id="cw-101", role=Role.CASEWORKER), command_id=commands[-1],
+            actor=CASEWORKER, command_id=commands[-1],
             at=store.get_case(case_id).modified_on)
         assert store.get_case(case_id).version == before, f"{name}: command applied twice"
+
+
+def test_a_snapshot_weighs_what_the_case_holds_not_how_many_events_it_has_seen(
+        sqlite_store: CaseStore) -> None:
+    """Contacts add events but no state: the snapshot after 400 of them is the size of the
+    one after 100 (version 1 kept every command id, so it grew with every command)."""
+    store = sqlite_store
+    case_id = UUID(int=7)
+    store.open_case(case_id=case_id, report=make_report(), actor=CASEWORKER,
+                    reason="Report received by telephone.", request_fingerprint="fp")
+    sizes = []
+    for batch in range(4):
+        case = store.get_case(case_id)
+        for n in range(100):
+            apply_command(case, "record_contact", {
+                "party": "victim", "purpose": "about_abuse", "channel": "telephone"},
+                CommandContext(actor=CASEWORKER, at=case.modified_on,
+                               command_id=f"cmd-{batch}-{n:03}"))
+        store.save(case)
+        state = Case.Snapshot.take(store.get_case(case_id)).state
+        sizes.append(len(store.mapper.transcoder.encode(state)))
+    assert sizes[-1] <= sizes[0] * 1.05, sizes
