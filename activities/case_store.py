@@ -167,9 +167,13 @@ class CaseStore(Application):
 
     def apply_command(self, *, case_id: UUID, name: str, args: dict[str, Any], actor: Actor,
                       command_id: str, at: datetime) -> Case:
-        """Apply an access command (aggregates/commands.py) once per command id."""
+        """Apply a command (aggregates/commands.py) once per command id.
+
+        The case remembers its latest command ids (`Case.has_applied`), not every one: its
+        workflow is the single writer and repeats a command only by retrying it before it
+        moves on (see aggregates/case_versions.py, RECENT_COMMANDS)."""
         case = self.get_case(case_id)
-        if command_id not in case.applied_commands:
+        if not case.has_applied(command_id):
             apply_command(case, name, args, CommandContext(actor=actor, at=at,
                                                            command_id=command_id))
             self.save(case)

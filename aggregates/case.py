@@ -7,6 +7,7 @@ clear (only event state is encrypted).
 
 from __future__ import annotations
 
+from collections.abc import KeysView
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -21,6 +22,7 @@ from aggregates.access import (
     told_of_break_glass,
 )
 from aggregates.adjustments import requirements_for
+from aggregates.case_versions import remember_command, upcast_v1_v2
 from aggregates.checks import check_aware, check_reason
 from aggregates.errors import ConflictError, RuleViolation
 from aggregates.input_rules import check_date_in_range
@@ -64,6 +66,11 @@ def check_report(report: Report, now: datetime) -> None:
 class Case(SafeguardingCommands, SharingCommands, Aggregate):
     """A domestic-abuse case of one council, under the policy version in force at intake."""
 
+    # The shape of the state snapshots hold; a change to it is a version step with an upcaster
+    # (aggregates/case_versions.py).
+    class_version = 2
+    upcast_v1_v2 = staticmethod(upcast_v1_v2)
+
     # ---- events ---------------------------------------------------------------------------
 
     class Opened(Aggregate.Created):
@@ -87,9 +94,9 @@ class Case(SafeguardingCommands, SharingCommands, Aggregate):
             case.assigned_team = ""
             case.officer_id = None
             case.restricted_to = None
-            case.conflicted = frozenset()
+            case.conflicted = set()
             case.break_glass_until = {}
-            case.applied_commands = frozenset()
+            case.recent_commands = {}
             init_safeguarding_state(case)
             init_sharing_state(case)
 
@@ -143,7 +150,7 @@ class Case(SafeguardingCommands, SharingCommands, Aggregate):
         reason: str
 
         def apply(self, case: Case) -> None:
-            case.applied_commands = case.applied_commands | {self.command_id}
+            remember_command(case.recent_commands, self.command_id)
             case.assigned_team = self.team
             case.officer_id = self.officer_id
 
@@ -154,7 +161,7 @@ class Case(SafeguardingCommands, SharingCommands, Aggregate):
         reason: str
 
         def apply(self, case: Case) -> None:
-            case.applied_commands = case.applied_commands | {self.command_id}
+            remember_command(case.recent_commands, self.command_id)
             case.restricted_to = frozenset(self.named_staff)
 
     class RestrictionLifted(Aggregate.Event):
@@ -163,7 +170,7 @@ class Case(SafeguardingCommands, SharingCommands, Aggregate):
         reason: str
 
         def apply(self, case: Case) -> None:
-            case.applied_commands = case.applied_commands | {self.command_id}
+            remember_command(case.recent_commands, self.command_id)
             case.restricted_to = None
 
     class ConflictDeclared(Aggregate.Event):
@@ -173,8 +180,8 @@ class Case(SafeguardingCommands, SharingCommands, Aggregate):
         reason: str
 
         def apply(self, case: Case) -> None:
-            case.applied_commands = case.applied_commands | {self.command_id}
-            case.conflicted = case.conflicted | {self.staff_id}
+            remember_command(case.recent_commands, self.command_id)
+            case.conflicted.add(self.staff_id)
 
     class BreakGlassUsed(Aggregate.Event):
         staff_id: str
@@ -185,9 +192,8 @@ class Case(SafeguardingCommands, SharingCommands, Aggregate):
         reason: str
 
         def apply(self, case: Case) -> None:
-            case.applied_commands = case.applied_commands | {self.command_id}
-            case.break_glass_until = {**case.break_glass_until,
-                                      self.staff_id: datetime.fromisoformat(self.until)}
+            remember_command(case.recent_commands, self.command_id)
+            case.break_glass_until[self.staff_id] = datetime.fromisoformat(self.until)
 
     # State set by the events. Declared only for type checkers: eventsourcing would otherwise
     # turn class annotations into constructor arguments.
@@ -204,9 +210,9 @@ class Case(SafeguardingCommands, SharingCommands, Aggregate):
         assigned_team: str
         officer_id: str | None
         restricted_to: frozenset[str] | None
-        conflicted: frozenset[str]
+        conflicted: set[str]
         break_glass_until: dict[str, datetime]
-        applied_commands: frozenset[str]  # ids of access commands already applied
+        recent_commands: dict[str, None]  # ids of the latest commands applied, oldest first
 
     # ---- commands -------------------------------------------------------------------------
 
@@ -257,9 +263,18 @@ class Case(SafeguardingCommands, SharingCommands, Aggregate):
         return CaseAccessFacts(
             council=self.council, team=self.assigned_team, officer_id=self.officer_id,
             escalated=bool(self.escalated), restricted_to=self.restricted_to,
-            conflicted=self.conflicted, break_glass_until=self.break_glass_until,
+            conflicted=frozenset(self.conflicted), break_glass_until=self.break_glass_until,
             reported_by=self.opened_by.staff_id,
         )
+
+    def has_applied(self, command_id: str) -> bool:
+        """Whether the command is among the latest RECENT_COMMANDS applied to the case."""
+        return command_id in self.recent_commands
+
+    @property
+    def applied_commands(self) -> KeysView[str]:
+        """Ids of the latest commands applied (a window, not every command ever applied)."""
+        return self.recent_commands.keys()
 
     @property
     def open_tasks(self) -> list[Task]:

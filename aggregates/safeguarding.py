@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import Aggregate
 
+from aggregates.case_versions import remember_command
 from aggregates.checks import check_aware
 from aggregates.dash import CHECKLIST_VERSION, GUIDANCE, RiskLevel, assess_risk, check_answers
 from aggregates.errors import ConflictError, RuleViolation
@@ -77,11 +78,11 @@ class ReferralOpened(Aggregate.Event):
     reason: str
 
     def apply(self, case: Case) -> None:
-        case.referrals = {**case.referrals, self.referral_id: {
+        case.referrals[self.referral_id] = {
             "referral_id": self.referral_id, "kind": self.kind, "partner": self.partner,
             "rule": self.rule, "section": self.section, "status": ReferralStatus.QUEUED.value,
             "opened_on": self.opened_on, "opened_at": self.timestamp.isoformat(),
-            "delivery_id": None, "digest": None}}
+            "delivery_id": None, "digest": None}
 
 
 class ReferralDelivered(Aggregate.Event):
@@ -93,10 +94,9 @@ class ReferralDelivered(Aggregate.Event):
     reason: str
 
     def apply(self, case: Case) -> None:
-        referral = {**case.referrals[self.referral_id],
-                    "status": ReferralStatus.DELIVERED.value, "delivery_id": self.delivery_id,
-                    "digest": self.digest}
-        case.referrals = {**case.referrals, self.referral_id: referral}
+        case.referrals[self.referral_id].update(
+            status=ReferralStatus.DELIVERED.value, delivery_id=self.delivery_id,
+            digest=self.digest)
 
 
 class ReferralAcknowledged(Aggregate.Event):
@@ -112,10 +112,9 @@ class ReferralAcknowledged(Aggregate.Event):
     reason: str
 
     def apply(self, case: Case) -> None:
-        referral = {**case.referrals[self.referral_id],
-                    "status": ReferralStatus.ACKNOWLEDGED.value,
-                    "acknowledged_at": self.timestamp.isoformat()}
-        case.referrals = {**case.referrals, self.referral_id: referral}
+        case.referrals[self.referral_id].update(
+            status=ReferralStatus.ACKNOWLEDGED.value,
+            acknowledged_at=self.timestamp.isoformat())
 
 
 class ReferralDeliveryFailed(Aggregate.Event):
@@ -125,9 +124,8 @@ class ReferralDeliveryFailed(Aggregate.Event):
     reason: str
 
     def apply(self, case: Case) -> None:
-        referral = {**case.referrals[self.referral_id], "status": ReferralStatus.FAILED.value,
-                    "failure": self.failure}
-        case.referrals = {**case.referrals, self.referral_id: referral}
+        case.referrals[self.referral_id].update(status=ReferralStatus.FAILED.value,
+                                                failure=self.failure)
 
 
 class DashSaved(Aggregate.Event):
@@ -147,7 +145,7 @@ class DashSaved(Aggregate.Event):
                            "police_callouts_12_months": self.police_callouts_12_months,
                            "victim_present": self.victim_present,
                            "checklist_version": self.checklist_version}
-        case.applied_commands = case.applied_commands | {self.command_id}
+        remember_command(case.recent_commands, self.command_id)
 
 
 class DashCompleted(Aggregate.Event):
@@ -167,14 +165,14 @@ class DashCompleted(Aggregate.Event):
     reason: str
 
     def apply(self, case: Case) -> None:
-        case.assessments = [*case.assessments, {
+        case.assessments.append({
             "assessment_id": self.assessment_id, "level": self.level,
             "yes_count": self.yes_count, "reasons": self.reasons,
             "supersedes": self.supersedes, "completed_at": self.timestamp.isoformat(),
-            "completed_by": self.actor["staff_id"], "victim_present": self.victim_present}]
+            "completed_by": self.actor["staff_id"], "victim_present": self.victim_present})
         case.risk_level = self.level
         case.dash_draft = None
-        case.applied_commands = case.applied_commands | {self.command_id}
+        remember_command(case.recent_commands, self.command_id)
 
 
 class MaracHeard(Aggregate.Event):
@@ -186,9 +184,8 @@ class MaracHeard(Aggregate.Event):
 
     def apply(self, case: Case) -> None:
         case.marac_last_heard = self.heard_on
-        referral = {**case.referrals[self.referral_id], "heard_on": self.heard_on}
-        case.referrals = {**case.referrals, self.referral_id: referral}
-        case.applied_commands = case.applied_commands | {self.command_id}
+        case.referrals[self.referral_id]["heard_on"] = self.heard_on
+        remember_command(case.recent_commands, self.command_id)
 
 
 class MaracActionAgreed(Aggregate.Event):
@@ -204,7 +201,7 @@ class MaracActionAgreed(Aggregate.Event):
     reason: str
 
     def apply(self, case: Case) -> None:
-        case.applied_commands = case.applied_commands | {self.command_id}
+        remember_command(case.recent_commands, self.command_id)
 
 
 class IncidentReported(Aggregate.Event):
@@ -216,7 +213,7 @@ class IncidentReported(Aggregate.Event):
     reason: str
 
     def apply(self, case: Case) -> None:
-        case.applied_commands = case.applied_commands | {self.command_id}
+        remember_command(case.recent_commands, self.command_id)
 
 
 class ChildAdded(Aggregate.Event):
@@ -227,8 +224,8 @@ class ChildAdded(Aggregate.Event):
     reason: str
 
     def apply(self, case: Case) -> None:
-        case.added_children = [*case.added_children, {"age": self.age}]
-        case.applied_commands = case.applied_commands | {self.command_id}
+        case.added_children.append({"age": self.age})
+        remember_command(case.recent_commands, self.command_id)
 
 
 class SupportConsentRecorded(Aggregate.Event):
@@ -240,7 +237,7 @@ class SupportConsentRecorded(Aggregate.Event):
 
     def apply(self, case: Case) -> None:
         case.support_consent = self.given
-        case.applied_commands = case.applied_commands | {self.command_id}
+        remember_command(case.recent_commands, self.command_id)
 
 
 class ContactRecorded(Aggregate.Event):
@@ -253,7 +250,7 @@ class ContactRecorded(Aggregate.Event):
     reason: str
 
     def apply(self, case: Case) -> None:
-        case.applied_commands = case.applied_commands | {self.command_id}
+        remember_command(case.recent_commands, self.command_id)
 
 
 # ---- commands --------------------------------------------------------------------------------
@@ -269,7 +266,7 @@ class SafeguardingCommands:
         marac_last_heard: str | None
         added_children: list[dict[str, int]]
         support_consent: bool | None
-        applied_commands: frozenset[str]
+        recent_commands: dict[str, None]
         tasks: dict[str, Task]
         completed: dict[str, str]
         report: Report

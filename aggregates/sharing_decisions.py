@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import Aggregate
 
+from aggregates.case_versions import remember_command
 from aggregates.checks import check_reason
 from aggregates.errors import RuleViolation
 from aggregates.report import Actor
@@ -38,13 +39,13 @@ class SharingDecided(Aggregate.Event):
     reason: str
 
     def apply(self, case: Case) -> None:
-        case.sharing_decisions = [*case.sharing_decisions, {
+        case.sharing_decisions.append({
             "decision_id": self.decision_id, "partner": self.partner, "purpose": self.purpose,
             "categories": self.categories, "shared": self.shared,
             "lawful_basis": self.lawful_basis, "justification": self.justification,
             "reasons": self.reasons, "under_isa": self.under_isa,
-            "decided_by": self.actor, "decided_at": self.timestamp.isoformat()}]
-        case.applied_commands = case.applied_commands | {self.command_id}
+            "decided_by": self.actor, "decided_at": self.timestamp.isoformat()})
+        remember_command(case.recent_commands, self.command_id)
 
 
 class ConsentChanged(Aggregate.Event):
@@ -57,8 +58,8 @@ class ConsentChanged(Aggregate.Event):
     reason: str
 
     def apply(self, case: Case) -> None:
-        case.consents = {**case.consents, self.purpose: self.given}
-        case.applied_commands = case.applied_commands | {self.command_id}
+        case.consents[self.purpose] = self.given
+        remember_command(case.recent_commands, self.command_id)
 
 
 class SharingCommands:
@@ -67,7 +68,7 @@ class SharingCommands:
     if TYPE_CHECKING:
         sharing_decisions: list[dict[str, Any]]
         consents: dict[str, bool]
-        applied_commands: frozenset[str]
+        recent_commands: dict[str, None]
 
         def trigger_event(self, event_class: Any, **kwargs: Any) -> None: ...
 

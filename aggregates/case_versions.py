@@ -1,0 +1,100 @@
+"""Versions of the case's state, as snapshots store it, and the steps from one to the next.
+
+A snapshot is the case's attributes at one version of the stream, written by one version of
+this code. `Case.class_version` says which; eventsourcing runs `Case.upcast_vN_vN1` on an older
+snapshot's state, step by step, before the case is rebuilt from it (`Snapshot.mutate`). So
+every change to what `Opened.apply` (or any `init_*_state`) sets is a version step:
+
+1. bump `Case.class_version` to N+1;
+2. write `upcast_vN_vN1(state)` here, giving an old snapshot's state the new shape (derive the
+   new attribute from the old ones, or give it the value a case replayed from its events
+   would have);
+3. add the new shape under N+1 in `SHAPES` (the guard test prints it for you).
+
+`tests/unit/test_case_versions.py` fails while the shape of a newly opened case differs from
+`SHAPES[Case.class_version]`, and `tests/integration/test_stored_versions.py` loads the
+snapshots of every committed fixture store. See the README, "How to add a field or a slice
+safely".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# The attributes a case has once opened (before anything else happens to it), with the type
+# of their first value. Version 1 kept every command id ever applied; version 2 keeps a
+# bounded window of recent ones (`RECENT_COMMANDS`) and mutates sets in place.
+SHAPES: dict[int, dict[str, str]] = {
+    1: {
+        "_created_on": "datetime", "_modified_on": "datetime",
+        "council_code": "str", "policy_version": "str", "report": "Report",
+        "opened_by": "Actor", "request_fingerprint": "str", "triaged": "bool",
+        "tasks": "dict", "completed": "dict", "escalated": "set", "assigned_team": "str",
+        "officer_id": "NoneType", "restricted_to": "NoneType", "conflicted": "frozenset",
+        "break_glass_until": "dict", "applied_commands": "frozenset",
+        "referrals": "dict", "dash_draft": "NoneType", "assessments": "list",
+        "risk_level": "NoneType", "marac_last_heard": "NoneType", "added_children": "list",
+        "support_consent": "NoneType", "sharing_decisions": "list", "consents": "dict",
+    },
+}
+SHAPES[2] = {**{k: v for k, v in SHAPES[1].items() if k != "applied_commands"},
+             "conflicted": "set", "recent_commands": "dict"}
+
+# How many command ids a case remembers. The case's workflow is its single writer and applies
+# commands in order, so a command is only ever repeated by a retry of its activity before the
+# workflow moves on, or by one of the few updates in flight at once: far fewer than this.
+RECENT_COMMANDS = 64
+
+# Attributes eventsourcing keeps out of snapshots (they come from the snapshot's own fields).
+NOT_STATE = frozenset({"_id", "_version", "_pending_events"})
+
+
+def state_shape(case: Any) -> dict[str, str]:
+    """{attribute: type name of its value} of a case's snapshot state."""
+    return {name: type(value).__name__ for name, value in vars(case).items()
+            if name not in NOT_STATE}
+
+
+class StateShapeChanged(Exception):
+    """The case's state changed shape without a version step (a programming error)."""
+
+
+def check_shape(shape: dict[str, str], class_version: int,
+                shapes: dict[int, dict[str, str]] = SHAPES) -> None:
+    """Raise `StateShapeChanged`, saying what to do, unless `shape` is the one committed for
+    `class_version`."""
+    committed = shapes.get(class_version)
+    if committed == shape:
+        return
+    committed = committed or {}
+    added = sorted(set(shape) - set(committed))
+    removed = sorted(set(committed) - set(shape))
+    retyped = sorted(k for k in set(shape) & set(committed) if shape[k] != committed[k])
+    raise StateShapeChanged(
+        f"The case's state no longer has the shape committed for class_version "
+        f"{class_version} (added: {added}, removed: {removed}, retyped: {retyped}). Snapshots "
+        f"written before would load without it. Bump Case.class_version to "
+        f"{class_version + 1}, add Case.upcast_v{class_version}_v{class_version + 1} "
+        f"(aggregates/case_versions.py) giving old snapshots the new state, and commit "
+        f"SHAPES[{class_version + 1}] = {dict(sorted(shape.items()))!r}. "
+        "See the README, 'How to add a field or a slice safely'.")
+
+
+def remember_command(recent: dict[str, None], command_id: str) -> None:
+    """Add `command_id` to the window of recent commands, forgetting the oldest beyond
+    RECENT_COMMANDS. O(1): the window is an insertion-ordered dict of bounded size."""
+    if command_id in recent:
+        return
+    recent[command_id] = None
+    while len(recent) > RECENT_COMMANDS:
+        del recent[next(iter(recent))]
+
+
+def upcast_v1_v2(state: dict[str, Any]) -> None:
+    """Version 1 kept every command id ever applied (unordered), and a frozenset of conflicts.
+
+    The old ids all become the window, so a command applied just before the upgrade is still
+    recognised when retried after it; the window is trimmed to RECENT_COMMANDS as new
+    commands arrive. In place, as eventsourcing's snapshot upcasting expects."""
+    state["recent_commands"] = dict.fromkeys(sorted(state.pop("applied_commands", ())))
+    state["conflicted"] = set(state.get("conflicted", ()))
