@@ -7,9 +7,15 @@ police's `ack-1` and the support service's `ack-1` are two messages — so the k
 (partner, message id). Kept in the database, not in memory, so that several web processes
 guard together.
 
-An id is released (`release`) when its message was not taken for a reason of ours (the case
-not ready yet, the workflow service or the store down): the sender's retry, with the same id,
-must then be accepted rather than taken for a replay. A message refused for good keeps its id.
+An id is first *claimed* (`first_seen`), then *settled* (`settle`) once its message is taken
+or refused for good, or *released* (`release`) when it was not taken for a reason of ours (the
+case not ready yet, the workflow service or the store down): the sender's retry, with the same
+id, must then be accepted rather than taken for a replay. A message refused for good keeps its
+id. A claim never settled nor released means the process handling it died (a crash between
+claiming the id and the case's record): after `CLAIM_SECONDS`, longer than any request is kept
+open, the sender's retry takes the claim over instead of being refused as a replay; until then
+it is told to retry (`MessageInFlight`), never refused for good — a genuine message is never
+lost to our own crash.
 
 Migration: the previous version kept ids alone in `inbound_partner_messages` (id as primary
 key, no sender). That table is left in place and no longer written; this version writes
@@ -31,6 +37,19 @@ from gateways.signing import DEFAULT_TOLERANCE_SECONDS
 TABLE = "inbound_partner_message_ids"
 LEGACY_TABLE = "inbound_partner_messages"  # written by the previous version: ids only
 REPLAY_WINDOW_SECONDS = 2 * DEFAULT_TOLERANCE_SECONDS
+# How long an unsettled claim is honoured: well over the longest a web process keeps a
+# partner's request open (web/routes_partners.py ACK_ANSWER_SECONDS), so only a dead one's
+# claim is ever taken over.
+CLAIM_SECONDS = 30
+
+
+class MessageInFlight(Exception):
+    """The id is claimed by a request still being handled (or by one whose process died less
+    than `CLAIM_SECONDS` ago): the sender should retry after `retry_after` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("message_in_flight")
+        self.retry_after = retry_after
 
 
 class InboundLog:
@@ -44,8 +63,11 @@ class InboundLog:
             sa.Column("partner", sa.String(64), primary_key=True),
             sa.Column("message_id", sa.String(200), primary_key=True),
             sa.Column("received_at", sa.BigInteger, nullable=False),
+            # False while the request that claimed the id is being handled.
+            sa.Column("settled", sa.Boolean, nullable=False, server_default=sa.true()),
         )
         metadata.create_all(self._engine, checkfirst=True)
+        self._add_settled_column(schema)
         self._legacy: sa.Table | None = None
         if sa.inspect(self._engine).has_table(LEGACY_TABLE, schema=schema):
             self._legacy = sa.Table(
@@ -59,17 +81,43 @@ class InboundLog:
         return SenderGuard(self, partner)
 
     def first_seen(self, partner: str, message_id: str, *, now: int) -> bool:
-        """True the first time `partner` presents `message_id` (and remembers it), False
-        after — and False for an id the previous version saw within the replay window."""
+        """True the first time `partner` presents `message_id` (and claims it), False after it
+        was settled — and False for an id the previous version saw within the replay window.
+        Raises `MessageInFlight` while another request holds an unsettled claim on it."""
         if self._seen_by_previous_version(message_id, now=now):
             return False
+        table = self._table
         try:
             with self._engine.begin() as conn:
-                conn.execute(self._table.insert().values(partner=partner, message_id=message_id,
-                                                         received_at=now))
+                conn.execute(table.insert().values(partner=partner, message_id=message_id,
+                                                   received_at=now, settled=False))
+            return True
         except IntegrityError:
-            return False
+            pass
+        mine = (table.c.partner == partner) & (table.c.message_id == message_id)
+        with self._engine.begin() as conn:
+            row = conn.execute(sa.select(table.c.received_at, table.c.settled)
+                               .where(mine)).first()
+            if row is None:  # released meanwhile: claim it afresh
+                return self.first_seen(partner, message_id, now=now)
+            if row.settled:
+                return False
+            if row.received_at > now - CLAIM_SECONDS:
+                raise MessageInFlight(retry_after=row.received_at + CLAIM_SECONDS - now + 1)
+            # The claim of a process that died: take it over (once, if two retries race).
+            taken = conn.execute(table.update().where(
+                mine, table.c.settled.is_(False), table.c.received_at == row.received_at,
+            ).values(received_at=now)).rowcount
+        if taken != 1:
+            raise MessageInFlight(retry_after=CLAIM_SECONDS)
         return True
+
+    def settle(self, partner: str, message_id: str) -> None:
+        """The message was taken, or refused for good: its id is spent."""
+        with self._engine.begin() as conn:
+            conn.execute(self._table.update().where(
+                self._table.c.partner == partner, self._table.c.message_id == message_id,
+            ).values(settled=True))
 
     def release(self, partner: str, message_id: str) -> None:
         """Undo `first_seen` for a message we did not take through no fault of the sender,
@@ -77,6 +125,16 @@ class InboundLog:
         with self._engine.begin() as conn:
             conn.execute(self._table.delete().where(self._table.c.partner == partner,
                                                     self._table.c.message_id == message_id))
+
+    def _add_settled_column(self, schema: str | None) -> None:
+        """Tables made before claims were settled have no `settled` column: every id in them
+        was taken, so it is added as settled."""
+        columns = {c["name"] for c in sa.inspect(self._engine).get_columns(TABLE, schema=schema)}
+        if "settled" not in columns:
+            name = f'"{schema}".{TABLE}' if schema else TABLE
+            with self._engine.begin() as conn:
+                conn.execute(sa.text(
+                    f"ALTER TABLE {name} ADD COLUMN settled BOOLEAN NOT NULL DEFAULT TRUE"))
 
     def _seen_by_previous_version(self, message_id: str, *, now: int) -> bool:
         if self._legacy is None:
@@ -108,6 +166,9 @@ class SenderGuard:
 
     def release(self, message_id: str) -> None:
         self._log.release(self.partner, message_id)
+
+    def settle(self, message_id: str) -> None:
+        self._log.settle(self.partner, message_id)
 
 
 def unix_now() -> int:

@@ -30,7 +30,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from activities.inbound_log import unix_now
+from activities.inbound_log import MessageInFlight, unix_now
 from aggregates.access import Permission
 from aggregates.data_categories import redact_view
 from aggregates.errors import CaseNotFound
@@ -86,17 +86,26 @@ async def partner_message(partner: str, request: Request) -> Any:
     except VerificationError as refused:
         log.warning("refused a message from %s: %s", partner, refused.reason)
         return unauthorised(refused.reason)
+    except MessageInFlight as busy:  # its first presentation is still being handled
+        return retry_later("message_in_flight", "this message is being handled; retry shortly",
+                           busy.retry_after)
+    message_id = request.headers["webhook-id"]
     try:
-        return await asyncio.wait_for(take_acknowledgement(request, partner, message, body),
-                                      ACK_ANSWER_SECONDS)
+        taken = await asyncio.wait_for(take_acknowledgement(request, partner, message, body),
+                                       ACK_ANSWER_SECONDS)
+        await asyncio.to_thread(guard.settle, message_id)
+        return taken
     except FinalRefusal as refused:  # the id stays spent
+        await asyncio.to_thread(guard.settle, message_id)
         return JSONResponse(error_body(refused.field, refused.rule, refused.message),
                             status_code=422)
     except CommandRefused as refused:
         if refused.kind == RETRY_LATER:
-            await asyncio.to_thread(guard.release, request.headers["webhook-id"])
+            await asyncio.to_thread(guard.release, message_id)
             return retry_later(refused.rule, refused.message, DELIVERY_RETRY_AFTER_SECONDS)
-        raise  # the case refused it (not the digest we delivered): final, the id stays spent
+        # The case refused it (not the digest we delivered): final, the id stays spent.
+        await asyncio.to_thread(guard.settle, message_id)
+        raise
     except asyncio.CancelledError:  # the partner hung up: its retry must not be a "replay"
         await asyncio.shield(asyncio.to_thread(guard.release, request.headers["webhook-id"]))
         raise
