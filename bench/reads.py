@@ -38,6 +38,9 @@ from pathlib import Path
 
 import sqlalchemy
 
+# Run as a script (`python bench/reads.py`): the repository root holds `tests.support`.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from activities.case_store import CaseStore, store_env
 from aggregates.access_log import events_appending
 from aggregates.errors import ConflictError
