@@ -6,8 +6,11 @@ is not in the future; what is planned (a MARAC action's due date) is at most ten
 
 Text: control characters (Unicode category Cc) and invisible format characters (Cf: the
 right-to-left override U+202E, the byte order mark U+FEFF, zero-width joiners, ...) are refused
-everywhere. They hide or reorder what a reader sees, and NUL breaks storage and logs. Free text
-(summaries, notes, addresses) may still hold a tab, a line feed or a carriage return.
+everywhere. They hide or reorder what a reader sees, and NUL breaks storage and logs. So are the
+line and paragraph separators U+2028 and U+2029 (categories Zl, Zp): most readers (a terminal,
+a CSV export, a log line) do not show them as breaks, so one field's text could pass for two,
+and they would put a break into a single-line field. Free text (summaries, notes, addresses)
+may still hold a tab, a line feed or a carriage return.
 
 Errors name the field and the rule, never the value.
 """
@@ -22,6 +25,7 @@ from aggregates.errors import RuleViolation
 
 EARLIEST_DATE = date(1900, 1, 1)
 LINE_BREAKS = frozenset("\t\n\r")
+FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 
 @dataclass(frozen=True)
@@ -93,17 +97,18 @@ TEXT_RULE = "text_has_no_control_characters"
 
 
 def forbidden_character(text: str, *, multiline: bool) -> str | None:
-    """The Unicode category ("Cc" or "Cf") of the first character `text` may not hold, else
-    None. `multiline` allows tab, line feed and carriage return."""
+    """The Unicode category ("Cc", "Cf", "Zl" or "Zp") of the first character `text` may not
+    hold, else None. `multiline` allows tab, line feed and carriage return (and nothing else)."""
     for char in text:
         category = unicodedata.category(char)
-        if category in ("Cc", "Cf") and not (multiline and char in LINE_BREAKS):
+        if category in FORBIDDEN_CATEGORIES and not (multiline and char in LINE_BREAKS):
             return category
     return None
 
 
 def text_message(category: str) -> str:
-    kind = "control" if category == "Cc" else "invisible formatting"
+    kind = {"Cc": "control", "Zl": "line separator",
+            "Zp": "paragraph separator"}.get(category, "invisible formatting")
     return f"the text contains a {kind} character ({category}), which is not allowed"
 
 

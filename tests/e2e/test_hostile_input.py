@@ -118,7 +118,7 @@ async def test_report_dated_in_year_one_is_422_naming_the_field_not_a_500(
     assert "0001" not in answer.text
 
 
-@pytest.mark.parametrize("character", ["\x00", "\u202e", "\ufeff", "\x07", "\x1b"])
+@pytest.mark.parametrize("character", ["\x00", "\u202e", "\ufeff", "\x07", "\x1b", "\u2028"])
 async def test_names_with_control_or_invisible_characters_are_422(
         system: WebSystem, character: str) -> None:
     victim = {"name": f"{VICTIM_NAME}{character}x", "address": "1 Road"}

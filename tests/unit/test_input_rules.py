@@ -60,6 +60,19 @@ def test_free_text_keeps_tab_and_line_breaks_only() -> None:
     assert forbidden_character("émigré — 日本", multiline=False) is None
 
 
+@pytest.mark.parametrize(("char", "category"), [("\u2028", "Zl"), ("\u2029", "Zp")])
+def test_line_and_paragraph_separators_are_refused_in_one_line_and_free_text(
+        char: str, category: str) -> None:
+    """U+2028/U+2029 are no line break to a terminal, a log or a CSV export, so one field
+    could read as two; free text keeps its tab, CR and LF only."""
+    with pytest.raises(RuleViolation) as refused:
+        check_text(f"Rosalind{char}Quennell", field="victim.name")
+    assert (refused.value.rule, refused.value.field) == ("text_has_no_control_characters",
+                                                        "victim.name")
+    assert "separator" in refused.value.message and "Rosalind" not in str(refused.value)
+    assert forbidden_character(f"Line one.{char}Line two.", multiline=True) == category
+
+
 def test_signed_body_nested_3000_deep_is_refused_not_a_recursion_error() -> None:
     key = generate_private_key()
     body = b'{"a":' + b"[" * 3000 + b"]" * 3000 + b"}"
