@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,11 +32,26 @@ class AuthMode(StrEnum):
     OIDC = "oidc"    # sign-in through the council's OpenID Connect provider
 
 
+def under_data_dir(data_dir: Path) -> dict[str, Any]:
+    """The defaults of the settings that keep their files under `data_dir`: the SQLite event
+    store, the key files and the partner registry. Each one set explicitly wins."""
+    keys = data_dir / "keys"
+    return {
+        "event_store_url": f"sqlite:///{data_dir / 'events.sqlite3'}",
+        "event_store_key_file": keys / "event-store.key",
+        "temporal_payload_key_file": keys / "temporal-payload.key",
+        "oidc_client_secret_file": keys / "oidc-client-secret",
+        "partners_file": data_dir / "partners.json",
+        "signing_key_file": keys / "council-signing.pem",
+    }
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DA_", frozen=True)
 
     environment: Environment = Environment.DEVELOPMENT
     data_dir: Path = Path("data")
+    # The defaults below that name `data/` follow `data_dir` (`under_data_dir`).
     # Event store: a SQLite file by default, PostgreSQL when the URL says so
     # (postgresql+psycopg://user@host:5432/db).
     event_store_url: str = "sqlite:///data/events.sqlite3"
@@ -81,6 +97,15 @@ class Settings(BaseSettings):
     worker_cached_workflows: int = Field(default=2000, ge=0)
     worker_workflow_task_pollers: int = Field(default=2, ge=2)
     worker_activity_task_pollers: int = Field(default=2, ge=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def files_follow_data_dir(cls, values: Any) -> Any:
+        # Before validation, `values` holds only what was given (arguments, DA_* variables).
+        if not isinstance(values, dict):
+            return values
+        data_dir = Path(values.get("data_dir", cls.model_fields["data_dir"].default))
+        return {**under_data_dir(data_dir), **values}
 
     @field_validator("partner_delivery")
     @classmethod

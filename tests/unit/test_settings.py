@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from pathlib import Path
+
 from pydantic import ValidationError
 
 from casework.settings import Environment, PartnerDelivery, Settings
@@ -33,3 +35,36 @@ def test_production_delivers_signed_and_development_may_use_the_stand_in() -> No
     assert Settings(environment=Environment.DEVELOPMENT,
                     partner_delivery=PartnerDelivery.RECORDED_STAND_IN).partner_delivery \
         is PartnerDelivery.RECORDED_STAND_IN
+
+
+def _stored_paths(settings: Settings) -> dict[str, Path]:
+    """Every file a process reads or writes, by setting (the SQLite store by its path)."""
+    paths = {name: value for name, value in vars(settings).items()
+             if isinstance(value, Path) and name != "data_dir"}
+    paths["event_store_url"] = Path(settings.event_store_url.removeprefix("sqlite:///"))
+    return paths
+
+
+def test_every_file_follows_da_data_dir_unless_set_itself(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`make run` says the event store, Temporal's state and the keys are under DA_DATA_DIR:
+    the store, the key files and the partner registry used to stay in ./data whatever it said."""
+    monkeypatch.setenv("DA_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DA_SIGNING_KEY_FILE", "/run/secrets/signing.pem")
+    settings = Settings()
+    paths = _stored_paths(settings)
+    assert set(paths) >= {"event_store_url", "event_store_key_file", "partners_file",
+                          "temporal_payload_key_file", "oidc_client_secret_file"}
+    elsewhere = {name: path for name, path in paths.items()
+                 if not path.is_relative_to(tmp_path) and name != "signing_key_file"}
+    assert elsewhere == {}
+    assert settings.event_store_url == f"sqlite:///{tmp_path}/events.sqlite3"
+    assert settings.signing_key_file == Path("/run/secrets/signing.pem")
+    explicit = Settings(data_dir=tmp_path, event_store_url="postgresql+psycopg://db/test")
+    assert explicit.event_store_url == "postgresql+psycopg://db/test"
+    assert explicit.partners_file == tmp_path / "partners.json"
+
+
+def test_without_da_data_dir_the_files_stay_in_data() -> None:
+    assert all(path.is_relative_to("data")
+               for path in _stored_paths(Settings()).values())
