@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from aggregates.errors import RuleViolation
 from aggregates.report import Council, Role
 from casework.keys import load_key
 from casework.processes import run, serve_web, serve_worker
@@ -46,18 +47,25 @@ def main(argv: list[str] | None = None) -> None:
             load_key(path, create=settings.creates_missing_keys)
             print(f"key ready: {path}")
     else:
-        from casework import staff_admin
-        from casework.wiring import build_directory
+        try:
+            _staff_command(args, settings)
+        except RuleViolation as refused:  # e.g. the staff id is taken: one line, no traceback
+            raise SystemExit(f"{args.command}: {refused.message} ({refused.rule})") from None
 
-        if args.command == "create-admin":
-            password = staff_admin.create_first_admin(
-                build_directory(settings), args.staff_id, Council(args.council))
-            print("staff exist already: nothing created" if password is None else
-                  f"administrator {args.staff_id!r} created; password (shown once): {password}")
-        elif args.command == "add-staff":
-            password = staff_admin.add_staff(
-                settings, staff_id=args.staff_id, name=args.name, role=Role(args.role),
-                teams=args.team, council=Council(args.council), manager_id=args.manager_id)
-            print(f"{args.staff_id!r} registered; password (shown once): {password}")
-        elif args.command == "issue-token":
-            print(staff_admin.issue_token(settings, staff_id=args.staff_id, label=args.label))
+
+def _staff_command(args: argparse.Namespace, settings: Settings) -> None:
+    from casework import staff_admin
+    from casework.wiring import build_directory
+
+    if args.command == "create-admin":
+        password = staff_admin.create_first_admin(
+            build_directory(settings), args.staff_id, Council(args.council))
+        print("staff exist already: nothing created" if password is None else
+              f"administrator {args.staff_id!r} created; password (shown once): {password}")
+    elif args.command == "add-staff":
+        password = staff_admin.add_staff(
+            settings, staff_id=args.staff_id, name=args.name, role=Role(args.role),
+            teams=args.team, council=Council(args.council), manager_id=args.manager_id)
+        print(f"{args.staff_id!r} registered; password (shown once): {password}")
+    elif args.command == "issue-token":
+        print(staff_admin.issue_token(settings, staff_id=args.staff_id, label=args.label))
