@@ -67,6 +67,13 @@ def is_page(request: Request) -> bool:
     return request.url.path.startswith("/work")
 
 
+def names_no_page(request: Request, loc: Sequence[Any]) -> bool:
+    """True if a validation error at `loc` is in the address itself: a path parameter, or a
+    query parameter of a GET."""
+    where = loc[0] if loc else None
+    return where == "path" or (where == "query" and request.method == "GET")
+
+
 def error_page(request: Request, status_code: int, title: str, text: str) -> Response:
     from web.pages import page
 
@@ -90,10 +97,16 @@ def install_error_handlers(app: FastAPI) -> None:
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         # Pydantic's own error type is the rule; its `input` is dropped (personal data), and so
         # is any key the caller chose (see `field_paths`).
         errors = exc.errors()
+        if is_page(request) and any(names_no_page(request, err["loc"]) for err in errors):
+            # A page address that cannot be one (a case id that is no UUID) is a missing
+            # page to the person who typed or followed it, not JSON about a parameter.
+            return error_page(request, 404, "Page not found",
+                              "There is no page at this address, or you do not need to know "
+                              "it. Check the address.")
         return JSONResponse({"errors": [
             {"field": field, "rule": err["type"],
              "message": FIXED_MESSAGES.get(err["type"], err["msg"])}
