@@ -9,13 +9,14 @@ encrypted event state.
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from uuid import UUID
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Notification
 from eventsourcing.utils import get_topic
 
 from aggregates.errors import ConflictError, RuleViolation
@@ -60,6 +61,11 @@ class StaffDirectory(Application):
             raise ValueError("staff passwords are hashed with argon2id only")
         # Verified against when the staff id is unknown, so an unknown id costs the same time.
         self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(24))
+        # Case-folded staff id → member id, read from the notification log up to `_indexed_to`
+        # (a staff id never changes once registered, so entries never go stale).
+        self._folded: dict[str, UUID] = {}
+        self._indexed_to = 0
+        self._index_lock = threading.Lock()
 
     # ---- commands -------------------------------------------------------------------------
 
@@ -111,11 +117,12 @@ class StaffDirectory(Application):
 
     def verify_password(self, *, staff_id: str, password: str) -> StaffProfile | None:
         """The member's profile if the password is theirs and they are active, else None.
+        `staff_id` is matched ignoring case, as at registration and provider sign-in.
 
         Unknown, deactivated, password-less and wrong all give None after one argon2 verify,
         so neither the answer nor its timing tells which accounts exist.
         """
-        member = self._member(staff_id) if isinstance(staff_id, str) else None
+        member = self.find_member(staff_id) if isinstance(staff_id, str) else None
         stored = member.password_hash if member is not None else None
         if not isinstance(password, str):
             password = ""
@@ -170,17 +177,25 @@ class StaffDirectory(Application):
 
     def find_member(self, staff_id: str) -> StaffMember | None:
         """The member whose staff id equals `staff_id` ignoring case (ids are registered once
-        ignoring case, so at most one). The exact id is tried first; otherwise every member is
-        read, which is rare (a provider's casing differs) and bounded by the size of staff."""
+        ignoring case, so at most one). The exact id is tried first, then an index of folded
+        ids brought up to date from the notification log: an unknown id costs two lookups
+        and one (usually empty) read of new registrations, however many staff there are."""
         member = self._member(staff_id)
         if member is not None:
             return member
-        folded = staff_id.casefold()
-        for member_id in self._registered_ids():
-            other: StaffMember = self.repository.get(member_id)
-            if other.staff_id.casefold() == folded:
-                return other
-        return None
+        member_id = self._folded_member_id(staff_id.casefold())
+        return self.repository.get(member_id) if member_id is not None else None
+
+    def _folded_member_id(self, folded: str) -> UUID | None:
+        with self._index_lock:
+            if folded not in self._folded:
+                topics = [get_topic(StaffMember.Registered)]
+                for notification in self._notifications_after(self._indexed_to, topics):
+                    registered = self.mapper.to_domain_event(notification)
+                    if isinstance(registered, StaffMember.Registered):  # as its topic says
+                        self._folded[registered.staff_id.casefold()] = registered.originator_id
+                    self._indexed_to = notification.id
+            return self._folded.get(folded)
 
     # ---- read side ------------------------------------------------------------------------
 
@@ -202,16 +217,19 @@ class StaffDirectory(Application):
             start=None, limit=1, topics=[get_topic(StaffMember.Registered)])
         return not page
 
-    def _registered_ids(self, limit: int = 500) -> Iterator[UUID]:
-        topics = [get_topic(StaffMember.Registered)]
-        start = 1
+    def _registered_ids(self) -> Iterator[UUID]:
+        for notification in self._notifications_after(0, [get_topic(StaffMember.Registered)]):
+            yield UUID(str(notification.originator_id))
+
+    def _notifications_after(self, last: int, topics: list[str],
+                             limit: int = 500) -> Iterator[Notification]:
+        start = last + 1
         while True:
             page = self.recorder.select_notifications(start=start, limit=limit, topics=topics)
-            for notification in page:
-                yield UUID(str(notification.originator_id))
-                start = notification.id + 1
+            yield from page
             if len(page) < limit:
                 return
+            start = page[-1].id + 1
 
     def _member(self, staff_id: str) -> StaffMember | None:
         try:

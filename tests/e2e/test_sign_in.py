@@ -56,6 +56,16 @@ async def test_sign_in_sets_a_protected_session_cookie_and_sign_out_ends_it(
         assert (await http.get("/me")).status_code == 401  # the old cookie is dead
 
 
+async def test_the_staff_id_is_matched_ignoring_case_as_at_registration(
+        system: WebSystem) -> None:
+    """Registration refuses "CW-1" beside "cw-1" and provider sign-in ignores case: so does
+    the password form, and the session is the member's own id."""
+    async with system.client() as http:
+        signed = await sign_in(http, " CW-1", PASSWORD)
+        assert signed.status_code == 303, signed.text
+        assert (await http.get("/me")).json()["staff_id"] == "cw-1"
+
+
 async def test_wrong_password_and_unknown_account_look_the_same(system: WebSystem) -> None:
     async with system.client() as http:
         wrong = await sign_in(http, "cw-1", "not the password at all")

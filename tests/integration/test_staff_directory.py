@@ -171,6 +171,19 @@ def test_wrong_unknown_inactive_and_unset_all_give_none(directory: StaffDirector
     assert directory.verify_password(staff_id="cw-19", password=PASSWORD) is None
 
 
+def test_password_sign_in_ignores_the_case_of_the_staff_id(env: dict[str, str]) -> None:
+    """As registration and provider sign-in do; a member registered by another process after
+    this one last looked is found too."""
+    directory = StaffDirectory(env)
+    profile = with_password(directory)
+    assert directory.verify_password(staff_id="CW-17", password=PASSWORD) == profile
+    assert directory.verify_password(staff_id="Lm-4", password=PASSWORD) is None
+    other_process = StaffDirectory(env)
+    later = with_password(other_process, "Lm-4")
+    assert directory.verify_password(staff_id="lm-4", password=PASSWORD) == later
+    assert directory.verify_password(staff_id="LM-4", password=PASSWORD + "x") is None
+
+
 def test_passwords_are_stored_only_as_argon2id_hashes(env: dict[str, str]) -> None:
     directory = StaffDirectory(env)
     with_password(directory)
@@ -256,7 +269,7 @@ def test_unknown_staff_id_still_spends_one_argon2_verify(env: dict[str, str]) ->
     register(directory, "cw-18")
     with_password(directory, "cw-19")
     directory.deactivate(staff_id="cw-19", actor=ADMIN, reason="Left the council.")
-    for staff_id in ["nobody", "not an id!", "cw-17", "cw-18", "cw-19"]:
+    for staff_id in ["nobody", "not an id!", "cw-17", "CW-17", "cw-18", "cw-19"]:
         hasher.verified.clear()
         assert directory.verify_password(staff_id=staff_id, password="wrong-wrong-wrong") is None
         assert len(hasher.verified) == 1, staff_id
