@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from pathlib import Path
 
+import pytest
 from pydantic import ValidationError
 
 from casework.settings import Environment, PartnerDelivery, Settings
