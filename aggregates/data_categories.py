@@ -8,7 +8,9 @@ Each field of each event and view is given its category here. Free text (summari
 comments, contact notes, MARAC action descriptions, a partner's message) is its own category,
 `NARRATIVE`, because it can carry anything. Rationales (why a decision was taken) are another,
 `RATIONALE`: auditors need them. A field not listed is treated as `NARRATIVE` (fail closed):
-an auditor never sees a new field until someone decides its category here.
+an auditor never sees a new field until someone decides its category here. A field whose values
+are a closed set (`OneOf`) has its category only for values in the set: a value stored before
+the set was closed (free text then) is `NARRATIVE`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from aggregates.policies import POLICIES
 from aggregates.report import Role
+from aggregates.safeguarding import CONTACT_PURPOSES, PARTIES, ContactChannel
 from aggregates.sharing import DataCategory
 
 WITHHELD = "Withheld: not needed for your role"
@@ -82,12 +86,24 @@ class Items:
     specs: tuple[Spec, ...]
 
 
-Spec = Category | Mapping[str, "Spec"] | Each | Values | Items
+@dataclass(frozen=True)
+class OneOf:
+    """A value in the closed set `values` is `category`; any other (free text stored before
+    the set was closed, e.g. a contact's channel) is `NARRATIVE`, since it can carry anything."""
+
+    values: frozenset[str]
+    category: Category
+
+
+Spec = Category | Mapping[str, "Spec"] | Each | Values | Items | OneOf
 
 
 def redact(value: Any, spec: Spec, readable: frozenset[Category]) -> Any:
     """`value` with every part whose category is not in `readable` replaced by `WITHHELD`.
     A mapping's keys not in its spec are `NARRATIVE` (fail closed)."""
+    if isinstance(spec, OneOf):
+        known = isinstance(value, str) and value in spec.values
+        return redact(value, spec.category if known else C.NARRATIVE, readable)
     if isinstance(spec, Category):
         return value if spec in readable else WITHHELD
     if value is None:
@@ -156,6 +172,12 @@ VIEWS: Mapping[str, Spec] = {
     "sharing_decision": SHARING_DECISION,
 }
 
+# The teams a council's policy routes cases to; any other team name given on assignment is
+# free text to a reader.
+ROUTED_TEAMS = frozenset(team for policy in POLICIES.values()
+                         for team in policy.housing_team_for_tenure.values())
+CONTACT_CHANNEL = OneOf(frozenset(ContactChannel), C.CASE_FACTS)
+
 # Fields every case event has: who, which command, and why.
 COMMON: Mapping[str, Spec] = {"actor": C.CASE_REFERENCE, "command_id": C.CASE_REFERENCE,
                               "reason": C.RATIONALE}
@@ -172,7 +194,7 @@ EVENTS: Mapping[str, Mapping[str, Spec]] = {
     "TaskOpened": {"task": TASK},
     "TaskCompleted": {**_ref("task_id", "outcome", "late"), "note": C.NARRATIVE},
     "DeadlineEscalated": _ref("task_id", "escalated_to", "rule", "section"),
-    "Assigned": _ref("team", "officer_id"),
+    "Assigned": {**_ref("officer_id"), "team": OneOf(ROUTED_TEAMS, C.CASE_REFERENCE)},
     "Restricted": _ref("named_staff"),
     "RestrictionLifted": {},
     "ConflictDeclared": _ref("staff_id"),
@@ -194,7 +216,9 @@ EVENTS: Mapping[str, Mapping[str, Spec]] = {
     "IncidentReported": {**_ref("incident_id", "occurred_on"), "summary": C.NARRATIVE},
     "ChildAdded": {"age": C.CASE_FACTS, "name": C.CHILDREN},
     "SupportConsentRecorded": {"given": C.CASE_REFERENCE, "needs": C.SUPPORT_NEEDS},
-    "ContactRecorded": {**_ref("party", "purpose", "channel"), "note": C.NARRATIVE},
+    "ContactRecorded": {"party": OneOf(frozenset(PARTIES), C.CASE_REFERENCE),
+                        "purpose": OneOf(frozenset(CONTACT_PURPOSES), C.CASE_REFERENCE),
+                        "channel": CONTACT_CHANNEL, "note": C.NARRATIVE},
     "SharingDecided": {**{k: v for k, v in SHARING_DECISION.items()
                           if k not in ("decided_by", "decided_at")}},
     "ConsentChanged": _ref("purpose", "given"),

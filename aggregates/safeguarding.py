@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import Aggregate
@@ -43,6 +44,21 @@ Answers = dict[int, tuple[str, str]]
 PARTIES = ("victim", "reporter", "perpetrator")
 CONTACT_PURPOSES = ("about_abuse", "marac", "tenancy_enforcement", "behaviour_change_support",
                     "repairs_and_tenancy_management")
+
+
+class ContactChannel(StrEnum):
+    """How staff were in touch with a party: a closed set, so the record holds a fact an
+    auditor may read, never free text that could carry a phone number or an address."""
+
+    TELEPHONE = "telephone"
+    IN_PERSON = "in_person"
+    EMAIL = "email"
+    LETTER = "letter"
+    VIDEO_CALL = "video_call"
+    TEXT_MESSAGE = "text_message"
+    OTHER = "other"  # what it was goes in the note (free text)
+
+
 # D 8.42: never discuss the abuse or the reports with the perpetrator, nor tell them of MARAC.
 FORBIDDEN_WITH_PERPETRATOR = frozenset({"about_abuse", "marac"})
 
@@ -579,6 +595,10 @@ class SafeguardingCommands:
             raise RuleViolation("contact_purpose_is_known",
                                 f"purpose must be one of {list(CONTACT_PURPOSES)}",
                                 field="purpose")
+        if channel not in set(ContactChannel):
+            raise RuleViolation("contact_channel_is_known",
+                                f"channel must be one of {[c.value for c in ContactChannel]}",
+                                field="channel")
         rule = self.policy.never_contact_perpetrator
         if party == "perpetrator" and purpose in FORBIDDEN_WITH_PERPETRATOR:
             raise RuleViolation(rule.name, "staff must not contact the perpetrator about the "

@@ -14,6 +14,7 @@ from pydantic_core import PydanticCustomError
 from aggregates.access import Permission
 from aggregates.dash import CHECKLIST_VERSION, QUESTIONS, Answer
 from aggregates.data_categories import redact_view
+from aggregates.safeguarding import ContactChannel
 from web.auth import Principal, require, visible_case
 from web.input_types import Bool, DueDate, HearingDate, IncidentDate, Int, Line, Text
 from web.routes_cases import IdempotencyKey, TasksOut, case_command, intake_of
@@ -85,7 +86,7 @@ class ConsentIn(BaseModel):
 class ContactIn(BaseModel):
     party: Literal["victim", "reporter", "perpetrator"]
     purpose: Line = Field(min_length=1, max_length=64)
-    channel: Line = Field(min_length=1, max_length=64)
+    channel: ContactChannel  # a closed set: auditors read it (aggregates/data_categories.py)
     note: Text = Field(default="", max_length=10_000)
 
 
@@ -174,5 +175,5 @@ async def contact(case_id: UUID, body: ContactIn, request: Request, principal: W
                   idempotency_key: IdempotencyKey = None) -> TasksOut:
     """Record contact with a party. Contact with the perpetrator about the abuse or MARAC is
     refused (D 8.42)."""
-    return await case_command(request, case_id, principal, "record_contact", body.model_dump(),
-                          idempotency_key)
+    return await case_command(request, case_id, principal, "record_contact",
+                              body.model_dump(mode="json"), idempotency_key)

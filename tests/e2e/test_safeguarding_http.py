@@ -122,6 +122,23 @@ async def test_contacting_the_perpetrator_about_the_abuse_is_refused(
     assert tenancy.status_code == 200
 
 
+async def test_a_contact_channel_outside_the_closed_set_is_422_naming_the_field(
+        system: WebSystem) -> None:
+    """The channel is shown to auditors as a case fact, so free text is refused there."""
+    case_id = await system.open_case(CW)
+    async with system.client(CW) as http:
+        typed = await http.post(f"/cases/{case_id}/contacts", json={
+            "party": "victim", "purpose": "about_abuse", "channel": "CHANNELMARK 07700900999"})
+        texted = await http.post(f"/cases/{case_id}/contacts", json={
+            "party": "victim", "purpose": "about_abuse", "channel": "text_message"})
+        events = (await http.get(f"/cases/{case_id}/events")).json()
+    assert first_error(typed) == (422, "channel", "enum")
+    assert "07700900999" not in typed.text
+    assert texted.status_code == 200, texted.text
+    assert [e["data"]["channel"] for e in events if e["type"] == "ContactRecorded"] == [
+        "text_message"]
+
+
 async def test_a_child_joining_the_household_is_referred(system: WebSystem) -> None:
     """D 8.23: Children's Services in all cases, including a child who joins later."""
     case_id = await system.open_case(CW, household={"adults": [], "children": []})

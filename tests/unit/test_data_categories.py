@@ -93,6 +93,32 @@ def test_dash_comments_are_withheld_but_answers_and_judgement_reasons_are_read()
     assert redact_view("dash", dash, Role.AUDITOR) == dash
 
 
+def test_a_contact_channel_outside_the_closed_set_is_free_text_to_auditors() -> None:
+    """Auditors read how contact was made (a case fact), but a channel stored as free text
+    before the set was closed ("CHANNELMARK 07700900999") can carry a phone number."""
+    stored = {"party": "victim", "purpose": "about_abuse", "note": "x"}
+    for channel in ("telephone", "text_message"):
+        seen = redact_event("ContactRecorded", {**stored, "channel": channel}, Role.AUDITOR)
+        assert (seen["party"], seen["purpose"], seen["channel"]) == (
+            "victim", "about_abuse", channel)
+    legacy = {**stored, "channel": "CHANNELMARK 07700900999"}
+    assert redact_event("ContactRecorded", legacy, Role.AUDITOR)["channel"] == WITHHELD
+    assert redact_event("ContactRecorded", legacy, Role.CASEWORKER) == legacy
+
+
+def test_an_assigned_team_the_policy_does_not_route_to_is_free_text_to_auditors() -> None:
+    """D 8.28, DBC 5.1 / Appendix A: the teams a policy routes to are case facts; any other
+    team name typed on assignment could hold anything."""
+    routed = {"team": "Tenancy Support Team", "officer_id": "cw-1"}
+    typed = {"team": "Ring Ottoline on 07700 900987", "officer_id": "cw-1"}
+    assert redact_event("Assigned", routed, Role.AUDITOR) == routed
+    assert redact_event("Assigned", typed, Role.AUDITOR) == {"team": WITHHELD,
+                                                            "officer_id": "cw-1"}
+    assert redact_event("Assigned", {**routed, "team": "Housing Scheme and Finance Team"},
+                        Role.AUDITOR)["team"] == "Housing Scheme and Finance Team"
+    assert redact_event("Assigned", typed, Role.LINE_MANAGER) == typed
+
+
 def test_a_field_nobody_classified_is_withheld_from_auditors() -> None:
     assert redact_event("ContactRecorded", {"new_field": "x"}, Role.AUDITOR) == {
         "new_field": WITHHELD}

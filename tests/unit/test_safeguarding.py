@@ -22,6 +22,7 @@ from aggregates.report import (
     ReporterKind,
     Role,
 )
+from aggregates.safeguarding import ContactChannel
 from aggregates.tasks import TaskKind
 from tests.unit.builders import (
     AUDITOR,
@@ -685,6 +686,23 @@ def contact(case, party: str, purpose: str, *, command_id: str = "contact"):
     case.record_contact(party=party, purpose=purpose, channel="telephone",
                         note="Recorded by the officer.", actor=CASEWORKER,
                         command_id=command_id)
+
+
+def test_a_contact_channel_outside_the_closed_set_is_refused_naming_the_field():
+    """The channel is a fact auditors read, so it is one of a closed set, never free text."""
+    case = triaged_case()
+    case.collect_events()
+    with pytest.raises(RuleViolation) as err:
+        case.record_contact(party="victim", purpose="about_abuse",
+                            channel="CHANNELMARK 07700900999", note="", actor=CASEWORKER,
+                            command_id="ct-x")
+    assert (err.value.rule, err.value.field) == ("contact_channel_is_known", "channel")
+    assert "text_message" in err.value.message and "07700900999" not in str(err.value)
+    assert case.collect_events() == []
+    for n, channel in enumerate(ContactChannel):
+        case.record_contact(party="victim", purpose="about_abuse", channel=channel.value,
+                            note="", actor=CASEWORKER, command_id=f"ct-{n}")
+    assert [e.channel for e in case.collect_events()] == [c.value for c in ContactChannel]
 
 
 @pytest.mark.parametrize("purpose", ["about_abuse", "marac"])
