@@ -80,6 +80,29 @@ class CaseOrchestrator:
         )
         return status
 
+    async def restart_if_stuck(self, case_id: str, run_id: str, min_attempts: int) -> int | None:
+        """Terminate run `run_id` of the case's workflow if it is running and its pending
+        workflow task is at attempt `min_attempts` or later (it keeps failing or timing out),
+        then start a new run as `restart_if_stopped` does. Returns the attempt reached, or
+        None if the run was not stuck (recovered, replaced or closed since it was listed)."""
+        handle = self.client.get_workflow_handle(case_workflow_id(case_id), run_id=run_id)
+        description = await handle.describe()
+        pending = description.raw_description.pending_workflow_task
+        if (description.status is not WorkflowExecutionStatus.RUNNING
+                or not description.raw_description.HasField("pending_workflow_task")
+                or pending.attempt < min_attempts):
+            return None
+        try:
+            # The run id pins this run: a run started meanwhile is never terminated here.
+            await handle.terminate(reason=f"workflow task failing at attempt {pending.attempt}: "
+                                          "restarted by the reconciler")
+        except RPCError as e:
+            if e.status is RPCStatusCode.NOT_FOUND:  # closed in the meantime
+                return None
+            raise
+        await self.restart_if_stopped(case_id)
+        return pending.attempt
+
     async def open_tasks(self, case_id: str) -> CaseTasks:
         """The case's open tasks, read from its workflow through a query."""
         handle = self.client.get_workflow_handle(case_workflow_id(case_id))
