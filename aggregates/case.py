@@ -7,7 +7,7 @@ clear (only event state is encrypted).
 
 from __future__ import annotations
 
-from collections.abc import KeysView
+from collections.abc import KeysView, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -20,6 +20,14 @@ from aggregates.access import (
     StaffFacts,
     check_break_glass,
     told_of_break_glass,
+)
+from aggregates.access_changes import (
+    KnownStaff,
+    check_not_by_break_glass,
+    check_team_is_routed,
+    check_works_cases,
+    told_of_lift,
+    told_of_reassignment,
 )
 from aggregates.adjustments import requirements_for
 from aggregates.case_versions import remember_command, upcast_v1_v2
@@ -195,6 +203,19 @@ class Case(SafeguardingCommands, SharingCommands, Aggregate):
             remember_command(case.recent_commands, self.command_id)
             case.break_glass_until[self.staff_id] = datetime.fromisoformat(self.until)
 
+    class AccessChangeNotified(Aggregate.Event):
+        """Who is told of a change to who may see the case (`change`: restriction_lifted or
+        reassigned), read by `CaseStore.notifications_for`."""
+
+        change: str
+        notify: list[str]
+        command_id: str
+        actor: dict[str, str]
+        reason: str
+
+        def apply(self, case: Case) -> None:
+            remember_command(case.recent_commands, self.command_id)
+
     # State set by the events. Declared only for type checkers: eventsourcing would otherwise
     # turn class annotations into constructor arguments.
     if TYPE_CHECKING:
@@ -348,31 +369,56 @@ class Case(SafeguardingCommands, SharingCommands, Aggregate):
     # ---- access commands (see aggregates/commands.py for the registry) ----------------------
 
     def assign(self, *, team: str, officer_id: str | None, actor: Actor, reason: str,
-               command_id: str) -> None:
-        """Give the case to a team and, optionally, a named officer."""
+               command_id: str, known: Mapping[str, KnownStaff], at: datetime) -> None:
+        """Give the case to a team its policy routes to and, optionally, a named officer of
+        its council (`known`: the directory's facts by staff id); the previous officer is
+        told."""
         check_reason(reason)
         if not team.strip():
             raise RuleViolation("case_has_team", "name the team", field="team")
+        facts = self.access_facts
+        check_not_by_break_glass(actor.staff_id, known, facts, at)
+        check_team_is_routed(team, self.policy.routed_teams)
+        if officer_id is not None:
+            check_works_cases(officer_id, known, self.council, "officer_id")
         self.trigger_event(self.Assigned, team=team, officer_id=officer_id,
                            command_id=command_id, actor=actor.to_dict(), reason=reason)
+        self._notify("reassigned", told_of_reassignment(facts, officer_id, actor.staff_id),
+                     actor, reason, command_id)
 
     def restrict(self, *, named_staff: list[str], actor: Actor, reason: str,
-                 command_id: str) -> None:
-        """Only the named people may see the case from now on (D 8.27)."""
+                 command_id: str, known: Mapping[str, KnownStaff], at: datetime) -> None:
+        """Only the named people, staff of the case's council who work cases, may see the
+        case from now on (D 8.27)."""
         check_reason(reason)
         if not named_staff:
             raise RuleViolation("restriction_names_people",
                                 "name at least one member of staff", field="named_staff",
                                 section="D 8.27")
+        check_not_by_break_glass(actor.staff_id, known, self.access_facts, at)
+        for index, staff_id in enumerate(named_staff):
+            check_works_cases(staff_id, known, self.council, f"named_staff.{index}")
         self.trigger_event(self.Restricted, named_staff=sorted(set(named_staff)),
                            command_id=command_id, actor=actor.to_dict(), reason=reason)
 
-    def lift_restriction(self, *, actor: Actor, reason: str, command_id: str) -> None:
+    def lift_restriction(self, *, actor: Actor, reason: str, command_id: str,
+                         known: Mapping[str, KnownStaff], at: datetime) -> None:
+        """End a restriction; the people who were named on it are told."""
         check_reason(reason)
         if self.restricted_to is None:
             raise ConflictError("lift_only_a_restriction", "the case is not restricted")
+        facts = self.access_facts
+        check_not_by_break_glass(actor.staff_id, known, facts, at)
         self.trigger_event(self.RestrictionLifted, command_id=command_id,
                            actor=actor.to_dict(), reason=reason)
+        self._notify("restriction_lifted", told_of_lift(facts, actor.staff_id), actor, reason,
+                     command_id)
+
+    def _notify(self, change: str, notify: list[str], actor: Actor, reason: str,
+                command_id: str) -> None:
+        if notify:
+            self.trigger_event(self.AccessChangeNotified, change=change, notify=notify,
+                               command_id=command_id, actor=actor.to_dict(), reason=reason)
 
     def declare_conflict(self, *, actor: Actor, reason: str, command_id: str) -> None:
         """The declaring member of staff loses access to the case (D 8.27)."""
