@@ -3,9 +3,11 @@ may try to reach the victim's record through staff they know.
 
 - Break-glass reads, it does not take over: access that rests on break-glass lets one read the
   case and record work, never change who may see it (`check_not_by_break_glass`, 403).
-- Whoever a command names (officer, restriction member, MARAC action owner) is an active member
-  of staff of the case's council in a role that works cases (`check_works_cases`, 422); a team
-  is one the council's policy routes cases to (`check_team_is_routed`, 422).
+- Whoever a command names is an active member of staff of the case's council: an officer or a
+  MARAC action owner in a role that works cases (`check_works_cases`), a restriction member in
+  a role that may see cases (`check_may_see_cases`: auditors too, who check the record, D 8.26;
+  never an administrator), 422; a team is one the council's policy routes cases to
+  (`check_team_is_routed`, 422).
 - Those cut out of a case are told: lifting a restriction tells the people named on it,
   reassigning tells the previous officer (`told_of_lift`, `told_of_reassignment`).
 
@@ -31,6 +33,9 @@ from aggregates.errors import RuleViolation
 from aggregates.report import Council, Role
 
 SECTION = "D 8.27"
+# Who may be named on a restriction: those who work cases, and auditors (they read the cases
+# of their council, D 8.26; a restricted one only if named). Never an administrator.
+MAY_SEE_CASES = CASE_STAFF_ROLES | {Role.AUDITOR}
 
 
 @dataclass(frozen=True)
@@ -71,17 +76,32 @@ def known_staff(directory: Mapping[str, Any]) -> dict[str, KnownStaff]:
     return known
 
 
+def _is_active_of(staff_id: str | None, known: Mapping[str, KnownStaff], council: Council,
+                  roles: frozenset[Role]) -> bool:
+    entry = known.get(staff_id) if staff_id else None
+    return (entry is not None and entry.active and entry.council is council
+            and entry.role in roles)
+
+
 def check_works_cases(staff_id: str | None, known: Mapping[str, KnownStaff], council: Council,
                       field: str) -> None:
     """`staff_id` is an active member of staff of `council` in a role that works cases (not an
     administrator, an auditor or an id nobody holds). One rule and one message for every
     failure, so the answer does not tell whether the id exists, nor in which council."""
-    entry = known.get(staff_id) if staff_id else None
-    if (entry is None or not entry.active or entry.council is not council
-            or entry.role not in CASE_STAFF_ROLES):
+    if not _is_active_of(staff_id, known, council, CASE_STAFF_ROLES):
         raise RuleViolation("named_staff_works_cases_of_council",
                             "name an active caseworker, DSO or line manager of the case's "
                             "council", field=field, section=SECTION)
+
+
+def check_may_see_cases(staff_id: str, known: Mapping[str, KnownStaff], council: Council,
+                        field: str) -> None:
+    """`staff_id` is an active member of staff of `council` in a role of `MAY_SEE_CASES`;
+    one rule and one message for every failure, as in `check_works_cases`."""
+    if not _is_active_of(staff_id, known, council, MAY_SEE_CASES):
+        raise RuleViolation("named_staff_may_see_cases_of_council",
+                            "name an active caseworker, DSO, line manager or auditor of the "
+                            "case's council", field=field, section=SECTION)
 
 
 def check_team_is_routed(team: str, routed: Iterable[str]) -> None:

@@ -23,6 +23,7 @@ from aggregates.access import (
 )
 from aggregates.access_changes import (
     KnownStaff,
+    check_may_see_cases,
     check_not_by_break_glass,
     check_team_is_routed,
     check_works_cases,
@@ -388,7 +389,7 @@ class Case(SafeguardingCommands, SharingCommands, Aggregate):
 
     def restrict(self, *, named_staff: list[str], actor: Actor, reason: str,
                  command_id: str, known: Mapping[str, KnownStaff], at: datetime) -> None:
-        """Only the named people, staff of the case's council who work cases, may see the
+        """Only the named people, staff of the case's council who may see cases, may see the
         case from now on (D 8.27)."""
         check_reason(reason)
         if not named_staff:
@@ -397,7 +398,7 @@ class Case(SafeguardingCommands, SharingCommands, Aggregate):
                                 section="D 8.27")
         check_not_by_break_glass(actor.staff_id, known, self.access_facts, at)
         for index, staff_id in enumerate(named_staff):
-            check_works_cases(staff_id, known, self.council, f"named_staff.{index}")
+            check_may_see_cases(staff_id, known, self.council, f"named_staff.{index}")
         self.trigger_event(self.Restricted, named_staff=sorted(set(named_staff)),
                            command_id=command_id, actor=actor.to_dict(), reason=reason)
 

@@ -221,8 +221,9 @@ async def restrict_case(
     principal: Annotated[Principal, Depends(require(Permission.RESTRICT_CASE))],
     idempotency_key: IdempotencyKey = None,
 ) -> TasksOut:
-    """Only the named people, staff of the case's council who work cases, may see the case from
-    now on (D 8.27; 422 `named_staff_works_cases_of_council`). Not on access that rests on
+    """Only the named people, staff of the case's council who may see cases (not
+    administrators), may see the case from now on (D 8.27; 422
+    `named_staff_may_see_cases_of_council`). Not on access that rests on
     break-glass (403 `break_glass_does_not_change_access`)."""
     args = await with_directory(request, principal, body.model_dump(), body.named_staff)
     return await case_command(request, case_id, principal, "restrict_case", args,
