@@ -406,7 +406,19 @@ async def test_a_marac_action_is_owned_by_case_staff_of_the_case_council(
         owned = await http.post(f"/cases/{case_id}/marac/actions", json={
             "referral_id": referral, "actions": [
                 {"description": "Fit a door chain", "owner_id": "cw-2", "due_on": due}]})
+        day = today + timedelta(days=14)
+        form = {"action": "actions", "referral_id": referral, "description": "Visit",
+                "due_on-day": str(day.day), "due_on-month": str(day.month),
+                "due_on-year": str(day.year)}
+        page_refused = await http.post(f"/work/cases/{case_id}/marac",
+                                       data={**form, "owner_id": "cw-dartford"})
+        page_owned = await http.post(f"/work/cases/{case_id}/marac",
+                                     data={**form, "owner_id": "dso-1"})
     assert {first_error(r) for r in refused} == {
         (422, "actions.0.owner_id", "named_staff_works_cases_of_council")}
     assert owned.status_code == 200, owned.text
     assert "cw-2" in {t["assignee"] for t in owned.json()["tasks"]}
+    # The page form is held to the same rule.
+    assert page_refused.status_code == 422
+    assert "named_staff_works_cases_of_council" in page_refused.text
+    assert page_owned.status_code == 303, page_owned.text
