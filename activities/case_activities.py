@@ -21,6 +21,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.case_store import CaseStore
+from aggregates.access import Forbidden
 from aggregates.case import Case
 from aggregates.errors import CaseNotFound, ConflictError, RuleViolation
 from aggregates.referral_content import outbound_message
@@ -53,6 +54,7 @@ CONFLICT = "Conflict"
 DELIVERY_REFUSED = "DeliveryRefused"
 PARTNER_UNAVAILABLE = "PartnerUnavailable"
 RULE_VIOLATION = "RuleViolation"
+FORBIDDEN = "Forbidden"  # the rule forbids this caller the command (e.g. on break-glass access)
 NOT_FOUND = "CaseNotFound"
 
 log = logging.getLogger(__name__)
@@ -85,6 +87,9 @@ def domain_errors_as_application_errors() -> Iterator[None]:
     except ConflictError as e:
         raise ApplicationError(str(e), e.rule, e.field or "", e.section or "", type=CONFLICT,
                                non_retryable=True) from None
+    except Forbidden as e:
+        raise ApplicationError(str(e), e.rule, e.field or "", e.section or "",
+                               type=FORBIDDEN, non_retryable=True) from None
     except RuleViolation as e:
         raise ApplicationError(str(e), e.rule, e.field or "", e.section or "",
                                type=RULE_VIOLATION, non_retryable=True) from None

@@ -229,19 +229,27 @@ class CaseStore(Application):
         return entries, find_break(entries)
 
     def notifications_for(self, staff_id: str) -> list[dict[str, Any]]:
-        """What `staff_id` has been told: break-glass openings of cases they own or of their
-        reports' (read from the notification log's break-glass events only)."""
-        topic = get_topic(Case.BreakGlassUsed)
+        """What `staff_id` has been told, oldest first: break-glass openings of cases they own
+        or of their reports', restrictions lifted that named them, cases reassigned away from
+        them (`kind`: break_glass, restriction_lifted, reassigned). Read from the notification
+        log's events of those kinds only."""
+        glass, change = get_topic(Case.BreakGlassUsed), get_topic(Case.AccessChangeNotified)
         found: list[dict[str, Any]] = []
         after = 0
         while True:
-            page = self.recorder.select_notifications(start=after + 1, limit=500, topics=[topic])
+            page = self.recorder.select_notifications(start=after + 1, limit=500,
+                                                      topics=[glass, change])
             for notification in page:
-                event = cast(Case.BreakGlassUsed, self.mapper.to_domain_event(notification))
-                if staff_id in event.notify:
+                event = self.mapper.to_domain_event(notification)
+                if isinstance(event, Case.BreakGlassUsed) and staff_id in event.notify:
                     found.append({"kind": "break_glass", "case_id": str(event.originator_id),
                                   "by": event.staff_id, "reason": event.reason,
                                   "at": event.timestamp.isoformat(), "until": event.until})
+                elif (isinstance(event, Case.AccessChangeNotified)
+                      and staff_id in event.notify):
+                    found.append({"kind": event.change, "case_id": str(event.originator_id),
+                                  "by": event.actor["staff_id"], "reason": event.reason,
+                                  "at": event.timestamp.isoformat()})
                 after = notification.id
             if len(page) < 500:
                 return found

@@ -25,6 +25,7 @@ from aggregates.report import Actor, Council, Role
 from aggregates.staff import (
     StaffMember,
     StaffProfile,
+    check_manager,
     check_not_last_administrator,
     staff_member_id,
 )
@@ -80,6 +81,8 @@ class StaffDirectory(Application):
             staff_id=staff_id, display_name=display_name, role=role, teams=frozenset(teams),
             council=council, manager_id=manager_id, actor=actor, reason=reason,
         )
+        if manager_id is not None:
+            check_manager(self.profile(manager_id), council)
         if self.find_member(staff_id) is not None:  # "CW-1" when "cw-1" exists
             raise ConflictError("staff_id_used_once", "the staff id is already registered "
                                 "(staff ids are compared ignoring case)", field="staff_id")

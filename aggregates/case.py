@@ -14,13 +14,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from aggregates.access import (
-    BREAK_GLASS_PERIOD,
-    CaseAccessFacts,
-    StaffFacts,
-    check_break_glass,
-    told_of_break_glass,
-)
+from aggregates.access import CaseAccessFacts
+from aggregates.access_commands import AccessCommands
 from aggregates.adjustments import requirements_for
 from aggregates.case_versions import remember_command, upcast_v1_v2
 from aggregates.checks import check_aware, check_reason
@@ -63,7 +58,7 @@ def check_report(report: Report, now: datetime) -> None:
                             "other than the victim", field="reporter.kind", section="D 8.12")
 
 
-class Case(SafeguardingCommands, SharingCommands, Aggregate):
+class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
     """A domestic-abuse case of one council, under the policy version in force at intake."""
 
     # The shape of the state snapshots hold; a change to it is a version step with an upcaster
@@ -194,6 +189,19 @@ class Case(SafeguardingCommands, SharingCommands, Aggregate):
         def apply(self, case: Case) -> None:
             remember_command(case.recent_commands, self.command_id)
             case.break_glass_until[self.staff_id] = datetime.fromisoformat(self.until)
+
+    class AccessChangeNotified(Aggregate.Event):
+        """Who is told of a change to who may see the case (`change`: restriction_lifted or
+        reassigned), read by `CaseStore.notifications_for`."""
+
+        change: str
+        notify: list[str]
+        command_id: str
+        actor: dict[str, str]
+        reason: str
+
+        def apply(self, case: Case) -> None:
+            remember_command(case.recent_commands, self.command_id)
 
     # State set by the events. Declared only for type checkers: eventsourcing would otherwise
     # turn class annotations into constructor arguments.
@@ -344,53 +352,6 @@ class Case(SafeguardingCommands, SharingCommands, Aggregate):
             reason=f"Deadline passed with the task still open: {task.title}.",
         )
         return self._open_tasks(on_missed_deadline(task, self.policy, self.team), system)
-
-    # ---- access commands (see aggregates/commands.py for the registry) ----------------------
-
-    def assign(self, *, team: str, officer_id: str | None, actor: Actor, reason: str,
-               command_id: str) -> None:
-        """Give the case to a team and, optionally, a named officer."""
-        check_reason(reason)
-        if not team.strip():
-            raise RuleViolation("case_has_team", "name the team", field="team")
-        self.trigger_event(self.Assigned, team=team, officer_id=officer_id,
-                           command_id=command_id, actor=actor.to_dict(), reason=reason)
-
-    def restrict(self, *, named_staff: list[str], actor: Actor, reason: str,
-                 command_id: str) -> None:
-        """Only the named people may see the case from now on (D 8.27)."""
-        check_reason(reason)
-        if not named_staff:
-            raise RuleViolation("restriction_names_people",
-                                "name at least one member of staff", field="named_staff",
-                                section="D 8.27")
-        self.trigger_event(self.Restricted, named_staff=sorted(set(named_staff)),
-                           command_id=command_id, actor=actor.to_dict(), reason=reason)
-
-    def lift_restriction(self, *, actor: Actor, reason: str, command_id: str) -> None:
-        check_reason(reason)
-        if self.restricted_to is None:
-            raise ConflictError("lift_only_a_restriction", "the case is not restricted")
-        self.trigger_event(self.RestrictionLifted, command_id=command_id,
-                           actor=actor.to_dict(), reason=reason)
-
-    def declare_conflict(self, *, actor: Actor, reason: str, command_id: str) -> None:
-        """The declaring member of staff loses access to the case (D 8.27)."""
-        check_reason(reason)
-        self.trigger_event(self.ConflictDeclared, staff_id=actor.staff_id,
-                           command_id=command_id, actor=actor.to_dict(), reason=reason)
-
-    def break_glass(self, *, staff: StaffFacts, manager_id: str | None, actor: Actor,
-                    reason: str, at: datetime, command_id: str) -> None:
-        """A DSO opens the case outside their need to know; those entitled to know the case
-        exists are told (`told_of_break_glass`)."""
-        check_aware(at, "at")
-        facts = self.access_facts
-        check_break_glass(staff, facts, reason)
-        notify = told_of_break_glass(facts, staff.staff_id, manager_id)
-        self.trigger_event(self.BreakGlassUsed, staff_id=staff.staff_id,
-                           until=(at + BREAK_GLASS_PERIOD).isoformat(), notify=notify,
-                           command_id=command_id, actor=actor.to_dict(), reason=reason)
 
     def _open_tasks(self, specs: list[TaskSpec], actor: Actor) -> list[Task]:
         opened = []

@@ -5,15 +5,21 @@ writer); `parse_command` lets its update validator refuse a bad one before histo
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
 from aggregates.access import StaffFacts
+from aggregates.access_changes import check_works_cases, known_staff
 from aggregates.case import Case
 from aggregates.errors import RuleViolation
 from aggregates.report import Actor, Child, Council, Role
 from aggregates.sharing import check_recipient
+
+# `directory` on a command: what the staff directory says of each staff id the command names
+# and of whoever gives it (staff id -> {"role", "council", "active", "teams"}), looked up by
+# the edge (aggregates/access_changes.py). An id missing from it is not a member of staff.
+Directory = dict[str, dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -21,17 +27,20 @@ class AssignCase:
     team: str
     reason: str
     officer_id: str | None = None
+    directory: Directory = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class RestrictCase:
     named_staff: list[str]
     reason: str
+    directory: Directory = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class LiftRestriction:
     reason: str
+    directory: Directory = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,7 @@ class AddMaracActions:
 
     referral_id: str
     actions: list[dict[str, str]]
+    directory: Directory = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -144,16 +154,17 @@ Handler = Callable[[Case, Any, CommandContext], None]
 
 def _assign(case: Case, cmd: AssignCase, ctx: CommandContext) -> None:
     case.assign(team=cmd.team, officer_id=cmd.officer_id, actor=ctx.actor, reason=cmd.reason,
-                command_id=ctx.command_id)
+                command_id=ctx.command_id, known=known_staff(cmd.directory), at=ctx.at)
 
 
 def _restrict(case: Case, cmd: RestrictCase, ctx: CommandContext) -> None:
     case.restrict(named_staff=cmd.named_staff, actor=ctx.actor, reason=cmd.reason,
-                  command_id=ctx.command_id)
+                  command_id=ctx.command_id, known=known_staff(cmd.directory), at=ctx.at)
 
 
 def _lift(case: Case, cmd: LiftRestriction, ctx: CommandContext) -> None:
-    case.lift_restriction(actor=ctx.actor, reason=cmd.reason, command_id=ctx.command_id)
+    case.lift_restriction(actor=ctx.actor, reason=cmd.reason, command_id=ctx.command_id,
+                          known=known_staff(cmd.directory), at=ctx.at)
 
 
 def _declare_conflict(case: Case, cmd: DeclareConflict, ctx: CommandContext) -> None:
@@ -207,12 +218,18 @@ def _record_marac_hearing(case: Case, cmd: RecordMaracHearing, ctx: CommandConte
 
 def _add_marac_actions(case: Case, cmd: AddMaracActions, ctx: CommandContext) -> None:
     actions = []
+    known = known_staff(cmd.directory)
     for index, action in enumerate(cmd.actions):
         if not isinstance(action, dict):
             raise RuleViolation("marac_action_shape", "each action is an object",
                                 field=f"actions.{index}")
         actions.append({**action, "due_on": parse_date(action.get("due_on", ""),
                                                        f"actions.{index}.due_on")})
+        # D 8.27: the owner learns of the case through their task, so is a member of staff of
+        # the case's council who works cases (none at all: `marac_action_has_owner`).
+        if action.get("owner_id"):
+            check_works_cases(action["owner_id"], known, case.council,
+                              f"actions.{index}.owner_id")
     case.add_marac_actions(referral_id=cmd.referral_id, actions=actions, actor=ctx.actor,
                            command_id=ctx.command_id)
 

@@ -199,6 +199,7 @@ EVENTS: Mapping[str, Mapping[str, Spec]] = {
     "RestrictionLifted": {},
     "ConflictDeclared": _ref("staff_id"),
     "BreakGlassUsed": _ref("staff_id", "until", "notify"),
+    "AccessChangeNotified": _ref("change", "notify"),
     "ReferralOpened": _ref("referral_id", "kind", "partner", "rule", "section", "opened_on"),
     "ReferralDelivered": _ref("referral_id", "delivery_id", "digest", "via"),
     # The partner's own words are free text; the digest and signature are the evidence.

@@ -65,6 +65,11 @@ class Policy:
         """The team told separately about the case, by the resident's tenure."""
         return self.housing_team_for_tenure[tenure]
 
+    @property
+    def routed_teams(self) -> frozenset[str]:
+        """Every team the policy routes cases to: the only teams a case may be assigned to."""
+        return frozenset(self.housing_team_for_tenure.values())
+
 
 _DOVER_TEAMS = {tenure: "Tenancy Support Team" for tenure in Tenure}
 

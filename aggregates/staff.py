@@ -17,6 +17,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from aggregates.access import CASE_STAFF_ROLES
 from aggregates.errors import ConflictError, RuleViolation
 from aggregates.report import Actor, Council, Role
 
@@ -92,6 +93,17 @@ def check_registration(*, staff_id: str, display_name: str, role: Role, teams: f
     if not isinstance(reason, str) or not reason.strip():
         raise RuleViolation("reason_is_recorded", "say why the member of staff is registered",
                             field="reason")
+
+
+def check_manager(manager: StaffProfile | None, council: Council) -> None:
+    """A manager is told when the member of staff breaks glass into a case (D 8.27), so is an
+    active member of staff of the same council who works cases: never an id nobody holds (who
+    ever registered under it later would be told), nor someone of another council."""
+    if (manager is None or not manager.active or manager.council is not council
+            or manager.role not in CASE_STAFF_ROLES):
+        raise RuleViolation("manager_is_active_staff_of_council",
+                            "the manager must be an active caseworker, DSO or line manager of "
+                            "the same council", field="manager_id", section="D 8.27")
 
 
 def check_not_last_administrator(profile: StaffProfile, active_administrators: int) -> None:

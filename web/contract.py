@@ -48,8 +48,8 @@ WHY = {
     "400": "The body could not be read as the declared media type (e.g. not UTF-8 JSON).",
     "401": "Not signed in (no valid session or bearer token), or a partner's signature "
            "did not verify.",
-    "403": "Signed in, but the role may not do this, or a session change lacked its CSRF "
-           "token.",
+    "403": "Signed in, but the role may not do this (nor access that rests on break-glass "
+           "change who may see a case), or a session change lacked its CSRF token.",
     "404": "No such thing, or one the caller does not need to know (the two look the same).",
     "409": "Stale or duplicate: the case has moved on, the request was made already, or the "
            "case is still being triaged.",

@@ -28,7 +28,8 @@ NEXT_PATH = re.compile(r"/work/[A-Za-z0-9/_-]{0,200}")
 # Pydantic messages that quote part of the input.
 FIXED_MESSAGES = {"uuid_parsing": "Input should be a valid UUID"}
 HTTP_RULES = {400: "body_is_readable", 404: "route_exists", 405: "method_allowed"}
-STATUS_FOR_REFUSAL = {"Conflict": 409, "RuleViolation": 422, "TaskNotFound": 404,
+STATUS_FOR_REFUSAL = {"Conflict": 409, "RuleViolation": 422, "Forbidden": 403,
+                      "TaskNotFound": 404,
                       "Unavailable": 503}  # the store stayed down: nothing was changed
 
 

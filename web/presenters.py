@@ -34,6 +34,7 @@ EVENT_WORDS = {
     "RestrictionLifted": "Restriction lifted",
     "ConflictDeclared": "Conflict of interest declared",
     "BreakGlassUsed": "Case opened by break-glass",
+    "AccessChangeNotified": "Staff told of a change to who may see the case",
     "SharingDecided": "Decision on sharing information",
     "ConsentChanged": "Consent recorded",
     "ReferralOpened": "Referral made",

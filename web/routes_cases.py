@@ -27,6 +27,7 @@ from web.schemas import (
     TaskOut,
     TasksOut,
 )
+from web.staff_lookup import with_directory
 from workflows.client import WorkflowNotRunning
 from workflows.intake import Intake
 
@@ -204,8 +205,13 @@ async def assign_case(
     principal: Annotated[Principal, Depends(require(Permission.ASSIGN_CASE))],
     idempotency_key: IdempotencyKey = None,
 ) -> TasksOut:
-    """Give the case to a team and, optionally, a named officer."""
-    return await case_command(request, case_id, principal, "assign_case", body.model_dump(),
+    """Give the case to a team the council's policy routes to and, optionally, a named officer
+    of the case's council (422 `team_is_routed_by_policy`, `named_staff_works_cases_of_council`).
+    Not on access that rests on break-glass (403 `break_glass_does_not_change_access`). The
+    previous officer is told (`GET /me/notifications`)."""
+    args = await with_directory(request, principal, body.model_dump(),
+                                [body.officer_id] if body.officer_id else [])
+    return await case_command(request, case_id, principal, "assign_case", args,
                           idempotency_key)
 
 
@@ -215,8 +221,12 @@ async def restrict_case(
     principal: Annotated[Principal, Depends(require(Permission.RESTRICT_CASE))],
     idempotency_key: IdempotencyKey = None,
 ) -> TasksOut:
-    """Only the named people may see the case from now on (D 8.27)."""
-    return await case_command(request, case_id, principal, "restrict_case", body.model_dump(),
+    """Only the named people, staff of the case's council who may see cases (not
+    administrators), may see the case from now on (D 8.27; 422
+    `named_staff_may_see_cases_of_council`). Not on access that rests on
+    break-glass (403 `break_glass_does_not_change_access`)."""
+    args = await with_directory(request, principal, body.model_dump(), body.named_staff)
+    return await case_command(request, case_id, principal, "restrict_case", args,
                           idempotency_key)
 
 
@@ -226,8 +236,11 @@ async def lift_restriction(
     principal: Annotated[Principal, Depends(require(Permission.RESTRICT_CASE))],
     idempotency_key: IdempotencyKey = None,
 ) -> TasksOut:
-    """End a restriction: the case's ordinary need-to-know applies again."""
-    return await case_command(request, case_id, principal, "lift_restriction", body.model_dump(),
+    """End a restriction: the case's ordinary need-to-know applies again, and the people named
+    on it are told. Not on access that rests on break-glass (403
+    `break_glass_does_not_change_access`)."""
+    args = await with_directory(request, principal, body.model_dump(), [])
+    return await case_command(request, case_id, principal, "lift_restriction", args,
                           idempotency_key)
 
 

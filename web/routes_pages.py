@@ -49,6 +49,7 @@ from web.presenters import (
 )
 from web.routes_cases import IDEMPOTENCY_NAMESPACE, fingerprint, intake_of
 from web.schemas import ReportIn
+from web.staff_lookup import with_directory
 from workflows.client import CommandRefused, WorkflowNotRunning
 
 router = APIRouter(prefix="/work")
@@ -482,11 +483,11 @@ async def marac_submit(case_id: uuid.UUID, request: Request, principal: Worker) 
             await command(request, principal, case_id, "record_marac_hearing", {
                 "referral_id": referral_id, "heard_on": date_from(form, "heard_on")}, form)
         else:
-            await command(request, principal, case_id, "add_marac_actions", {
-                "referral_id": referral_id, "actions": [{
-                    "description": str(form.get("description", "")),
-                    "owner_id": str(form.get("owner_id", "")),
-                    "due_on": date_from(form, "due_on")}]}, form)
+            owner = str(form.get("owner_id", ""))
+            await command(request, principal, case_id, "add_marac_actions", await with_directory(
+                request, principal, {"referral_id": referral_id, "actions": [{
+                    "description": str(form.get("description", "")), "owner_id": owner,
+                    "due_on": date_from(form, "due_on")}]}, [owner] if owner else []), form)
     except CommandRefused as refused:
         errors = rule_error(refused)
         for error in errors:

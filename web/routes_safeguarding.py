@@ -18,6 +18,7 @@ from aggregates.safeguarding import ContactChannel
 from web.auth import Principal, require, visible_case
 from web.input_types import Bool, DueDate, HearingDate, IncidentDate, Int, Line, Text
 from web.routes_cases import IdempotencyKey, TasksOut, case_command, intake_of
+from web.staff_lookup import with_directory
 
 router = APIRouter()
 Worker = Annotated[Principal, Depends(require(Permission.RECORD_CASE_WORK))]
@@ -141,9 +142,13 @@ async def marac_hearing(case_id: UUID, body: HearingIn, request: Request, princi
 @router.post("/cases/{case_id}/marac/actions", response_model=TasksOut)
 async def marac_actions(case_id: UUID, body: MaracActionsIn, request: Request,
                         principal: Worker, idempotency_key: IdempotencyKey = None) -> TasksOut:
-    """Record the actions the MARAC gave housing: each becomes a task for its owner."""
-    return await case_command(request, case_id, principal, "add_marac_actions",
-                              body.model_dump(mode="json"), idempotency_key)
+    """Record the actions the MARAC gave housing: each becomes a task for its owner, an active
+    member of staff of the case's council who works cases (422
+    `named_staff_works_cases_of_council`)."""
+    args = await with_directory(request, principal, body.model_dump(mode="json"),
+                                [a.owner_id for a in body.actions])
+    return await case_command(request, case_id, principal, "add_marac_actions", args,
+                              idempotency_key)
 
 
 @router.post("/cases/{case_id}/incidents", response_model=TasksOut)

@@ -32,7 +32,8 @@ STOPPED = (WorkflowExecutionStatus.FAILED, WorkflowExecutionStatus.TERMINATED,
 
 @dataclass
 class CommandRefused(Exception):
-    """The workflow refused a command: `kind` is Conflict, RuleViolation or TaskNotFound."""
+    """The workflow refused a command: `kind` is Conflict, RuleViolation, Forbidden
+    or TaskNotFound."""
 
     kind: str
     rule: str

@@ -15,6 +15,7 @@ from temporalio.exceptions import ActivityError, ApplicationError, RetryState
 # Error types the web edge maps to HTTP statuses.
 CONFLICT = "Conflict"
 RULE_VIOLATION = "RuleViolation"
+FORBIDDEN = "Forbidden"  # 403: e.g. break-glass access changing who may see a case
 TASK_NOT_FOUND = "TaskNotFound"
 UNAVAILABLE = "Unavailable"
 # Not taken for a reason of our timing (the sender should retry): the web edge answers 503.

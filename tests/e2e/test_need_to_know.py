@@ -6,6 +6,7 @@ from __future__ import annotations
 import statistics
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -13,6 +14,8 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from aggregates.report import Council, Role
+from aggregates.working_days import local_date
+from tests.support import eventually
 from tests.web_harness import WebSystem, web_system
 
 CASE_READS = ("", "/tasks", "/events")
@@ -278,3 +281,144 @@ async def _access_log(system: WebSystem, case_id: str) -> dict:
         response = await http.get(f"/cases/{case_id}/access-log")
     assert response.status_code == 200, response.text
     return response.json()  # type: ignore[no-any-return]
+
+
+# ---- issue "Need to know at every door" (D 8.27) ----------------------------------------------
+
+GLASS = {"reason": "Police called out of hours about a threat at this address"}
+
+
+async def test_break_glass_past_a_restriction_reads_but_does_not_take_over(
+        system: WebSystem) -> None:
+    """D 8.27: lm-2, an unrelated line manager, broke glass past lm-1's restriction, then lifted
+    it (200: everyone could read the case again) and assigned the case to themselves (200),
+    and nobody was told. Break-glass reads and records work; it does not change who may see."""
+    system.add_staff("lm-1", Role.LINE_MANAGER)
+    system.add_staff("lm-2", Role.LINE_MANAGER, teams=("Housing Options",))
+    system.add_staff("dso-2", Role.DSO)
+    case_id = await system.open_case("cw-1")
+    async with system.client("lm-1") as lm1:
+        restricted = await lm1.post(f"/cases/{case_id}/restrict", json={
+            "named_staff": ["cw-1", "dso-2"], "reason": "The perpetrator works in housing"})
+    assert restricted.status_code == 200, restricted.text
+    async with system.client("lm-2") as lm2:
+        assert (await lm2.post(f"/cases/{case_id}/break-glass", json=GLASS)).status_code == 200
+        lifted = await lm2.post(f"/cases/{case_id}/lift-restriction",
+                                json={"reason": "Not needed any more"})
+        taken = await lm2.post(f"/cases/{case_id}/assign", json={
+            "team": "Tenancy Support Team", "officer_id": "lm-2", "reason": "I will take it"})
+        narrowed = await lm2.post(f"/cases/{case_id}/restrict", json={
+            "named_staff": ["lm-2"], "reason": "Only me from now on"})
+        worked = await lm2.post(f"/cases/{case_id}/contacts", json={
+            "party": "victim", "purpose": "about_abuse", "channel": "telephone"})
+    for refused in (lifted, taken, narrowed):
+        assert refused.status_code == 403, refused.text
+        assert refused.json()["errors"][0]["rule"] == "break_glass_does_not_change_access"
+    assert worked.status_code == 200, worked.text
+    assert await statuses(system, "cw-2", case_id) == [404, 404, 404]  # still restricted
+    types = [e["type"] for e in await _events(system, "cw-1", case_id)]
+    assert "RestrictionLifted" not in types and types.count("Assigned") == 1  # intake's
+    assert "ContactRecorded" in types
+
+
+async def test_lifting_a_restriction_tells_the_named_and_reassigning_the_previous_officer(
+        system: WebSystem) -> None:
+    """D 8.27: nobody was told of a lift or a reassignment; now those cut out are."""
+    case_id = await system.open_case("cw-1")  # cw-1 is its officer
+    async with system.client("dso-1") as dso:
+        assert (await dso.post(f"/cases/{case_id}/restrict", json={
+            "named_staff": ["cw-1", "cw-2", "dso-1"], "reason": "The victim works here"}
+        )).status_code == 200
+        lifted = await dso.post(f"/cases/{case_id}/lift-restriction",
+                                json={"reason": "The member of staff has left"})
+        reassigned = await dso.post(f"/cases/{case_id}/assign", json={
+            "team": "Tenancy Support Team", "officer_id": "cw-2", "reason": "Caseload balanced"})
+    assert (lifted.status_code, reassigned.status_code) == (200, 200), (lifted.text,
+                                                                       reassigned.text)
+    told = {}
+    for who in ("cw-1", "cw-2", "dso-1", "aud-1"):
+        async with system.client(who) as http:
+            told[who] = [(n["kind"], n["case_id"], n["by"]) for n in
+                         (await http.get("/me/notifications")).json()]
+    assert told == {
+        "cw-1": [("restriction_lifted", case_id, "dso-1"), ("reassigned", case_id, "dso-1")],
+        "cw-2": [("restriction_lifted", case_id, "dso-1")], "dso-1": [], "aud-1": []}
+
+
+def first_error(response: httpx.Response) -> tuple[int, str, str]:
+    error = response.json()["errors"][0]
+    return response.status_code, error["field"], error["rule"]
+
+
+async def test_access_commands_name_real_staff_of_the_case_council_and_its_teams(
+        system: WebSystem) -> None:
+    """D 8.27: an officer of another council, an unknown id or an administrator, a restriction
+    naming an id nobody holds yet, and a made-up team were all accepted (200)."""
+    system.add_staff("admin", Role.ADMINISTRATOR, teams=())
+    case_id = await system.open_case("cw-1")
+    async with system.client("dso-1") as dso:
+        officers = [await dso.post(f"/cases/{case_id}/assign", json={
+            "team": "Tenancy Support Team", "officer_id": who, "reason": "Caseload"})
+            for who in ("cw-dartford", "ghost-person", "admin")]
+        ghost = await dso.post(f"/cases/{case_id}/restrict", json={
+            "named_staff": ["cw-1", "ghost-person"], "reason": "The perpetrator works here"})
+        team = await dso.post(f"/cases/{case_id}/assign", json={
+            "team": "Nonexistent Team", "reason": "Caseload"})
+    assert {first_error(r) for r in officers} == {
+        (422, "officer_id", "named_staff_works_cases_of_council")}
+    # The same answer whether the id is unknown, of another council or an administrator.
+    assert len({r.text for r in officers}) == 1
+    assert first_error(ghost) == (422, "named_staff.1", "named_staff_may_see_cases_of_council")
+    assert first_error(team) == (422, "team", "team_is_routed_by_policy")
+    # Registering the id later gives nothing; the team's tasks are still the team's.
+    system.add_staff("ghost-person", Role.CASEWORKER, teams=("Housing Options",))
+    assert await statuses(system, "ghost-person", case_id) == [404, 404, 404]
+    assert await statuses(system, "cw-2", case_id) == [200, 200, 200]
+    async with system.client("dso-9") as dso:  # the Dartford caseworker is told of nothing
+        assert (await dso.post(f"/cases/{case_id}/break-glass", json=GLASS)).status_code == 200
+    async with system.client("cw-dartford") as http:
+        assert (await http.get("/me/notifications")).json() == []
+
+
+async def test_a_marac_action_is_owned_by_case_staff_of_the_case_council(
+        system: WebSystem) -> None:
+    """D 8.27: a MARAC action's owner named anyone; the task then went to them."""
+    case_id = await system.open_case("cw-1")
+    answers = {str(n): {"answer": "yes" if n <= 14 else "not_known"} for n in range(1, 25)}
+    async with system.client("cw-1") as http:
+        assert (await http.post(f"/cases/{case_id}/dash/complete",
+                                json={"answers": answers})).status_code == 200
+
+        async def marac_delivered() -> dict | None:
+            found = [r for r in (await http.get(f"/cases/{case_id}/referrals")).json()
+                     if r["kind"] == "marac" and r["status"] == "delivered"]
+            return found[0] if found else None
+        referral = (await eventually(marac_delivered))["referral_id"]
+        today = local_date(datetime.now(UTC))
+        heard = await http.post(f"/cases/{case_id}/marac/hearing", json={
+            "referral_id": referral, "heard_on": today.isoformat()})
+        assert heard.status_code == 200, heard.text
+        due = (today + timedelta(days=14)).isoformat()
+        refused = [await http.post(f"/cases/{case_id}/marac/actions", json={
+            "referral_id": referral, "actions": [
+                {"description": "Fit a door chain", "owner_id": owner, "due_on": due}]})
+            for owner in ("cw-dartford", "ghost-person")]
+        owned = await http.post(f"/cases/{case_id}/marac/actions", json={
+            "referral_id": referral, "actions": [
+                {"description": "Fit a door chain", "owner_id": "cw-2", "due_on": due}]})
+        day = today + timedelta(days=14)
+        form = {"action": "actions", "referral_id": referral, "description": "Visit",
+                "due_on-day": str(day.day), "due_on-month": str(day.month),
+                "due_on-year": str(day.year)}
+        page_refused = await http.post(f"/work/cases/{case_id}/marac",
+                                       data={**form, "owner_id": "cw-dartford"})
+        page_owned = await http.post(f"/work/cases/{case_id}/marac",
+                                     data={**form, "owner_id": "dso-1"})
+    assert {first_error(r) for r in refused} == {
+        (422, "actions.0.owner_id", "named_staff_works_cases_of_council")}
+    assert owned.status_code == 200, owned.text
+    assert "cw-2" in {t["assignee"] for t in owned.json()["tasks"]}
+    # The page form is held to the same rule.
+    assert page_refused.status_code == 422
+    assert "named_staff_works_cases_of_council" in page_refused.text
+    assert page_owned.status_code == 303, page_owned.text

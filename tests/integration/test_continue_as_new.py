@@ -57,7 +57,11 @@ def assignment(officer: str) -> CaseCommandInput:
     return CaseCommandInput(command="assign_case", staff_id="dso-1", role="dso",
                             request_id=str(uuid.uuid4()),
                             args={"team": "Tenancy Support Team", "officer_id": officer,
-                                  "reason": "Caseload balanced."})
+                                  "reason": "Caseload balanced.",
+                                  # what the web edge looks up in the staff directory
+                                  "directory": {officer: {
+                                      "role": "caseworker", "council": "dover",
+                                      "active": True}}})
 
 
 async def test_case_stays_triaged_and_answering_across_continue_as_new_under_concurrent_updates(

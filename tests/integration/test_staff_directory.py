@@ -65,7 +65,7 @@ def register(directory: StaffDirectory, staff_id: str = "cw-17", **overrides: ob
              ) -> StaffProfile:
     args: dict[str, object] = dict(
         display_name=NAME, role=Role.CASEWORKER, teams=["housing", "tenancy"],
-        council=Council.DOVER, manager_id="lm-3", actor=ADMIN, reason="New starter.")
+        council=Council.DOVER, manager_id=None, actor=ADMIN, reason="New starter.")
     args.update(overrides)
     return directory.register(staff_id=staff_id, **args)  # type: ignore[arg-type]
 
@@ -100,7 +100,9 @@ def raw_dump(directory: StaffDirectory) -> bytes:
 
 
 def test_profile_round_trips_through_reload(env: dict[str, str]) -> None:
-    registered = register(StaffDirectory(env), role=Role.LINE_MANAGER, council=Council.DARTFORD)
+    register(StaffDirectory(env), "lm-3", role=Role.LINE_MANAGER, council=Council.DARTFORD)
+    registered = register(StaffDirectory(env), role=Role.LINE_MANAGER, council=Council.DARTFORD,
+                          manager_id="lm-3")
     reloaded = StaffDirectory(env).profile("cw-17")
     assert reloaded == registered == StaffProfile(
         staff_id="cw-17", display_name=NAME, role=Role.LINE_MANAGER,
@@ -125,6 +127,23 @@ def test_rules_are_checked_before_anything_is_recorded(directory: StaffDirectory
         register(directory, role=Role.SYSTEM)
     assert system.value.rule == "role_is_assignable"
     assert directory.is_empty()
+
+
+def test_a_manager_is_an_active_member_of_staff_of_the_same_council(
+        directory: StaffDirectory) -> None:
+    """D 8.27: a manager is told when their DSO breaks glass; naming an id nobody holds would
+    tell whoever registered under it later, and a manager of another council would learn of
+    this council's cases."""
+    register(directory, "lm-dartford", role=Role.LINE_MANAGER, council=Council.DARTFORD)
+    register(directory, "adm-1", role=Role.ADMINISTRATOR, teams=[])
+    for manager in ("ghost", "lm-dartford", "adm-1"):
+        with pytest.raises(RuleViolation) as refused:
+            register(directory, "dso-7", role=Role.DSO, manager_id=manager)
+        assert (refused.value.rule, refused.value.field) == (
+            "manager_is_active_staff_of_council", "manager_id")
+    assert directory.profile("dso-7") is None
+    register(directory, "lm-1", role=Role.LINE_MANAGER)
+    assert register(directory, "dso-7", role=Role.DSO, manager_id="lm-1").manager_id == "lm-1"
 
 
 def test_list_staff_lists_everyone_registered(directory: StaffDirectory) -> None:

@@ -32,6 +32,7 @@ from aggregates.working_days import local_date
 from gateways.default_partners import profile_of
 from gateways.stand_in import digest_of
 from tests.unit.builders import london, make_report
+from tests.unit.test_access_changes import DIRECTORY
 
 CASE_ID = UUID("00000000-0000-4000-8000-0000000000aa")
 ACTORS = [Actor("cw-1", Role.CASEWORKER), Actor("dso-1", Role.DSO), Actor("au-1", Role.AUDITOR)]
@@ -193,7 +194,8 @@ class CaseMachine(RuleBasedStateMachine):
                      heard_on=heard.isoformat())
         due = data.draw(st.sampled_from([heard, heard + timedelta(days=10)]))
         self.command("add_marac_actions", ACTORS[0], referral_id=referral, actions=[
-            {"description": "Fit a door chain", "owner_id": "cw-1", "due_on": due.isoformat()}])
+            {"description": "Fit a door chain", "owner_id": "cw-1", "due_on": due.isoformat()}],
+            directory=DIRECTORY)
 
     @rule(days_ago=st.integers(-1, 400))
     def incident(self, days_ago: int) -> None:
@@ -216,7 +218,8 @@ class CaseMachine(RuleBasedStateMachine):
 
     @rule(actor=st.sampled_from(ACTORS), named=st.lists(st.sampled_from(["cw-1", "dso-1"])))
     def restrict(self, actor: Actor, named: list[str]) -> None:
-        self.command("restrict_case", actor, named_staff=named, reason="Staff member knows her.")
+        self.command("restrict_case", actor, named_staff=named, reason="Staff member knows her.",
+                     directory=DIRECTORY)
 
     def command(self, name: str, actor: Actor, **args: Any) -> bool:
         return self.write(self.store.apply_command, name=name, args=args, actor=actor,

@@ -15,6 +15,13 @@ DSO = Actor(staff_id="dso-1", role=Role.DSO)
 AT = datetime(2026, 6, 9, 12, 0, tzinfo=UTC)
 
 
+# What the staff directory says of the staff these tests name (the edge looks it up).
+DIRECTORY = {staff_id: {"role": role, "council": "dover", "active": True,
+                        "teams": ["Tenancy Support Team"]}
+             for staff_id, role in (("cw-1", "caseworker"), ("cw-2", "caseworker"),
+                                    ("dso-1", "dso"))}
+
+
 def ctx(actor: Actor = DSO, command_id: str = "c1") -> CommandContext:
     return CommandContext(actor=actor, at=AT, command_id=command_id)
 
@@ -43,7 +50,8 @@ def test_restricting_names_people_and_records_why() -> None:
     with pytest.raises(RuleViolation, match="reason_is_recorded"):
         apply_command(case, "restrict_case", {"named_staff": ["cw-1"], "reason": " "}, ctx())
     apply_command(case, "restrict_case", {"named_staff": ["cw-1", "cw-1", "dso-1"],
-                                          "reason": "Perpetrator is a council employee"}, ctx())
+                                          "reason": "Perpetrator is a council employee",
+                                          "directory": DIRECTORY}, ctx())
     assert case.restricted_to == frozenset({"cw-1", "dso-1"})
     assert "c1" in case.applied_commands
 
@@ -70,8 +78,8 @@ def test_break_glass_past_a_restriction_tells_the_named_not_the_officer_cut_off(
     case = open_case()  # its officer is the caseworker who took the report
     officer = case.officer_id
     apply_command(case, "restrict_case", {"named_staff": ["cw-2", "dso-1"],
-                                          "reason": "Officer is related to the perpetrator"},
-                  ctx())
+                                          "reason": "Officer is related to the perpetrator",
+                                          "directory": DIRECTORY}, ctx())
     manager = Actor(staff_id="lm-1", role=Role.LINE_MANAGER)
     with pytest.raises(RuleViolation, match="restriction_bars_break_glass"):
         apply_command(case, "break_glass", {

@@ -41,6 +41,7 @@ from tests.unit.builders import (
     task_of,
     triaged_case,
 )
+from tests.unit.test_access_changes import DIRECTORY
 
 ADDED_AT = datetime(2026, 6, 9, 12, 0, tzinfo=UTC)  # a child joins the household
 
@@ -313,7 +314,7 @@ def test_marac_action_without_an_owner_is_refused_by_the_command(monkeypatch):
     case = heard_case(monkeypatch)
     args = {"referral_id": "r1", "actions": [
         {"description": "Fit a door viewer", "owner_id": "cw-002", "due_on": "2026-07-03"},
-        {"description": "Check locks", "due_on": "2026-07-03"}]}
+        {"description": "Check locks", "due_on": "2026-07-03"}], "directory": DIRECTORY}
     with pytest.raises(RuleViolation) as err:
         apply_command(case, "add_marac_actions", args, ctx(at=HEARING_RECORDED_AT))
     assert (err.value.rule, err.value.field) == ("marac_action_has_owner",
@@ -324,8 +325,8 @@ def test_marac_actions_through_the_command_parse_due_dates(monkeypatch):
     """D 8.15 [guidance]: the registry turns ISO dates into due dates."""
     case = heard_case(monkeypatch)
     apply_command(case, "add_marac_actions", {"referral_id": "r1", "actions": [
-        {"description": "Fit a door viewer", "owner_id": "cw-002", "due_on": "2026-07-03"}]},
-        ctx(at=HEARING_RECORDED_AT))
+        {"description": "Fit a door viewer", "owner_id": "cw-002", "due_on": "2026-07-03"}],
+        "directory": DIRECTORY}, ctx(at=HEARING_RECORDED_AT))
     task = task_of(case.open_tasks, TaskKind.MARAC_ACTION)
     assert (task.assignee, task.due_at) == ("cw-002", london(2026, 7, 3, 17))
 

@@ -107,7 +107,10 @@ async def test_high_risk_case_goes_to_marac_whose_overdue_action_escalates_and_r
                 {"description": "Fit a door chain", "owner_id": "cw-17",
                  "due_on": (heard_on + timedelta(days=3)).isoformat()},
                 {"description": "Review housing options", "owner_id": "dso-1",
-                 "due_on": (heard_on + timedelta(days=10)).isoformat()}]))
+                 "due_on": (heard_on + timedelta(days=10)).isoformat()}],
+            # what the web edge looks up in the staff directory
+            directory={"cw-17": {"role": "caseworker", "council": "dover", "active": True},
+                       "dso-1": {"role": "dso", "council": "dover", "active": True}}))
         actions = [t for t in view.open_tasks if t.kind == "marac_action"]
         assert [t.assignee for t in actions] == ["cw-17", "dso-1"]
         await orch.complete_task(case_id, completion(actions[0].task_id, "done", "a1"))
