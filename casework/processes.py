@@ -18,6 +18,7 @@ from casework.wiring import (
     build_intake,
     build_oidc,
     build_registry,
+    build_request_keys,
     build_store,
     connect_temporal,
 )
@@ -52,7 +53,8 @@ async def serve_web(settings: Settings) -> None:
                      build_oidc(settings),
                      show_docs=settings.environment is Environment.DEVELOPMENT,
                      partners=build_registry(settings), inbound=build_inbound_log(settings),
-                     board=TaskBoard(store, settings.event_store_url))
+                     board=TaskBoard(store, settings.event_store_url),
+                     request_keys=build_request_keys(settings))
     config = uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
                             log_level="warning", access_log=False, proxy_headers=True,
                             forwarded_allow_ips=settings.web_forwarded_allow_ips)

@@ -17,6 +17,7 @@ from temporalio.converter import DataConverter
 from activities.auth_store import AuthStore
 from activities.case_store import CaseStore, store_env
 from activities.inbound_log import InboundLog
+from activities.request_keys import RequestKeys
 from activities.staff_directory import StaffDirectory
 from casework.keys import load_key
 from casework.settings import AuthMode, PartnerDelivery, Settings
@@ -123,6 +124,11 @@ def build_gateway(settings: Settings) -> PartnerGateway:
 
 def build_inbound_log(settings: Settings) -> InboundLog:
     return _creating_tables(lambda: InboundLog(settings.event_store_url))
+
+
+def build_request_keys(settings: Settings) -> RequestKeys:
+    """Which request each member of staff first used each idempotency key for."""
+    return _creating_tables(lambda: RequestKeys(settings.event_store_url))
 
 
 def temporal_data_converter(settings: Settings) -> DataConverter:

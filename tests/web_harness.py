@@ -21,6 +21,7 @@ from activities.auth_store import AuthStore
 from activities.board_projector import BoardProjector
 from activities.case_store import CaseStore, store_env
 from activities.inbound_log import InboundLog
+from activities.request_keys import RequestKeys
 from activities.staff_directory import StaffDirectory
 from activities.task_board import TaskBoard
 from aggregates.report import Actor, Council, Role
@@ -93,6 +94,7 @@ async def web_system(tmp_path: Path, env: WorkflowEnvironment, oidc: OidcClient 
     store, directory = CaseStore(environment), StaffDirectory(environment)
     sessions = AuthStore(url)
     inbound = InboundLog(url)
+    request_keys = RequestKeys(url)
     board = TaskBoard(store, url)
     # The worker process runs the board's projection; the web app only reads the board.
     async with running_worker(env.client, store, gateway) as task_queue, \
@@ -101,7 +103,8 @@ async def web_system(tmp_path: Path, env: WorkflowEnvironment, oidc: OidcClient 
             Intake(store, CaseOrchestrator(env.client, task_queue)),
             AuthServices(directory=directory, sessions=sessions,
                          idle=timedelta(minutes=30), absolute=timedelta(hours=10)),
-            oidc, partners=partners, inbound=inbound, board=board)
+            oidc, partners=partners, inbound=inbound, board=board,
+            request_keys=request_keys)
         port = port or free_port()
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                                log_level="warning", access_log=False))
@@ -115,4 +118,5 @@ async def web_system(tmp_path: Path, env: WorkflowEnvironment, oidc: OidcClient 
             await serving
             sessions.close()
             inbound.close()
+            request_keys.close()
             board.close()

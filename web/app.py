@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 
 from activities.inbound_log import InboundLog
+from activities.request_keys import RequestKeys
 from activities.task_board import TaskBoard
 from gateways.registry import PartnerRegistry
 from web.auth import AuthServices, public
@@ -25,8 +26,10 @@ from workflows.intake import Intake
 
 def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = None,
                *, show_docs: bool = True, partners: PartnerRegistry | None = None,
-               inbound: InboundLog | None = None, board: TaskBoard | None = None) -> FastAPI:
-    """The web app over an intake service (store + workflow client) and sign-in services."""
+               inbound: InboundLog | None = None, board: TaskBoard | None = None,
+               request_keys: RequestKeys | None = None) -> FastAPI:
+    """The web app over an intake service (store + workflow client) and sign-in services.
+    `request_keys` is required to serve case commands (None only to list the routes)."""
     app = FastAPI(
         title="Domestic abuse referrals", version="0.2.0",
         docs_url="/docs" if show_docs else None, redoc_url=None,
@@ -38,6 +41,7 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.state.partners = partners
     app.state.inbound = inbound
     app.state.board = board
+    app.state.request_keys = request_keys
     install_error_handlers(app)
     app.add_middleware(EdgeGuard)  # who, and how much, before any body is read
     # Outermost: refusals of the guard are marked no-store too.

@@ -18,6 +18,7 @@ from aggregates.errors import RuleViolation
 from temporal_contracts.payloads import CaseCommandInput, CompleteTaskInput
 from web.auth import Principal, breakable_case, require, services, visible_case
 from web.input_types import Line, Text
+from web.resubmission import send_once
 from web.schemas import (
     CaseOpenedOut,
     CaseSummaryOut,
@@ -41,8 +42,11 @@ def intake_of(request: Request) -> Intake:
     return request.app.state.intake  # type: ignore[no-any-return]
 
 
-def fingerprint(body: ReportIn) -> str:
-    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+def fingerprint(body: ReportIn, without: frozenset[str] = frozenset()) -> str:
+    """SHA-256 hex of the report as sent, less the fields in `without` (a page's report is
+    dated when it is sent, so its time says nothing about which form it came from)."""
+    canonical = json.dumps(body.model_dump(mode="json", exclude=set(without)), sort_keys=True,
+                           separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -147,11 +151,13 @@ async def complete_task(
     """Complete one of the case's tasks; returns the open tasks that follow."""
     intake = intake_of(request)
     await visible_case(intake.store, case_id, principal, "complete_task")
-    result = await intake.orchestrator.complete_task(str(case_id), CompleteTaskInput(
-        task_id=task_id, outcome=body.outcome, note=body.note,
-        staff_id=principal.staff.staff_id, role=principal.staff.role.value,
-        request_id=idempotency_key or str(uuid.uuid4()),
-    ))
+    result = await send_once(
+        request, principal, case_id, idempotency_key,
+        {"command": "complete_task", "args": {"task_id": task_id, **body.model_dump()}},
+        lambda command_id: intake.orchestrator.complete_task(str(case_id), CompleteTaskInput(
+            task_id=task_id, outcome=body.outcome, note=body.note,
+            staff_id=principal.staff.staff_id, role=principal.staff.role.value,
+            request_id=command_id)))
     return tasks_out(case_id, True, result.open_tasks, principal)
 
 
@@ -193,9 +199,13 @@ async def case_command(request: Request, case_id: uuid.UUID, principal: Principa
 
 async def _command(request: Request, case_id: uuid.UUID, principal: Principal, command: str,
                    args: dict[str, Any], idempotency_key: str | None) -> TasksOut:
-    tasks = await intake_of(request).orchestrator.apply_command(str(case_id), CaseCommandInput(
-        command=command, args=args, staff_id=principal.staff.staff_id,
-        role=principal.staff.role.value, request_id=idempotency_key or str(uuid.uuid4())))
+    """Apply the command once per idempotency key and request (web/resubmission.py)."""
+    orchestrator = intake_of(request).orchestrator
+    tasks = await send_once(
+        request, principal, case_id, idempotency_key, {"command": command, "args": args},
+        lambda command_id: orchestrator.apply_command(str(case_id), CaseCommandInput(
+            command=command, args=args, staff_id=principal.staff.staff_id,
+            role=principal.staff.role.value, request_id=command_id)))
     return tasks_out(case_id, tasks.triage_done, tasks.open_tasks, principal)
 
 

@@ -47,6 +47,7 @@ from web.presenters import (
     when,
     who,
 )
+from web.resubmission import form_request_id, send_once, sent_before
 from web.routes_cases import IDEMPOTENCY_NAMESPACE, fingerprint, intake_of
 from web.schemas import ReportIn
 from web.staff_lookup import with_directory
@@ -100,6 +101,17 @@ def rule_error(e: RuleViolation | CommandRefused) -> Errors:
     return [{"field": field, "rule": e.rule, "message": e.message}]
 
 
+def refused_form(e: RuleViolation | CommandRefused, values: dict[str, Any],
+                 status_code: int = 422) -> tuple[Errors, int]:
+    """The errors to show on a refused form, and its status. A form sent before with other
+    answers is 409, links to the case and gets a new request id: sending it again is then a
+    new request, so what was typed is neither lost nor taken for the first."""
+    if isinstance(e, DuplicateRequest):
+        values.pop("request_id", None)
+        return [sent_before(e.case_id)], 409
+    return rule_error(e), status_code
+
+
 def pydantic_errors(error: ValidationError) -> Errors:
     return [{"field": "-".join(str(p) for p in err["loc"]) or "form", "rule": err["type"],
              "message": err["msg"]} for err in error.errors()]
@@ -107,11 +119,14 @@ def pydantic_errors(error: ValidationError) -> Errors:
 
 async def command(request: Request, principal: Principal, case_id: uuid.UUID, name: str,
                   args: dict[str, Any], form: FormData) -> None:
-    """Apply a case command; the form's request id makes a resubmitted form a no-op."""
-    await intake_of(request).orchestrator.apply_command(str(case_id), CaseCommandInput(
-        command=name, args=args, staff_id=principal.staff.staff_id,
-        role=principal.staff.role.value,
-        request_id=str(form.get("request_id") or uuid.uuid4())))
+    """Apply a case command; the form's request id makes a resubmitted form a no-op and the
+    same form with other answers a `DuplicateRequest` (web/resubmission.py)."""
+    orchestrator = intake_of(request).orchestrator
+    await send_once(request, principal, case_id, form_request_id(form),
+                    {"command": name, "args": args},
+                    lambda command_id: orchestrator.apply_command(str(case_id), CaseCommandInput(
+                        command=name, args=args, staff_id=principal.staff.staff_id,
+                        role=principal.staff.role.value, request_id=command_id)))
 
 
 # ---- lists ---------------------------------------------------------------------------------
@@ -215,6 +230,9 @@ FRIENDLY = {
     "summary": "Enter what was reported", "children_ages": "Enter each child's age as a number",
 }
 
+# A page's report is dated when it is sent: the same form sent twice differs only in this.
+SENT_AT = frozenset({"reported_at"})
+
 FORM_FIELD = {"victim-name": "victim_name", "victim-address": "victim_address",
               "victim-phone": "victim_phone", "reporter-kind": "reporter_kind",
               "reporter-name": "reporter_name"}
@@ -228,8 +246,12 @@ async def create_case(request: Request, principal: Opener) -> Response:
     values["adjustments"] = form.getlist("adjustments")
     values["additional_needs"] = form.getlist("additional_needs")
     errors: Errors = []
+    status_code = 422
     try:
+        request_id = form_request_id(form)
         body = ReportIn.model_validate(report_from_form(form))
+    except RuleViolation as e:
+        errors = rule_error(e)
     except ValidationError as invalid:
         errors = pydantic_errors(invalid)
     else:
@@ -238,14 +260,18 @@ async def create_case(request: Request, principal: Opener) -> Response:
                        "message": "You can report cases only for your own council"}]
         else:
             case_id = uuid.uuid5(IDEMPOTENCY_NAMESPACE,
-                                 f"{principal.staff.staff_id}:{form.get('request_id')}")
+                                 f"{principal.staff.staff_id}:{request_id}")
             try:
                 await intake_of(request).open_case(
                     case_id=case_id, report=body.to_report(), actor=principal.actor,
                     reason=f"Report received by {body.channel.value.replace('_', ' ')}.",
-                    request_fingerprint=fingerprint(body))
-            except DuplicateRequest as again:  # the same form sent twice: show the case
-                return RedirectResponse(f"/work/cases/{again.case_id}", status_code=303)
+                    request_fingerprint=fingerprint(body, without=SENT_AT))
+            except DuplicateRequest as again:
+                if again.same_request:  # the same form sent twice: show the case it opened
+                    return RedirectResponse(f"/work/cases/{again.case_id}", status_code=303)
+                values.pop("request_id", None)  # sending it again reports another case
+                errors = [sent_before(again.case_id, "It opened the case linked here")]
+                status_code = 409
             except RuleViolation as e:
                 errors = rule_error(e)
             else:
@@ -257,8 +283,10 @@ async def create_case(request: Request, principal: Opener) -> Response:
         if error["rule"] in ("enum", "string_too_short", "missing", "bool_type",
                              "int_parsing", "int_type") and error["field"] in FRIENDLY:
             error["message"] = FRIENDLY[error["field"]]
-    return render(request, principal, "pages/new_case.html", status_code=422, values=values,
-                  errors=errors, field_errors=field_errors(errors), options=INTAKE_OPTIONS)
+    values.setdefault("request_id", str(uuid.uuid4()))
+    return render(request, principal, "pages/new_case.html", status_code=status_code,
+                  values=values, errors=errors, field_errors=field_errors(errors),
+                  options=INTAKE_OPTIONS)
 
 
 # ---- the case page -------------------------------------------------------------------------
@@ -326,14 +354,20 @@ async def complete_task(case_id: uuid.UUID, task_id: str, request: Request,
         errors = [{"field": "outcome", "rule": "outcome_fits_task",
                    "message": "Choose the outcome"}]
         return await _task_page(request, principal, case_id, task_id, values, errors, 422)
+    outcome, note = str(form.get("outcome")), str(form.get("note", ""))
+    orchestrator = intake_of(request).orchestrator
     try:
-        await intake_of(request).orchestrator.complete_task(str(case_id), CompleteTaskInput(
-            task_id=task_id, outcome=str(form.get("outcome")), note=str(form.get("note", "")),
-            staff_id=principal.staff.staff_id, role=principal.staff.role.value,
-            request_id=str(form.get("request_id") or uuid.uuid4())))
-    except CommandRefused as refused:
-        return await _task_page(request, principal, case_id, task_id, values,
-                                rule_error(refused), 409 if refused.kind == "Conflict" else 422)
+        await send_once(request, principal, case_id, form_request_id(form), {
+            "command": "complete_task", "args": {"task_id": task_id, "outcome": outcome,
+                                                 "note": note}},
+            lambda command_id: orchestrator.complete_task(str(case_id), CompleteTaskInput(
+                task_id=task_id, outcome=outcome, note=note, staff_id=principal.staff.staff_id,
+                role=principal.staff.role.value, request_id=command_id)))
+    except (CommandRefused, RuleViolation) as refused:
+        errors, status_code = refused_form(refused, values, 409 if isinstance(
+            refused, CommandRefused) and refused.kind == "Conflict" else 422)
+        return await _task_page(request, principal, case_id, task_id, values, errors,
+                                status_code)
     return RedirectResponse(f"/work/cases/{case_id}", status_code=303)
 
 
@@ -386,14 +420,15 @@ async def dash_submit(case_id: uuid.UUID, request: Request, principal: Worker) -
         try:
             await command(request, principal, case_id,
                           "complete_dash" if complete else "save_dash", args, form)
-        except CommandRefused as refused:
-            errors = rule_error(refused)
+        except (CommandRefused, RuleViolation) as refused:
+            errors, status_code = refused_form(refused, values)
             if errors[0]["field"] == "answers":
                 errors[0]["field"] = "q1"
             elif errors[0]["field"].startswith("answers-"):
                 errors[0]["field"] = "q" + errors[0]["field"].split("-")[1]
-        else:
-            return RedirectResponse(f"/work/cases/{case_id}", status_code=303)
+            return _dash_page(request, principal, case_id, values, errors, status_code,
+                              case.assessments)
+        return RedirectResponse(f"/work/cases/{case_id}", status_code=303)
     return _dash_page(request, principal, case_id, values, errors, 422, case.assessments)
 
 
@@ -433,9 +468,10 @@ async def sharing_submit(case_id: uuid.UUID, request: Request, principal: Worker
             "reasons": str(form.get("reasons", "")), "under_isa": form.get("under_isa") == "yes"}
     try:
         await command(request, principal, case_id, "record_sharing_decision", args, form)
-    except CommandRefused as refused:
-        errors = rule_error(refused)
-        return render(request, principal, "pages/sharing.html", status_code=422,
+    except (CommandRefused, RuleViolation) as refused:
+        errors, status_code = refused_form(refused, values)
+        values.setdefault("request_id", str(uuid.uuid4()))
+        return render(request, principal, "pages/sharing.html", status_code=status_code,
                       case_id=str(case_id), options=SHARING_OPTIONS, values=values,
                       errors=errors, field_errors=field_errors(errors))
     return RedirectResponse(f"/work/cases/{case_id}", status_code=303)
@@ -488,12 +524,12 @@ async def marac_submit(case_id: uuid.UUID, request: Request, principal: Worker) 
                 request, principal, {"referral_id": referral_id, "actions": [{
                     "description": str(form.get("description", "")), "owner_id": owner,
                     "due_on": date_from(form, "due_on")}]}, [owner] if owner else []), form)
-    except CommandRefused as refused:
-        errors = rule_error(refused)
+    except (CommandRefused, RuleViolation) as refused:
+        errors, status_code = refused_form(refused, values)
         for error in errors:
             if error["field"].startswith("actions-0-"):
                 error["field"] = error["field"].removeprefix("actions-0-")
-        return _marac_page(request, principal, case, values, errors, 422)
+        return _marac_page(request, principal, case, values, errors, status_code)
     return RedirectResponse(f"/work/cases/{case_id}", status_code=303)
 
 
@@ -527,9 +563,10 @@ async def break_glass_submit(case_id: uuid.UUID, request: Request, principal: Le
         await command(request, principal, case_id, "break_glass", {
             "reason": str(form.get("reason", "")), "teams": sorted(staff.teams),
             "council": staff.council.value, "manager_id": staff.manager_id}, form)
-    except CommandRefused as refused:
-        errors = rule_error(refused)
-        return render(request, principal, "pages/break_glass.html", status_code=422,
+    except (CommandRefused, RuleViolation) as refused:
+        errors, status_code = refused_form(refused, values)
+        values.setdefault("request_id", str(uuid.uuid4()))
+        return render(request, principal, "pages/break_glass.html", status_code=status_code,
                       case_id=str(case_id), values=values, errors=errors,
                       field_errors=field_errors(errors))
     return RedirectResponse(f"/work/cases/{case_id}", status_code=303)

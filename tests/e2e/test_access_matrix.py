@@ -94,8 +94,8 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("GET", "/work/cases/{case_id}/tasks/{task_id}"): row(303, 200, 200, 200, 403, 403),
     ("POST", "/work/cases/{case_id}/tasks/{task_id}"): row(303, 422, 422, 422, 403, 403),
     ("GET", "/work/cases/{case_id}/dash"): row(303, 200, 200, 200, 403, 403),
-    # Saving an empty checklist is allowed (it is resumed later): back to the case.
-    ("POST", "/work/cases/{case_id}/dash"): row(303, 303, 303, 303, 403, 403),
+    # Past the role check, a form posted without its request id is refused (request_has_id).
+    ("POST", "/work/cases/{case_id}/dash"): row(303, 422, 422, 422, 403, 403),
     ("GET", "/work/cases/{case_id}/sharing"): row(303, 200, 200, 200, 403, 403),
     ("POST", "/work/cases/{case_id}/sharing"): row(303, 422, 422, 422, 403, 403),
     ("GET", "/work/cases/{case_id}/marac"): row(303, 200, 200, 200, 403, 403),
