@@ -50,13 +50,11 @@ def create_demo_caseworker(directory: StaffDirectory, staff_id: str = "cw-demo",
 def add_staff(settings: Settings, *, staff_id: str, name: str, role: Role, teams: list[str],
               council: Council, manager_id: str | None) -> str:
     directory = build_directory(settings)
-    try:
-        directory.register(staff_id=staff_id, display_name=name, role=role, teams=teams,
-                           council=council, manager_id=manager_id, actor=COMMAND_LINE,
-                           reason="Account registered from the command line.")
-    except RuleViolation as refused:
-        raise SystemExit(f"{staff_id!r} not registered: {refused.rule} "
-                         f"({refused.field}): {refused.message}") from None
+    # A refusal (id taken, manager not active staff of the council) is printed in one line by
+    # casework/cli.py.
+    directory.register(staff_id=staff_id, display_name=name, role=role, teams=teams,
+                       council=council, manager_id=manager_id, actor=COMMAND_LINE,
+                       reason="Account registered from the command line.")
     password = new_password()
     directory.set_password(staff_id=staff_id, password=password, actor=COMMAND_LINE)
     return password

@@ -411,9 +411,11 @@ async def test_a_marac_action_is_owned_by_case_staff_of_the_case_council(
                 "due_on-day": str(day.day), "due_on-month": str(day.month),
                 "due_on-year": str(day.year)}
         page_refused = await http.post(f"/work/cases/{case_id}/marac",
-                                       data={**form, "owner_id": "cw-dartford"})
+                                       data={**form, "owner_id": "cw-dartford",
+                                             "request_id": str(uuid.uuid4())})
         page_owned = await http.post(f"/work/cases/{case_id}/marac",
-                                     data={**form, "owner_id": "dso-1"})
+                                     data={**form, "owner_id": "dso-1",
+                                           "request_id": str(uuid.uuid4())})
     assert {first_error(r) for r in refused} == {
         (422, "actions.0.owner_id", "named_staff_works_cases_of_council")}
     assert owned.status_code == 200, owned.text

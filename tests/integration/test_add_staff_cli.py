@@ -33,7 +33,7 @@ def test_add_staff_refuses_a_manager_nobody_holds_and_accepts_a_real_one(
     assert casework(tmp_path, "keys").returncode == 0
     ghost = add_staff(tmp_path, "dso-7", "dso", "--manager-id", "ghost")
     assert ghost.returncode != 0
-    assert "manager_is_active_staff_of_council (manager_id)" in ghost.stderr
+    assert "(manager_is_active_staff_of_council)" in ghost.stderr
     assert "Traceback" not in ghost.stderr
     assert add_staff(tmp_path, "lm-1", "line_manager").returncode == 0
     real = add_staff(tmp_path, "dso-7", "dso", "--manager-id", "lm-1")
