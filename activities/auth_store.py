@@ -9,6 +9,10 @@ share the database.
   signs no one in. Tokens carry 256 bits of randomness, so a fast hash is enough.
 - Failed sign-ins are counted per key (a staff id, an address, ...) stored only as its
   SHA-256 digest, so a password typed into the staff id box is not kept in clear.
+- API tokens expire `token_lifetime` after issue and name who issued them (`issued_by`, e.g.
+  "adm-1 (administrator)" or "command line"). Tables made before these columns existed are
+  migrated on construction: a token there expires `token_lifetime` after it was created and
+  its issuer is `UNKNOWN_ISSUER`.
 - Times are aware UTC datetimes in the API and whole microseconds since the Unix epoch in
   the tables, the same on SQLite and PostgreSQL.
 """
@@ -31,6 +35,8 @@ TOKEN_BYTES = 32
 # Failed sign-ins older than this are forgotten; `sign_in_locked` windows may not exceed it.
 FAILURE_RETENTION = timedelta(days=1)
 MAX_LABEL = 200
+DEFAULT_TOKEN_LIFETIME = timedelta(days=90)
+UNKNOWN_ISSUER = "not recorded (issued before issuers were recorded)"
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
@@ -42,6 +48,16 @@ class SessionInfo:
     csrf_token: str
     created_at: datetime
     via: str            # "password" | "oidc"
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """What a live API token stands for (never the token)."""
+
+    staff_id: str
+    label: str
+    issued_by: str
+    expires_at: datetime
 
 
 def token_digest(token: str) -> str:
@@ -61,7 +77,9 @@ def from_micros(micros: int) -> datetime:
 class AuthStore:
     """Sessions, API tokens and failed sign-ins in the database at `url`."""
 
-    def __init__(self, url: str, schema: str | None = None) -> None:
+    def __init__(self, url: str, schema: str | None = None,
+                 token_lifetime: timedelta = DEFAULT_TOKEN_LIFETIME) -> None:
+        self.token_lifetime = token_lifetime
         self.engine = sa.create_engine(url)
         metadata = sa.MetaData(schema=schema)
         self.sessions = sa.Table(
@@ -81,6 +99,9 @@ class AuthStore:
             sa.Column("label", sa.String(MAX_LABEL), nullable=False),
             sa.Column("created_at", sa.BigInteger, nullable=False),
             sa.Column("revoked_at", sa.BigInteger, nullable=True),
+            # Nullable only because older tables gain them by ALTER (see `_migrate_tokens`).
+            sa.Column("expires_at", sa.BigInteger, nullable=True),
+            sa.Column("issued_by", sa.String(MAX_LABEL), nullable=True),
         )
         self.failures = sa.Table(
             "auth_failed_sign_ins", metadata,
@@ -92,6 +113,27 @@ class AuthStore:
         )
         self.metadata = metadata
         self._create_tables()
+        self._migrate_tokens()
+
+    def _migrate_tokens(self) -> None:
+        """Add `expires_at` and `issued_by` to a token table made by the previous version and
+        fill them for its tokens (created_at + token_lifetime; UNKNOWN_ISSUER)."""
+        t = self.api_tokens
+        have = {c["name"] for c in sa.inspect(self.engine).get_columns(t.name, schema=t.schema)}
+        prep = self.engine.dialect.identifier_preparer
+        for name, kind in (("expires_at", "BIGINT"), ("issued_by", f"VARCHAR({MAX_LABEL})")):
+            if name not in have:
+                try:
+                    with self.engine.begin() as conn:
+                        conn.execute(sa.text(
+                            f"ALTER TABLE {prep.format_table(t)} ADD COLUMN {name} {kind}"))
+                except DBAPIError:
+                    pass  # another process added it first (a real failure shows just below)
+        with self.engine.begin() as conn:
+            conn.execute(t.update().where(t.c.expires_at.is_(None)).values(
+                expires_at=t.c.created_at + self.token_lifetime // MICROSECOND))
+            conn.execute(t.update().where(t.c.issued_by.is_(None))
+                         .values(issued_by=UNKNOWN_ISSUER))
 
     def _create_tables(self) -> None:
         for attempt in range(3):
@@ -169,31 +211,43 @@ class AuthStore:
 
     # ---- API tokens -------------------------------------------------------------------------
 
-    def issue_api_token(self, *, staff_id: str, label: str, now: datetime) -> str:
-        """A new bearer token for a machine client acting as the member of staff. It is shown
-        once: only its digest is stored."""
+    def issue_api_token(self, *, staff_id: str, label: str, now: datetime,
+                        issued_by: str = UNKNOWN_ISSUER) -> str:
+        """A new bearer token for a machine client acting as the member of staff, valid until
+        `now + token_lifetime`. It is shown once: only its digest is stored."""
         token = API_TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
         with self.engine.begin() as conn:
             conn.execute(self.api_tokens.insert().values(
                 token_hash=token_digest(token), staff_id=staff_id, label=label[:MAX_LABEL],
-                created_at=to_micros(now), revoked_at=None))
+                created_at=to_micros(now), revoked_at=None,
+                expires_at=to_micros(now + self.token_lifetime),
+                issued_by=issued_by[:MAX_LABEL]))
         return token
 
-    def api_token_owner(self, token: str) -> str | None:
-        """The staff id the token acts for; None if unknown or revoked."""
+    def api_token(self, token: str, *, now: datetime) -> TokenInfo | None:
+        """What the token stands for; None if unknown, revoked or expired (at `expires_at`)."""
         if not isinstance(token, str) or not token.startswith(API_TOKEN_PREFIX):
             return None
         digest = token_digest(token)
         t = self.api_tokens
         with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(t.c.token_hash, t.c.staff_id, t.c.revoked_at)
-                .where(t.c.token_hash == digest)).first()
+            row = conn.execute(sa.select(t).where(t.c.token_hash == digest)).first()
         if row is None or not hmac.compare_digest(row.token_hash, digest) \
                 or row.revoked_at is not None:
             return None
-        owner: str = row.staff_id
-        return owner
+        # A row written by a process still on the previous version has no expiry yet.
+        expires = row.expires_at if row.expires_at is not None \
+            else row.created_at + self.token_lifetime // MICROSECOND
+        if to_micros(now) >= expires:
+            return None
+        return TokenInfo(staff_id=row.staff_id, label=row.label,
+                         issued_by=row.issued_by or UNKNOWN_ISSUER,
+                         expires_at=from_micros(expires))
+
+    def api_token_owner(self, token: str, *, now: datetime) -> str | None:
+        """The staff id the token acts for; None if unknown, revoked or expired."""
+        info = self.api_token(token, now=now)
+        return info.staff_id if info is not None else None
 
     def revoke_api_token(self, token: str, *, now: datetime) -> None:
         """Refuse the token from now on (unknown tokens are ignored)."""

@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     auth_mode: AuthMode = AuthMode.LOCAL
     session_idle_minutes: int = Field(default=30, gt=0)
     session_absolute_hours: int = Field(default=10, gt=0)
+    # Bearer tokens for machine clients stop working this many days after they are issued.
+    api_token_days: int = Field(default=90, gt=0)
     oidc_issuer: str = ""
     oidc_client_id: str = ""
     oidc_client_secret_file: Path = Path("data/keys/oidc-client-secret")

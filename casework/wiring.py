@@ -72,7 +72,8 @@ def build_directory(settings: Settings) -> StaffDirectory:
 
 def build_sessions(settings: Settings) -> AuthStore:
     """Sessions, bearer tokens and failed sign-ins (not part of the record)."""
-    return _creating_tables(lambda: AuthStore(settings.event_store_url))
+    return _creating_tables(lambda: AuthStore(
+        settings.event_store_url, token_lifetime=timedelta(days=settings.api_token_days)))
 
 
 def build_auth(settings: Settings) -> AuthServices:

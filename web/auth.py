@@ -18,7 +18,7 @@ from uuid import UUID
 
 from fastapi import Depends, Request
 
-from activities.auth_store import AuthStore, SessionInfo
+from activities.auth_store import AuthStore, SessionInfo, TokenInfo
 from activities.case_store import CaseStore
 from activities.staff_directory import StaffDirectory
 from aggregates.access import (
@@ -54,6 +54,15 @@ class Principal:
     staff: StaffProfile
     via: str  # "session" or "token"
     session: SessionInfo | None = None
+    token: TokenInfo | None = None  # when via == "token"
+
+    def access_reason(self, reason: str) -> str:
+        """The access log's reason, naming the bearer token (label, issuer) a read was made
+        with, so it is not taken for the member's own sign-in."""
+        if self.token is None:
+            return reason
+        return (f"{reason} [bearer token {self.token.label!r} "
+                f"issued by {self.token.issued_by}]")
 
     @property
     def actor(self) -> Actor:
@@ -83,9 +92,9 @@ async def current_principal(request: Request) -> Principal:
     now = datetime.now(UTC)
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        owner = await asyncio.to_thread(auth.sessions.api_token_owner, header[7:].strip())
-        profile = await _active_profile(auth, owner)
-        return Principal(staff=profile, via="token")
+        info = await asyncio.to_thread(auth.sessions.api_token, header[7:].strip(), now=now)
+        profile = await _active_profile(auth, info.staff_id if info is not None else None)
+        return Principal(staff=profile, via="token", token=info)
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise NotSignedIn()
@@ -191,7 +200,7 @@ async def _checked(store: CaseStore, case_id: UUID, principal: Principal, action
             store.record_access, case_id=case_id, staff_id=principal.staff.staff_id,
             role=principal.staff.role.value, action=action,
             outcome="allowed" if decision.allowed else "denied", rule=decision.rule,
-            reason=why or decision.rule.replace("_", " "), at=now,
+            reason=principal.access_reason(why or decision.rule.replace("_", " ")), at=now,
         )
     if case is None or not decision.allowed:
         await asyncio.sleep(max(0.0, REFUSAL_FLOOR - (time.monotonic() - started)))

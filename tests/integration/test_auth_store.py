@@ -13,7 +13,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy
 
-from activities.auth_store import AuthStore, SessionInfo
+from activities.auth_store import (
+    UNKNOWN_ISSUER,
+    AuthStore,
+    SessionInfo,
+    TokenInfo,
+    to_micros,
+    token_digest,
+)
 from tests.conftest import POSTGRES_URL
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -158,12 +165,12 @@ def test_api_token_names_its_owner_until_revoked(stores: tuple[AuthStore, AuthSt
     one, other = stores
     token = one.issue_api_token(staff_id="svc-reports", label="Nightly export", now=T0)
     assert token.startswith("da_") and len(token) >= 46
-    assert other.api_token_owner(token) == "svc-reports"
+    assert other.api_token_owner(token, now=T0) == "svc-reports"
     other.revoke_api_token(token, now=T0 + timedelta(days=1))
-    assert one.api_token_owner(token) is None
-    assert one.api_token_owner("da_unknown") is None
-    assert one.api_token_owner(token[3:]) is None, "a token without its prefix is not one"
-    assert one.api_token_owner("") is None
+    assert one.api_token_owner(token, now=T0) is None
+    assert one.api_token_owner("da_unknown", now=T0) is None
+    assert one.api_token_owner(token[3:], now=T0) is None, "a token without its prefix is not one"
+    assert one.api_token_owner("", now=T0) is None
 
 
 def test_revoking_someones_tokens_leaves_others(auth: AuthStore) -> None:
@@ -171,8 +178,8 @@ def test_revoking_someones_tokens_leaves_others(auth: AuthStore) -> None:
             for n in range(2)]
     theirs = auth.issue_api_token(staff_id="cw-18", label="client", now=T0)
     auth.revoke_api_tokens_of("cw-17", now=T0)
-    assert [auth.api_token_owner(t) for t in mine] == [None, None]
-    assert auth.api_token_owner(theirs) == "cw-18"
+    assert [auth.api_token_owner(t, now=T0) for t in mine] == [None, None]
+    assert auth.api_token_owner(theirs, now=T0) == "cw-18"
 
 
 def test_tables_hold_no_token_in_clear(auth: AuthStore) -> None:
@@ -184,6 +191,56 @@ def test_tables_hold_no_token_in_clear(auth: AuthStore) -> None:
     assert "cw-17" in dump, "the dump reads the tables"
     for secret in [session_token, api_token, api_token[3:], typed_by_mistake]:
         assert secret not in dump
+
+
+def test_api_token_expires_after_its_lifetime(database: tuple[str, str | None]) -> None:
+    auth = AuthStore(*database, token_lifetime=timedelta(days=2))
+    try:
+        token = auth.issue_api_token(staff_id="cw-17", label="export", now=T0,
+                                     issued_by="adm-1 (administrator)")
+        last = T0 + timedelta(days=2) - timedelta(microseconds=1)
+        assert auth.api_token(token, now=last) == TokenInfo(
+            staff_id="cw-17", label="export", issued_by="adm-1 (administrator)",
+            expires_at=T0 + timedelta(days=2))
+        assert auth.api_token(token, now=T0 + timedelta(days=2)) is None, "expired: as unknown"
+        assert auth.api_token_owner(token, now=T0 + timedelta(days=30)) is None
+    finally:
+        auth.close()
+
+
+def test_token_table_of_the_previous_version_gains_expiry_and_issuer(
+        database: tuple[str, str | None]) -> None:
+    """A table made before tokens expired: its tokens expire `token_lifetime` after they were
+    created, their issuer is "not recorded", and new tokens can be issued into it."""
+    url, schema = database
+    engine = sqlalchemy.create_engine(url)
+    old = sqlalchemy.Table(  # exactly as the previous version created it
+        "auth_api_tokens", sqlalchemy.MetaData(schema=schema),
+        sqlalchemy.Column("token_hash", sqlalchemy.String(64), primary_key=True),
+        sqlalchemy.Column("staff_id", sqlalchemy.String(64), nullable=False, index=True),
+        sqlalchemy.Column("label", sqlalchemy.String(200), nullable=False),
+        sqlalchemy.Column("created_at", sqlalchemy.BigInteger, nullable=False),
+        sqlalchemy.Column("revoked_at", sqlalchemy.BigInteger, nullable=True),
+    )
+    old.metadata.create_all(engine)
+    token = "da_issued-by-the-previous-version"
+    with engine.begin() as conn:
+        conn.execute(old.insert().values(token_hash=token_digest(token), staff_id="cw-17",
+                                         label="export", created_at=to_micros(T0),
+                                         revoked_at=None))
+    engine.dispose()
+    for _ in range(2):  # a second process (or restart) finds it migrated
+        auth = AuthStore(url, schema, token_lifetime=timedelta(days=30))
+        try:
+            info = auth.api_token(token, now=T0 + timedelta(days=29))
+            assert info is not None and info.staff_id == "cw-17"
+            assert info.issued_by == UNKNOWN_ISSUER
+            assert info.expires_at == T0 + timedelta(days=30)
+            assert auth.api_token(token, now=T0 + timedelta(days=30)) is None
+            new = auth.issue_api_token(staff_id="cw-18", label="n", now=T0, issued_by="x")
+            assert auth.api_token_owner(new, now=T0) == "cw-18"
+        finally:
+            auth.close()
 
 
 # ---- failed sign-ins -----------------------------------------------------------------------
