@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
 from uuid import UUID
 
 from argon2 import PasswordHasher, Type
@@ -26,6 +27,7 @@ from aggregates.staff import (
     StaffMember,
     StaffProfile,
     check_manager,
+    check_may_hold_token,
     check_not_last_administrator,
     staff_member_id,
 )
@@ -115,6 +117,21 @@ class StaffDirectory(Application):
                 1 for p in self.list_staff() if p.active and p.role is Role.ADMINISTRATOR))
         member.deactivate(actor=actor, reason=reason)
         self.save(member)
+
+    def record_token_issued(self, *, staff_id: str, label: str, expires_at: datetime,
+                            actor: Actor) -> str:
+        """Record on the member's stream who (`actor`) issued them a bearer token, its label
+        and expiry; returns the issuer as `token_issuer` names it. Raises as
+        `check_may_hold_token` (no such member 422, deactivated 409)."""
+        issuer = token_issuer(actor)
+        member = self._member(staff_id)
+        check_may_hold_token(member.profile if member is not None else None)
+        assert member is not None
+        member.trigger_event(StaffMember.TokenIssued, label=label,
+                             expires_at=expires_at.isoformat(), actor=actor.to_dict(),
+                             reason=f"Bearer token {label!r} issued by {issuer}.")
+        self.save(member)
+        return issuer
 
     # ---- sign-in --------------------------------------------------------------------------
 
@@ -240,6 +257,12 @@ class StaffDirectory(Application):
         except AggregateNotFoundError:
             return None
         return member
+
+
+def token_issuer(actor: Actor) -> str:
+    """Who issued a token, as the access log names them: "adm-1 (administrator)", or
+    "command line" for the system actor the command line acts as."""
+    return "command line" if actor.role is Role.SYSTEM else f"{actor.staff_id} ({actor.role})"
 
 
 def check_password_strength(password: str, *, staff_id: str = "") -> None:

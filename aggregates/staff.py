@@ -180,6 +180,19 @@ class StaffMember(Aggregate):
             member.provider_issuer = self.issuer
             member.provider_subject = self.subject
 
+    class TokenIssued(Aggregate.Event):
+        """A bearer token acting as this member was issued (round 4; changes no state, so
+        earlier streams load as they are). Never holds the token or its digest. Triggered by
+        `StaffDirectory.record_token_issued` once `check_may_hold_token` allows it."""
+
+        label: str
+        expires_at: str  # ISO 8601, UTC
+        actor: dict[str, str]  # the issuer: an administrator, or the command line (system)
+        reason: str
+
+        def apply(self, member: StaffMember) -> None:
+            pass  # the token lives in AuthStore; this is the record of who issued it
+
     # State set by the events. Declared only for type checkers: eventsourcing would otherwise
     # turn class annotations into constructor arguments.
     if TYPE_CHECKING:

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from activities.staff_directory import StaffDirectory
 from aggregates.errors import RuleViolation
 from aggregates.report import Actor, Council, Role
-from aggregates.staff import check_may_hold_token
 from casework.settings import Settings
 from casework.wiring import build_directory, build_sessions
 
@@ -61,9 +60,14 @@ def add_staff(settings: Settings, *, staff_id: str, name: str, role: Role, teams
 
 
 def issue_token(settings: Settings, *, staff_id: str, label: str) -> str:
+    """A bearer token for the member, its issue by the command line recorded on their stream
+    first (see `StaffDirectory.record_token_issued`)."""
+    sessions = build_sessions(settings)
+    now = datetime.now(UTC)
     try:
-        check_may_hold_token(build_directory(settings).profile(staff_id))
+        issuer = build_directory(settings).record_token_issued(
+            staff_id=staff_id, label=label, expires_at=now + sessions.token_lifetime,
+            actor=COMMAND_LINE)
     except RuleViolation as refused:
         raise SystemExit(f"no token for {staff_id!r}: {refused.message}") from None
-    return build_sessions(settings).issue_api_token(
-        staff_id=staff_id, label=label, now=datetime.now(UTC))
+    return sessions.issue_api_token(staff_id=staff_id, label=label, now=now, issued_by=issuer)

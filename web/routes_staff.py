@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from aggregates.access import Permission
 from aggregates.report import Council, Role
-from aggregates.staff import StaffProfile, check_may_hold_token
+from aggregates.staff import StaffProfile
 from web.auth import Principal, require, services
 from web.input_types import Line, Text
 
@@ -89,9 +89,14 @@ async def deactivate(staff_id: str, body: ReasonIn, request: Request, admin: Adm
 @router.post("/staff/{staff_id}/tokens", status_code=201)
 async def issue_token(staff_id: str, body: TokenIn, request: Request,
                       admin: Admin) -> dict[str, str]:
-    """Issue a bearer token for a machine client acting as this account. Shown only once."""
+    """Issue a bearer token for a machine client acting as this account. Shown only once;
+    the issue (who, for whom, label, expiry) is recorded on the member's staff stream first,
+    so no token exists unrecorded. `expires_at` is ISO 8601 UTC."""
     auth = services(request)
-    check_may_hold_token(await asyncio.to_thread(auth.directory.profile, staff_id))
+    now = datetime.now(UTC)
+    expires_at = now + auth.sessions.token_lifetime
+    issuer = await asyncio.to_thread(auth.directory.record_token_issued, staff_id=staff_id,
+                                     label=body.label, expires_at=expires_at, actor=admin.actor)
     token = await asyncio.to_thread(auth.sessions.issue_api_token, staff_id=staff_id,
-                                    label=body.label, now=datetime.now(UTC))
-    return {"staff_id": staff_id, "token": token}
+                                    label=body.label, now=now, issued_by=issuer)
+    return {"staff_id": staff_id, "token": token, "expires_at": expires_at.isoformat()}
