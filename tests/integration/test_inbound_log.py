@@ -4,35 +4,12 @@ and a database written by the previous version (ids alone, no sender) keeps work
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 
 from activities.inbound_log import CLAIM_SECONDS, LEGACY_TABLE, TABLE, InboundLog, MessageInFlight
-from tests.conftest import POSTGRES_URL
 
 NOW = 1_795_000_000
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str | None]]:
-    """(url, schema): a fresh SQLite file, or a fresh PostgreSQL schema dropped afterwards."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'events.sqlite3'}", None
-        return
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(POSTGRES_URL)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield POSTGRES_URL, schema
-    finally:
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
 
 
 def test_the_same_id_from_two_partners_is_two_messages(database: tuple[str, str | None]) -> None:
