@@ -48,7 +48,7 @@ class DuplicateRequest(ConflictError):
 def store_env(url: str, cipher_key: bytes, schema: str | None = None) -> dict[str, str]:
     """The eventsourcing settings for a store at `url`, encrypted with `cipher_key`."""
     env = {
-        "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
+        "PERSISTENCE_MODULE": "activities.event_records:Factory",
         "SQLALCHEMY_URL": url,
         "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",
         "CIPHER_KEY": base64.b64encode(cipher_key).decode(),

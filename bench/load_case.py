@@ -5,7 +5,7 @@ Run: `.venv/bin/python bench/load_case.py [--sizes 100,1000,2000,10000] [--repea
 For each size N, one case on a SQLite file (in a temporary directory) is opened, triaged, and
 then given `record_contact` commands (one event each, the same kind throughout) through the
 command registry, saved in batches, until it has N events; the store snapshots it every
-SNAPSHOT_EVERY events as production does. Then, best of `--repeats`, in milliseconds of CPU
+SNAPSHOT_EVERY events as production does. Then, the median of `--repeats`, in milliseconds of CPU
 time of this process (the machine is shared: wall time measures the neighbours too; it is
 printed as well):
 
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -63,13 +64,13 @@ def build_case(store: CaseStore, events: int) -> uuid.UUID:
     return case_id
 
 
-def best_ms(action: Callable[[], object], repeats: int, clock: Callable[[], float]) -> float:
+def median_ms(action: Callable[[], object], repeats: int, clock: Callable[[], float]) -> float:
     times = []
     for _ in range(repeats):
         start = clock()
         action()
         times.append((clock() - start) * 1000)
-    return min(times)
+    return statistics.median(times)
 
 
 def measure(events: int, repeats: int, directory: Path) -> dict[str, float]:
@@ -84,14 +85,14 @@ def measure(events: int, repeats: int, directory: Path) -> dict[str, float]:
         reduce(lambda case, event: event.mutate(case), store.events.get(case_id), None)
 
     def cpu(action: Callable[[], object]) -> float:
-        return best_ms(action, repeats, time.process_time)
+        return median_ms(action, repeats, time.process_time)
 
     return {
         "events": events,
         "replay ms": cpu(lambda: replay_case(store.events, case_id)),
         "replay 1 read ms": cpu(one_read),
         "snapshot ms": cpu(lambda: store.get_case(case_id)),
-        "replay wall ms": best_ms(lambda: replay_case(store.events, case_id), repeats,
+        "replay wall ms": median_ms(lambda: replay_case(store.events, case_id), repeats,
                                   time.perf_counter),
         "snapshot B": len(snapshots[-1].state) if snapshots else 0,
         "all snapshots kB": sum(len(s.state) for s in snapshots) / 1000,
