@@ -19,6 +19,7 @@ from activities.case_store import CaseStore, store_env
 from activities.inbound_log import InboundLog
 from activities.request_keys import RequestKeys
 from activities.staff_directory import StaffDirectory
+from application.intake import Intake
 from casework.keys import load_key
 from casework.settings import AuthMode, PartnerDelivery, Settings
 from gateways.base import PartnerGateway
@@ -30,7 +31,6 @@ from web.auth import AuthServices
 from web.oidc import OidcClient, OidcConfig
 from workflows.client import CaseOrchestrator
 from workflows.data_converter import encrypted_data_converter
-from workflows.intake import Intake
 
 
 def _store_env(settings: Settings) -> dict[str, str]:

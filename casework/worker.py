@@ -16,12 +16,12 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.board_projector import BoardProjector
 from activities.case_activities import CaseActivities
 from activities.case_store import CaseStore
+from application.intake import IntakeReconciler
 from casework.settings import Settings
 from gateways.base import PartnerGateway
 from gateways.stand_in import RecordingGateway
 from workflows.case_workflow import CaseWorkflow
 from workflows.client import CaseOrchestrator
-from workflows.intake import IntakeReconciler
 from workflows.referral_workflow import ReferralWorkflow
 
 # On shutdown the worker stops taking tasks and gives the activities it is running this long
