@@ -123,6 +123,19 @@ def build_gateway(settings: Settings) -> PartnerGateway:
     return SignedHttpGateway(registry, [signing_key(settings)])
 
 
+def prepare_storage(settings: Settings) -> StaffDirectory:
+    """Both cipher keys and every table, made before processes start side by side (so none
+    races another to create them); returns the staff directory."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    for key_file in (settings.event_store_key_file, settings.temporal_payload_key_file):
+        load_key(key_file, create=settings.creates_missing_keys)
+    build_store(settings)
+    build_sessions(settings)
+    build_inbound_log(settings).close()
+    build_request_keys(settings).close()
+    return build_directory(settings)
+
+
 def build_inbound_log(settings: Settings) -> InboundLog:
     return _creating_tables(lambda: InboundLog(settings.event_store_url))
 
