@@ -14,6 +14,8 @@ WORKDIR /app
 COPY pyproject.toml ./
 COPY aggregates ./aggregates
 COPY activities ./activities
+COPY application ./application
+COPY temporal_contracts ./temporal_contracts
 COPY workflows ./workflows
 COPY gateways ./gateways
 COPY web ./web

@@ -32,127 +32,20 @@ import asyncio
 import contextlib
 import os
 import platform
-import signal
-import statistics
 import sys
-import tempfile
 import time
 import uuid
-from collections import Counter
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
+from calls import bench_starts, http_client, open_case
 from lags import WORKFLOW_TRIAGED, RecordClock
-from stack import (
-    LOOPBACK,
-    Stack,
-    free_port,
-    print_log_tails,
-    start_stack,
-    stop_stack,
-)
+from runs import Run, failures_line, latency_line, run_pool, seconds_line
+from stack import Stack, running_stack
 from temporalio.client import Client
 
-REQUEST_TIMEOUT_S = 30.0  # one HTTP request or one start_workflow call
-PHASE_TIMEOUT_S = 120.0  # no new request is sent after this long in one phase
 TRIAGE_TIMEOUT_S = 60.0  # how long to wait for triage
 POLL_INTERVAL_S = 1.0  # between two reads of one case's tasks (reads cost the system too)
 WARMUP_CASES = 4
-
-
-# --- Running many operations with bounded concurrency, count and time --------------------------
-
-
-@dataclass
-class Run:
-    """What one phase did: latencies of the successes, failures by kind, wall time."""
-
-    requested: int
-    latencies: list[float] = field(default_factory=list)
-    failures: Counter[str] = field(default_factory=Counter)
-    wall: float = 0.0
-
-    @property
-    def succeeded(self) -> int:
-        return len(self.latencies)
-
-    @property
-    def not_attempted(self) -> int:
-        return self.requested - self.succeeded - sum(self.failures.values())
-
-    @property
-    def rate(self) -> float:
-        return self.succeeded / self.wall if self.wall else 0.0
-
-
-class Refused(Exception):
-    """An operation that completed but not as it must (e.g. a status other than 201)."""
-
-
-Operation = Callable[[int, int], Awaitable[None]]  # (client number, item number)
-
-
-async def run_pool(concurrency: int, total: int, op: Operation,
-                   timeout: float = PHASE_TIMEOUT_S) -> Run:
-    """`total` calls of `op`, at most `concurrency` at a time; none starts after `timeout`."""
-    run = Run(requested=total)
-    items = iter(range(total))
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    deadline = started + timeout
-
-    async def client_loop(client: int) -> None:
-        for item in items:  # one shared iterator: each item is taken exactly once
-            if loop.time() > deadline:
-                return
-            began = time.perf_counter()
-            try:
-                await asyncio.wait_for(op(client, item), REQUEST_TIMEOUT_S)
-            except Refused as e:
-                run.failures[str(e)] += 1
-            except Exception as e:
-                run.failures[type(e).__name__] += 1
-            else:
-                run.latencies.append(time.perf_counter() - began)
-
-    await asyncio.gather(*(client_loop(c) for c in range(concurrency)))
-    run.wall = loop.time() - started
-    return run
-
-
-# --- Intake over HTTP ------------------------------------------------------------------------
-
-
-def report_body(item: int) -> dict[str, object]:
-    """A report as a Dover caseworker's client posts it; fictional people."""
-    return {
-        "council": "dover", "channel": "telephone",
-        "reported_at": datetime.now(UTC).isoformat(),
-        "reporter": {"kind": "victim"},
-        "victim": {"name": f"Bench Victim {item}", "address": f"{item} Bench Street",
-                   "phone": "07700 900000"},
-        "immediate_risk": False,
-        "household": {"adults": [{"name": f"Bench Victim {item}"}], "children": [{"age": 6}]},
-        "tenure": "council_general_needs", "perpetrator_lives_at_address": False,
-        "summary": "Benchmark report: fictional.",
-    }
-
-
-def http_client(web_url: str, token: str) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        base_url=web_url, timeout=REQUEST_TIMEOUT_S, trust_env=False,
-        headers={"Authorization": f"Bearer {token}"},
-    )
-
-
-async def open_case(http: httpx.AsyncClient, key: str, item: int) -> str:
-    response = await http.post("/cases", json=report_body(item), headers={"Idempotency-Key": key})
-    if response.status_code != 201:
-        raise Refused(f"HTTP {response.status_code}")
-    return str(response.json()["case_id"])
 
 
 async def bench_intake(web_url: str, token: str, clients: int, cases: int, run_id: str
@@ -211,59 +104,7 @@ def sample(items: list[str], size: int) -> list[str]:
     return [items[len(items) - 1 - int(i * step)] for i in range(size)]
 
 
-# --- Bare start_workflow ---------------------------------------------------------------------
-
-
-async def bench_starts(address: str, clients: int, starts: int, run_id: str) -> Run:
-    """`starts` workflows started (never run: no worker polls their queue), then terminated."""
-    client = await Client.connect(address)
-    queue = f"bench-{run_id}"
-    ids = [f"bench-{run_id}-{i}" for i in range(starts + 2)]
-    started: list[str] = []
-
-    async def start(_: int, item: int) -> None:
-        await client.start_workflow("BenchNoop", id=ids[item], task_queue=queue)
-        started.append(ids[item])
-
-    await run_pool(2, 2, lambda c, i: start(c, starts + i))  # warm-up, not measured
-    run = await run_pool(clients, starts, start)
-    await terminate(client, clients, started)
-    return run
-
-
-async def terminate(client: Client, clients: int, workflow_ids: list[str]) -> None:
-    """Best effort: the bench workflows should not linger."""
-
-    async def op(_: int, item: int) -> None:
-        await client.get_workflow_handle(workflow_ids[item]).terminate(reason="benchmark done")
-
-    run = await run_pool(clients, len(workflow_ids), op, timeout=60.0)
-    if run.succeeded < len(workflow_ids):
-        print(f"note: terminated {run.succeeded}/{len(workflow_ids)} bench workflows "
-              f"({dict(run.failures)})", file=sys.stderr)
-
-
 # --- Summary ---------------------------------------------------------------------------------
-
-
-def percentiles_ms(latencies: list[float]) -> dict[str, float]:
-    if not latencies:
-        return {k: float("nan") for k in ("p50", "p95", "p99", "max")}
-    ms = [s * 1000 for s in latencies]
-    cuts = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else ms * 99
-    return {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98], "max": max(ms)}
-
-
-def latency_line(latencies: list[float]) -> str:
-    return "  ".join(f"{k} {v:.1f}" for k, v in percentiles_ms(latencies).items())
-
-
-def failures_line(run: Run) -> str:
-    parts = [f"{n}× {kind}" for kind, n in run.failures.most_common()]
-    if run.not_attempted:
-        parts.append(f"{run.not_attempted} not attempted (phase time limit)")
-    return f"{sum(run.failures.values()) + run.not_attempted}" + (
-        f" ({', '.join(parts)})" if parts else "")
 
 
 def print_summary(args: argparse.Namespace, intake: Run, sampled: int, triaged: int,
@@ -302,11 +143,6 @@ ratio intake cases/s ÷ start_workflow/s = {ratio:.2f}
 
 
 # --- Main ------------------------------------------------------------------------------------
-
-
-def seconds_line(lags: list[float]) -> str:
-    return "  ".join(f"{k} {v / 1000:.2f}" for k, v in percentiles_ms(lags).items())
-
 
 async def wait_recorded(clock: RecordClock, case_ids: list[str]) -> tuple[list[float], int]:
     """Triage lags of the cases once the record shows all triaged, or at the time limit."""
@@ -365,24 +201,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     ok = False
-    with tempfile.TemporaryDirectory(prefix="da-bench-") as tmp_name:
-        tmp = Path(tmp_name)
-        temporal_port, web_port = free_port(), free_port()
-        stack = Stack(f"{LOOPBACK}:{temporal_port}", f"http://{LOOPBACK}:{web_port}")
-        try:
-            print(f"starting Temporal dev server, worker and web app in {tmp} ...", flush=True)
-            start_stack(stack, tmp, temporal_port, web_port)
-            print(f"ready; warming up, then {args.cases} cases from {args.clients} clients",
-                  flush=True)
+    try:
+        print("starting Temporal dev server, worker and web app ...", flush=True)
+        with running_stack() as stack:
+            print(f"ready in {stack.data_dir}; warming up, then {args.cases} cases from "
+                  f"{args.clients} clients", flush=True)
             ok = asyncio.run(measure(args, stack))
-        except KeyboardInterrupt:
-            print("\ninterrupted", file=sys.stderr)
-        finally:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not orphan them
             if not ok:
-                print_log_tails(stack)
-            stop_stack(stack)
-            signal.signal(signal.SIGINT, signal.default_int_handler)
+                print(stack.log_tails(), file=sys.stderr)
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
     return 0 if ok else 1
 
 

@@ -33,23 +33,16 @@ import os
 import platform
 import random
 import sys
-import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
-from pathlib import Path
+from collections.abc import Callable, Coroutine
+from functools import partial
+from typing import Any
 
-from intake import bench_starts, http_client, latency_line, open_case, percentiles_ms
+from calls import bench_starts, http_client, open_case
 from lags import WORKFLOW_TRIAGED, RecordClock
-from stack import (
-    LOOPBACK,
-    Stack,
-    free_port,
-    postgres_schema,
-    print_log_tails,
-    start_stack,
-    stop_stack,
-)
+from runs import latency_line, percentiles_ms
+from stack import Stack, postgres_schema, running_stack
 from temporalio.client import Client
 from workload import (
     Ops,
@@ -161,24 +154,14 @@ async def capacity(args: argparse.Namespace, stack: Stack, workers: int) -> list
     return lines
 
 
-def run_on_stack(phase: Callable[[Stack], Awaitable[list[str]]], *, workers: int = 1,
+Phase = Callable[[Stack], Coroutine[Any, Any, list[str]]]
+
+
+def run_on_stack(phase: Phase, *, workers: int = 1,
                  settings: dict[str, str] | None = None, partners: bool = False) -> list[str]:
     """Start a stack in a fresh directory, run `phase` on it, stop it."""
-    with tempfile.TemporaryDirectory(prefix="da-load-") as tmp_name:
-        tmp = Path(tmp_name)
-        temporal_port, web_port = free_port(), free_port()
-        stack = Stack(f"{LOOPBACK}:{temporal_port}", f"http://{LOOPBACK}:{web_port}")
-        ok = False
-        try:
-            start_stack(stack, tmp, temporal_port, web_port, workers=workers,
-                        settings=settings, partners=partners)
-            lines = asyncio.run(phase(stack))
-            ok = True
-            return lines
-        finally:
-            if not ok:
-                print_log_tails(stack)
-            stop_stack(stack)
+    with running_stack(workers=workers, settings=settings, partners=partners) as stack:
+        return asyncio.run(phase(stack))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -215,9 +198,7 @@ def main(argv: list[str] | None = None) -> int:
                      f"{args.rate}/s + burst {args.burst}, {args.caseworkers} caseworkers, "
                      f"{args.readers} readers of {args.hot} cases, partners acknowledging")
 
-        def phase(stack: Stack) -> Awaitable[list[str]]:
-            return worst_week(args, stack)
-
+        phase: Phase = partial(worst_week, args)
         if backend == "postgres":
             with postgres_schema(args.postgres_url) as url:
                 table += run_on_stack(phase, settings={**settings, "DA_EVENT_STORE_URL": url},
@@ -227,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     for workers in args.workers:
         print(f"capacity with {workers} worker(s) ...", file=sys.stderr, flush=True)
         table.append(f"\ntriage capacity, event store sqlite, {args.step:.0f} s per rate")
-        table += run_on_stack(lambda stack, w=workers: capacity(args, stack, w),
+        table += run_on_stack(partial(capacity, args, workers=workers),
                               workers=workers, settings=settings)
     table.append(f"\nload average {os.getloadavg()[0]:.1f} at the end (other work on the machine "
                  "skews times; CPU ms per case less so)")

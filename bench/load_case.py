@@ -33,11 +33,13 @@ import uuid
 from collections.abc import Callable
 from functools import reduce
 from pathlib import Path
+from typing import cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from activities.case_replay import replay_case
 from activities.case_store import CaseStore, store_env
+from aggregates.case import Case
 from aggregates.commands import CommandContext, apply_command
 from aggregates.report import Actor, Role
 from tests.support import make_report
@@ -82,7 +84,8 @@ def measure(events: int, repeats: int, directory: Path) -> dict[str, float]:
     assert len(stored) == events
 
     def one_read() -> None:
-        reduce(lambda case, event: event.mutate(case), store.events.get(case_id), None)
+        reduce(lambda case, event: cast(Case.Event, event).mutate(case),
+               store.events.get(case_id), None)
 
     def cpu(action: Callable[[], object]) -> float:
         return median_ms(action, repeats, time.process_time)

@@ -3,8 +3,8 @@
 Run: `.venv/bin/python bench/reads.py [--prior 10000] [--reads 50] [--seconds 5]
 [--backends sqlite,postgres]`
 
-Every read goes through the read path the web uses, `web.auth.visible_case`: load the case,
-apply the need-to-know rule, append an entry to the case's access log (hash-chained,
+Every read goes through the read path the web uses, `application.case_reading.read_case`: load
+the case, apply the need-to-know rule, append an entry to the case's access log (hash-chained,
 encrypted), all on the event store of each backend (a SQLite file in a temporary directory;
 a schema of its own on the PostgreSQL at DA_TEST_POSTGRES_URL, dropped afterwards).
 
@@ -46,8 +46,9 @@ from aggregates.access_log import events_appending
 from aggregates.errors import ConflictError
 from aggregates.report import Actor, Council, Role
 from aggregates.staff import StaffProfile
+from application.case_reading import read_case
 from tests.support import make_report
-from web.auth import Principal, visible_case
+from web.auth import Principal
 
 READERS = 16
 POSTGRES_URL = os.environ.get("DA_TEST_POSTGRES_URL",
@@ -81,7 +82,7 @@ def prefill(store: CaseStore, case_id: uuid.UUID, count: int) -> None:
 
 
 async def read(store: CaseStore, case_id: uuid.UUID) -> None:
-    await visible_case(store, case_id, READER, "read_case")
+    await read_case(store, case_id, READER, "read_case")
 
 
 async def latency(store: CaseStore, cases: list[uuid.UUID]) -> list[float]:

@@ -10,8 +10,9 @@ from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 
 import httpx
-from intake import http_client, open_case, percentiles_ms
+from calls import http_client, open_case
 from lags import WORKFLOW_TRIAGED, RecordClock
+from runs import percentiles_ms
 from stack import Stack
 from temporalio.client import Client
 
@@ -110,7 +111,7 @@ async def warm_up(stack: Stack, clock: RecordClock, count: int) -> list[str]:
 
 def cpu_per_case(before: dict[str, float], after: dict[str, float], cases: int) -> dict[str, float]:
     """CPU ms per case by process, partners' and workers' summed under one name each."""
-    out: Counter[str] = Counter()
+    out: defaultdict[str, float] = defaultdict(float)
     for name, seconds in after.items():
         group = "partners" if name.startswith("partner-") else name
         group = "workers" if group.startswith("worker-") else group

@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import uvicorn
 
@@ -61,7 +63,8 @@ async def serve_web(settings: Settings) -> None:
     await uvicorn.Server(config).serve()
 
 
-def run(coro_fn, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def run(serve: Callable[[Settings], Coroutine[Any, Any, None]], settings: Settings) -> None:
+    """Run one long-running process (`serve_worker` or `serve_web`) until it ends or Ctrl-C."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(coro_fn(settings))
+        asyncio.run(serve(settings))

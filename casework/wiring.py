@@ -19,6 +19,7 @@ from activities.case_store import CaseStore, store_env
 from activities.inbound_log import InboundLog
 from activities.request_keys import RequestKeys
 from activities.staff_directory import StaffDirectory
+from application.intake import Intake
 from casework.keys import load_key
 from casework.settings import AuthMode, PartnerDelivery, Settings
 from gateways.base import PartnerGateway
@@ -30,7 +31,6 @@ from web.auth import AuthServices
 from web.oidc import OidcClient, OidcConfig
 from workflows.client import CaseOrchestrator
 from workflows.data_converter import encrypted_data_converter
-from workflows.intake import Intake
 
 
 def _store_env(settings: Settings) -> dict[str, str]:
@@ -121,6 +121,19 @@ def build_gateway(settings: Settings) -> PartnerGateway:
     if registry is None:
         raise SystemExit(f"partner registry {settings.partners_file} is missing")
     return SignedHttpGateway(registry, [signing_key(settings)])
+
+
+def prepare_storage(settings: Settings) -> StaffDirectory:
+    """Both cipher keys and every table, made before processes start side by side (so none
+    races another to create them); returns the staff directory."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    for key_file in (settings.event_store_key_file, settings.temporal_payload_key_file):
+        load_key(key_file, create=settings.creates_missing_keys)
+    build_store(settings)
+    build_sessions(settings)
+    build_inbound_log(settings).close()
+    build_request_keys(settings).close()
+    return build_directory(settings)
 
 
 def build_inbound_log(settings: Settings) -> InboundLog:

@@ -16,18 +16,18 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.board_projector import BoardProjector
 from activities.case_activities import CaseActivities
 from activities.case_store import CaseStore
+from application.intake import IntakeReconciler
 from casework.settings import Settings
 from gateways.base import PartnerGateway
 from gateways.stand_in import RecordingGateway
 from workflows.case_workflow import CaseWorkflow
 from workflows.client import CaseOrchestrator
-from workflows.intake import IntakeReconciler
 from workflows.referral_workflow import ReferralWorkflow
 
 # On shutdown the worker stops taking tasks and gives the activities it is running this long
 # to finish (as long as their own start-to-close timeouts), so a delivery or a write in flight
 # is completed and reported rather than abandoned and retried. Whatever stops the process must
-# wait longer than this (docker-compose.yml `stop_grace_period`, casework/devstack.py).
+# wait longer than this (docker-compose.yml `stop_grace_period`, casework/stack.py).
 GRACEFUL_SHUTDOWN = timedelta(seconds=30)
 
 # Pure modules (no I/O, clock or randomness) that workflows import: loaded once per process

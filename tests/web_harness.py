@@ -25,6 +25,7 @@ from activities.request_keys import RequestKeys
 from activities.staff_directory import StaffDirectory
 from activities.task_board import TaskBoard
 from aggregates.report import Actor, Council, Role
+from application.intake import Intake
 from gateways.base import PartnerGateway
 from gateways.registry import PartnerRegistry
 from tests.conftest import running_worker
@@ -33,7 +34,6 @@ from web.app import create_app
 from web.auth import AuthServices
 from web.oidc import OidcClient
 from workflows.client import CaseOrchestrator
-from workflows.intake import Intake
 
 SETUP = Actor(staff_id="system", role=Role.SYSTEM)
 TST = "Tenancy Support Team"

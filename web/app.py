@@ -7,6 +7,7 @@ from fastapi import Depends, FastAPI
 from activities.inbound_log import InboundLog
 from activities.request_keys import RequestKeys
 from activities.task_board import TaskBoard
+from application.intake import Intake
 from gateways.registry import PartnerRegistry
 from web.auth import AuthServices, public
 from web.contract import contract_openapi
@@ -21,7 +22,6 @@ from web.routes_pages import router as pages_router
 from web.routes_partners import router as partners_router
 from web.routes_safeguarding import router as safeguarding_router
 from web.routes_staff import router as staff_router
-from workflows.intake import Intake
 
 
 def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = None,

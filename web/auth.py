@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,19 +20,12 @@ from fastapi import Depends, Request
 from activities.auth_store import AuthStore, SessionInfo, TokenInfo
 from activities.case_store import CaseStore
 from activities.staff_directory import StaffDirectory
-from aggregates.access import (
-    AccessDecision,
-    CaseAccessFacts,
-    Permission,
-    StaffFacts,
-    break_glass_refusal,
-    check_permission,
-    need_to_know,
-)
+from aggregates.access import Permission, StaffFacts, check_permission
 from aggregates.case import Case
-from aggregates.errors import CaseNotFound
 from aggregates.report import Actor
 from aggregates.staff import StaffProfile
+from application import case_reading
+from application.case_reading import Decide
 
 SESSION_COOKIE = "da_session"
 CSRF_HEADER = "x-csrf-token"
@@ -155,64 +147,24 @@ async def public() -> None:
 public.permission = None  # type: ignore[attr-defined]
 
 
-NO_SUCH_CASE = AccessDecision(False, "no_such_case")
-# A refusal is answered no sooner than this after the check began (seconds), so what remains
-# different between a hidden case and none (decrypting the case's events) does not show in
-# the time of the answer. Well above the check's usual cost; a 404 can afford it.
-REFUSAL_FLOOR = 0.05
-Decide = Callable[[StaffFacts, CaseAccessFacts, datetime], AccessDecision]
-
-
 async def visible_case(store: CaseStore, case_id: UUID, principal: Principal, action: str,
                        *, why: str = "") -> Case:
     """The case if `principal` needs to know it, else `CaseNotFound` (indistinguishable from a
     case that does not exist, in body and in cost). Every attempt is logged, allowed or not."""
-    return await _checked(store, case_id, principal, action, need_to_know, why=why,
-                          log_allowed=True)
+    return await case_reading.read_case(store, case_id, principal, action, why=why)
 
 
 async def breakable_case(store: CaseStore, case_id: UUID, principal: Principal) -> Case:
     """The case if `principal` may ask to break glass into it, else `CaseNotFound`: across the
     council boundary or past a restriction the case is answered as one that does not exist
     (and the refused attempt is logged)."""
-
-    def decide(staff: StaffFacts, case: CaseAccessFacts, _: datetime) -> AccessDecision:
-        refusal = break_glass_refusal(staff, case)
-        return AccessDecision(refusal is None, refusal or "may_break_glass")
-
-    return await _checked(store, case_id, principal, "break_glass", decide, why="",
-                          log_allowed=False)
+    return await case_reading.case_to_break_glass(store, case_id, principal)
 
 
 async def _checked(store: CaseStore, case_id: UUID, principal: Principal, action: str,
                    decide: Decide, *, why: str, log_allowed: bool) -> Case:
-    # A refusal does the same work whether the case exists or not: the same load, and an
-    # entry in the access log of that id (a probe of an unknown id is evidence too), and it
-    # is answered no sooner than REFUSAL_FLOOR, so neither the answer nor its time tells a
-    # hidden case from none.
-    started = time.monotonic()
-    now = datetime.now(UTC)
-    case = await asyncio.to_thread(_get_or_none, store, case_id)
-    decision = NO_SUCH_CASE if case is None else decide(principal.facts, case.access_facts,
-                                                        now)
-    if log_allowed or not decision.allowed:
-        await asyncio.to_thread(
-            store.record_access, case_id=case_id, staff_id=principal.staff.staff_id,
-            role=principal.staff.role.value, action=action,
-            outcome="allowed" if decision.allowed else "denied", rule=decision.rule,
-            reason=principal.access_reason(why or decision.rule.replace("_", " ")), at=now,
-        )
-    if case is None or not decision.allowed:
-        await asyncio.sleep(max(0.0, REFUSAL_FLOOR - (time.monotonic() - started)))
-        raise CaseNotFound()
-    return case
-
-
-def _get_or_none(store: CaseStore, case_id: UUID) -> Case | None:
-    try:
-        return store.get_case(case_id)
-    except CaseNotFound:
-        return None
+    return await case_reading.checked_read(store, case_id, principal, action, decide, why=why,
+                                           log_allowed=log_allowed)
 
 
 def access_rule_of(dependency: Any) -> tuple[bool, Permission | str | None]:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from aggregates.access import Permission
 from aggregates.data_categories import redact_event, redact_view
 from aggregates.errors import RuleViolation
+from application.intake import Intake
 from temporal_contracts.payloads import CaseCommandInput, CompleteTaskInput
 from web.auth import Principal, breakable_case, require, services, visible_case
 from web.input_types import Line, Text
@@ -30,7 +31,6 @@ from web.schemas import (
 )
 from web.staff_lookup import with_directory
 from workflows.client import WorkflowNotRunning
-from workflows.intake import Intake
 
 IDEMPOTENCY_NAMESPACE = uuid.UUID("5b7e1c1e-2f4a-4d8e-9a51-3c1f0d6b7a10")
 IdempotencyKey = Annotated[str | None, Header(max_length=200)]

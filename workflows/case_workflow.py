@@ -11,7 +11,7 @@ handler runs, and every update that writes waits until triage is done. This matt
 first workflow task of a run: an update the server carried over a continue-as-new (or one
 that arrived before a worker took the run) is handled *before* `run` starts. Errors no retry
 can fix fail their activity at once (`temporal_contracts.retry_policies`); a run that fails or is
-terminated anyway is noticed and restarted by the worker's reconciler (`workflows.intake`).
+terminated anyway is noticed and restarted by the worker's reconciler (`application.intake`).
 """
 
 from __future__ import annotations

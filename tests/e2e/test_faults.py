@@ -25,7 +25,7 @@ from temporal_contracts.payloads import case_workflow_id
 from tests.e2e.fault_stack import CHILDRENS, Stack
 from tests.support import eventually, report_body
 
-VICTIMS = ["worker-0", "web-0", "temporal"]
+VICTIMS = ["worker-1", "web-1", "temporal"]
 KILL_AFTER_S = 0.05  # long enough for the request to be under way, short enough to cut it
 
 
@@ -172,12 +172,12 @@ async def test_an_acknowledgement_cut_off_by_a_crash_of_everything_is_not_lost(
     case_id = await open_case(stack)
     referral = await delivered_referral(stack, case_id)
     body, headers = stack.signed_ack(case_id, referral["referral_id"], referral["digest"])
-    stack.kill("worker-0")  # the update now waits in the web process for a worker
+    stack.kill("worker-1")  # the update now waits in the web process for a worker
     async with httpx.AsyncClient(base_url=stack.url(), timeout=60) as partner:
         first = asyncio.create_task(partner.post(f"/partners/{CHILDRENS}/messages",
                                                  content=body, headers=headers))
         await asyncio.sleep(1.0)
-        for name in ("web-0", "temporal"):
+        for name in ("web-1", "temporal"):
             stack.kill(name)
         stack.restart_dead()
         with contextlib.suppress(httpx.TransportError):

@@ -66,7 +66,7 @@ async def both(clients: list[httpx.AsyncClient], method: str, url: str,
 
 
 async def test_two_workers_and_two_web_processes_handle_each_case_once(stack: Stack) -> None:
-    clients = [stack.client(0), stack.client(1)]
+    clients = [stack.client(1), stack.client(2)]
     try:
         # Each report is sent to both web processes at once (a client retrying on another
         # replica): one case each.

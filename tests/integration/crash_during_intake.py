@@ -16,11 +16,11 @@ from pathlib import Path
 
 from activities.case_store import CaseStore, store_env
 from aggregates.report import Actor, Role
+from application.intake import Intake
 from casework.keys import load_key
 from tests.support import make_report
 from workflows.client import CaseOrchestrator
 from workflows.data_converter import encrypted_data_converter
-from workflows.intake import Intake
 
 
 class DiesBeforeStartingWorkflow(CaseOrchestrator):

@@ -16,12 +16,12 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.case_store import CaseStore, DuplicateRequest, store_env
 from aggregates.report import Actor, Role
+from application.intake import Intake, IntakeReconciler
 from casework.keys import load_key
 from temporal_contracts.payloads import case_workflow_id
 from tests.conftest import running_worker
 from tests.support import eventually, make_report
 from workflows.client import CaseOrchestrator
-from workflows.intake import Intake, IntakeReconciler
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,11 +13,11 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.case_store import CaseStore
 from aggregates.report import Actor, Role
+from application.intake import IntakeReconciler
 from temporal_contracts.payloads import CaseTasks, case_workflow_id
 from tests.conftest import running_worker
 from tests.support import PERSONAL_STRINGS, eventually, make_report
 from workflows.client import CaseOrchestrator
-from workflows.intake import IntakeReconciler
 
 
 async def test_terminated_case_workflow_is_restarted_with_its_deadline_timers_and_an_alert(
@@ -41,7 +41,7 @@ async def test_terminated_case_workflow_is_restarted_with_its_deadline_timers_an
         await handle.terminate(reason="terminated by an operator")
 
         reconciler = IntakeReconciler(sqlite_store, orchestrator)
-        with caplog.at_level(logging.ERROR, logger="workflows.intake"):
+        with caplog.at_level(logging.ERROR, logger="application.intake"):
             async def restarted() -> list[str]:
                 await reconciler.run_once()
                 return [r.getMessage() for r in caplog.records if workflow_id in r.getMessage()]

@@ -18,12 +18,12 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.case_store import CaseStore
 from aggregates.report import Actor, Role
+from application.intake import IntakeReconciler
 from temporal_contracts.payloads import CaseTasks, CompleteTaskInput, case_workflow_id
 from tests.conftest import running_worker
 from tests.support import PERSONAL_STRINGS, eventually, make_report
 from workflows.client import CaseOrchestrator
 from workflows.data_converter import encrypted_data_converter
-from workflows.intake import IntakeReconciler
 
 # The server flags a run after this many consecutive failed workflow tasks (its default, 5,
 # takes about a minute of backoff); the reconciler restarts from the attempt after that.
@@ -80,10 +80,10 @@ async def test_case_workflow_restarted_in_plaintext_is_restarted_with_our_codec_
         assert (await handle.describe()).status is WorkflowExecutionStatus.RUNNING
 
         reconciler = IntakeReconciler(sqlite_store, orchestrator, stuck_attempts=FLAG_AFTER + 1)
-        with caplog.at_level(logging.ERROR, logger="workflows.intake"):
+        with caplog.at_level(logging.ERROR, logger="application.intake"):
             def alerts() -> list[str]:  # the worker's own errors name the workflow too
                 return [r.getMessage() for r in caplog.records
-                        if r.name == "workflows.intake" and workflow_id in r.getMessage()]
+                        if r.name == "application.intake" and workflow_id in r.getMessage()]
 
             async def restarted() -> list[str]:
                 await reconciler.run_once()

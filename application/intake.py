@@ -1,4 +1,5 @@
-"""Intake: record the case, then make sure its workflow runs. Client-side, not a workflow.
+"""Intake: record the case, then make sure its workflow runs (an application service: it
+runs in the web process and in the worker's reconciler, and drives workflows through the client).
 
 The event store is written first and is the commit point: a report is never lost. If the
 process dies before the workflow starts, the case is found by `IntakeReconciler` (it reads the
