@@ -20,7 +20,7 @@ run: install
 
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy aggregates activities temporal_contracts workflows gateways web casework
+	$(BIN)/mypy aggregates activities temporal_contracts workflows gateways web casework transparency
 	$(BIN)/python -m pytest
 
 test-fast: install
@@ -28,7 +28,7 @@ test-fast: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy aggregates activities temporal_contracts workflows gateways web casework
+	$(BIN)/mypy aggregates activities temporal_contracts workflows gateways web casework transparency
 
 bench: install
 	$(BIN)/python bench/intake.py
