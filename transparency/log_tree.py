@@ -12,7 +12,8 @@ splits into at most log2(n) full subtrees, so:
   of its index) nodes, 2 amortised;
 - from leaf hashes only (`LeafHashTree`): the first use of a full subtree of 2**L leaves reads
   2**L leaf hashes and makes 2**L - 1 hashes; its hash is then cached (32 bytes plus the key
-  per subtree, at most 2n entries), so later proofs cost O(log n).
+  per subtree of two or more leaves, fewer than n entries), so later proofs cost O(log n)
+  leaf reads.
 
 Errors: a size or index out of range raises `ValueError`; a store missing a node raises what
 the store raises (`KeyError` for `MemoryLog`).

@@ -262,6 +262,25 @@ def test_a_proof_from_a_stored_log_reads_logarithmically_many_nodes() -> None:
     assert log.reads <= bound
 
 
+def test_a_tree_over_leaf_hashes_reads_each_leaf_once_then_logarithmically_few() -> None:
+    hashes = [hash_leaf(i.to_bytes(4, "big")) for i in range(1024)]
+    reads: list[int] = []
+
+    def leaf_hash(index: int) -> bytes:
+        reads.append(index)
+        return hashes[index]
+
+    tree = LeafHashTree(leaf_hash)
+    root = root_hash(tree, 1024)
+    assert sorted(reads) == list(range(1024))
+    reads.clear()
+    assert root_hash(tree, 1024) == root
+    proof = inclusion_proof(tree, 700, 1024)
+    verify_inclusion(leaf_hash=hashes[700], index=700, size=1024, proof=proof, root=root)
+    consistency_proof(tree, 1000, 1024)
+    assert len(reads) <= 3 * 10
+
+
 def test_appending_a_leaf_stores_its_newly_full_parents_and_no_more() -> None:
     log = _log(LEAF_INPUTS[:7])
     nodes = nodes_completed_by_append(7, hash_leaf(LEAF_INPUTS[7]), log)
