@@ -102,7 +102,7 @@ MESSAGES: dict[str, str] = {
     "request_has_id": "This form was sent without its request id. Open the form again and "
                       "send it from there",
     "reason_is_recorded": "Enter {label}",
-    "break_glass_needs_reason": "{Label} must be at least 10 characters",
+    "break_glass_needs_reason": "Say why you need to open this case in at least 10 characters",
     "staff_council_matches_case": "You can report cases only for your own council",
     "named_staff_works_cases_of_council": "Enter the staff id of someone in the case's "
                                           "council who works on cases",
