@@ -76,6 +76,9 @@ def form_values(form: FormData, multi: Iterable[str] = ()) -> dict[str, Any]:
     """What was typed, to show the form again (`multi`: checkboxes, a list each)."""
     values: dict[str, Any] = {k: form.get(k) for k in form}
     values.update({name: form.getlist(name) for name in multi})
+    for day in [k for k in values if k.endswith("-day")]:  # a date typed in three parts
+        name = day.removesuffix("-day")
+        values[name] = {part: text(form, f"{name}-{part}") for part in ("day", "month", "year")}
     return values
 
 

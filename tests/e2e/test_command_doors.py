@@ -152,6 +152,7 @@ async def test_a_refused_page_form_says_what_to_do_in_plain_words(system: WebSys
     assert "The date of the hearing must be today or in the past" in summary
     assert 'href="#heard_on"' in summary
     assert_plain(summary, "hearing_not_in_future")
+    assert re.search(rf'id="heard_on-year"[^>]*value="{tomorrow.year}"', hearing_page.text)
 
     assert glass_api.status_code == 422
     assert glass_api.json()["errors"][0]["rule"] == "break_glass_needs_reason"
