@@ -10,14 +10,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
-from aggregates.commands import (
+from aggregates.commands.access import (
     AssignCase,
-    Command,
     DeclareConflict,
     LiftRestriction,
     RestrictCase,
     UseBreakGlass,
 )
+from aggregates.commands.registry import Command
 from web.auth import Principal
 from web.command_routes import CommandRoute, IdempotencyKey, api_command
 from web.input_types import Line, Text

@@ -32,7 +32,8 @@ from pydantic import BaseModel, Field
 
 from activities.inbound_log import MessageInFlight, unix_now
 from aggregates.access import Permission
-from aggregates.commands import Command, RecordConsent, RecordSharingDecision
+from aggregates.commands.registry import Command
+from aggregates.commands.sharing import RecordConsent, RecordSharingDecision
 from aggregates.data_categories import redact_view
 from aggregates.errors import CaseNotFound
 from aggregates.referrals import Partner

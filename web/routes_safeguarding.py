@@ -13,10 +13,10 @@ from pydantic import AfterValidator, BaseModel, Field
 from pydantic_core import PydanticCustomError
 
 from aggregates.access import Permission
-from aggregates.commands import (
+from aggregates.commands.registry import Command
+from aggregates.commands.safeguarding import (
     AddChild,
     AddMaracActions,
-    Command,
     CompleteDash,
     RecordContact,
     RecordMaracHearing,
