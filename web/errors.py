@@ -18,6 +18,7 @@ from aggregates.access import Forbidden
 from aggregates.errors import CaseNotFound, RuleViolation
 from web.auth import CsrfRejected, NotSignedIn
 from web.dispatch import refusal_of
+from web.form_messages import page_message
 from workflows.client import CommandRefused, WorkflowNotRunning
 
 NEXT_PATH = re.compile(r"/work/[A-Za-z0-9/_-]{0,200}")
@@ -154,8 +155,6 @@ async def refused(request: Request, exc: Exception) -> Response:
     if refusal is None:  # not a refusal: let the server answer 500
         raise exc
     if is_page(request):
-        from web.form_messages import page_message
-
         return error_page(request, refusal.status, "There is a problem",
                           page_message(refusal.field or "form", refusal.rule, refusal.message))
     body = error_body(refusal.field, refusal.rule, refusal.message, refusal.section)
