@@ -16,9 +16,16 @@ from web.limits import EdgeGuard
 from web.no_store import NoStoreForJson
 from web.oidc import OidcClient
 from web.pages import mount_assets
+from web.pages_break_glass import router as break_glass_pages
+from web.pages_case import router as case_pages
+from web.pages_lists import router as list_pages
+from web.pages_report import router as report_pages
+from web.pages_risk import router as risk_pages
+from web.pages_sharing import router as sharing_pages
+from web.pages_tasks import router as task_pages
+from web.routes_access import router as access_router
 from web.routes_auth import router as auth_router
 from web.routes_cases import router as cases_router
-from web.routes_pages import router as pages_router
 from web.routes_partners import router as partners_router
 from web.routes_safeguarding import router as safeguarding_router
 from web.routes_staff import router as staff_router
@@ -55,7 +62,11 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
 
     app.include_router(auth_router)
     app.include_router(cases_router)
-    app.include_router(pages_router)
+    app.include_router(access_router)
+    # /work/cases/new before /work/cases/{case_id}, which would take "new" for a case id.
+    for pages in (list_pages, report_pages, case_pages, task_pages, risk_pages, sharing_pages,
+                  break_glass_pages):
+        app.include_router(pages)
     app.include_router(safeguarding_router)
     app.include_router(partners_router)
     app.include_router(staff_router)

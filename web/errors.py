@@ -3,7 +3,6 @@ given (it may be personal data)."""
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -15,22 +14,17 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError
 
-from activities.case_store import DuplicateRequest
 from aggregates.access import Forbidden
-from aggregates.case import TaskNotFound
-from aggregates.errors import CaseNotFound, ConflictError, RuleViolation
+from aggregates.errors import CaseNotFound, RuleViolation
 from web.auth import CsrfRejected, NotSignedIn
+from web.dispatch import refusal_of
+from web.form_messages import page_message
 from workflows.client import CommandRefused, WorkflowNotRunning
-
-log = logging.getLogger(__name__)
 
 NEXT_PATH = re.compile(r"/work/[A-Za-z0-9/_-]{0,200}")
 # Pydantic messages that quote part of the input.
 FIXED_MESSAGES = {"uuid_parsing": "Input should be a valid UUID"}
 HTTP_RULES = {400: "body_is_readable", 404: "route_exists", 405: "method_allowed"}
-STATUS_FOR_REFUSAL = {"Conflict": 409, "RuleViolation": 422, "Forbidden": 403,
-                      "TaskNotFound": 404,
-                      "Unavailable": 503}  # the store stayed down: nothing was changed
 
 
 def error_body(field: str | None, rule: str, message: str, section: str | None = None) -> dict:
@@ -83,7 +77,7 @@ def error_page(request: Request, status_code: int, title: str, text: str) -> Res
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    from web.routes_pages import PageNotSignedIn
+    from web.page_forms import PageNotSignedIn
 
     @app.exception_handler(PageNotSignedIn)
     async def page_sign_in(request: Request, exc: PageNotSignedIn) -> Response:
@@ -137,51 +131,33 @@ def install_error_handlers(app: FastAPI) -> None:
     async def forbidden(request: Request, exc: Forbidden) -> Response:
         if is_page(request):
             return error_page(request, 403, "You cannot use this page",
-                              f"Your role does not allow it ({exc.rule}).")
-        return JSONResponse(error_body(None, exc.rule, exc.message), status_code=403)
-
-    @app.exception_handler(DuplicateRequest)
-    async def duplicate(_: Request, exc: DuplicateRequest) -> JSONResponse:
-        body = error_body(exc.field, exc.rule, exc.message)
-        body["case_id"] = str(exc.case_id)
-        return JSONResponse(body, status_code=409)
+                              "Your role does not allow you to do this. If you need to, ask "
+                              "your manager.")
+        return await refused(request, exc)
 
     @app.exception_handler(CaseNotFound)
     async def not_found(request: Request, exc: CaseNotFound) -> Response:
         if is_page(request):
             return error_page(request, 404, "Page not found",
                               "There is no such case, or you do not need to know it.")
-        return JSONResponse(error_body("case_id", "case_exists", "case not found"),
-                            status_code=404)
+        return await refused(request, exc)
 
-    @app.exception_handler(RuleViolation)
-    async def rule_violation(_: Request, exc: RuleViolation) -> JSONResponse:
-        status = 409 if isinstance(exc, ConflictError) else 404 if isinstance(
-            exc, TaskNotFound) else 422
-        return JSONResponse(error_body(exc.field, exc.rule, exc.message, exc.section),
-                            status_code=status)
+    # Every other refusal, mapped to HTTP in one place (web/dispatch.py).
+    for refusal_type in (RuleViolation, CommandRefused, WorkflowNotRunning, RPCError,
+                         PersistenceError):
+        app.add_exception_handler(refusal_type, refused)
 
-    @app.exception_handler(CommandRefused)
-    async def refused(_: Request, exc: CommandRefused) -> JSONResponse:
-        return JSONResponse(error_body(exc.field or None, exc.rule, exc.message,
-                                       exc.section or None),
-                            status_code=STATUS_FOR_REFUSAL.get(exc.kind, 422))
 
-    @app.exception_handler(WorkflowNotRunning)
-    async def not_running(_: Request, exc: WorkflowNotRunning) -> JSONResponse:
-        return JSONResponse(error_body(None, "triage_first", "the case is still being triaged; "
-                                       "try again in a few seconds"), status_code=409)
-
-    @app.exception_handler(RPCError)
-    async def temporal_unavailable(_: Request, exc: RPCError) -> JSONResponse:
-        log.warning("Temporal call failed: %s", exc.status)
-        return JSONResponse(error_body(None, "service_available",
-                                       "the workflow service is unavailable; nothing was "
-                                       "changed, try again"), status_code=503)
-
-    @app.exception_handler(PersistenceError)
-    async def store_unavailable(_: Request, exc: PersistenceError) -> JSONResponse:
-        log.warning("event store call failed: %s", type(exc).__name__)
-        return JSONResponse(error_body(None, "service_available",
-                                       "the case record is unavailable; try again"),
-                            status_code=503)
+async def refused(request: Request, exc: Exception) -> Response:
+    """A refusal as JSON: `{"errors": [{field, rule, message, section}]}` (a key used before
+    also names the case of its first request); on a page, a page saying it plainly."""
+    refusal = refusal_of(exc)
+    if refusal is None:  # not a refusal: let the server answer 500
+        raise exc
+    if is_page(request):
+        return error_page(request, refusal.status, "There is a problem",
+                          page_message(refusal.field or "form", refusal.rule, refusal.message))
+    body = error_body(refusal.field, refusal.rule, refusal.message, refusal.section)
+    if refusal.first_case is not None:
+        body["case_id"] = str(refusal.first_case)
+    return JSONResponse(body, status_code=refusal.status)

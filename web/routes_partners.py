@@ -32,6 +32,8 @@ from pydantic import BaseModel, Field
 
 from activities.inbound_log import MessageInFlight, unix_now
 from aggregates.access import Permission
+from aggregates.commands.registry import Command
+from aggregates.commands.sharing import RecordConsent, RecordSharingDecision
 from aggregates.data_categories import redact_view
 from aggregates.errors import CaseNotFound
 from aggregates.referrals import Partner
@@ -40,9 +42,11 @@ from gateways.registry import UnknownPartner
 from gateways.signing import VerificationError, verify_message
 from temporal_contracts.payloads import AcknowledgementInput
 from web.auth import Principal, require, visible_case
+from web.command_routes import CommandRoute, IdempotencyKey, api_command
 from web.errors import error_body
 from web.input_types import Bool, Line, Text
-from web.routes_cases import IdempotencyKey, TasksOut, case_command, intake_of
+from web.routes_cases import intake_of
+from web.schemas import TasksOut
 from workflows.client import CommandRefused
 from workflows.refusals import RETRY_LATER
 
@@ -53,7 +57,6 @@ ACK_ANSWER_SECONDS = 12.0
 DELIVERY_RETRY_AFTER_SECONDS = 2     # our record of the delivery is a moment away
 UNAVAILABLE_RETRY_AFTER_SECONDS = 10  # Temporal or the store down: give it a while
 router = APIRouter()
-Worker = Annotated[Principal, Depends(require(Permission.RECORD_CASE_WORK))]
 Reader = Annotated[Principal, Depends(require(Permission.READ_CASE))]
 
 
@@ -175,6 +178,14 @@ class ConsentIn(BaseModel):
     kind: Literal["consent"] = "consent"
 
 
+async def _consent(body: ConsentIn, _: Request, __: Principal) -> Command:
+    return RecordConsent(**body.model_dump(mode="json", exclude={"kind"}))
+
+
+SHARING_DECISION = CommandRoute(RecordSharingDecision, SharingDecisionIn)
+CONSENT = CommandRoute(RecordConsent, ConsentIn, _consent)
+
+
 @router.get("/cases/{case_id}/sharing-decisions")
 async def sharing_decisions(case_id: UUID, request: Request,
                             principal: Reader) -> list[dict[str, Any]]:
@@ -186,17 +197,21 @@ async def sharing_decisions(case_id: UUID, request: Request,
 
 
 @router.post("/cases/{case_id}/sharing-decisions", response_model=TasksOut)
-async def record_sharing_decision(case_id: UUID, body: SharingDecisionIn, request: Request,
-                                  principal: Worker,
-                                  idempotency_key: IdempotencyKey = None) -> TasksOut:
+async def record_sharing_decision(
+    case_id: UUID, body: SharingDecisionIn, request: Request,
+    principal: Annotated[Principal, Depends(SHARING_DECISION.access())],
+    idempotency_key: IdempotencyKey = None,
+) -> TasksOut:
     """Record a decision to share, or not to share (never with the perpetrator)."""
-    return await case_command(request, case_id, principal, "record_sharing_decision",
-                              body.model_dump(mode="json"), idempotency_key)
+    return await api_command(SHARING_DECISION, request, principal, case_id, body,
+                             idempotency_key)
 
 
 @router.post("/cases/{case_id}/consent", response_model=TasksOut)
-async def record_consent(case_id: UUID, body: ConsentIn, request: Request, principal: Worker,
-                         idempotency_key: IdempotencyKey = None) -> TasksOut:
+async def record_consent(
+    case_id: UUID, body: ConsentIn, request: Request,
+    principal: Annotated[Principal, Depends(CONSENT.access())],
+    idempotency_key: IdempotencyKey = None,
+) -> TasksOut:
     """The victim gives or withdraws consent to sharing for a purpose."""
-    return await case_command(request, case_id, principal, "record_consent",
-                              body.model_dump(mode="json", exclude={"kind"}), idempotency_key)
+    return await api_command(CONSENT, request, principal, case_id, body, idempotency_key)

@@ -1,6 +1,7 @@
 """Risk and safeguarding steps over HTTP: the DASH checklist, MARAC hearing and actions,
 incidents, children joining the household, consent to support referrals, contacts with the
-parties, and the case's referrals. Each is a command the case's workflow applies."""
+parties, and the case's referrals. Each is a command the case's workflow applies; its route
+(body → command) is declared here once and used by the pages too."""
 
 from __future__ import annotations
 
@@ -12,16 +13,28 @@ from pydantic import AfterValidator, BaseModel, Field
 from pydantic_core import PydanticCustomError
 
 from aggregates.access import Permission
+from aggregates.commands.registry import Command
+from aggregates.commands.safeguarding import (
+    AddChild,
+    AddMaracActions,
+    CompleteDash,
+    RecordContact,
+    RecordMaracHearing,
+    RecordSupportConsent,
+    ReportIncident,
+    SaveDash,
+)
 from aggregates.dash import CHECKLIST_VERSION, QUESTIONS, Answer
 from aggregates.data_categories import redact_view
 from aggregates.safeguarding import ContactChannel
 from web.auth import Principal, require, visible_case
+from web.command_routes import CommandRoute, IdempotencyKey, api_command
 from web.input_types import Bool, DueDate, HearingDate, IncidentDate, Int, Line, Text
-from web.routes_cases import IdempotencyKey, TasksOut, case_command, intake_of
-from web.staff_lookup import with_directory
+from web.routes_cases import intake_of
+from web.schemas import TasksOut
+from web.staff_lookup import directory_for
 
 router = APIRouter()
-Worker = Annotated[Principal, Depends(require(Permission.RECORD_CASE_WORK))]
 Reader = Annotated[Principal, Depends(require(Permission.READ_CASE))]
 STAFF_ID = r"^[A-Za-z0-9._-]{1,64}$"
 
@@ -91,10 +104,26 @@ class ContactIn(BaseModel):
     note: Text = Field(default="", max_length=10_000)
 
 
-def dash_args(body: DashIn) -> dict[str, Any]:
+async def _dash(body: DashIn, _: Request, __: Principal) -> Command:
     args = body.model_dump(exclude={"answers"})
     args["answers"] = {str(n): [a.answer.value, a.comment] for n, a in body.answers.items()}
-    return args
+    return (CompleteDash if isinstance(body, DashCompleteIn) else SaveDash)(**args)
+
+
+async def _marac_actions(body: MaracActionsIn, request: Request, principal: Principal) -> Command:
+    named = [a.owner_id for a in body.actions]
+    return AddMaracActions(**body.model_dump(mode="json"),
+                           directory=await directory_for(request, principal, named))
+
+
+SAVE_DASH = CommandRoute(SaveDash, DashIn, _dash)
+COMPLETE_DASH = CommandRoute(CompleteDash, DashCompleteIn, _dash)
+MARAC_HEARING = CommandRoute(RecordMaracHearing, HearingIn)
+MARAC_ACTIONS = CommandRoute(AddMaracActions, MaracActionsIn, _marac_actions)
+INCIDENT = CommandRoute(ReportIncident, IncidentIn)
+CHILD = CommandRoute(AddChild, ChildIn)
+SUPPORT_CONSENT = CommandRoute(RecordSupportConsent, ConsentIn)
+CONTACT = CommandRoute(RecordContact, ContactIn)
 
 
 @router.get("/cases/{case_id}/dash")
@@ -109,19 +138,24 @@ async def dash(case_id: UUID, request: Request, principal: Reader) -> dict[str, 
 
 
 @router.put("/cases/{case_id}/dash", response_model=TasksOut)
-async def save_dash(case_id: UUID, body: DashIn, request: Request, principal: Worker,
-                    idempotency_key: IdempotencyKey = None) -> TasksOut:
+async def save_dash(
+    case_id: UUID, body: DashIn, request: Request,
+    principal: Annotated[Principal, Depends(SAVE_DASH.access())],
+    idempotency_key: IdempotencyKey = None,
+) -> TasksOut:
     """Save a DASH checklist part-way, to resume later."""
-    return await case_command(request, case_id, principal, "save_dash", dash_args(body),
-                          idempotency_key)
+    return await api_command(SAVE_DASH, request, principal, case_id, body, idempotency_key)
 
 
 @router.post("/cases/{case_id}/dash/complete", response_model=TasksOut)
-async def complete_dash(case_id: UUID, body: DashCompleteIn, request: Request,
-                        principal: Worker, idempotency_key: IdempotencyKey = None) -> TasksOut:
+async def complete_dash(
+    case_id: UUID, body: DashCompleteIn, request: Request,
+    principal: Annotated[Principal, Depends(COMPLETE_DASH.access())],
+    idempotency_key: IdempotencyKey = None,
+) -> TasksOut:
     """Complete the DASH checklist; a high risk refers the case to MARAC (D 8.15)."""
-    return await case_command(request, case_id, principal, "complete_dash", dash_args(body),
-                          idempotency_key)
+    return await api_command(COMPLETE_DASH, request, principal, case_id, body,
+                             idempotency_key)
 
 
 @router.get("/cases/{case_id}/referrals")
@@ -132,53 +166,66 @@ async def referrals(case_id: UUID, request: Request, principal: Reader) -> list[
 
 
 @router.post("/cases/{case_id}/marac/hearing", response_model=TasksOut)
-async def marac_hearing(case_id: UUID, body: HearingIn, request: Request, principal: Worker,
-                        idempotency_key: IdempotencyKey = None) -> TasksOut:
+async def marac_hearing(
+    case_id: UUID, body: HearingIn, request: Request,
+    principal: Annotated[Principal, Depends(MARAC_HEARING.access())],
+    idempotency_key: IdempotencyKey = None,
+) -> TasksOut:
     """Record the date the MARAC heard the case."""
-    return await case_command(request, case_id, principal, "record_marac_hearing",
-                              body.model_dump(mode="json"), idempotency_key)
+    return await api_command(MARAC_HEARING, request, principal, case_id, body,
+                             idempotency_key)
 
 
 @router.post("/cases/{case_id}/marac/actions", response_model=TasksOut)
-async def marac_actions(case_id: UUID, body: MaracActionsIn, request: Request,
-                        principal: Worker, idempotency_key: IdempotencyKey = None) -> TasksOut:
+async def marac_actions(
+    case_id: UUID, body: MaracActionsIn, request: Request,
+    principal: Annotated[Principal, Depends(MARAC_ACTIONS.access())],
+    idempotency_key: IdempotencyKey = None,
+) -> TasksOut:
     """Record the actions the MARAC gave housing: each becomes a task for its owner, an active
     member of staff of the case's council who works cases (422
     `named_staff_works_cases_of_council`)."""
-    args = await with_directory(request, principal, body.model_dump(mode="json"),
-                                [a.owner_id for a in body.actions])
-    return await case_command(request, case_id, principal, "add_marac_actions", args,
-                              idempotency_key)
+    return await api_command(MARAC_ACTIONS, request, principal, case_id, body,
+                             idempotency_key)
 
 
 @router.post("/cases/{case_id}/incidents", response_model=TasksOut)
-async def incident(case_id: UUID, body: IncidentIn, request: Request, principal: Worker,
-                   idempotency_key: IdempotencyKey = None) -> TasksOut:
+async def incident(
+    case_id: UUID, body: IncidentIn, request: Request,
+    principal: Annotated[Principal, Depends(INCIDENT.access())],
+    idempotency_key: IdempotencyKey = None,
+) -> TasksOut:
     """Record a new incident; within 12 months of a MARAC referral it makes a repeat referral."""
-    return await case_command(request, case_id, principal, "report_incident",
-                              body.model_dump(mode="json"), idempotency_key)
+    return await api_command(INCIDENT, request, principal, case_id, body, idempotency_key)
 
 
 @router.post("/cases/{case_id}/household/children", response_model=TasksOut)
-async def add_child(case_id: UUID, body: ChildIn, request: Request, principal: Worker,
-                    idempotency_key: IdempotencyKey = None) -> TasksOut:
+async def add_child(
+    case_id: UUID, body: ChildIn, request: Request,
+    principal: Annotated[Principal, Depends(CHILD.access())],
+    idempotency_key: IdempotencyKey = None,
+) -> TasksOut:
     """A child joins the household: Children's Services are referred (D 8.23)."""
-    return await case_command(request, case_id, principal, "add_child", body.model_dump(),
-                          idempotency_key)
+    return await api_command(CHILD, request, principal, case_id, body, idempotency_key)
 
 
 @router.post("/cases/{case_id}/support-consent", response_model=TasksOut)
-async def support_consent(case_id: UUID, body: ConsentIn, request: Request, principal: Worker,
-                          idempotency_key: IdempotencyKey = None) -> TasksOut:
+async def support_consent(
+    case_id: UUID, body: ConsentIn, request: Request,
+    principal: Annotated[Principal, Depends(SUPPORT_CONSENT.access())],
+    idempotency_key: IdempotencyKey = None,
+) -> TasksOut:
     """Record the victim's decision on a referral to support services (D 8.19)."""
-    return await case_command(request, case_id, principal, "record_support_consent",
-                              body.model_dump(), idempotency_key)
+    return await api_command(SUPPORT_CONSENT, request, principal, case_id, body,
+                             idempotency_key)
 
 
 @router.post("/cases/{case_id}/contacts", response_model=TasksOut)
-async def contact(case_id: UUID, body: ContactIn, request: Request, principal: Worker,
-                  idempotency_key: IdempotencyKey = None) -> TasksOut:
+async def contact(
+    case_id: UUID, body: ContactIn, request: Request,
+    principal: Annotated[Principal, Depends(CONTACT.access())],
+    idempotency_key: IdempotencyKey = None,
+) -> TasksOut:
     """Record contact with a party. Contact with the perpetrator about the abuse or MARAC is
     refused (D 8.42)."""
-    return await case_command(request, case_id, principal, "record_contact",
-                              body.model_dump(mode="json"), idempotency_key)
+    return await api_command(CONTACT, request, principal, case_id, body, idempotency_key)

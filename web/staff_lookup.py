@@ -19,11 +19,11 @@ def _entry(profile: StaffProfile) -> dict[str, Any]:
                       active=profile.active, teams=profile.teams).to_dict()
 
 
-async def with_directory(request: Request, principal: Principal, args: dict[str, Any],
-                         named: Iterable[str]) -> dict[str, Any]:
-    """`args` with `directory`: the directory's facts (role, council, active, teams) of each
-    staff id in `named` and of the principal. An id the directory does not hold is left out,
-    and the domain refuses it as it refuses any id that is not a member of staff."""
+async def directory_for(request: Request, principal: Principal,
+                        named: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The directory's facts (role, council, active, teams) of each staff id in `named` and of
+    the principal, for a command's `directory`. An id the directory does not hold is left
+    out, and the domain refuses it as it refuses any id that is not a member of staff."""
     directory = services(request).directory
     ids = sorted(set(named) - {principal.staff.staff_id})
 
@@ -35,4 +35,4 @@ async def with_directory(request: Request, principal: Principal, args: dict[str,
                 found[staff_id] = _entry(profile)
         return found
 
-    return {**args, "directory": await asyncio.to_thread(look_up)}
+    return await asyncio.to_thread(look_up)

@@ -422,5 +422,7 @@ async def test_a_marac_action_is_owned_by_case_staff_of_the_case_council(
     assert "cw-2" in {t["assignee"] for t in owned.json()["tasks"]}
     # The page form is held to the same rule.
     assert page_refused.status_code == 422
-    assert "named_staff_works_cases_of_council" in page_refused.text
+    assert ("Enter the staff id of someone in the case&#39;s council who works on cases"
+            in page_refused.text)
+    assert "named_staff_works_cases_of_council" not in page_refused.text  # a code, not words
     assert page_owned.status_code == 303, page_owned.text

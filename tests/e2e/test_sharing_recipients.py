@@ -87,7 +87,7 @@ async def test_a_free_text_decision_recorded_by_the_previous_version_still_loads
 async def test_the_page_form_offers_only_registered_partners_and_refuses_anything_else(
         system: WebSystem) -> None:
     """D 12.4, D 8.42: the form is a choice of registered partners; a value sent around it
-    is refused with the rule, as in the API."""
+    is refused by the same rule as in the API, in plain words."""
     case_id = await system.open_case(CW, household=NO_CHILDREN)
     async with system.client(CW) as http:
         form = await http.get(f"/work/cases/{case_id}/sharing")
@@ -101,5 +101,7 @@ async def test_the_page_form_offers_only_registered_partners_and_refuses_anythin
     assert {p.value for p in Partner} <= offered
     assert not offered & {"perpetrator", "perpetrator_representative"}
     assert posted.status_code == 422, posted.text[:300]
-    assert "never_share_with_perpetrator" in posted.text
+    assert ("Information about the victim is never shared with the perpetrator or anyone "
+            "acting for them") in posted.text
+    assert "never_share_with_perpetrator" not in posted.text  # the rule is for the JSON
     assert decisions == []

@@ -1,0 +1,47 @@
+"""Commands on a case after intake, other than completing tasks. Each is declared once: a
+dataclass naming itself and the permission it needs, and one handler registered beside it
+with `@handles` (registry.py holds the one table, `COMMANDS`). Adding a command is the
+dataclass, its handler, and its route in web/.
+
+- access.py: assign, restrict, lift a restriction, conflict of interest, break glass
+- safeguarding.py: DASH, MARAC, incidents, children, support consent, contacts
+- sharing.py: decisions to share, consent
+"""
+
+from aggregates.commands.access import (
+    AssignCase,
+    DeclareConflict,
+    LiftRestriction,
+    RestrictCase,
+    UseBreakGlass,
+)
+from aggregates.commands.registry import (
+    COMMANDS,
+    Command,
+    CommandContext,
+    Directory,
+    apply_command,
+    handles,
+    parse_command,
+)
+from aggregates.commands.safeguarding import (
+    AddChild,
+    AddMaracActions,
+    CompleteDash,
+    RecordContact,
+    RecordMaracHearing,
+    RecordSupportConsent,
+    ReportIncident,
+    SaveDash,
+    parse_answers,
+    parse_date,
+)
+from aggregates.commands.sharing import RecordConsent, RecordSharingDecision
+
+__all__ = [
+    "COMMANDS", "AddChild", "AddMaracActions", "AssignCase", "Command", "CommandContext",
+    "CompleteDash", "DeclareConflict", "Directory", "LiftRestriction", "RecordConsent",
+    "RecordContact", "RecordMaracHearing", "RecordSharingDecision", "RecordSupportConsent",
+    "ReportIncident", "RestrictCase", "SaveDash", "UseBreakGlass", "apply_command", "handles",
+    "parse_answers", "parse_command", "parse_date",
+]

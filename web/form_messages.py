@@ -1,0 +1,167 @@
+"""What a page says when a form is refused, in the GOV.UK pattern ("Enter the date of the
+hearing", "The date of the hearing must be today or in the past"): one table from the rule
+(a domain rule, or the type of a pydantic error) to a plain message, with a fallback built
+from the field's label. A page never shows a rule code, pydantic's own text or brackets; the
+rule and its section stay in the JSON error and in the recorded event.
+
+Messages are templates: `{label}` is the field's label as written mid-sentence ("the date of
+the hearing"), `{Label}` the same at the start of one, `{verb}` "Enter" or "Select" (a
+choice), and any number pydantic gives (`{max_length}`, `{ge}`, `{le}`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Label:
+    """A form field as a sentence names it; `choice`: the user selects rather than types."""
+
+    text: str
+    choice: bool = False
+
+
+# Form field id → its label, for every form (a form may name its own, see `page_message`).
+LABELS: dict[str, Label] = {
+    "form": Label("the form"),
+    "reason": Label("the reason"),
+    "outcome": Label("the outcome", choice=True),
+    "note": Label("the note"),
+    "referral_id": Label("the referral", choice=True),
+    "heard_on": Label("the date of the hearing"),
+    "description": Label("what housing must do"),
+    "owner_id": Label("the owner's staff id"),
+    "due_on": Label("the date the action is due"),
+    "partner": Label("who it is shared with", choice=True),
+    "purpose": Label("the purpose", choice=True),
+    "shared": Label("whether to share", choice=True),
+    "categories": Label("what information is shared", choice=True),
+    "lawful_basis": Label("the lawful basis", choice=True),
+    "justification": Label("why it is shared"),
+    "reasons": Label("why it is not shared"),
+    "under_isa": Label("whether it is under the Information Sharing Agreement", choice=True),
+    "police_callouts_12_months": Label("the number of police call-outs"),
+    "victim_present": Label("whether the victim was present", choice=True),
+    "professional_judgement": Label("whether the case is high risk on your judgement",
+                                    choice=True),
+    "judgement_reason": Label("the reason for your professional judgement"),
+    "council": Label("the council", choice=True),
+    "channel": Label("how we heard of it", choice=True),
+    "reporter_kind": Label("who told us", choice=True),
+    "reporter_name": Label("the reporter's name"),
+    "victim_name": Label("the victim's name"),
+    "victim_address": Label("the victim's address"),
+    "victim_phone": Label("the victim's phone number"),
+    "immediate_risk": Label("whether anyone is at immediate risk of harm", choice=True),
+    "children_ages": Label("each child's age"),
+    "tenure": Label("the tenure", choice=True),
+    "perpetrator_lives_at_address": Label("whether the perpetrator lives at the address",
+                                          choice=True),
+    "perpetrator_name": Label("the perpetrator's name"),
+    "adjustments": Label("the reasonable adjustments", choice=True),
+    "additional_needs": Label("the additional needs", choice=True),
+    "summary": Label("what was reported"),
+    **{f"q{n}": Label(f"an answer to question {n}", choice=True) for n in range(1, 25)},
+}
+
+_NOT_FUTURE = "{Label} must be today or in the past"
+_REAL_DATE = "{Label} must be a real date"
+_ENTER = "{verb} {label}"
+_SELECT = "Select {label}"
+
+# Rule (a domain rule, or a pydantic error type) → message.
+MESSAGES: dict[str, str] = {
+    # The shape of what was typed (pydantic's error types).
+    "missing": _ENTER, "string_too_short": _ENTER, "too_short": _ENTER,
+    "string_type": _ENTER, "none_required": _ENTER,
+    "enum": _SELECT, "literal_error": _SELECT, "bool_type": _SELECT, "bool_parsing": _SELECT,
+    "string_too_long": "{Label} must be {max_length} characters or fewer",
+    "too_long": "Choose at most {max_length} for {label}",
+    "int_type": "{Label} must be a whole number, like 0 or 3",
+    "int_parsing": "{Label} must be a whole number, like 0 or 3",
+    "greater_than_equal": "{Label} must be {ge} or more",
+    "less_than_equal": "{Label} must be {le} or less",
+    "string_pattern_mismatch": "{Label} must only include letters, numbers, full stops, "
+                               "hyphens and underscores",
+    "date_type": _REAL_DATE, "date_parsing": _REAL_DATE, "date_from_datetime_parsing": _REAL_DATE,
+    "date_from_datetime_inexact": _REAL_DATE, "date_is_iso": _REAL_DATE,
+    "text_has_no_control_characters": "{Label} must not include hidden or control "
+                                      "characters: type it rather than pasting it",
+    "dash_question_exists": "Answer only the questions on the checklist",
+    # Dates in their range (aggregates/input_rules.py).
+    "hearing_not_in_future": _NOT_FUTURE, "incident_not_in_future": _NOT_FUTURE,
+    "report_time_not_in_future": _NOT_FUTURE,
+    "hearing_date_in_range": "{Label} must be 1 January 1900 or later",
+    "incident_date_in_range": "{Label} must be 1 January 1900 or later",
+    "reported_at_in_range": "{Label} must be 1 January 1900 or later",
+    "due_date_in_range": "{Label} must be within the next 10 years",
+    # The domain's rules that a page form can break.
+    "request_has_id": "This form was sent without its request id. Open the form again and "
+                      "send it from there",
+    "reason_is_recorded": "Enter {label}",
+    "break_glass_needs_reason": "Say why you need to open this case in at least 10 characters",
+    "staff_council_matches_case": "You can report cases only for your own council",
+    "named_staff_works_cases_of_council": "Enter the staff id of someone in the case's "
+                                          "council who works on cases",
+    "named_staff_may_see_cases_of_council": "Enter the staff ids of people in the case's "
+                                            "council who may see cases",
+    "marac_referral_exists": "Select a MARAC referral of this case",
+    "marac_action_described": "Enter what housing must do",
+    "marac_action_has_owner": "Enter the owner's staff id",
+    "marac_action_has_due_date": "Enter the date the action is due",
+    "sharing_has_lawful_basis": "Select the lawful basis for sharing",
+    "sharing_is_justified": "Enter why it is shared",
+    "not_sharing_has_reasons": "Enter why it is not shared",
+    "sharing_names_categories": "Select what information is shared",
+    "never_share_with_perpetrator": "Information about the victim is never shared with the "
+                                    "perpetrator or anyone acting for them",
+    "recipient_is_registered_partner": "Select a partner from the list",
+    "outcome_fits_task": "Select an outcome for this task",
+    "task_completed_once": "This task has already been completed",
+    "role_may_complete_task": "Your role cannot complete this task",
+    "professional_judgement_has_reason": "Enter the reason for your professional judgement",
+    "dash_complete_answers_every_question": "Answer every question to complete the checklist, "
+                                            "or save it and come back later",
+    "dash_answer_is_yes_no_or_not_known": "Select yes, no or not known",
+    "callouts_not_negative": "{Label} must be 0 or more",
+    "third_party_channel_has_third_party_reporter": "Select who told us: a report made "
+                                                    "through someone else is not from the "
+                                                    "victim",
+    "break_glass_does_not_change_access": "You opened this case by break-glass, so you cannot "
+                                          "change who may see it",
+    "conflict_of_interest_removes_access": "You declared a conflict of interest on this case",
+    "role_may_use_action": "Your role does not allow you to do this",
+    "role_may_give_command": "Your role does not allow you to do this",
+    "triage_first": "The case is still being set up. Wait a few seconds and send the form "
+                    "again",
+    "service_available": "Sorry, the service is not working at the moment. Nothing was "
+                         "recorded: send the form again later",
+}
+
+# A domain message is shown as it is only when it reads as a plain sentence (no codes, no
+# brackets, no quoted values); otherwise the fallback below names the field.
+PLAIN = re.compile(r"[A-Za-z0-9 ,.'’:;-]+")
+
+
+def page_message(field: str, rule: str, message: str = "",
+                 labels: Mapping[str, Label] = LABELS, numbers: Mapping[str, Any] | None = None
+                 ) -> str:
+    """The plain message for `rule` broken at the form field `field` (`message`: the domain's
+    own, used when no entry fits and it reads as a plain sentence)."""
+    label = labels.get(field) or LABELS.get(field) or Label(field.replace("_", " ") or "the form")
+    template = MESSAGES.get(rule)
+    if template is None:
+        text = message.strip().rstrip(".")
+        if text and PLAIN.fullmatch(text):
+            return text[0].upper() + text[1:]
+        template = "Check {label}"
+    values = {"label": label.text, "Label": label.text[0].upper() + label.text[1:],
+              "verb": "Select" if label.choice else "Enter",
+              **{k: v for k, v in (numbers or {}).items() if isinstance(v, int | str)}}
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError):  # a number the error did not give
+        return f"Check {label.text}"
