@@ -82,8 +82,10 @@ class CaseStore(Application):
     def __init__(self, env: Mapping[str, str],
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         super().__init__(env=dict(env))
-        # Only intake reads the clock (a report may not be dated in the future); later steps
-        # are timed by their workflow. Tests on a time-skipping server pass its time here.
+        # Intake reads the clock (a report may not be dated in the future), and so do the
+        # steps whose activity input carries no time yet (triage, a referral's delivery and
+        # acknowledgement); other steps are timed by their workflow. Tests on a time-skipping
+        # server pass its time here.
         self.clock = clock
 
     # ---- intake -----------------------------------------------------------------------------
@@ -108,11 +110,12 @@ class CaseStore(Application):
 
     # ---- steps the case's workflow drives ---------------------------------------------------
 
-    def triage(self, case_id: UUID) -> Case:
-        """Triage the case once; running it again changes nothing."""
+    def triage(self, case_id: UUID, at: datetime | None = None) -> Case:
+        """Triage the case once, at `at` (default: the store's clock); running it again
+        changes nothing."""
         case = self.get_case(case_id)
         if not case.triaged:
-            case.triage(Actor.system())
+            case.triage(Actor.system(), at=at or self.clock())
             self.save(case)
         return case
 
@@ -135,12 +138,12 @@ class CaseStore(Application):
         return case
 
     def record_referral_delivered(self, *, case_id: UUID, referral_id: str, delivery_id: str,
-                                  digest: str, via: str) -> Case:
-        """Record a referral's delivery, once."""
+                                  digest: str, via: str, at: datetime | None = None) -> Case:
+        """Record a referral's delivery, once, at `at` (default: the store's clock)."""
         case = self.get_case(case_id)
         if case.referrals.get(referral_id, {}).get("status") == "queued":
             case.record_referral_delivered(referral_id=referral_id, delivery_id=delivery_id,
-                                           digest=digest, via=via)
+                                           digest=digest, via=via, at=at or self.clock())
             self.save(case)
         return case
 
@@ -155,13 +158,14 @@ class CaseStore(Application):
 
     def record_referral_acknowledged(self, *, case_id: UUID, referral_id: str,
                                      ack_message_id: str, digest: str, signed_body: str,
-                                     signature: str) -> Case:
-        """Record a partner's acknowledgement, once (a repeat of the same one is a no-op)."""
+                                     signature: str, at: datetime | None = None) -> Case:
+        """Record a partner's acknowledgement, once (a repeat of the same one is a no-op), at
+        `at` (default: the store's clock)."""
         case = self.get_case(case_id)
         if case.referrals.get(referral_id, {}).get("status") != "acknowledged":
             case.record_referral_acknowledged(
                 referral_id=referral_id, ack_message_id=ack_message_id, digest=digest,
-                signed_body=signed_body, signature=signature)
+                signed_body=signed_body, signature=signature, at=at or self.clock())
             self.save(case)
         return case
 
@@ -244,12 +248,12 @@ class CaseStore(Application):
                 if isinstance(event, Case.BreakGlassUsed) and staff_id in event.notify:
                     found.append({"kind": "break_glass", "case_id": str(event.originator_id),
                                   "by": event.staff_id, "reason": event.reason,
-                                  "at": event.timestamp.isoformat(), "until": event.until})
+                                  "at": event.at.isoformat(), "until": event.until})
                 elif (isinstance(event, Case.AccessChangeNotified)
                       and staff_id in event.notify):
                     found.append({"kind": event.change, "case_id": str(event.originator_id),
                                   "by": event.actor["staff_id"], "reason": event.reason,
-                                  "at": event.timestamp.isoformat()})
+                                  "at": event.at.isoformat()})
                 after = notification.id
             if len(page) < 500:
                 return found

@@ -1,6 +1,7 @@
 """The case aggregate: one domestic-abuse case, recorded as an immutable sequence of events.
 
-Every event carries who (staff id and role), when (the event timestamp) and why (`reason`).
+Every event carries who (staff id and role), when (`at`: the command's time, see
+aggregates/case_events.py) and why (`reason`).
 Event class names and the case id never hold personal data: the event store keeps them in
 clear (only event state is encrypted).
 """
@@ -17,6 +18,7 @@ from eventsourcing.domain import Aggregate
 from aggregates.access import CaseAccessFacts
 from aggregates.access_commands import AccessCommands
 from aggregates.adjustments import requirements_for
+from aggregates.case_events import CaseEvent
 from aggregates.case_versions import remember_command, upcast_v1_v2
 from aggregates.checks import check_aware, check_reason
 from aggregates.errors import ConflictError, RuleViolation
@@ -68,7 +70,7 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
 
     # ---- events ---------------------------------------------------------------------------
 
-    class Opened(Aggregate.Created):
+    class Opened(CaseEvent, Aggregate.Created):
         council: str
         policy_version: str
         report: dict[str, Any]
@@ -95,7 +97,7 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
             init_safeguarding_state(case)
             init_sharing_state(case)
 
-    class TriageDecided(Aggregate.Event):
+    class TriageDecided(CaseEvent):
         immediate_risk: bool
         third_party: bool
         rules: list[dict[str, str]]
@@ -105,7 +107,7 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
         def apply(self, case: Case) -> None:
             case.triaged = True
 
-    class TaskOpened(Aggregate.Event):
+    class TaskOpened(CaseEvent):
         task: dict[str, Any]
         actor: dict[str, str]
         reason: str
@@ -114,7 +116,7 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
             task = Task.from_dict(self.task)
             case.tasks[task.task_id] = task
 
-    class TaskCompleted(Aggregate.Event):
+    class TaskCompleted(CaseEvent):
         task_id: str
         outcome: str
         note: str
@@ -126,7 +128,7 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
         def apply(self, case: Case) -> None:
             case.completed[self.task_id] = self.command_id
 
-    class DeadlineEscalated(Aggregate.Event):
+    class DeadlineEscalated(CaseEvent):
         task_id: str
         escalated_to: str
         rule: str
@@ -137,7 +139,7 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
         def apply(self, case: Case) -> None:
             case.escalated.add(self.task_id)
 
-    class Assigned(Aggregate.Event):
+    class Assigned(CaseEvent):
         team: str
         officer_id: str | None
         command_id: str
@@ -149,7 +151,7 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
             case.assigned_team = self.team
             case.officer_id = self.officer_id
 
-    class Restricted(Aggregate.Event):
+    class Restricted(CaseEvent):
         named_staff: list[str]
         command_id: str
         actor: dict[str, str]
@@ -159,7 +161,7 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
             remember_command(case.recent_commands, self.command_id)
             case.restricted_to = frozenset(self.named_staff)
 
-    class RestrictionLifted(Aggregate.Event):
+    class RestrictionLifted(CaseEvent):
         command_id: str
         actor: dict[str, str]
         reason: str
@@ -168,7 +170,7 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
             remember_command(case.recent_commands, self.command_id)
             case.restricted_to = None
 
-    class ConflictDeclared(Aggregate.Event):
+    class ConflictDeclared(CaseEvent):
         staff_id: str
         command_id: str
         actor: dict[str, str]
@@ -178,7 +180,7 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
             remember_command(case.recent_commands, self.command_id)
             case.conflicted.add(self.staff_id)
 
-    class BreakGlassUsed(Aggregate.Event):
+    class BreakGlassUsed(CaseEvent):
         staff_id: str
         until: str
         notify: list[str]
@@ -190,7 +192,7 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
             remember_command(case.recent_commands, self.command_id)
             case.break_glass_until[self.staff_id] = datetime.fromisoformat(self.until)
 
-    class AccessChangeNotified(Aggregate.Event):
+    class AccessChangeNotified(CaseEvent):
         """Who is told of a change to who may see the case (`change`: restriction_lifted or
         reassigned), read by `CaseStore.notifications_for`."""
 
@@ -240,7 +242,7 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
         case = cls._create(
             cls.Opened, id=case_id, council=report.council.value,
             policy_version=policy.version, report=report.to_dict(), actor=actor.to_dict(),
-            reason=reason, request_fingerprint=request_fingerprint,
+            reason=reason, request_fingerprint=request_fingerprint, at=now,
         )
         # Need to know starts with the team the policy routes the case to, and the officer who
         # took the report if they are a caseworker. Whoever recorded the report, in any case
@@ -248,7 +250,7 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
         officer = actor.staff_id if actor.role is Role.CASEWORKER else None
         case.trigger_event(
             cls.Assigned, team=case.team, officer_id=officer, command_id="intake",
-            actor=actor.to_dict(),
+            actor=actor.to_dict(), at=now,
             reason=f"Routed to the {case.team} ({policy.housing_team.section}).",
         )
         return case
@@ -288,8 +290,9 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
     def open_tasks(self) -> list[Task]:
         return [t for t in self.tasks.values() if t.task_id not in self.completed]
 
-    def triage(self, actor: Actor) -> list[Task]:
-        """Run triage once, in the policy's order, and open the tasks it gives."""
+    def triage(self, actor: Actor, *, at: datetime) -> list[Task]:
+        """Run triage once, at `at`, in the policy's order, and open the tasks it gives."""
+        check_aware(at, "at")
         if self.triaged:
             raise ConflictError("triage_runs_once", "the case has already been triaged")
         specs = triage(self.report, self.policy)
@@ -299,11 +302,11 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
             third_party=self.report.is_third_party,
             rules=[{"rule": s.rule.name, "section": s.rule.section, "task": s.kind.value}
                    for s in specs],
-            actor=actor.to_dict(),
+            actor=actor.to_dict(), at=at,
             reason="Triage of a new report in the order of the council's policy.",
         )
-        opened = self._open_tasks(specs, actor)
-        self.triage_referrals(actor)
+        opened = self._open_tasks(specs, actor, at)
+        self.triage_referrals(actor, at)
         return opened
 
     def complete_task(self, *, task_id: str, outcome: str, note: str, actor: Actor,
@@ -316,10 +319,11 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
         late = task.due_at is not None and at >= task.due_at
         self.trigger_event(
             self.TaskCompleted, task_id=task_id, outcome=outcome, note=note, late=late,
-            command_id=command_id, actor=actor.to_dict(),
+            command_id=command_id, actor=actor.to_dict(), at=at,
             reason=f"{task.title}: {outcome.replace('_', ' ')}.",
         )
-        return self._open_tasks(on_completion(task, outcome, at, self.policy, self.team), actor)
+        return self._open_tasks(on_completion(task, outcome, at, self.policy, self.team), actor,
+                                at)
 
     def check_task_can_be_completed(self, task_id: str, outcome: str, actor: Actor) -> Task:
         """The rules a completion must meet; usable before anything is recorded."""
@@ -348,21 +352,22 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
         system = Actor.system()
         self.trigger_event(
             self.DeadlineEscalated, task_id=task_id, escalated_to=DSO, rule=rule.name,
-            section=rule.section, actor=system.to_dict(),
+            section=rule.section, actor=system.to_dict(), at=at,
             reason=f"Deadline passed with the task still open: {task.title}.",
         )
-        return self._open_tasks(on_missed_deadline(task, self.policy, self.team), system)
+        return self._open_tasks(on_missed_deadline(task, self.policy, self.team), system, at)
 
-    def _open_tasks(self, specs: list[TaskSpec], actor: Actor) -> list[Task]:
+    def _open_tasks(self, specs: list[TaskSpec], actor: Actor, at: datetime) -> list[Task]:
+        """Open a task for each spec, opened at `at` (the command's time)."""
         opened = []
         for spec in specs:
             task = Task(
                 task_id=f"t{len(self.tasks) + 1}", kind=spec.kind, title=TITLES[spec.kind],
                 assignee=spec.assignee, due_at=spec.due_at, rule=spec.rule.name,
-                section=spec.rule.section, opened_at=self.modified_on,
+                section=spec.rule.section, opened_at=at,
                 requirements=requirements_for(spec.kind, self.report.reasonable_adjustments),
             )
             self.trigger_event(self.TaskOpened, task=task.to_dict(), actor=actor.to_dict(),
-                               reason=spec.reason)
+                               reason=spec.reason, at=at)
             opened.append(task)
         return opened

@@ -168,7 +168,8 @@ def _lift(case: Case, cmd: LiftRestriction, ctx: CommandContext) -> None:
 
 
 def _declare_conflict(case: Case, cmd: DeclareConflict, ctx: CommandContext) -> None:
-    case.declare_conflict(actor=ctx.actor, reason=cmd.reason, command_id=ctx.command_id)
+    case.declare_conflict(actor=ctx.actor, reason=cmd.reason, at=ctx.at,
+                          command_id=ctx.command_id)
 
 
 def _break_glass(case: Case, cmd: UseBreakGlass, ctx: CommandContext) -> None:
@@ -198,7 +199,8 @@ def parse_answers(answers: dict[str, list[str]]) -> dict[int, tuple[str, str]]:
 def _save_dash(case: Case, cmd: SaveDash, ctx: CommandContext) -> None:
     case.save_dash(answers=parse_answers(cmd.answers),
                    police_callouts_12_months=cmd.police_callouts_12_months,
-                   victim_present=cmd.victim_present, actor=ctx.actor, command_id=ctx.command_id)
+                   victim_present=cmd.victim_present, actor=ctx.actor, at=ctx.at,
+                   command_id=ctx.command_id)
 
 
 def _complete_dash(case: Case, cmd: CompleteDash, ctx: CommandContext) -> None:
@@ -231,7 +233,7 @@ def _add_marac_actions(case: Case, cmd: AddMaracActions, ctx: CommandContext) ->
             check_works_cases(action["owner_id"], known, case.council,
                               f"actions.{index}.owner_id")
     case.add_marac_actions(referral_id=cmd.referral_id, actions=actions, actor=ctx.actor,
-                           command_id=ctx.command_id)
+                           at=ctx.at, command_id=ctx.command_id)
 
 
 def _report_incident(case: Case, cmd: ReportIncident, ctx: CommandContext) -> None:
@@ -252,7 +254,7 @@ def _record_support_consent(case: Case, cmd: RecordSupportConsent, ctx: CommandC
 
 def _record_contact(case: Case, cmd: RecordContact, ctx: CommandContext) -> None:
     case.record_contact(party=cmd.party, purpose=cmd.purpose, channel=cmd.channel,
-                        note=cmd.note, actor=ctx.actor, command_id=ctx.command_id)
+                        note=cmd.note, actor=ctx.actor, at=ctx.at, command_id=ctx.command_id)
 
 
 def _record_sharing_decision(case: Case, cmd: RecordSharingDecision,
@@ -260,12 +262,13 @@ def _record_sharing_decision(case: Case, cmd: RecordSharingDecision,
     case.decide_sharing(partner=cmd.partner, purpose=cmd.purpose, categories=cmd.categories,
                         shared=cmd.shared, lawful_basis=cmd.lawful_basis,
                         justification=cmd.justification, reasons=cmd.reasons,
-                        under_isa=cmd.under_isa, actor=ctx.actor, command_id=ctx.command_id)
+                        under_isa=cmd.under_isa, actor=ctx.actor, at=ctx.at,
+                        command_id=ctx.command_id)
 
 
 def _record_consent(case: Case, cmd: RecordConsent, ctx: CommandContext) -> None:
     case.change_consent(purpose=cmd.purpose, given=cmd.given, actor=ctx.actor,
-                        reason=cmd.reason, command_id=ctx.command_id)
+                        reason=cmd.reason, at=ctx.at, command_id=ctx.command_id)
 
 
 COMMANDS: dict[str, tuple[type, Handler]] = {

@@ -12,8 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from eventsourcing.domain import Aggregate
-
+from aggregates.case_events import CaseEvent
 from aggregates.case_versions import remember_command
 from aggregates.checks import check_aware
 from aggregates.dash import CHECKLIST_VERSION, GUIDANCE, RiskLevel, assess_risk, check_answers
@@ -83,7 +82,7 @@ def answers_from_store(stored: dict[str, list[str]]) -> Answers:
 
 # ---- events ----------------------------------------------------------------------------------
 
-class ReferralOpened(Aggregate.Event):
+class ReferralOpened(CaseEvent):
     referral_id: str
     kind: str
     partner: str
@@ -97,11 +96,11 @@ class ReferralOpened(Aggregate.Event):
         case.referrals[self.referral_id] = {
             "referral_id": self.referral_id, "kind": self.kind, "partner": self.partner,
             "rule": self.rule, "section": self.section, "status": ReferralStatus.QUEUED.value,
-            "opened_on": self.opened_on, "opened_at": self.timestamp.isoformat(),
+            "opened_on": self.opened_on, "opened_at": self.at.isoformat(),
             "delivery_id": None, "digest": None}
 
 
-class ReferralDelivered(Aggregate.Event):
+class ReferralDelivered(CaseEvent):
     referral_id: str
     delivery_id: str
     digest: str
@@ -115,7 +114,7 @@ class ReferralDelivered(Aggregate.Event):
             digest=self.digest)
 
 
-class ReferralAcknowledged(Aggregate.Event):
+class ReferralAcknowledged(CaseEvent):
     """The partner's signed acknowledgement, kept as evidence that it received what we sent
     (its digest matches the digest of the delivered message)."""
 
@@ -130,10 +129,10 @@ class ReferralAcknowledged(Aggregate.Event):
     def apply(self, case: Case) -> None:
         case.referrals[self.referral_id].update(
             status=ReferralStatus.ACKNOWLEDGED.value,
-            acknowledged_at=self.timestamp.isoformat())
+            acknowledged_at=self.at.isoformat())
 
 
-class ReferralDeliveryFailed(Aggregate.Event):
+class ReferralDeliveryFailed(CaseEvent):
     referral_id: str
     failure: str  # a rule name or reason code, never message contents
     actor: dict[str, str]
@@ -144,7 +143,7 @@ class ReferralDeliveryFailed(Aggregate.Event):
                                                 failure=self.failure)
 
 
-class DashSaved(Aggregate.Event):
+class DashSaved(CaseEvent):
     """A partly completed checklist, kept so the officer can resume it."""
 
     assessment_id: str
@@ -164,7 +163,7 @@ class DashSaved(Aggregate.Event):
         remember_command(case.recent_commands, self.command_id)
 
 
-class DashCompleted(Aggregate.Event):
+class DashCompleted(CaseEvent):
     assessment_id: str
     checklist_version: str
     answers: dict[str, list[str]]
@@ -184,14 +183,14 @@ class DashCompleted(Aggregate.Event):
         case.assessments.append({
             "assessment_id": self.assessment_id, "level": self.level,
             "yes_count": self.yes_count, "reasons": self.reasons,
-            "supersedes": self.supersedes, "completed_at": self.timestamp.isoformat(),
+            "supersedes": self.supersedes, "completed_at": self.at.isoformat(),
             "completed_by": self.actor["staff_id"], "victim_present": self.victim_present})
         case.risk_level = self.level
         case.dash_draft = None
         remember_command(case.recent_commands, self.command_id)
 
 
-class MaracHeard(Aggregate.Event):
+class MaracHeard(CaseEvent):
     referral_id: str
     heard_on: str
     command_id: str
@@ -204,7 +203,7 @@ class MaracHeard(Aggregate.Event):
         remember_command(case.recent_commands, self.command_id)
 
 
-class MaracActionAgreed(Aggregate.Event):
+class MaracActionAgreed(CaseEvent):
     """A MARAC action for housing; its task carries only a number, this event the words."""
 
     referral_id: str
@@ -220,7 +219,7 @@ class MaracActionAgreed(Aggregate.Event):
         remember_command(case.recent_commands, self.command_id)
 
 
-class IncidentReported(Aggregate.Event):
+class IncidentReported(CaseEvent):
     incident_id: str
     occurred_on: str
     summary: str
@@ -232,7 +231,7 @@ class IncidentReported(Aggregate.Event):
         remember_command(case.recent_commands, self.command_id)
 
 
-class ChildAdded(Aggregate.Event):
+class ChildAdded(CaseEvent):
     age: int
     name: str | None
     command_id: str
@@ -244,7 +243,7 @@ class ChildAdded(Aggregate.Event):
         remember_command(case.recent_commands, self.command_id)
 
 
-class SupportConsentRecorded(Aggregate.Event):
+class SupportConsentRecorded(CaseEvent):
     given: bool
     needs: list[str]
     command_id: str
@@ -256,7 +255,7 @@ class SupportConsentRecorded(Aggregate.Event):
         remember_command(case.recent_commands, self.command_id)
 
 
-class ContactRecorded(Aggregate.Event):
+class ContactRecorded(CaseEvent):
     party: str
     purpose: str
     channel: str
@@ -294,27 +293,30 @@ class SafeguardingCommands:
         @property
         def open_tasks(self) -> list[Task]: ...
         def trigger_event(self, event_class: Any, **kwargs: Any) -> None: ...
-        def _open_tasks(self, specs: list[TaskSpec], actor: Actor) -> list[Task]: ...
+        def _open_tasks(self, specs: list[TaskSpec], actor: Actor,
+                        at: datetime) -> list[Task]: ...
         def decide_sharing(self, **kwargs: Any) -> str: ...
 
     # -- referrals ------------------------------------------------------------------------------
 
-    def triage_referrals(self, actor: Actor) -> None:
-        """Referrals every new case makes at once, whatever else triage decides."""
+    def triage_referrals(self, actor: Actor, at: datetime) -> None:
+        """Referrals every new case makes at once, whatever else triage decides: dated on the
+        day of the report (`opened_on`), recorded at triage (`at`)."""
         household = self.report.household
-        at = self.report.reported_at  # decided on the report, at once
+        on = local_date(self.report.reported_at)  # decided on the report, at once
         if household.has_children:
             self._open_referral(ReferralKind.CHILDREN, self.policy.children_referral, actor,
-                                at, "Children in the household: referred in all cases.")
+                                at, "Children in the household: referred in all cases.", on=on)
         if household.has_adult_with_care_needs:
             self._open_referral(ReferralKind.ADULT_SAFEGUARDING,
                                 self.policy.adult_safeguarding_referral, actor, at,
-                                "An adult in the household has care and support needs.")
+                                "An adult in the household has care and support needs.", on=on)
 
     def _open_referral(self, kind: ReferralKind, rule: Rule, actor: Actor, at: datetime,
-                       reason: str) -> str:
-        """Open a referral and record the decision to share that it rests on (DAHA: every
-        decision to share is recorded, with its lawful basis and justification)."""
+                       reason: str, *, on: date | None = None) -> str:
+        """Open a referral at `at`, dated `on` (default: the London date of `at`), and record
+        the decision to share that it rests on (DAHA: every decision to share is recorded,
+        with its lawful basis and justification)."""
         referral_id = f"r{len(self.referrals) + 1}"
         partner = PARTNER_FOR[kind].value
         self.decide_sharing(
@@ -322,11 +324,12 @@ class SafeguardingCommands:
             categories=[c.value for c in REQUIRED[kind] | OPTIONAL[kind]], shared=True,
             lawful_basis=BASIS_OF[kind].value,
             justification=f"{rule.name} ({rule.section}): {reason}", reasons="",
-            under_isa=True, actor=actor, command_id=f"sharing-{referral_id}")
+            under_isa=True, actor=actor, at=at, command_id=f"sharing-{referral_id}")
         self.trigger_event(ReferralOpened, referral_id=referral_id, kind=kind.value,
                            partner=partner, rule=rule.name,
-                           section=rule.section, opened_on=local_date(at).isoformat(),
-                           actor=actor.to_dict(), reason=reason)
+                           section=rule.section,
+                           opened_on=(on or local_date(at)).isoformat(),
+                           actor=actor.to_dict(), reason=reason, at=at)
         return referral_id
 
     @property
@@ -334,7 +337,8 @@ class SafeguardingCommands:
         return [r for r in self.referrals.values() if r["status"] == ReferralStatus.QUEUED]
 
     def record_referral_acknowledged(self, *, referral_id: str, ack_message_id: str,
-                                     digest: str, signed_body: str, signature: str) -> None:
+                                     digest: str, signed_body: str, signature: str,
+                                     at: datetime) -> None:
         """A partner's verified acknowledgement of exactly what we delivered; once."""
         referral = self.referrals.get(referral_id)
         if referral is None:
@@ -356,7 +360,7 @@ class SafeguardingCommands:
         self.trigger_event(ReferralAcknowledged, referral_id=referral_id,
                            ack_message_id=ack_message_id, digest=digest,
                            signed_body=signed_body, signature=signature,
-                           actor=Actor.system().to_dict(),
+                           actor=Actor.system().to_dict(), at=at,
                            reason=f"{referral['partner']} acknowledged the referral.")
 
     def record_referral_failed(self, *, referral_id: str, failure: str, at: datetime) -> None:
@@ -366,17 +370,17 @@ class SafeguardingCommands:
             raise ConflictError("fail_only_a_queued_referral", "the referral is not queued",
                                 field="referral_id")
         self.trigger_event(ReferralDeliveryFailed, referral_id=referral_id, failure=failure,
-                           actor=Actor.system().to_dict(),
+                           actor=Actor.system().to_dict(), at=at,
                            reason=f"Delivery to {referral['partner']} was given up.")
         self._open_tasks([TaskSpec(
             TaskKind.RESOLVE_REFERRAL, DSO,
             close_after_working_days(self.policy, at, 1), self.policy.missed_deadline_escalation,
             f"The {referral['kind'].replace('_', ' ')} referral could not be delivered "
             f"({failure}): send it by another channel or record why not.")],
-            Actor.system())
+            Actor.system(), at)
 
     def record_referral_delivered(self, *, referral_id: str, delivery_id: str, digest: str,
-                                  via: str) -> None:
+                                  via: str, at: datetime) -> None:
         """The partner (or the stand-in gateway) has the referral; once."""
         referral = self.referrals.get(referral_id)
         if referral is None:
@@ -386,13 +390,13 @@ class SafeguardingCommands:
             raise ConflictError("referral_delivered_once", "the referral was delivered already",
                                 field="referral_id")
         self.trigger_event(ReferralDelivered, referral_id=referral_id, delivery_id=delivery_id,
-                           digest=digest, via=via, actor=Actor.system().to_dict(),
+                           digest=digest, via=via, actor=Actor.system().to_dict(), at=at,
                            reason=f"Referral delivered to {referral['partner']}.")
 
     # -- DASH -----------------------------------------------------------------------------------
 
     def save_dash(self, *, answers: Answers, police_callouts_12_months: int,
-                  victim_present: bool, actor: Actor, command_id: str) -> None:
+                  victim_present: bool, actor: Actor, at: datetime, command_id: str) -> None:
         """Save a partly completed checklist, to resume later (answers merge into the draft)."""
         check_answers(answers, complete=False)
         if police_callouts_12_months < 0:
@@ -405,7 +409,7 @@ class SafeguardingCommands:
             checklist_version=CHECKLIST_VERSION, answers=answers_to_store(merged),
             police_callouts_12_months=police_callouts_12_months,
             victim_present=victim_present, command_id=command_id, actor=actor.to_dict(),
-            reason="DASH checklist saved part-way.")
+            at=at, reason="DASH checklist saved part-way.")
 
     def complete_dash(self, *, answers: Answers, police_callouts_12_months: int,
                       victim_present: bool, professional_judgement: bool,
@@ -429,7 +433,7 @@ class SafeguardingCommands:
             professional_judgement=professional_judgement, judgement_reason=judgement_reason,
             victim_present=victim_present, level=outcome.level.value,
             reasons=[{"rule": r, "section": GUIDANCE} for r in outcome.reasons],
-            supersedes=supersedes, command_id=command_id, actor=actor.to_dict(),
+            supersedes=supersedes, command_id=command_id, actor=actor.to_dict(), at=at,
             reason=("High risk: " + ", ".join(r.replace("_", " ") for r in outcome.reasons)
                     if outcome.reasons else "Not high risk on this assessment."),
         )
@@ -460,7 +464,7 @@ class SafeguardingCommands:
                 close_after_working_days(policy, at, policy.marac_hearing_working_days),
                 policy.high_risk_to_marac,
                 "Record when the MARAC hears the case, and the actions it gives housing.")],
-                actor)
+                actor, at)
 
     # -- MARAC ----------------------------------------------------------------------------------
 
@@ -477,12 +481,12 @@ class SafeguardingCommands:
                                 "the hearing date is before the referral was made",
                                 field="heard_on")
         self.trigger_event(MaracHeard, referral_id=referral_id, heard_on=heard_on.isoformat(),
-                           command_id=command_id, actor=actor.to_dict(),
+                           command_id=command_id, actor=actor.to_dict(), at=at,
                            reason=f"The MARAC heard the case on {heard_on.isoformat()}.")
         self._close_task(TaskKind.RECORD_MARAC_HEARING, "heard", actor, at, command_id)
 
     def add_marac_actions(self, *, referral_id: str, actions: list[dict[str, Any]],
-                          actor: Actor, command_id: str) -> None:
+                          actor: Actor, at: datetime, command_id: str) -> None:
         """Actions the MARAC gives housing become tasks with owners and due dates; overdue
         ones escalate to a DSO like every other task."""
         referral = self._marac_referral(referral_id)
@@ -514,12 +518,12 @@ class SafeguardingCommands:
                 TaskKind.MARAC_ACTION, action["owner_id"],
                 close_of_working_day(action["due_on"], self.policy.close_of_business),
                 self.policy.high_risk_to_marac,
-                f"MARAC action {index + 1} of {len(actions)} for housing.")], actor)
+                f"MARAC action {index + 1} of {len(actions)} for housing.")], actor, at)
             self.trigger_event(MaracActionAgreed, referral_id=referral_id, task_id=task.task_id,
                                description=str(action["description"]),
                                owner_id=action["owner_id"],
                                due_on=action["due_on"].isoformat(),
-                               command_id=command_id, actor=actor.to_dict(),
+                               command_id=command_id, actor=actor.to_dict(), at=at,
                                reason="An action the MARAC gave housing.")
 
     def _marac_referral(self, referral_id: str) -> dict[str, Any]:
@@ -541,7 +545,7 @@ class SafeguardingCommands:
             raise RuleViolation("incident_described", "describe the incident", field="summary")
         self.trigger_event(IncidentReported, incident_id=str(uuid.uuid4()),
                            occurred_on=occurred_on.isoformat(), summary=summary,
-                           command_id=command_id, actor=actor.to_dict(),
+                           command_id=command_id, actor=actor.to_dict(), at=at,
                            reason="A new incident was reported.")
         self._refer_to_marac(actor, at, f"A new incident on {occurred_on.isoformat()}.",
                              on=occurred_on, repeat_only=True)
@@ -554,7 +558,7 @@ class SafeguardingCommands:
             raise RuleViolation("child_is_under_18", "a child's age must be from 0 to 17",
                                 field="age", section="D 7.4")
         self.trigger_event(ChildAdded, age=child.age, name=child.name, command_id=command_id,
-                           actor=actor.to_dict(), reason="A child joined the household.")
+                           actor=actor.to_dict(), at=at, reason="A child joined the household.")
         self._open_referral(ReferralKind.CHILDREN, self.policy.children_referral, actor, at,
                             "A child joined the household: referred as in all cases.")
 
@@ -575,7 +579,7 @@ class SafeguardingCommands:
             raise RuleViolation("reason_is_recorded", "say how the decision was given",
                                 field="reason", section="D 8.25")
         self.trigger_event(SupportConsentRecorded, given=given, needs=[n.value for n in needs],
-                           command_id=command_id, actor=actor.to_dict(), reason=reason)
+                           command_id=command_id, actor=actor.to_dict(), reason=reason, at=at)
         self._close_task(TaskKind.SEEK_SUPPORT_CONSENT, "consent_given" if given
                          else "consent_refused", actor, at, command_id)
         if given:
@@ -585,7 +589,7 @@ class SafeguardingCommands:
     # -- contact with the parties ---------------------------------------------------------------
 
     def record_contact(self, *, party: str, purpose: str, channel: str, note: str, actor: Actor,
-                       command_id: str) -> None:
+                       at: datetime, command_id: str) -> None:
         """Record contact with a party. Contact with the perpetrator about the abuse, the
         reports or MARAC is refused (D 8.42)."""
         if party not in PARTIES:
@@ -605,7 +609,7 @@ class SafeguardingCommands:
                                 "abuse, the reports or MARAC", field="purpose",
                                 section=rule.section)
         self.trigger_event(ContactRecorded, party=party, purpose=purpose, channel=channel,
-                           note=note, command_id=command_id, actor=actor.to_dict(),
+                           note=note, command_id=command_id, actor=actor.to_dict(), at=at,
                            reason=f"Contact with the {party} ({purpose.replace('_', ' ')}).")
 
     # -- helpers --------------------------------------------------------------------------------
@@ -619,5 +623,5 @@ class SafeguardingCommands:
             if task.kind is kind:
                 self.trigger_event(Case.TaskCompleted, task_id=task.task_id, outcome=outcome,
                                    note="", late=task.due_at is not None and at >= task.due_at,
-                                   command_id=command_id, actor=actor.to_dict(),
+                                   command_id=command_id, actor=actor.to_dict(), at=at,
                                    reason=f"{task.title}: recorded.")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from eventsourcing.domain import Aggregate
-
+from aggregates.case_events import CaseEvent
 from aggregates.case_versions import remember_command
 from aggregates.checks import check_reason
 from aggregates.errors import RuleViolation
@@ -22,7 +22,7 @@ def init_sharing_state(case: Case) -> None:
     case.consents = {}
 
 
-class SharingDecided(Aggregate.Event):
+class SharingDecided(CaseEvent):
     """A decision to share, or not to share, with a recipient for a purpose."""
 
     decision_id: str
@@ -44,11 +44,11 @@ class SharingDecided(Aggregate.Event):
             "categories": self.categories, "shared": self.shared,
             "lawful_basis": self.lawful_basis, "justification": self.justification,
             "reasons": self.reasons, "under_isa": self.under_isa,
-            "decided_by": self.actor, "decided_at": self.timestamp.isoformat()})
+            "decided_by": self.actor, "decided_at": self.at.isoformat()})
         remember_command(case.recent_commands, self.command_id)
 
 
-class ConsentChanged(Aggregate.Event):
+class ConsentChanged(CaseEvent):
     """The victim gave or withdrew consent to sharing for a purpose."""
 
     purpose: str
@@ -74,7 +74,7 @@ class SharingCommands:
 
     def decide_sharing(self, *, partner: str, purpose: str, categories: list[str], shared: bool,
                        lawful_basis: str | None, justification: str, reasons: str,
-                       under_isa: bool, actor: Actor, command_id: str) -> str:
+                       under_isa: bool, actor: Actor, at: datetime, command_id: str) -> str:
         """Record a decision to share or not to share (the perpetrator is never a recipient)."""
         check_decision(partner=partner, purpose=purpose, categories=categories, shared=shared,
                        lawful_basis=lawful_basis, justification=justification, reasons=reasons)
@@ -84,15 +84,15 @@ class SharingCommands:
             categories=sorted(set(categories)),
             shared=shared, lawful_basis=lawful_basis if shared else None,
             justification=justification, reasons=reasons, under_isa=under_isa,
-            command_id=command_id, actor=actor.to_dict(),
+            command_id=command_id, actor=actor.to_dict(), at=at,
             reason=(f"Decided to share with {partner} for {purpose}." if shared
                     else f"Decided not to share with {partner} for {purpose}."))
         return decision_id
 
     def change_consent(self, *, purpose: str, given: bool, actor: Actor, reason: str,
-                       command_id: str) -> None:
+                       at: datetime, command_id: str) -> None:
         if purpose not in {p.value for p in Purpose}:
             raise RuleViolation("sharing_purpose_is_known", "unknown purpose", field="purpose")
         check_reason(reason)
         self.trigger_event(ConsentChanged, purpose=purpose, given=given, command_id=command_id,
-                           actor=actor.to_dict(), reason=reason)
+                           actor=actor.to_dict(), reason=reason, at=at)

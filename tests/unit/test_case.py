@@ -163,7 +163,7 @@ def test_neighbour_report_by_third_party_channel_is_accepted_as_third_party():
 def test_triage_twice_is_a_conflict():
     case = triaged_case()
     with pytest.raises(ConflictError) as err:
-        case.triage(CASEWORKER)
+        case.triage(CASEWORKER, at=ORDINARY_MONDAY + timedelta(hours=2))
     assert err.value.rule == "triage_runs_once"
     assert "already been triaged" in err.value.message
     assert len(case.tasks) == 3

@@ -53,9 +53,12 @@ def event_names(events) -> list[str]:
     return [type(e).__name__ for e in events]
 
 
+SAVED_AT = london(2026, 6, 9, 14)  # Tue 9 June 2026: a checklist begun
+
+
 def save(case, answers, *, callouts: int = 0, command_id: str = "save-1") -> None:
     case.save_dash(answers=answers, police_callouts_12_months=callouts, victim_present=True,
-                   actor=CASEWORKER, command_id=command_id)
+                   actor=CASEWORKER, at=SAVED_AT, command_id=command_id)
 
 
 # ---- the checklist ---------------------------------------------------------------------------

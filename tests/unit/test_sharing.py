@@ -235,7 +235,8 @@ def test_a_free_text_decision_recorded_before_the_allow_list_still_loads(monkeyp
                        purpose="housing_transfer", categories=["victim_address"], shared=True,
                        lawful_basis="public_task", justification="asked", reasons="",
                        under_isa=False, command_id="legacy", actor=CASEWORKER.to_dict(),
-                       reason="Decided to share with Perpetrator for housing_transfer.")
+                       reason="Decided to share with Perpetrator for housing_transfer.",
+                       at=case.modified_on)
     replayed = None
     for event in case.collect_events():
         replayed = event.mutate(replayed)
