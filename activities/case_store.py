@@ -12,7 +12,6 @@ import base64
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 from uuid import UUID
@@ -23,8 +22,10 @@ from eventsourcing.utils import get_topic
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 
 from activities import transcodings
+from activities.recorded_events import RecordedEvent, recorded
 from aggregates.access_log import CaseAccessLog, access_log_id, events_appending, find_break
 from aggregates.case import Case
+from aggregates.case_events import CaseEvent
 from aggregates.commands import CommandContext, apply_command
 from aggregates.errors import CaseNotFound, ConflictError
 from aggregates.policies import policy_in_force
@@ -57,16 +58,6 @@ def store_env(url: str, cipher_key: bytes, schema: str | None = None) -> dict[st
     if schema:
         env["SQLALCHEMY_SCHEMA"] = schema
     return env
-
-
-@dataclass(frozen=True)
-class RecordedEvent:
-    """One stored event, decrypted, for the read side."""
-
-    version: int
-    type: str
-    recorded_at: datetime
-    data: dict[str, Any]
 
 
 class CaseStore(Application):
@@ -252,7 +243,7 @@ class CaseStore(Application):
                 elif (isinstance(event, Case.AccessChangeNotified)
                       and staff_id in event.notify):
                     found.append({"kind": event.change, "case_id": str(event.originator_id),
-                                  "by": event.actor["staff_id"], "reason": event.reason,
+                                  "by": event.actor.staff_id, "reason": event.reason,
                                   "at": event.at.isoformat()})
                 after = notification.id
             if len(page) < 500:
@@ -273,16 +264,7 @@ class CaseStore(Application):
 
     def events_of(self, case_id: UUID) -> list[RecordedEvent]:
         """Every event of the case in order, decrypted."""
-        events = [
-            RecordedEvent(
-                version=e.originator_version, type=type(e).__name__,
-                recorded_at=cast(Case.Event, e).timestamp,
-                data={k: v for k, v in vars(e).items()
-                      if k not in ("originator_id", "originator_version", "timestamp",
-                                   "originator_topic")},
-            )
-            for e in self.events.get(case_id)
-        ]
+        events = [recorded(cast(CaseEvent, e)) for e in self.events.get(case_id)]
         if not events:
             raise CaseNotFound()
         return events

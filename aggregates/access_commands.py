@@ -67,7 +67,7 @@ class AccessCommands:
         if officer_id is not None:
             check_works_cases(officer_id, known, self.council, "officer_id")
         self.trigger_event(self.Assigned, team=team, officer_id=officer_id,
-                           command_id=command_id, actor=actor.to_dict(), reason=reason, at=at)
+                           command_id=command_id, actor=actor, reason=reason, at=at)
         self._notify("reassigned", told_of_reassignment(facts, officer_id, actor.staff_id),
                      actor, reason, command_id, at)
 
@@ -84,7 +84,7 @@ class AccessCommands:
         for index, staff_id in enumerate(named_staff):
             check_may_see_cases(staff_id, known, self.council, f"named_staff.{index}")
         self.trigger_event(self.Restricted, named_staff=sorted(set(named_staff)),
-                           command_id=command_id, actor=actor.to_dict(), reason=reason, at=at)
+                           command_id=command_id, actor=actor, reason=reason, at=at)
 
     def lift_restriction(self, *, actor: Actor, reason: str, command_id: str,
                          known: Mapping[str, KnownStaff], at: datetime) -> None:
@@ -95,7 +95,7 @@ class AccessCommands:
         facts = self.access_facts
         check_not_by_break_glass(actor.staff_id, known, facts, at)
         self.trigger_event(self.RestrictionLifted, command_id=command_id,
-                           actor=actor.to_dict(), reason=reason, at=at)
+                           actor=actor, reason=reason, at=at)
         self._notify("restriction_lifted", told_of_lift(facts, actor.staff_id), actor, reason,
                      command_id, at)
 
@@ -103,7 +103,7 @@ class AccessCommands:
                 command_id: str, at: datetime) -> None:
         if notify:
             self.trigger_event(self.AccessChangeNotified, change=change, notify=notify,
-                               command_id=command_id, actor=actor.to_dict(), reason=reason,
+                               command_id=command_id, actor=actor, reason=reason,
                                at=at)
 
     def declare_conflict(self, *, actor: Actor, reason: str, at: datetime,
@@ -112,7 +112,7 @@ class AccessCommands:
         check_aware(at, "at")
         check_reason(reason)
         self.trigger_event(self.ConflictDeclared, staff_id=actor.staff_id,
-                           command_id=command_id, actor=actor.to_dict(), reason=reason, at=at)
+                           command_id=command_id, actor=actor, reason=reason, at=at)
 
     def break_glass(self, *, staff: StaffFacts, manager_id: str | None, actor: Actor,
                     reason: str, at: datetime, command_id: str) -> None:
@@ -124,4 +124,4 @@ class AccessCommands:
         notify = told_of_break_glass(facts, staff.staff_id, manager_id)
         self.trigger_event(self.BreakGlassUsed, staff_id=staff.staff_id,
                            until=(at + BREAK_GLASS_PERIOD).isoformat(), notify=notify,
-                           command_id=command_id, actor=actor.to_dict(), reason=reason, at=at)
+                           command_id=command_id, actor=actor, reason=reason, at=at)

@@ -32,6 +32,7 @@ from aggregates.triage import DSO, TaskSpec, on_completion, on_missed_deadline, 
 from aggregates.working_days import local_date
 
 MAX_CLOCK_SKEW = timedelta(minutes=5)
+TRIAGE = "triage"  # the command id of triage's events: it runs once per case
 
 
 class TaskNotFound(RuleViolation):
@@ -74,15 +75,13 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
         council: str
         policy_version: str
         report: dict[str, Any]
-        actor: dict[str, str]
-        reason: str
         request_fingerprint: str
 
         def apply(self, case: Case) -> None:
             case.council_code = self.council
             case.policy_version = self.policy_version
             case.report = Report.from_dict(self.report)
-            case.opened_by = Actor.from_dict(self.actor)
+            case.opened_by = self.actor
             case.request_fingerprint = self.request_fingerprint
             case.triaged = False
             case.tasks = {}
@@ -101,16 +100,12 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
         immediate_risk: bool
         third_party: bool
         rules: list[dict[str, str]]
-        actor: dict[str, str]
-        reason: str
 
         def apply(self, case: Case) -> None:
             case.triaged = True
 
     class TaskOpened(CaseEvent):
         task: dict[str, Any]
-        actor: dict[str, str]
-        reason: str
 
         def apply(self, case: Case) -> None:
             task = Task.from_dict(self.task)
@@ -121,9 +116,6 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
         outcome: str
         note: str
         late: bool
-        command_id: str
-        actor: dict[str, str]
-        reason: str
 
         def apply(self, case: Case) -> None:
             case.completed[self.task_id] = self.command_id
@@ -133,8 +125,6 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
         escalated_to: str
         rule: str
         section: str
-        actor: dict[str, str]
-        reason: str
 
         def apply(self, case: Case) -> None:
             case.escalated.add(self.task_id)
@@ -142,9 +132,6 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
     class Assigned(CaseEvent):
         team: str
         officer_id: str | None
-        command_id: str
-        actor: dict[str, str]
-        reason: str
 
         def apply(self, case: Case) -> None:
             remember_command(case.recent_commands, self.command_id)
@@ -153,18 +140,12 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
 
     class Restricted(CaseEvent):
         named_staff: list[str]
-        command_id: str
-        actor: dict[str, str]
-        reason: str
 
         def apply(self, case: Case) -> None:
             remember_command(case.recent_commands, self.command_id)
             case.restricted_to = frozenset(self.named_staff)
 
     class RestrictionLifted(CaseEvent):
-        command_id: str
-        actor: dict[str, str]
-        reason: str
 
         def apply(self, case: Case) -> None:
             remember_command(case.recent_commands, self.command_id)
@@ -172,9 +153,6 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
 
     class ConflictDeclared(CaseEvent):
         staff_id: str
-        command_id: str
-        actor: dict[str, str]
-        reason: str
 
         def apply(self, case: Case) -> None:
             remember_command(case.recent_commands, self.command_id)
@@ -184,9 +162,6 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
         staff_id: str
         until: str
         notify: list[str]
-        command_id: str
-        actor: dict[str, str]
-        reason: str
 
         def apply(self, case: Case) -> None:
             remember_command(case.recent_commands, self.command_id)
@@ -198,9 +173,6 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
 
         change: str
         notify: list[str]
-        command_id: str
-        actor: dict[str, str]
-        reason: str
 
         def apply(self, case: Case) -> None:
             remember_command(case.recent_commands, self.command_id)
@@ -241,8 +213,8 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
         check_reason(reason)
         case = cls._create(
             cls.Opened, id=case_id, council=report.council.value,
-            policy_version=policy.version, report=report.to_dict(), actor=actor.to_dict(),
-            reason=reason, request_fingerprint=request_fingerprint, at=now,
+            policy_version=policy.version, report=report.to_dict(), actor=actor,
+            reason=reason, request_fingerprint=request_fingerprint, at=now, command_id="intake",
         )
         # Need to know starts with the team the policy routes the case to, and the officer who
         # took the report if they are a caseworker. Whoever recorded the report, in any case
@@ -250,7 +222,7 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
         officer = actor.staff_id if actor.role is Role.CASEWORKER else None
         case.trigger_event(
             cls.Assigned, team=case.team, officer_id=officer, command_id="intake",
-            actor=actor.to_dict(), at=now,
+            actor=actor, at=now,
             reason=f"Routed to the {case.team} ({policy.housing_team.section}).",
         )
         return case
@@ -302,11 +274,11 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
             third_party=self.report.is_third_party,
             rules=[{"rule": s.rule.name, "section": s.rule.section, "task": s.kind.value}
                    for s in specs],
-            actor=actor.to_dict(), at=at,
+            actor=actor, at=at, command_id=TRIAGE,
             reason="Triage of a new report in the order of the council's policy.",
         )
-        opened = self._open_tasks(specs, actor, at)
-        self.triage_referrals(actor, at)
+        opened = self._open_tasks(specs, actor, at, TRIAGE)
+        self.triage_referrals(actor, at, TRIAGE)
         return opened
 
     def complete_task(self, *, task_id: str, outcome: str, note: str, actor: Actor,
@@ -319,11 +291,11 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
         late = task.due_at is not None and at >= task.due_at
         self.trigger_event(
             self.TaskCompleted, task_id=task_id, outcome=outcome, note=note, late=late,
-            command_id=command_id, actor=actor.to_dict(), at=at,
+            command_id=command_id, actor=actor, at=at,
             reason=f"{task.title}: {outcome.replace('_', ' ')}.",
         )
         return self._open_tasks(on_completion(task, outcome, at, self.policy, self.team), actor,
-                                at)
+                                at, command_id)
 
     def check_task_can_be_completed(self, task_id: str, outcome: str, actor: Actor) -> Task:
         """The rules a completion must meet; usable before anything is recorded."""
@@ -350,15 +322,18 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
                                 "the task's deadline has not passed", field="task_id")
         rule = self.policy.missed_deadline_escalation
         system = Actor.system()
+        command_id = f"escalate-{task_id}"
         self.trigger_event(
             self.DeadlineEscalated, task_id=task_id, escalated_to=DSO, rule=rule.name,
-            section=rule.section, actor=system.to_dict(), at=at,
+            section=rule.section, actor=system, at=at, command_id=command_id,
             reason=f"Deadline passed with the task still open: {task.title}.",
         )
-        return self._open_tasks(on_missed_deadline(task, self.policy, self.team), system, at)
+        return self._open_tasks(on_missed_deadline(task, self.policy, self.team), system, at,
+                                command_id)
 
-    def _open_tasks(self, specs: list[TaskSpec], actor: Actor, at: datetime) -> list[Task]:
-        """Open a task for each spec, opened at `at` (the command's time)."""
+    def _open_tasks(self, specs: list[TaskSpec], actor: Actor, at: datetime,
+                    command_id: str) -> list[Task]:
+        """Open a task for each spec, opened at `at` by the command `command_id`."""
         opened = []
         for spec in specs:
             task = Task(
@@ -367,7 +342,7 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
                 section=spec.rule.section, opened_at=at,
                 requirements=requirements_for(spec.kind, self.report.reasonable_adjustments),
             )
-            self.trigger_event(self.TaskOpened, task=task.to_dict(), actor=actor.to_dict(),
-                               reason=spec.reason, at=at)
+            self.trigger_event(self.TaskOpened, task=task.to_dict(), actor=actor,
+                               reason=spec.reason, at=at, command_id=command_id)
             opened.append(task)
         return opened

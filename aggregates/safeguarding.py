@@ -89,8 +89,6 @@ class ReferralOpened(CaseEvent):
     rule: str
     section: str
     opened_on: str  # London date the referral was decided (not when it was stored)
-    actor: dict[str, str]
-    reason: str
 
     def apply(self, case: Case) -> None:
         case.referrals[self.referral_id] = {
@@ -105,8 +103,6 @@ class ReferralDelivered(CaseEvent):
     delivery_id: str
     digest: str
     via: str
-    actor: dict[str, str]
-    reason: str
 
     def apply(self, case: Case) -> None:
         case.referrals[self.referral_id].update(
@@ -123,8 +119,6 @@ class ReferralAcknowledged(CaseEvent):
     digest: str
     signed_body: str
     signature: str
-    actor: dict[str, str]
-    reason: str
 
     def apply(self, case: Case) -> None:
         case.referrals[self.referral_id].update(
@@ -135,8 +129,6 @@ class ReferralAcknowledged(CaseEvent):
 class ReferralDeliveryFailed(CaseEvent):
     referral_id: str
     failure: str  # a rule name or reason code, never message contents
-    actor: dict[str, str]
-    reason: str
 
     def apply(self, case: Case) -> None:
         case.referrals[self.referral_id].update(status=ReferralStatus.FAILED.value,
@@ -151,9 +143,6 @@ class DashSaved(CaseEvent):
     answers: dict[str, list[str]]
     police_callouts_12_months: int
     victim_present: bool
-    command_id: str
-    actor: dict[str, str]
-    reason: str
 
     def apply(self, case: Case) -> None:
         case.dash_draft = {"assessment_id": self.assessment_id, "answers": self.answers,
@@ -175,16 +164,13 @@ class DashCompleted(CaseEvent):
     level: str
     reasons: list[dict[str, str]]
     supersedes: str | None
-    command_id: str
-    actor: dict[str, str]
-    reason: str
 
     def apply(self, case: Case) -> None:
         case.assessments.append({
             "assessment_id": self.assessment_id, "level": self.level,
             "yes_count": self.yes_count, "reasons": self.reasons,
             "supersedes": self.supersedes, "completed_at": self.at.isoformat(),
-            "completed_by": self.actor["staff_id"], "victim_present": self.victim_present})
+            "completed_by": self.actor.staff_id, "victim_present": self.victim_present})
         case.risk_level = self.level
         case.dash_draft = None
         remember_command(case.recent_commands, self.command_id)
@@ -193,9 +179,6 @@ class DashCompleted(CaseEvent):
 class MaracHeard(CaseEvent):
     referral_id: str
     heard_on: str
-    command_id: str
-    actor: dict[str, str]
-    reason: str
 
     def apply(self, case: Case) -> None:
         case.marac_last_heard = self.heard_on
@@ -211,9 +194,6 @@ class MaracActionAgreed(CaseEvent):
     description: str
     owner_id: str
     due_on: str
-    command_id: str
-    actor: dict[str, str]
-    reason: str
 
     def apply(self, case: Case) -> None:
         remember_command(case.recent_commands, self.command_id)
@@ -223,9 +203,6 @@ class IncidentReported(CaseEvent):
     incident_id: str
     occurred_on: str
     summary: str
-    command_id: str
-    actor: dict[str, str]
-    reason: str
 
     def apply(self, case: Case) -> None:
         remember_command(case.recent_commands, self.command_id)
@@ -234,9 +211,6 @@ class IncidentReported(CaseEvent):
 class ChildAdded(CaseEvent):
     age: int
     name: str | None
-    command_id: str
-    actor: dict[str, str]
-    reason: str
 
     def apply(self, case: Case) -> None:
         case.added_children.append({"age": self.age})
@@ -246,9 +220,6 @@ class ChildAdded(CaseEvent):
 class SupportConsentRecorded(CaseEvent):
     given: bool
     needs: list[str]
-    command_id: str
-    actor: dict[str, str]
-    reason: str
 
     def apply(self, case: Case) -> None:
         case.support_consent = self.given
@@ -260,9 +231,6 @@ class ContactRecorded(CaseEvent):
     purpose: str
     channel: str
     note: str
-    command_id: str
-    actor: dict[str, str]
-    reason: str
 
     def apply(self, case: Case) -> None:
         remember_command(case.recent_commands, self.command_id)
@@ -293,27 +261,29 @@ class SafeguardingCommands:
         @property
         def open_tasks(self) -> list[Task]: ...
         def trigger_event(self, event_class: Any, **kwargs: Any) -> None: ...
-        def _open_tasks(self, specs: list[TaskSpec], actor: Actor,
-                        at: datetime) -> list[Task]: ...
+        def _open_tasks(self, specs: list[TaskSpec], actor: Actor, at: datetime,
+                        command_id: str) -> list[Task]: ...
         def decide_sharing(self, **kwargs: Any) -> str: ...
 
     # -- referrals ------------------------------------------------------------------------------
 
-    def triage_referrals(self, actor: Actor, at: datetime) -> None:
+    def triage_referrals(self, actor: Actor, at: datetime, command_id: str) -> None:
         """Referrals every new case makes at once, whatever else triage decides: dated on the
         day of the report (`opened_on`), recorded at triage (`at`)."""
         household = self.report.household
         on = local_date(self.report.reported_at)  # decided on the report, at once
         if household.has_children:
             self._open_referral(ReferralKind.CHILDREN, self.policy.children_referral, actor,
-                                at, "Children in the household: referred in all cases.", on=on)
+                                at, "Children in the household: referred in all cases.",
+                                command_id=command_id, on=on)
         if household.has_adult_with_care_needs:
             self._open_referral(ReferralKind.ADULT_SAFEGUARDING,
                                 self.policy.adult_safeguarding_referral, actor, at,
-                                "An adult in the household has care and support needs.", on=on)
+                                "An adult in the household has care and support needs.",
+                                command_id=command_id, on=on)
 
     def _open_referral(self, kind: ReferralKind, rule: Rule, actor: Actor, at: datetime,
-                       reason: str, *, on: date | None = None) -> str:
+                       reason: str, *, command_id: str, on: date | None = None) -> str:
         """Open a referral at `at`, dated `on` (default: the London date of `at`), and record
         the decision to share that it rests on (DAHA: every decision to share is recorded,
         with its lawful basis and justification)."""
@@ -329,7 +299,7 @@ class SafeguardingCommands:
                            partner=partner, rule=rule.name,
                            section=rule.section,
                            opened_on=(on or local_date(at)).isoformat(),
-                           actor=actor.to_dict(), reason=reason, at=at)
+                           actor=actor, reason=reason, at=at, command_id=command_id)
         return referral_id
 
     @property
@@ -360,7 +330,7 @@ class SafeguardingCommands:
         self.trigger_event(ReferralAcknowledged, referral_id=referral_id,
                            ack_message_id=ack_message_id, digest=digest,
                            signed_body=signed_body, signature=signature,
-                           actor=Actor.system().to_dict(), at=at,
+                           actor=Actor.system(), at=at, command_id=f"ack-{ack_message_id}",
                            reason=f"{referral['partner']} acknowledged the referral.")
 
     def record_referral_failed(self, *, referral_id: str, failure: str, at: datetime) -> None:
@@ -369,15 +339,16 @@ class SafeguardingCommands:
         if referral is None or referral["status"] != ReferralStatus.QUEUED:
             raise ConflictError("fail_only_a_queued_referral", "the referral is not queued",
                                 field="referral_id")
+        command_id = f"failed-{referral_id}"
         self.trigger_event(ReferralDeliveryFailed, referral_id=referral_id, failure=failure,
-                           actor=Actor.system().to_dict(), at=at,
+                           actor=Actor.system(), at=at, command_id=command_id,
                            reason=f"Delivery to {referral['partner']} was given up.")
         self._open_tasks([TaskSpec(
             TaskKind.RESOLVE_REFERRAL, DSO,
             close_after_working_days(self.policy, at, 1), self.policy.missed_deadline_escalation,
             f"The {referral['kind'].replace('_', ' ')} referral could not be delivered "
             f"({failure}): send it by another channel or record why not.")],
-            Actor.system(), at)
+            Actor.system(), at, command_id)
 
     def record_referral_delivered(self, *, referral_id: str, delivery_id: str, digest: str,
                                   via: str, at: datetime) -> None:
@@ -390,7 +361,8 @@ class SafeguardingCommands:
             raise ConflictError("referral_delivered_once", "the referral was delivered already",
                                 field="referral_id")
         self.trigger_event(ReferralDelivered, referral_id=referral_id, delivery_id=delivery_id,
-                           digest=digest, via=via, actor=Actor.system().to_dict(), at=at,
+                           digest=digest, via=via, actor=Actor.system(), at=at,
+                           command_id=f"delivered-{referral_id}",
                            reason=f"Referral delivered to {referral['partner']}.")
 
     # -- DASH -----------------------------------------------------------------------------------
@@ -408,7 +380,7 @@ class SafeguardingCommands:
             DashSaved, assessment_id=draft.get("assessment_id") or str(uuid.uuid4()),
             checklist_version=CHECKLIST_VERSION, answers=answers_to_store(merged),
             police_callouts_12_months=police_callouts_12_months,
-            victim_present=victim_present, command_id=command_id, actor=actor.to_dict(),
+            victim_present=victim_present, command_id=command_id, actor=actor,
             at=at, reason="DASH checklist saved part-way.")
 
     def complete_dash(self, *, answers: Answers, police_callouts_12_months: int,
@@ -433,15 +405,16 @@ class SafeguardingCommands:
             professional_judgement=professional_judgement, judgement_reason=judgement_reason,
             victim_present=victim_present, level=outcome.level.value,
             reasons=[{"rule": r, "section": GUIDANCE} for r in outcome.reasons],
-            supersedes=supersedes, command_id=command_id, actor=actor.to_dict(), at=at,
+            supersedes=supersedes, command_id=command_id, actor=actor, at=at,
             reason=("High risk: " + ", ".join(r.replace("_", " ") for r in outcome.reasons)
                     if outcome.reasons else "Not high risk on this assessment."),
         )
         self._close_task(TaskKind.COMPLETE_DASH, "completed", actor, at, command_id)
         if outcome.level is RiskLevel.HIGH:
-            self._refer_to_marac(actor, at, "A DASH assessment found the case high risk.")
+            self._refer_to_marac(actor, at, "A DASH assessment found the case high risk.",
+                                 command_id=command_id)
 
-    def _refer_to_marac(self, actor: Actor, at: datetime, reason: str, *,
+    def _refer_to_marac(self, actor: Actor, at: datetime, reason: str, *, command_id: str,
                         on: date | None = None, repeat_only: bool = False) -> None:
         """Refer to MARAC: a repeat referral when `on` (default: today) falls within the
         repeat window after the last MARAC referral; otherwise a first referral, unless only a
@@ -452,19 +425,19 @@ class SafeguardingCommands:
         if is_repeat_marac(day, last, policy.repeat_marac_months):
             self._open_referral(ReferralKind.REPEAT_MARAC, policy.repeat_marac, actor, at,
                                 f"{reason} The case was last referred to MARAC on {last}: "
-                                "a repeat referral.")
+                                "a repeat referral.", command_id=command_id)
         elif repeat_only:
             return
         else:
             self._open_referral(ReferralKind.MARAC, policy.high_risk_to_marac, actor, at,
-                                reason)
+                                reason, command_id=command_id)
         if not any(t.kind is TaskKind.RECORD_MARAC_HEARING for t in self.open_tasks):
             self._open_tasks([TaskSpec(
                 TaskKind.RECORD_MARAC_HEARING, self.team,
                 close_after_working_days(policy, at, policy.marac_hearing_working_days),
                 policy.high_risk_to_marac,
                 "Record when the MARAC hears the case, and the actions it gives housing.")],
-                actor, at)
+                actor, at, command_id)
 
     # -- MARAC ----------------------------------------------------------------------------------
 
@@ -481,7 +454,7 @@ class SafeguardingCommands:
                                 "the hearing date is before the referral was made",
                                 field="heard_on")
         self.trigger_event(MaracHeard, referral_id=referral_id, heard_on=heard_on.isoformat(),
-                           command_id=command_id, actor=actor.to_dict(), at=at,
+                           command_id=command_id, actor=actor, at=at,
                            reason=f"The MARAC heard the case on {heard_on.isoformat()}.")
         self._close_task(TaskKind.RECORD_MARAC_HEARING, "heard", actor, at, command_id)
 
@@ -518,12 +491,13 @@ class SafeguardingCommands:
                 TaskKind.MARAC_ACTION, action["owner_id"],
                 close_of_working_day(action["due_on"], self.policy.close_of_business),
                 self.policy.high_risk_to_marac,
-                f"MARAC action {index + 1} of {len(actions)} for housing.")], actor, at)
+                f"MARAC action {index + 1} of {len(actions)} for housing.")], actor, at,
+                command_id)
             self.trigger_event(MaracActionAgreed, referral_id=referral_id, task_id=task.task_id,
                                description=str(action["description"]),
                                owner_id=action["owner_id"],
                                due_on=action["due_on"].isoformat(),
-                               command_id=command_id, actor=actor.to_dict(), at=at,
+                               command_id=command_id, actor=actor, at=at,
                                reason="An action the MARAC gave housing.")
 
     def _marac_referral(self, referral_id: str) -> dict[str, Any]:
@@ -545,10 +519,10 @@ class SafeguardingCommands:
             raise RuleViolation("incident_described", "describe the incident", field="summary")
         self.trigger_event(IncidentReported, incident_id=str(uuid.uuid4()),
                            occurred_on=occurred_on.isoformat(), summary=summary,
-                           command_id=command_id, actor=actor.to_dict(), at=at,
+                           command_id=command_id, actor=actor, at=at,
                            reason="A new incident was reported.")
         self._refer_to_marac(actor, at, f"A new incident on {occurred_on.isoformat()}.",
-                             on=occurred_on, repeat_only=True)
+                             command_id=command_id, on=occurred_on, repeat_only=True)
 
     # -- household and consent ------------------------------------------------------------------
 
@@ -558,9 +532,10 @@ class SafeguardingCommands:
             raise RuleViolation("child_is_under_18", "a child's age must be from 0 to 17",
                                 field="age", section="D 7.4")
         self.trigger_event(ChildAdded, age=child.age, name=child.name, command_id=command_id,
-                           actor=actor.to_dict(), at=at, reason="A child joined the household.")
+                           actor=actor, at=at, reason="A child joined the household.")
         self._open_referral(ReferralKind.CHILDREN, self.policy.children_referral, actor, at,
-                            "A child joined the household: referred as in all cases.")
+                            "A child joined the household: referred as in all cases.",
+                            command_id=command_id)
 
     def record_support_consent(self, *, given: bool, actor: Actor, reason: str, at: datetime,
                                command_id: str) -> None:
@@ -579,12 +554,13 @@ class SafeguardingCommands:
             raise RuleViolation("reason_is_recorded", "say how the decision was given",
                                 field="reason", section="D 8.25")
         self.trigger_event(SupportConsentRecorded, given=given, needs=[n.value for n in needs],
-                           command_id=command_id, actor=actor.to_dict(), reason=reason, at=at)
+                           command_id=command_id, actor=actor, reason=reason, at=at)
         self._close_task(TaskKind.SEEK_SUPPORT_CONSENT, "consent_given" if given
                          else "consent_refused", actor, at, command_id)
         if given:
             self._open_referral(ReferralKind.SUPPORT_SERVICES, rule, actor, at,
-                                "The victim consented to a referral to support services.")
+                                "The victim consented to a referral to support services.",
+                                command_id=command_id)
 
     # -- contact with the parties ---------------------------------------------------------------
 
@@ -609,7 +585,7 @@ class SafeguardingCommands:
                                 "abuse, the reports or MARAC", field="purpose",
                                 section=rule.section)
         self.trigger_event(ContactRecorded, party=party, purpose=purpose, channel=channel,
-                           note=note, command_id=command_id, actor=actor.to_dict(), at=at,
+                           note=note, command_id=command_id, actor=actor, at=at,
                            reason=f"Contact with the {party} ({purpose.replace('_', ' ')}).")
 
     # -- helpers --------------------------------------------------------------------------------
@@ -623,5 +599,5 @@ class SafeguardingCommands:
             if task.kind is kind:
                 self.trigger_event(Case.TaskCompleted, task_id=task.task_id, outcome=outcome,
                                    note="", late=task.due_at is not None and at >= task.due_at,
-                                   command_id=command_id, actor=actor.to_dict(), at=at,
+                                   command_id=command_id, actor=actor, at=at,
                                    reason=f"{task.title}: recorded.")

@@ -34,9 +34,6 @@ class SharingDecided(CaseEvent):
     justification: str
     reasons: str
     under_isa: bool
-    command_id: str
-    actor: dict[str, str]
-    reason: str
 
     def apply(self, case: Case) -> None:
         case.sharing_decisions.append({
@@ -44,7 +41,7 @@ class SharingDecided(CaseEvent):
             "categories": self.categories, "shared": self.shared,
             "lawful_basis": self.lawful_basis, "justification": self.justification,
             "reasons": self.reasons, "under_isa": self.under_isa,
-            "decided_by": self.actor, "decided_at": self.at.isoformat()})
+            "decided_by": self.actor.to_dict(), "decided_at": self.at.isoformat()})
         remember_command(case.recent_commands, self.command_id)
 
 
@@ -53,9 +50,6 @@ class ConsentChanged(CaseEvent):
 
     purpose: str
     given: bool
-    command_id: str
-    actor: dict[str, str]
-    reason: str
 
     def apply(self, case: Case) -> None:
         case.consents[self.purpose] = self.given
@@ -84,7 +78,7 @@ class SharingCommands:
             categories=sorted(set(categories)),
             shared=shared, lawful_basis=lawful_basis if shared else None,
             justification=justification, reasons=reasons, under_isa=under_isa,
-            command_id=command_id, actor=actor.to_dict(), at=at,
+            command_id=command_id, actor=actor, at=at,
             reason=(f"Decided to share with {partner} for {purpose}." if shared
                     else f"Decided not to share with {partner} for {purpose}."))
         return decision_id
@@ -95,4 +89,4 @@ class SharingCommands:
             raise RuleViolation("sharing_purpose_is_known", "unknown purpose", field="purpose")
         check_reason(reason)
         self.trigger_event(ConsentChanged, purpose=purpose, given=given, command_id=command_id,
-                           actor=actor.to_dict(), reason=reason, at=at)
+                           actor=actor, reason=reason, at=at)

@@ -226,7 +226,7 @@ def test_saved_draft_is_recorded_and_need_not_answer_every_question():
     assert event.answers == {"1": ["yes", "Bruising to arm"], "2": ["no", ""]}
     assert event.police_callouts_12_months == 1
     assert event.checklist_version == "safelives-dash-ric-2009"
-    assert event.actor == CASEWORKER.to_dict()
+    assert event.actor == CASEWORKER
     assert case.dash_draft["assessment_id"] == event.assessment_id
     assert case.assessments == []
     assert case.risk_level is None

@@ -1,22 +1,12 @@
 """Time is a fact of the command: what the case records as the time of a fact is the `at` of
 the command that recorded it (the workflow's clock, or the request's), never the moment the
-library stored the event. Events stored before events carried `at` read it as their
-`timestamp`, the time they were shown with then."""
+library stored the event. (Events stored before events carried `at`: tests/unit/
+test_case_events.py.)"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from eventsourcing.persistence import (
-    DatetimeAsISO,
-    JSONTranscoder,
-    Mapper,
-    StoredEvent,
-    UUIDAsHex,
-)
-
-from activities import transcodings
-from aggregates.case_events import CaseEvent
 from aggregates.report import Child
 from aggregates.tasks import TaskKind
 from aggregates.working_days import local_date
@@ -80,34 +70,3 @@ def test_a_partners_acknowledgement_is_recorded_at_the_time_it_is_given() -> Non
                                       digest="sha256:aa", signed_body="{}", signature="s",
                                       at=acknowledged_at)
     assert case.referrals["r1"]["acknowledged_at"] == acknowledged_at.isoformat()
-
-
-def mapper() -> Mapper:
-    """The event store's mapper, without compression or a cipher."""
-    transcoder = JSONTranscoder()
-    for transcoding in (UUIDAsHex(), DatetimeAsISO(), *transcodings.ALL):
-        transcoder.register(transcoding)
-    return Mapper(transcoder=transcoder)
-
-
-def stored_without_at(event: CaseEvent, m: Mapper) -> StoredEvent:
-    """`event` as the previous version stored it: no `at`, no class_version."""
-    stored = m.to_stored_event(event)
-    state = m.transcoder.decode(stored.state)
-    del state["at"], state["class_version"]
-    return StoredEvent(originator_id=stored.originator_id,
-                       originator_version=stored.originator_version, topic=stored.topic,
-                       state=m.transcoder.encode(state))
-
-
-def test_an_event_stored_without_at_reads_it_as_the_time_it_was_stored() -> None:
-    case = triaged_case()
-    case.collect_events()
-    finish_task(case, TaskKind.CONTACT_VICTIM, "discussion_offered")
-    event = case.collect_events()[0]
-    m = mapper()
-    old = m.to_domain_event(stored_without_at(event, m))
-    assert isinstance(old, CaseEvent) and type(old) is type(event)
-    assert old.at == event.timestamp
-    # What this version writes keeps its own `at`.
-    assert m.to_domain_event(m.to_stored_event(event)).at == event.at != event.timestamp

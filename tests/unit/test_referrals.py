@@ -21,7 +21,7 @@ from aggregates.referrals import (
     add_months,
     within_months_after,
 )
-from aggregates.report import AdditionalNeed, Adult, Child, Perpetrator
+from aggregates.report import Actor, AdditionalNeed, Adult, Child, Perpetrator
 from gateways.default_partners import profile_of
 from tests.unit.builders import (
     CASEWORKER,
@@ -258,7 +258,7 @@ def test_delivered_referral_is_recorded_once_with_its_digest():
                                    via="stand-in gateway", at=DELIVERED_AT)
     [event] = case.collect_events()
     assert type(event).__name__ == "ReferralDelivered"
-    assert event.actor == {"staff_id": "system", "role": "system"}
+    assert event.actor == Actor.system()
     assert case.referrals["r1"]["status"] == "delivered"
     assert (case.referrals["r1"]["delivery_id"], case.referrals["r1"]["digest"]) == (
         "d-1", "sha256:ab")

@@ -580,7 +580,7 @@ def test_triage_opens_childrens_and_adult_referrals_in_that_order():
     opened = [e for e in case.collect_events() if type(e).__name__ == "ReferralOpened"]
     assert [(e.referral_id, e.kind) for e in opened] == [("r1", "children"),
                                                          ("r2", "adult_safeguarding")]
-    assert all(e.actor == CASEWORKER.to_dict() and e.reason for e in opened)
+    assert all(e.actor == CASEWORKER and e.reason and e.command_id == "triage" for e in opened)
 
 
 # ---- additional needs: consent to a support referral (D 8.19) --------------------------------
@@ -739,7 +739,7 @@ def test_perpetrator_contact_for_other_purposes_is_recorded(purpose):
     [event] = case.collect_events()
     assert type(event).__name__ == "ContactRecorded"
     assert (event.party, event.purpose, event.channel) == ("perpetrator", purpose, "telephone")
-    assert event.actor == CASEWORKER.to_dict()
+    assert event.actor == CASEWORKER
     assert "ct-1" in case.applied_commands
 
 

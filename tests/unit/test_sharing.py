@@ -234,7 +234,7 @@ def test_a_free_text_decision_recorded_before_the_allow_list_still_loads(monkeyp
     case.trigger_event(SharingDecided, decision_id="legacy-1", partner="Perpetrator",
                        purpose="housing_transfer", categories=["victim_address"], shared=True,
                        lawful_basis="public_task", justification="asked", reasons="",
-                       under_isa=False, command_id="legacy", actor=CASEWORKER.to_dict(),
+                       under_isa=False, command_id="legacy", actor=CASEWORKER,
                        reason="Decided to share with Perpetrator for housing_transfer.",
                        at=case.modified_on)
     replayed = None
