@@ -13,8 +13,8 @@ from aggregates.report import Actor
 @dataclass(frozen=True)
 class RecordedEvent:
     """One stored event, decrypted, for the read side. `data` is the event's fields as JSON
-    values would carry them (`actor` as {"staff_id", "role"}), as the API has always shown
-    them; `actor` and `at` are the typed who and when; `recorded_at` when it was stored."""
+    values (`actor` as {"staff_id", "role"}, as the API has always shown it; `at` in ISO
+    8601); `actor` and `at` are the typed who and when; `recorded_at` when it was stored."""
 
     version: int
     type: str
@@ -31,6 +31,9 @@ def recorded(event: CaseEvent) -> RecordedEvent:
     actor = data.get("actor")
     if isinstance(actor, Actor):
         data["actor"] = actor.to_dict()
+    at = data.get("at")
+    if isinstance(at, datetime):
+        data["at"] = at.isoformat()  # pages and the API serialise `data` as JSON
     return RecordedEvent(version=event.originator_version, type=type(event).__name__,
                          recorded_at=event.timestamp, data=data,
                          actor=actor if isinstance(actor, Actor) else None,

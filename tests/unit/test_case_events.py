@@ -4,6 +4,7 @@ command id) load with the same facts in the new shape."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from eventsourcing.persistence import (
@@ -90,9 +91,11 @@ def test_what_this_version_stores_reads_back_unchanged() -> None:
 
 
 def test_the_read_side_shows_the_actor_as_it_always_has_and_keeps_it_typed() -> None:
-    event = events_of_a_triaged_case()[0]
+    event = events_of_a_triaged_case()[1]  # Assigned: an event of plain values
     shown = recorded(event)
     assert shown.data["actor"] == {"staff_id": "cw-001", "role": "caseworker"}
+    assert shown.data["at"] == event.at.isoformat()
+    assert json.loads(json.dumps(shown.data)) == shown.data  # what pages and the API send
     assert shown.actor == CASEWORKER and shown.at == event.at
     assert shown.recorded_at == event.timestamp
     assert "timestamp" not in shown.data and "originator_id" not in shown.data
