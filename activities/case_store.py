@@ -29,6 +29,7 @@ from aggregates.case_events import CaseEvent
 from aggregates.commands import CommandContext, apply_command
 from aggregates.errors import CaseNotFound, ConflictError
 from aggregates.policies import policy_in_force
+from aggregates.referrals import ReferralStatus
 from aggregates.report import Actor, Report
 
 SNAPSHOT_EVERY = 50
@@ -58,6 +59,11 @@ def store_env(url: str, cipher_key: bytes, schema: str | None = None) -> dict[st
     if schema:
         env["SQLALCHEMY_SCHEMA"] = schema
     return env
+
+
+def is_queued(case: Case, referral_id: str) -> bool:
+    referral = case.referrals.get(referral_id)
+    return referral is not None and referral.status is ReferralStatus.QUEUED
 
 
 class CaseStore(Application):
@@ -132,7 +138,7 @@ class CaseStore(Application):
                                   digest: str, via: str, at: datetime | None = None) -> Case:
         """Record a referral's delivery, once, at `at` (default: the store's clock)."""
         case = self.get_case(case_id)
-        if case.referrals.get(referral_id, {}).get("status") == "queued":
+        if is_queued(case, referral_id):
             case.record_referral_delivered(referral_id=referral_id, delivery_id=delivery_id,
                                            digest=digest, via=via, at=at or self.clock())
             self.save(case)
@@ -142,7 +148,7 @@ class CaseStore(Application):
                                at: datetime) -> Case:
         """Record a given-up delivery, once."""
         case = self.get_case(case_id)
-        if case.referrals.get(referral_id, {}).get("status") == "queued":
+        if is_queued(case, referral_id):
             case.record_referral_failed(referral_id=referral_id, failure=failure, at=at)
             self.save(case)
         return case
@@ -153,7 +159,8 @@ class CaseStore(Application):
         """Record a partner's acknowledgement, once (a repeat of the same one is a no-op), at
         `at` (default: the store's clock)."""
         case = self.get_case(case_id)
-        if case.referrals.get(referral_id, {}).get("status") != "acknowledged":
+        referral = case.referrals.get(referral_id)
+        if referral is None or referral.status is not ReferralStatus.ACKNOWLEDGED:
             case.record_referral_acknowledged(
                 referral_id=referral_id, ack_message_id=ack_message_id, digest=digest,
                 signed_body=signed_body, signature=signature, at=at or self.clock())

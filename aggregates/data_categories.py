@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from aggregates.contact import CONTACT_PURPOSES, PARTIES, ContactChannel
 from aggregates.policies import POLICIES
 from aggregates.report import Role
-from aggregates.safeguarding import CONTACT_PURPOSES, PARTIES, ContactChannel
 from aggregates.sharing import DataCategory
 
 WITHHELD = "Withheld: not needed for your role"

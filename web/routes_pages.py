@@ -308,14 +308,15 @@ async def case_page(case_id: uuid.UUID, request: Request, principal: Reader) -> 
     readable = [(e, redact_event(e.type, e.data, role)) for e in events]
     timeline = [{"when": when(e.recorded_at), "who": who(data),
                  "what": timeline_line(e.type, data)} for e, data in readable]
-    referrals = [redact_view("referral", r, role) for r in case.referrals.values()]
+    referrals = [redact_view("referral", r.to_dict(), role) for r in case.referrals.values()]
     return render(
         request, principal, "pages/case.html", case_id=str(case_id), case=case, report=report,
         tasks=[{"task": t, "deadline": deadline(t.due_at, now), "due": when(t.due_at),
                 "completable": bool(OUTCOMES.get(TaskKind(t.kind)))} for t in tasks],
         triage_done=triage_done, timeline=list(reversed(timeline)),
         referrals=referrals,
-        decisions=[redact_view("sharing_decision", d, role) for d in case.sharing_decisions],
+        decisions=[redact_view("sharing_decision", d.to_dict(), role)
+                   for d in case.sharing_decisions],
         opened=request.query_params.get("opened") == "1", partner_name=partner_name,
         kind_name=lambda kind: REFERRAL_KINDS.get(kind, kind), can_work=principal.staff.role in (
             Role.CASEWORKER, Role.DSO, Role.LINE_MANAGER),
@@ -380,7 +381,8 @@ ANSWERS = [(a.value, a.value.replace("_", " ").capitalize()) for a in Answer]
 async def dash_form(case_id: uuid.UUID, request: Request, principal: Worker) -> Response:
     """The DASH checklist, with any saved draft's answers filled in."""
     case = await visible_case(intake_of(request).store, case_id, principal, "read_dash")
-    draft = redact_view("dash", {"draft": case.dash_draft}, principal.staff.role)["draft"] or {}
+    draft = redact_view("dash", {"draft": case.dash_draft and case.dash_draft.to_dict()},
+                        principal.staff.role)["draft"] or {}
     values = {f"q{n}": a for n, (a, _) in draft.get("answers", {}).items()}
     values["police_callouts_12_months"] = str(draft.get("police_callouts_12_months", 0))
     return _dash_page(request, principal, case_id, values, [], 200, case.assessments)
@@ -388,8 +390,8 @@ async def dash_form(case_id: uuid.UUID, request: Request, principal: Worker) -> 
 
 def _dash_page(request: Request, principal: Principal, case_id: uuid.UUID,
                values: dict[str, Any], errors: Errors, status_code: int,
-               assessments: list[dict[str, Any]]) -> Response:
-    assessments = redact_view("dash", {"assessments": assessments},
+               assessments: list[Any]) -> Response:
+    assessments = redact_view("dash", {"assessments": [a.to_dict() for a in assessments]},
                               principal.staff.role)["assessments"]
     return render(request, principal, "pages/dash.html", status_code=status_code,
                   case_id=str(case_id), questions=list(QUESTIONS.items()), answers=ANSWERS,
@@ -498,8 +500,8 @@ async def marac_form(case_id: uuid.UUID, request: Request, principal: Worker) ->
 
 def _marac_page(request: Request, principal: Principal, case: Any, values: dict[str, Any],
                 errors: Errors, status_code: int) -> Response:
-    referrals = [redact_view("referral", r, principal.staff.role)
-                 for r in case.referrals.values() if r["kind"] in ("marac", "repeat_marac")]
+    referrals = [redact_view("referral", r.to_dict(), principal.staff.role)
+                 for r in case.referrals.values() if r.kind in ("marac", "repeat_marac")]
     return render(request, principal, "pages/marac.html", status_code=status_code,
                   case_id=str(case.id), referral_options=[
                       (r["referral_id"], f"{r['kind'].replace('_', ' ').capitalize()} "

@@ -12,9 +12,9 @@ from pydantic import AfterValidator, BaseModel, Field
 from pydantic_core import PydanticCustomError
 
 from aggregates.access import Permission
+from aggregates.contact import ContactChannel
 from aggregates.dash import CHECKLIST_VERSION, QUESTIONS, Answer
 from aggregates.data_categories import redact_view
-from aggregates.safeguarding import ContactChannel
 from web.auth import Principal, require, visible_case
 from web.input_types import Bool, DueDate, HearingDate, IncidentDate, Int, Line, Text
 from web.routes_cases import IdempotencyKey, TasksOut, case_command, intake_of
@@ -104,7 +104,8 @@ async def dash(case_id: UUID, request: Request, principal: Reader) -> dict[str, 
     return redact_view("dash", {  # type: ignore[no-any-return]
         "checklist_version": CHECKLIST_VERSION,
         "questions": [{"number": n, "label": label} for n, label in QUESTIONS.items()],
-        "draft": case.dash_draft, "assessments": case.assessments,
+        "draft": case.dash_draft and case.dash_draft.to_dict(),
+        "assessments": [a.to_dict() for a in case.assessments],
         "risk_level": case.risk_level}, principal.staff.role)
 
 
@@ -128,7 +129,8 @@ async def complete_dash(case_id: UUID, body: DashCompleteIn, request: Request,
 async def referrals(case_id: UUID, request: Request, principal: Reader) -> list[dict[str, Any]]:
     """The case's referrals to partners and their delivery status."""
     case = await visible_case(intake_of(request).store, case_id, principal, "read_referrals")
-    return [redact_view("referral", r, principal.staff.role) for r in case.referrals.values()]
+    return [redact_view("referral", r.to_dict(), principal.staff.role)
+            for r in case.referrals.values()]
 
 
 @router.post("/cases/{case_id}/marac/hearing", response_model=TasksOut)

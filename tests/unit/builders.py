@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from aggregates.case import Case
 from aggregates.policies import Policy, policy_in_force
+from aggregates.referrals import Referral
 from aggregates.report import (
     Actor,
     Adjustment,
@@ -151,6 +152,6 @@ def record_dash(case: Case, *, yes: int = 0, callouts: int = 0, judgement: bool 
                        command_id=command_id)
 
 
-def referrals_of(case: Case, kind: str) -> list[dict]:
+def referrals_of(case: Case, kind: str) -> list[Referral]:
     """The case's referrals of `kind` (a ReferralKind value), in the order they opened."""
-    return [r for r in case.referrals.values() if r["kind"] == kind]
+    return [r for r in case.referrals.values() if r.kind == kind]

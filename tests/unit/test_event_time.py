@@ -53,12 +53,13 @@ def test_a_dash_records_its_completion_and_its_referrals_at_the_commands_time() 
     events = case.collect_events()
     assert {e.at for e in events} == {dash_at}
     assert all(local_date(e.timestamp) != dash_at.date() for e in events)
-    assert case.assessments[-1]["completed_at"] == dash_at.isoformat()
-    [marac] = [r for r in case.referrals.values() if r["kind"] == "marac"]
-    assert (marac["opened_on"], marac["opened_at"]) == ("2026-06-10", dash_at.isoformat())
+    assert case.assessments[-1].completed_at == dash_at
+    [marac] = [r for r in case.referrals.values() if r.kind == "marac"]
+    assert (marac.opened_on, marac.opened_at) == (dash_at.date(), dash_at)
+    assert marac.to_dict()["opened_at"] == dash_at.isoformat()
     assert task_of(case.open_tasks, TaskKind.RECORD_MARAC_HEARING).opened_at == dash_at
     [decision] = case.sharing_decisions
-    assert decision["decided_at"] == dash_at.isoformat()
+    assert decision.decided_at == dash_at
 
 
 def test_a_partners_acknowledgement_is_recorded_at_the_time_it_is_given() -> None:
@@ -69,4 +70,4 @@ def test_a_partners_acknowledgement_is_recorded_at_the_time_it_is_given() -> Non
     case.record_referral_acknowledged(referral_id="r1", ack_message_id="ack-1",
                                       digest="sha256:aa", signed_body="{}", signature="s",
                                       at=acknowledged_at)
-    assert case.referrals["r1"]["acknowledged_at"] == acknowledged_at.isoformat()
+    assert case.referrals["r1"].acknowledged_at == acknowledged_at

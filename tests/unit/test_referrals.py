@@ -127,7 +127,7 @@ def full_case():
 def message_of(case, kind: str) -> dict[str, Any]:
     """The message that would leave for the referral's partner, through the sharing gate."""
     [referral] = referrals_of(case, kind)
-    return outbound_message(case, referral["referral_id"], profile_of(referral["partner"]))
+    return outbound_message(case, referral.referral_id, profile_of(referral.partner))
 
 
 def walk(value: Any, path: str = ""):
@@ -144,7 +144,7 @@ def walk(value: Any, path: str = ""):
 def test_full_case_opens_one_referral_of_each_kind_but_repeat():
     """D 8.23; Care Act 2014; D 8.15; D 8.19."""
     case = full_case()
-    assert [r["kind"] for r in case.referrals.values()] == [
+    assert [r.kind for r in case.referrals.values()] == [
         "children", "adult_safeguarding", "marac", "support_services"]
 
 
@@ -155,7 +155,7 @@ def test_marac_message_goes_to_the_marac_and_carries_the_latest_risk():
     [referral] = referrals_of(case, "marac")
     message = message_of(case, "marac")
     reference = message["case_reference"]
-    assert referral["partner"] == "kent_medway_marac"
+    assert referral.partner == "kent_medway_marac"
     assert PARTNER_FOR[ReferralKind(reference["kind"])] is Partner.KENT_MEDWAY_MARAC
     assert (reference["kind"], reference["rule"], reference["section"]) == (
         "marac", "high_risk_referred_to_marac", "D 8.15")
@@ -208,18 +208,18 @@ def test_no_message_is_addressed_to_the_perpetrator():
     subject of a MARAC referral."""
     case = full_case()
     for referral in case.referrals.values():
-        message = message_of(case, referral["kind"])
+        message = message_of(case, referral.kind)
         for path, key, value in walk(message):
             assert key not in ADDRESSING_KEYS, f"{referral['kind']}: {path}.{key}"
             if value == PERPETRATOR_NAME:
-                assert (ReferralKind(referral["kind"]) in MARAC_KINDS
+                assert (ReferralKind(referral.kind) in MARAC_KINDS
                         and f"{path}.{key}" == ".perpetrator_details.name"), f"{path}.{key}"
 
 
 def test_repeat_marac_message_carries_risk_and_its_own_rule():
     """SafeLives repeat MARAC guidance; D 8.15."""
     case = full_case()
-    case.record_marac_hearing(referral_id=referrals_of(case, "marac")[0]["referral_id"],
+    case.record_marac_hearing(referral_id=referrals_of(case, "marac")[0].referral_id,
                               heard_on=date(2026, 6, 25), actor=CASEWORKER,
                               at=london(2026, 6, 26), command_id="heard")
     case.report_incident(occurred_on=date(2026, 9, 1), summary="Police called again.",
@@ -259,8 +259,8 @@ def test_delivered_referral_is_recorded_once_with_its_digest():
     [event] = case.collect_events()
     assert type(event).__name__ == "ReferralDelivered"
     assert event.actor == Actor.system()
-    assert case.referrals["r1"]["status"] == "delivered"
-    assert (case.referrals["r1"]["delivery_id"], case.referrals["r1"]["digest"]) == (
+    assert case.referrals["r1"].status == "delivered"
+    assert (case.referrals["r1"].delivery_id, case.referrals["r1"].digest) == (
         "d-1", "sha256:ab")
     assert case.pending_referrals == []
     with pytest.raises(ConflictError) as err:
@@ -293,7 +293,7 @@ def test_an_acknowledgement_before_the_delivery_is_recorded_is_a_conflict_not_a_
     with pytest.raises(ConflictError) as err:
         acknowledge(case, "sha256:ab")
     assert (err.value.rule, err.value.field) == ("delivery_recorded_first", "message_id")
-    assert case.referrals["r1"]["status"] == "queued"
+    assert case.referrals["r1"].status == "queued"
 
 
 def test_an_acknowledgement_of_a_different_digest_is_refused_for_good():
@@ -306,4 +306,4 @@ def test_an_acknowledgement_of_a_different_digest_is_refused_for_good():
     assert not isinstance(err.value, ConflictError)
     assert err.value.rule == "acknowledgement_matches_delivery"
     acknowledge(case, "sha256:ab")
-    assert case.referrals["r1"]["status"] == "acknowledged"
+    assert case.referrals["r1"].status == "acknowledged"

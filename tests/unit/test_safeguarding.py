@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from aggregates.commands import COMMANDS, CommandContext, apply_command, parse_command
+from aggregates.contact import ContactChannel
 from aggregates.errors import ConflictError, RuleViolation
 from aggregates.report import (
     Actor,
@@ -22,7 +23,6 @@ from aggregates.report import (
     ReporterKind,
     Role,
 )
-from aggregates.safeguarding import ContactChannel
 from aggregates.tasks import TaskKind
 from aggregates.working_days import local_date
 from tests.unit.builders import (
@@ -65,7 +65,7 @@ def high_risk_case(report=None):
 
 def marac_referral_id(case) -> str:
     [referral] = referrals_of(case, "marac")
-    return referral["referral_id"]
+    return referral.referral_id
 
 
 def heard_case(report=None, heard_on: date = HEARD_ON):
@@ -97,11 +97,11 @@ def test_high_risk_opens_a_marac_referral_citing_dovers_section():
     """D 8.15: high-risk cases are shared and discussed at the Kent & Medway MARAC."""
     case = high_risk_case()
     [referral] = case.referrals.values()
-    assert referral["kind"] == "marac"
-    assert referral["partner"] == "kent_medway_marac"
-    assert referral["rule"] == "high_risk_referred_to_marac"
-    assert referral["section"] == "D 8.15"
-    assert referral["status"] == "queued"
+    assert referral.kind == "marac"
+    assert referral.partner == "kent_medway_marac"
+    assert referral.rule == "high_risk_referred_to_marac"
+    assert referral.section == "D 8.15"
+    assert referral.status == "queued"
     assert case.pending_referrals == [referral]
 
 
@@ -109,7 +109,7 @@ def test_dartford_high_risk_marac_referral_cites_dbc_6_7():
     """DBC 6.7: Dartford refers high-risk cases to the Kent & Medway MARAC."""
     case = high_risk_case(make_report(council=Council.DARTFORD))
     [referral] = case.referrals.values()
-    assert (referral["partner"], referral["section"]) == ("kent_medway_marac", "DBC 6.7")
+    assert (referral.partner, referral.section) == ("kent_medway_marac", "DBC 6.7")
 
 
 def test_high_risk_opens_a_task_to_record_the_marac_hearing():
@@ -126,7 +126,7 @@ def test_potential_escalation_alone_refers_to_marac():
     """SafeLives guidance; D 8.15: 3 police call-outs in 12 months is high risk."""
     case = discussion_case()
     record_dash(case, yes=0, callouts=3, at=DASH_AT)
-    assert [r["kind"] for r in case.referrals.values()] == ["marac"]
+    assert [r.kind for r in case.referrals.values()] == ["marac"]
 
 
 def test_recording_the_hearing_records_its_date_and_closes_the_task():
@@ -139,8 +139,8 @@ def test_recording_the_hearing_records_its_date_and_closes_the_task():
     assert type(heard).__name__ == "MaracHeard"
     assert (heard.referral_id, heard.heard_on) == ("r1", "2026-06-25")
     assert (type(closed).__name__, closed.outcome) == ("TaskCompleted", "heard")
-    assert case.marac_last_heard == "2026-06-25"
-    assert case.referrals["r1"]["heard_on"] == "2026-06-25"
+    assert case.marac_last_heard == HEARD_ON
+    assert case.referrals["r1"].heard_on == HEARD_ON
     assert TaskKind.RECORD_MARAC_HEARING not in kinds(case.open_tasks)
 
 
@@ -149,7 +149,7 @@ def test_hearing_on_the_day_of_the_referral_is_accepted():
     case = high_risk_case()
     case.record_marac_hearing(referral_id="r1", heard_on=DASH_AT.date(), actor=CASEWORKER,
                               at=HEARING_RECORDED_AT, command_id="heard")
-    assert case.marac_last_heard == "2026-06-10"
+    assert case.marac_last_heard == date(2026, 6, 10)
 
 
 def test_hearing_dated_in_the_future_is_refused():
@@ -194,11 +194,11 @@ def test_hearing_rule_uses_the_time_the_referral_was_decided_not_when_it_was_sto
     record_dash(case, yes=14, at=DASH_AT)  # decided on Wed 10 June
     [opened] = [e for e in case.collect_events() if type(e).__name__ == "ReferralOpened"]
     assert opened.at == DASH_AT and local_date(opened.timestamp) != DASH_AT.date()
-    assert (case.referrals["r1"]["opened_on"], case.referrals["r1"]["opened_at"]) == (
-        "2026-06-10", DASH_AT.isoformat())
+    assert (case.referrals["r1"].opened_on, case.referrals["r1"].opened_at) == (
+        date(2026, 6, 10), DASH_AT)
     case.record_marac_hearing(referral_id="r1", heard_on=date(2026, 6, 12), actor=CASEWORKER,
                               at=HEARING_RECORDED_AT, command_id="h")
-    assert case.marac_last_heard == "2026-06-12"
+    assert case.marac_last_heard == date(2026, 6, 12)
 
 
 @pytest.mark.parametrize("referral_id", ["r9", ""])
@@ -216,7 +216,7 @@ def test_hearing_of_a_childrens_referral_is_refused():
     case = high_risk_case(make_report(children=(Child(age=6),)))
     [children] = referrals_of(case, "children")
     with pytest.raises(RuleViolation) as err:
-        case.record_marac_hearing(referral_id=children["referral_id"], heard_on=HEARD_ON,
+        case.record_marac_hearing(referral_id=children.referral_id, heard_on=HEARD_ON,
                                   actor=CASEWORKER, at=HEARING_RECORDED_AT, command_id="h")
     assert err.value.rule == "marac_referral_exists"
 
@@ -374,7 +374,7 @@ def test_incident_between_the_referral_and_its_hearing_makes_a_repeat_referral()
     assert event_names(case.collect_events()) == [
         "IncidentReported", "SharingDecided", "ReferralOpened"]
     [repeat] = referrals_of(case, "repeat_marac")
-    assert (repeat["rule"], repeat["opened_on"]) == (REPEAT_RULE, "2026-06-20")
+    assert (repeat.rule, repeat.opened_on) == (REPEAT_RULE, date(2026, 6, 20))
     # The hearing still to be recorded is the one task for it.
     assert kinds(case.open_tasks).count(TaskKind.RECORD_MARAC_HEARING) == 1
 
@@ -384,7 +384,7 @@ def test_incident_before_the_hearing_reported_after_it_makes_a_repeat_referral()
     repeat even when it is reported after the hearing."""
     case = heard_case()
     incident(case, date(2026, 6, 20), at=london(2026, 6, 30))
-    assert [r["rule"] for r in referrals_of(case, "repeat_marac")] == [REPEAT_RULE]
+    assert [r.rule for r in referrals_of(case, "repeat_marac")] == [REPEAT_RULE]
 
 
 @pytest.mark.parametrize("occurred_on", [date(2027, 6, 11), date(2027, 6, 25),
@@ -408,8 +408,8 @@ def test_the_window_runs_from_the_last_referral_a_repeat_one_included():
     case = heard_case()
     incident(case, date(2027, 6, 1), command_id="incident-1")
     incident(case, date(2028, 5, 1), command_id="incident-2")
-    assert [r["opened_on"] for r in referrals_of(case, "repeat_marac")] == [
-        "2027-06-01", "2028-05-01"]
+    assert [r.opened_on for r in referrals_of(case, "repeat_marac")] == [
+        date(2027, 6, 1), date(2028, 5, 1)]
 
 
 def test_incident_on_a_case_never_referred_to_marac_makes_no_referral():
@@ -451,17 +451,17 @@ def test_dartford_repeat_marac_cites_the_configured_default():
     case = heard_case(make_report(council=Council.DARTFORD))
     incident(case, date(2027, 1, 5))
     [repeat] = referrals_of(case, "repeat_marac")
-    assert repeat["section"].startswith("configured default")
-    assert "SafeLives" in repeat["section"]
+    assert repeat.section.startswith("configured default")
+    assert "SafeLives" in repeat.section
 
 
 def test_high_risk_dash_within_12_months_of_the_referral_makes_a_repeat_referral():
     """SafeLives repeat MARAC guidance; D 8.15: not a new MARAC referral."""
     case = heard_case()
     record_dash(case, yes=16, at=london(2027, 3, 1), command_id="dash-2")
-    assert [r["kind"] for r in case.referrals.values()] == ["marac", "repeat_marac"]
+    assert [r.kind for r in case.referrals.values()] == ["marac", "repeat_marac"]
     [repeat] = referrals_of(case, "repeat_marac")
-    assert repeat["rule"] == REPEAT_RULE
+    assert repeat.rule == REPEAT_RULE
     # A hearing of the repeat referral is to be recorded again.
     assert task_of(case.open_tasks, TaskKind.RECORD_MARAC_HEARING).section == "D 8.15"
 
@@ -471,7 +471,7 @@ def test_high_risk_dash_more_than_12_months_after_the_referral_makes_a_new_marac
     referred afresh."""
     case = heard_case()
     record_dash(case, yes=16, at=london(2027, 7, 1), command_id="dash-2")
-    assert [r["kind"] for r in case.referrals.values()] == ["marac", "marac"]
+    assert [r.kind for r in case.referrals.values()] == ["marac", "marac"]
 
 
 def test_second_high_risk_dash_before_any_hearing_keeps_one_hearing_task():
@@ -488,10 +488,10 @@ def test_household_with_children_is_referred_to_childrens_services_at_triage():
     """D 8.23: children in the household are referred to Children's Services in all cases."""
     case = triaged_case(make_report(children=(Child(age=3), Child(age=11))))
     [referral] = case.referrals.values()
-    assert referral["kind"] == "children"
-    assert referral["partner"] == "childrens_services"
-    assert referral["rule"] == "children_referred_in_all_cases"
-    assert referral["section"] == "D 8.23"
+    assert referral.kind == "children"
+    assert referral.partner == "childrens_services"
+    assert referral.rule == "children_referred_in_all_cases"
+    assert referral.section == "D 8.23"
 
 
 def test_household_without_children_makes_no_childrens_referral():
@@ -503,14 +503,14 @@ def test_third_party_report_with_children_is_still_referred():
     """D 8.23: in all cases, whoever reported."""
     case = triaged_case(make_report(reporter_kind=ReporterKind.NEIGHBOUR,
                                     children=(Child(age=8),)))
-    assert [r["kind"] for r in case.referrals.values()] == ["children"]
+    assert [r.kind for r in case.referrals.values()] == ["children"]
 
 
 def test_dartford_childrens_referral_cites_car():
     """CAR (Age: safeguarding children); Children Act 2004."""
     case = triaged_case(make_report(council=Council.DARTFORD, children=(Child(age=8),)))
     [referral] = case.referrals.values()
-    assert referral["section"].startswith("CAR")
+    assert referral.section.startswith("CAR")
 
 
 def test_adding_a_child_records_it_and_opens_a_new_childrens_referral():
@@ -526,8 +526,8 @@ def test_adding_a_child_records_it_and_opens_a_new_childrens_referral():
     assert added.age == 0
     assert (opened.kind, opened.partner, opened.section) == ("children", "childrens_services",
                                                              "D 8.23")
-    assert [r["kind"] for r in case.referrals.values()] == ["children", "children"]
-    assert case.added_children == [{"age": 0}]
+    assert [r.kind for r in case.referrals.values()] == ["children", "children"]
+    assert [c.to_dict() for c in case.added_children] == [{"age": 0}]
     assert "child-1" in case.applied_commands
 
 
@@ -551,10 +551,10 @@ def test_adult_with_care_and_support_needs_is_referred_to_adult_social_care():
     """D 3.4; Care Act 2014: safeguarding referral to Adult Social Services."""
     case = triaged_case(make_report(adults=(Adult(care_and_support_needs=True),)))
     [referral] = case.referrals.values()
-    assert referral["kind"] == "adult_safeguarding"
-    assert referral["partner"] == "adult_social_care"
-    assert referral["rule"] == "adult_with_care_needs_safeguarding_referral"
-    assert referral["section"] == "D 3.4; Care Act 2014"
+    assert referral.kind == "adult_safeguarding"
+    assert referral.partner == "adult_social_care"
+    assert referral.rule == "adult_with_care_needs_safeguarding_referral"
+    assert referral.section == "D 3.4; Care Act 2014"
 
 
 def test_dartford_adult_safeguarding_referral_cites_car_and_the_care_act():
@@ -562,8 +562,8 @@ def test_dartford_adult_safeguarding_referral_cites_car_and_the_care_act():
     case = triaged_case(make_report(council=Council.DARTFORD,
                                     adults=(Adult(care_and_support_needs=True),)))
     [referral] = case.referrals.values()
-    assert referral["section"].startswith("CAR")
-    assert "Care Act 2014" in referral["section"]
+    assert referral.section.startswith("CAR")
+    assert "Care Act 2014" in referral.section
 
 
 def test_adult_without_care_needs_makes_no_safeguarding_referral():
@@ -773,7 +773,7 @@ def test_perpetrator_on_the_report_is_never_a_contact_of_any_task():
     case = high_risk_case(report)
     for task in case.tasks.values():
         assert "Pat Perpetrator" not in repr(task.to_dict())
-    assert {r["partner"] for r in case.referrals.values()} == {"childrens_services",
+    assert {r.partner for r in case.referrals.values()} == {"childrens_services",
                                                                 "kent_medway_marac"}
 
 
@@ -870,7 +870,7 @@ def test_record_support_consent_command_opens_the_referral():
     case = needs_case()
     apply_command(case, "record_support_consent",
                   {"given": True, "reason": "Agreed at the discussion."}, ctx())
-    assert [r["kind"] for r in case.referrals.values()] == ["support_services"]
+    assert [r.kind for r in case.referrals.values()] == ["support_services"]
 
 
 def test_report_incident_and_hearing_commands_make_a_repeat_referral():
@@ -881,5 +881,5 @@ def test_report_incident_and_hearing_commands_make_a_repeat_referral():
     apply_command(case, "report_incident", {"occurred_on": "2027-01-04",
                                             "summary": "Police called again."},
                   ctx(at=london(2027, 1, 5), command_id="i"))
-    assert [r["kind"] for r in case.referrals.values()] == ["marac", "repeat_marac"]
+    assert [r.kind for r in case.referrals.values()] == ["marac", "repeat_marac"]
     assert {"h", "i"} <= case.applied_commands

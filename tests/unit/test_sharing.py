@@ -241,7 +241,7 @@ def test_a_free_text_decision_recorded_before_the_allow_list_still_loads(monkeyp
     for event in case.collect_events():
         replayed = event.mutate(replayed)
     assert replayed is not None
-    assert [(d["decision_id"], d["partner"]) for d in replayed.sharing_decisions] == [
+    assert [(d.decision_id, d.partner) for d in replayed.sharing_decisions] == [
         ("legacy-1", "Perpetrator")]
     with pytest.raises(SharingRefused, match="never_share_with_perpetrator"):
         covering_decision(replayed.sharing_decisions, partner="Perpetrator",

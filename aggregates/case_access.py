@@ -1,13 +1,19 @@
-"""Who may see a case, as commands of `Case` (mixed into it, like the safeguarding and sharing
-commands): assign, restrict, lift a restriction, declare a conflict of interest, break glass
-(D 8.27). The events stay on `Case`; the rules are in aggregates/access.py and
-aggregates/access_changes.py; the registry is aggregates/commands.py."""
+"""The access slice of a case: who may see it (D 8.27). Assign to a team and officer,
+restrict to named staff, lift a restriction, declare a conflict of interest, break glass.
+
+State: `AccessState` (`case.access`). Events: `Assigned`, `Restricted`, `RestrictionLifted`,
+`ConflictDeclared`, `BreakGlassUsed`, `AccessChangeNotified`, named on `Case` (their topics
+stay `aggregates.case:Case.<name>`, which the task board and notifications select by). Rules:
+aggregates/access.py (need to know, break-glass) and aggregates/access_changes.py (who may
+change access, who is told); the command registry is aggregates/commands.py.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aggregates.access import (
     BREAK_GLASS_PERIOD,
@@ -25,33 +31,121 @@ from aggregates.access_changes import (
     told_of_lift,
     told_of_reassignment,
 )
+from aggregates.case_events import CaseEvent
+from aggregates.case_parts import CaseParts
 from aggregates.checks import check_aware, check_reason
 from aggregates.errors import ConflictError, RuleViolation
-from aggregates.report import Actor, Council
+from aggregates.recent_commands import remember_command
+from aggregates.report import Actor
 
 if TYPE_CHECKING:
-    from aggregates.policies import Policy
+    from aggregates.case import Case
 
 
-class AccessCommands:
-    """Access commands of `Case` (mixed into it)."""
+@dataclass(frozen=True)
+class AccessState:
+    """Who may see the case: its team and officer; `restricted_to` the only staff who may
+    (None: not restricted); `conflicted` staff who declared a conflict of interest;
+    `break_glass_until` staff id -> when their break-glass access ends. The set and the dict
+    change one entry per event."""
 
-    if TYPE_CHECKING:
-        restricted_to: frozenset[str] | None
-        Assigned: Any
-        Restricted: Any
-        RestrictionLifted: Any
-        ConflictDeclared: Any
-        BreakGlassUsed: Any
-        AccessChangeNotified: Any
+    team: str = ""
+    officer_id: str | None = None
+    restricted_to: frozenset[str] | None = None
+    conflicted: set[str] = field(default_factory=set)
+    break_glass_until: dict[str, datetime] = field(default_factory=dict)
 
-        @property
-        def policy(self) -> Policy: ...
-        @property
-        def council(self) -> Council: ...
-        @property
-        def access_facts(self) -> CaseAccessFacts: ...
-        def trigger_event(self, event_class: Any, **kwargs: Any) -> None: ...
+
+# ---- events (named on Case) ---------------------------------------------------------------
+
+class Assigned(CaseEvent):
+    team: str
+    officer_id: str | None
+
+    def apply(self, case: Case) -> None:
+        remember_command(case.recent_commands, self.command_id)
+        case.access = replace(case.access, team=self.team, officer_id=self.officer_id)
+
+
+class Restricted(CaseEvent):
+    named_staff: list[str]
+
+    def apply(self, case: Case) -> None:
+        remember_command(case.recent_commands, self.command_id)
+        case.access = replace(case.access, restricted_to=frozenset(self.named_staff))
+
+
+class RestrictionLifted(CaseEvent):
+    def apply(self, case: Case) -> None:
+        remember_command(case.recent_commands, self.command_id)
+        case.access = replace(case.access, restricted_to=None)
+
+
+class ConflictDeclared(CaseEvent):
+    staff_id: str
+
+    def apply(self, case: Case) -> None:
+        remember_command(case.recent_commands, self.command_id)
+        case.access.conflicted.add(self.staff_id)
+
+
+class BreakGlassUsed(CaseEvent):
+    staff_id: str
+    until: str
+    notify: list[str]
+
+    def apply(self, case: Case) -> None:
+        remember_command(case.recent_commands, self.command_id)
+        case.access.break_glass_until[self.staff_id] = datetime.fromisoformat(self.until)
+
+
+class AccessChangeNotified(CaseEvent):
+    """Who is told of a change to who may see the case (`change`: restriction_lifted or
+    reassigned), read by `CaseStore.notifications_for`."""
+
+    change: str
+    notify: list[str]
+
+    def apply(self, case: Case) -> None:
+        remember_command(case.recent_commands, self.command_id)
+
+
+# ---- commands -----------------------------------------------------------------------------
+
+class AccessCommands(CaseParts):
+    """Access commands of `Case` (mixed into it), and the facts the need-to-know rule reads."""
+
+    @property
+    def assigned_team(self) -> str:
+        return self.access.team
+
+    @property
+    def officer_id(self) -> str | None:
+        return self.access.officer_id
+
+    @property
+    def restricted_to(self) -> frozenset[str] | None:
+        return self.access.restricted_to
+
+    @property
+    def conflicted(self) -> set[str]:
+        return self.access.conflicted
+
+    @property
+    def break_glass_until(self) -> dict[str, datetime]:
+        return self.access.break_glass_until
+
+    @property
+    def access_facts(self) -> CaseAccessFacts:
+        """What the need-to-know rule needs of this case."""
+        access = self.access
+        return CaseAccessFacts(
+            council=self.council, team=access.team, officer_id=access.officer_id,
+            escalated=bool(self.work.escalated), restricted_to=access.restricted_to,
+            conflicted=frozenset(access.conflicted),
+            break_glass_until=access.break_glass_until,
+            reported_by=self.opened_by.staff_id,
+        )
 
     def assign(self, *, team: str, officer_id: str | None, actor: Actor, reason: str,
                command_id: str, known: Mapping[str, KnownStaff], at: datetime) -> None:
@@ -90,7 +184,7 @@ class AccessCommands:
                          known: Mapping[str, KnownStaff], at: datetime) -> None:
         """End a restriction; the people who were named on it are told."""
         check_reason(reason)
-        if self.restricted_to is None:
+        if self.access.restricted_to is None:
             raise ConflictError("lift_only_a_restriction", "the case is not restricted")
         facts = self.access_facts
         check_not_by_break_glass(actor.staff_id, known, facts, at)
