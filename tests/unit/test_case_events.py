@@ -99,3 +99,14 @@ def test_the_read_side_shows_the_actor_as_it_always_has_and_keeps_it_typed() -> 
     assert shown.actor == CASEWORKER and shown.at == event.at
     assert shown.recorded_at == event.timestamp
     assert "timestamp" not in shown.data and "originator_id" not in shown.data
+
+
+def test_an_actor_is_stored_as_a_pair_and_one_stored_as_a_dict_still_reads_back() -> None:
+    """Every event carries an actor: the pair keeps replay as fast as before events had one.
+    Snapshots (since version 1) and events stored before hold {"staff_id", "role"}."""
+    transcoder = mapper().transcoder
+    assert json.loads(transcoder.encode(CASEWORKER)) == {
+        "_type_": "da_actor", "_data_": ["cw-001", "caseworker"]}
+    assert transcoder.decode(transcoder.encode(CASEWORKER)) == CASEWORKER
+    old = b'{"_type_": "da_actor", "_data_": {"staff_id": "cw-001", "role": "caseworker"}}'
+    assert transcoder.decode(old) == CASEWORKER
