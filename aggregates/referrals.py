@@ -1,4 +1,5 @@
-"""Referrals to partner agencies: who they go to, and the month arithmetic of repeat MARAC."""
+"""Referrals to partner agencies: who they go to, the record a case keeps of each (`Referral`),
+and the month arithmetic of repeat MARAC."""
 
 from __future__ import annotations
 
