@@ -72,7 +72,7 @@ def to_case_tasks(case: Case) -> CaseTasks:
             for t in case.open_tasks
         ],
         pending_referrals=[
-            PendingReferral(referral_id=r["referral_id"], kind=r["kind"], partner=r["partner"])
+            PendingReferral(referral_id=r.referral_id, kind=r.kind.value, partner=r.partner)
             for r in case.pending_referrals
         ],
         completed_task_ids=sorted(case.completed),

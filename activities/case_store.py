@@ -12,7 +12,6 @@ import base64
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 from uuid import UUID
@@ -23,11 +22,14 @@ from eventsourcing.utils import get_topic
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 
 from activities import transcodings
+from activities.recorded_events import RecordedEvent, recorded
 from aggregates.access_log import CaseAccessLog, access_log_id, events_appending, find_break
 from aggregates.case import Case
+from aggregates.case_events import CaseEvent
 from aggregates.commands import CommandContext, apply_command
 from aggregates.errors import CaseNotFound, ConflictError
 from aggregates.policies import policy_in_force
+from aggregates.referrals import ReferralStatus
 from aggregates.report import Actor, Report
 
 SNAPSHOT_EVERY = 50
@@ -59,14 +61,9 @@ def store_env(url: str, cipher_key: bytes, schema: str | None = None) -> dict[st
     return env
 
 
-@dataclass(frozen=True)
-class RecordedEvent:
-    """One stored event, decrypted, for the read side."""
-
-    version: int
-    type: str
-    recorded_at: datetime
-    data: dict[str, Any]
+def is_queued(case: Case, referral_id: str) -> bool:
+    referral = case.referrals.get(referral_id)
+    return referral is not None and referral.status is ReferralStatus.QUEUED
 
 
 class CaseStore(Application):
@@ -82,8 +79,10 @@ class CaseStore(Application):
     def __init__(self, env: Mapping[str, str],
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         super().__init__(env=dict(env))
-        # Only intake reads the clock (a report may not be dated in the future); later steps
-        # are timed by their workflow. Tests on a time-skipping server pass its time here.
+        # Intake reads the clock (a report may not be dated in the future), and so do the
+        # steps whose activity input carries no time yet (triage, a referral's delivery and
+        # acknowledgement); other steps are timed by their workflow. Tests on a time-skipping
+        # server pass its time here.
         self.clock = clock
 
     # ---- intake -----------------------------------------------------------------------------
@@ -108,11 +107,12 @@ class CaseStore(Application):
 
     # ---- steps the case's workflow drives ---------------------------------------------------
 
-    def triage(self, case_id: UUID) -> Case:
-        """Triage the case once; running it again changes nothing."""
+    def triage(self, case_id: UUID, at: datetime | None = None) -> Case:
+        """Triage the case once, at `at` (default: the store's clock); running it again
+        changes nothing."""
         case = self.get_case(case_id)
         if not case.triaged:
-            case.triage(Actor.system())
+            case.triage(Actor.system(), at=at or self.clock())
             self.save(case)
         return case
 
@@ -135,12 +135,12 @@ class CaseStore(Application):
         return case
 
     def record_referral_delivered(self, *, case_id: UUID, referral_id: str, delivery_id: str,
-                                  digest: str, via: str) -> Case:
-        """Record a referral's delivery, once."""
+                                  digest: str, via: str, at: datetime | None = None) -> Case:
+        """Record a referral's delivery, once, at `at` (default: the store's clock)."""
         case = self.get_case(case_id)
-        if case.referrals.get(referral_id, {}).get("status") == "queued":
+        if is_queued(case, referral_id):
             case.record_referral_delivered(referral_id=referral_id, delivery_id=delivery_id,
-                                           digest=digest, via=via)
+                                           digest=digest, via=via, at=at or self.clock())
             self.save(case)
         return case
 
@@ -148,26 +148,28 @@ class CaseStore(Application):
                                at: datetime) -> Case:
         """Record a given-up delivery, once."""
         case = self.get_case(case_id)
-        if case.referrals.get(referral_id, {}).get("status") == "queued":
+        if is_queued(case, referral_id):
             case.record_referral_failed(referral_id=referral_id, failure=failure, at=at)
             self.save(case)
         return case
 
     def record_referral_acknowledged(self, *, case_id: UUID, referral_id: str,
                                      ack_message_id: str, digest: str, signed_body: str,
-                                     signature: str) -> Case:
-        """Record a partner's acknowledgement, once (a repeat of the same one is a no-op)."""
+                                     signature: str, at: datetime | None = None) -> Case:
+        """Record a partner's acknowledgement, once (a repeat of the same one is a no-op), at
+        `at` (default: the store's clock)."""
         case = self.get_case(case_id)
-        if case.referrals.get(referral_id, {}).get("status") != "acknowledged":
+        referral = case.referrals.get(referral_id)
+        if referral is None or referral.status is not ReferralStatus.ACKNOWLEDGED:
             case.record_referral_acknowledged(
                 referral_id=referral_id, ack_message_id=ack_message_id, digest=digest,
-                signed_body=signed_body, signature=signature)
+                signed_body=signed_body, signature=signature, at=at or self.clock())
             self.save(case)
         return case
 
     def apply_command(self, *, case_id: UUID, name: str, args: dict[str, Any], actor: Actor,
                       command_id: str, at: datetime) -> Case:
-        """Apply a command (aggregates/commands.py) once per command id.
+        """Apply a command (aggregates/commands/) once per command id.
 
         The case remembers its latest command ids (`Case.has_applied`), not every one: its
         workflow is the single writer and repeats a command only by retrying it before it
@@ -244,12 +246,12 @@ class CaseStore(Application):
                 if isinstance(event, Case.BreakGlassUsed) and staff_id in event.notify:
                     found.append({"kind": "break_glass", "case_id": str(event.originator_id),
                                   "by": event.staff_id, "reason": event.reason,
-                                  "at": event.timestamp.isoformat(), "until": event.until})
+                                  "at": event.at.isoformat(), "until": event.until})
                 elif (isinstance(event, Case.AccessChangeNotified)
                       and staff_id in event.notify):
                     found.append({"kind": event.change, "case_id": str(event.originator_id),
-                                  "by": event.actor["staff_id"], "reason": event.reason,
-                                  "at": event.timestamp.isoformat()})
+                                  "by": event.actor.staff_id, "reason": event.reason,
+                                  "at": event.at.isoformat()})
                 after = notification.id
             if len(page) < 500:
                 return found
@@ -269,16 +271,7 @@ class CaseStore(Application):
 
     def events_of(self, case_id: UUID) -> list[RecordedEvent]:
         """Every event of the case in order, decrypted."""
-        events = [
-            RecordedEvent(
-                version=e.originator_version, type=type(e).__name__,
-                recorded_at=cast(Case.Event, e).timestamp,
-                data={k: v for k, v in vars(e).items()
-                      if k not in ("originator_id", "originator_version", "timestamp",
-                                   "originator_topic")},
-            )
-            for e in self.events.get(case_id)
-        ]
+        events = [recorded(cast(CaseEvent, e)) for e in self.events.get(case_id)]
         if not events:
             raise CaseNotFound()
         return events

@@ -1,8 +1,14 @@
 """The case aggregate: one domestic-abuse case, recorded as an immutable sequence of events.
 
-Every event carries who (staff id and role), when (the event timestamp) and why (`reason`).
-Event class names and the case id never hold personal data: the event store keeps them in
-clear (only event state is encrypted).
+`Case` is one aggregate (one stream, one version, its workflow the single writer) composed of
+slices, each a module with its events, its typed state and its commands (aggregates/
+case_parts.py lists them): work, access, risk, safeguarding, sharing. This module holds only
+what makes them one case: intake (`Opened`), the names of the events on `Case` itself, the
+council and policy, and the window of recent command ids.
+
+Every event carries who, which command, why and when (aggregates/case_events.py). Event class
+names and the case id never hold personal data: the event store keeps them in clear (only
+event state is encrypted).
 """
 
 from __future__ import annotations
@@ -14,26 +20,23 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from aggregates.access import CaseAccessFacts
-from aggregates.access_commands import AccessCommands
-from aggregates.adjustments import requirements_for
-from aggregates.case_versions import remember_command, upcast_v1_v2
-from aggregates.checks import check_aware, check_reason
-from aggregates.errors import ConflictError, RuleViolation
+from aggregates import case_access, case_work
+from aggregates.case_access import AccessCommands, AccessState
+from aggregates.case_events import CaseEvent
+from aggregates.case_risk import RiskCommands, RiskState
+from aggregates.case_versions import upcast_v1_v2, upcast_v2_v3
+from aggregates.case_work import TaskNotFound as TaskNotFound  # raised by Case since v1
+from aggregates.case_work import WorkCommands, WorkState
+from aggregates.checks import check_reason
+from aggregates.errors import RuleViolation
 from aggregates.input_rules import check_date_in_range
 from aggregates.policies import Policy, policy_for
 from aggregates.report import Actor, Council, Report, Role
-from aggregates.safeguarding import SafeguardingCommands, init_safeguarding_state
-from aggregates.sharing_decisions import SharingCommands, init_sharing_state
-from aggregates.tasks import TITLES, Task, check_completion
-from aggregates.triage import DSO, TaskSpec, on_completion, on_missed_deadline, triage
+from aggregates.safeguarding import SafeguardingCommands, SafeguardingState
+from aggregates.sharing_decisions import SharingCommands, SharingState
 from aggregates.working_days import local_date
 
 MAX_CLOCK_SKEW = timedelta(minutes=5)
-
-
-class TaskNotFound(RuleViolation):
-    """The case has no task with this id."""
 
 
 def check_report(report: Report, now: datetime) -> None:
@@ -58,150 +61,68 @@ def check_report(report: Report, now: datetime) -> None:
                             "other than the victim", field="reporter.kind", section="D 8.12")
 
 
-class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
+class Case(WorkCommands, AccessCommands, RiskCommands, SafeguardingCommands, SharingCommands,
+           Aggregate):
     """A domestic-abuse case of one council, under the policy version in force at intake."""
 
     # The shape of the state snapshots hold; a change to it is a version step with an upcaster
     # (aggregates/case_versions.py).
-    class_version = 2
+    class_version = 3
     upcast_v1_v2 = staticmethod(upcast_v1_v2)
+    upcast_v2_v3 = staticmethod(upcast_v2_v3)
 
-    # ---- events ---------------------------------------------------------------------------
-
-    class Opened(Aggregate.Created):
+    class Opened(CaseEvent, Aggregate.Created):
         council: str
         policy_version: str
         report: dict[str, Any]
-        actor: dict[str, str]
-        reason: str
         request_fingerprint: str
 
         def apply(self, case: Case) -> None:
             case.council_code = self.council
             case.policy_version = self.policy_version
             case.report = Report.from_dict(self.report)
-            case.opened_by = Actor.from_dict(self.actor)
+            case.opened_by = self.actor
             case.request_fingerprint = self.request_fingerprint
-            case.triaged = False
-            case.tasks = {}
-            case.completed = {}
-            case.escalated = set()
-            case.assigned_team = ""
-            case.officer_id = None
-            case.restricted_to = None
-            case.conflicted = set()
-            case.break_glass_until = {}
             case.recent_commands = {}
-            init_safeguarding_state(case)
-            init_sharing_state(case)
+            # Every slice starts from its initial state.
+            case.work = WorkState()
+            case.access = AccessState()
+            case.risk = RiskState()
+            case.safeguarding = SafeguardingState()
+            case.sharing = SharingState()
 
-    class TriageDecided(Aggregate.Event):
-        immediate_risk: bool
-        third_party: bool
-        rules: list[dict[str, str]]
-        actor: dict[str, str]
-        reason: str
+    # Events of the work and access slices, named here so that their topics stay
+    # `aggregates.case:Case.<name>` (stored since version 1; the task board, notifications and
+    # intake select events by these topics). Their fields and `apply` are the slices'.
+    class TriageDecided(case_work.TriageDecided):
+        pass
 
-        def apply(self, case: Case) -> None:
-            case.triaged = True
+    class TaskOpened(case_work.TaskOpened):
+        pass
 
-    class TaskOpened(Aggregate.Event):
-        task: dict[str, Any]
-        actor: dict[str, str]
-        reason: str
+    class TaskCompleted(case_work.TaskCompleted):
+        pass
 
-        def apply(self, case: Case) -> None:
-            task = Task.from_dict(self.task)
-            case.tasks[task.task_id] = task
+    class DeadlineEscalated(case_work.DeadlineEscalated):
+        pass
 
-    class TaskCompleted(Aggregate.Event):
-        task_id: str
-        outcome: str
-        note: str
-        late: bool
-        command_id: str
-        actor: dict[str, str]
-        reason: str
+    class Assigned(case_access.Assigned):
+        pass
 
-        def apply(self, case: Case) -> None:
-            case.completed[self.task_id] = self.command_id
+    class Restricted(case_access.Restricted):
+        pass
 
-    class DeadlineEscalated(Aggregate.Event):
-        task_id: str
-        escalated_to: str
-        rule: str
-        section: str
-        actor: dict[str, str]
-        reason: str
+    class RestrictionLifted(case_access.RestrictionLifted):
+        pass
 
-        def apply(self, case: Case) -> None:
-            case.escalated.add(self.task_id)
+    class ConflictDeclared(case_access.ConflictDeclared):
+        pass
 
-    class Assigned(Aggregate.Event):
-        team: str
-        officer_id: str | None
-        command_id: str
-        actor: dict[str, str]
-        reason: str
+    class BreakGlassUsed(case_access.BreakGlassUsed):
+        pass
 
-        def apply(self, case: Case) -> None:
-            remember_command(case.recent_commands, self.command_id)
-            case.assigned_team = self.team
-            case.officer_id = self.officer_id
-
-    class Restricted(Aggregate.Event):
-        named_staff: list[str]
-        command_id: str
-        actor: dict[str, str]
-        reason: str
-
-        def apply(self, case: Case) -> None:
-            remember_command(case.recent_commands, self.command_id)
-            case.restricted_to = frozenset(self.named_staff)
-
-    class RestrictionLifted(Aggregate.Event):
-        command_id: str
-        actor: dict[str, str]
-        reason: str
-
-        def apply(self, case: Case) -> None:
-            remember_command(case.recent_commands, self.command_id)
-            case.restricted_to = None
-
-    class ConflictDeclared(Aggregate.Event):
-        staff_id: str
-        command_id: str
-        actor: dict[str, str]
-        reason: str
-
-        def apply(self, case: Case) -> None:
-            remember_command(case.recent_commands, self.command_id)
-            case.conflicted.add(self.staff_id)
-
-    class BreakGlassUsed(Aggregate.Event):
-        staff_id: str
-        until: str
-        notify: list[str]
-        command_id: str
-        actor: dict[str, str]
-        reason: str
-
-        def apply(self, case: Case) -> None:
-            remember_command(case.recent_commands, self.command_id)
-            case.break_glass_until[self.staff_id] = datetime.fromisoformat(self.until)
-
-    class AccessChangeNotified(Aggregate.Event):
-        """Who is told of a change to who may see the case (`change`: restriction_lifted or
-        reassigned), read by `CaseStore.notifications_for`."""
-
-        change: str
-        notify: list[str]
-        command_id: str
-        actor: dict[str, str]
-        reason: str
-
-        def apply(self, case: Case) -> None:
-            remember_command(case.recent_commands, self.command_id)
+    class AccessChangeNotified(case_access.AccessChangeNotified):
+        pass
 
     # State set by the events. Declared only for type checkers: eventsourcing would otherwise
     # turn class annotations into constructor arguments.
@@ -211,18 +132,12 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
         report: Report
         opened_by: Actor
         request_fingerprint: str
-        triaged: bool
-        tasks: dict[str, Task]
-        completed: dict[str, str]  # task id -> id of the command that completed it
-        escalated: set[str]
-        assigned_team: str
-        officer_id: str | None
-        restricted_to: frozenset[str] | None
-        conflicted: set[str]
-        break_glass_until: dict[str, datetime]
         recent_commands: dict[str, None]  # ids of the latest commands applied, oldest first
-
-    # ---- commands -------------------------------------------------------------------------
+        work: WorkState
+        access: AccessState
+        risk: RiskState
+        safeguarding: SafeguardingState
+        sharing: SharingState
 
     @classmethod
     def open(cls, *, case_id: UUID, report: Report, policy: Policy, actor: Actor, reason: str,
@@ -239,8 +154,8 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
         check_reason(reason)
         case = cls._create(
             cls.Opened, id=case_id, council=report.council.value,
-            policy_version=policy.version, report=report.to_dict(), actor=actor.to_dict(),
-            reason=reason, request_fingerprint=request_fingerprint,
+            policy_version=policy.version, report=report.to_dict(), actor=actor,
+            reason=reason, request_fingerprint=request_fingerprint, at=now, command_id="intake",
         )
         # Need to know starts with the team the policy routes the case to, and the officer who
         # took the report if they are a caseworker. Whoever recorded the report, in any case
@@ -248,7 +163,7 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
         officer = actor.staff_id if actor.role is Role.CASEWORKER else None
         case.trigger_event(
             cls.Assigned, team=case.team, officer_id=officer, command_id="intake",
-            actor=actor.to_dict(),
+            actor=actor, at=now,
             reason=f"Routed to the {case.team} ({policy.housing_team.section}).",
         )
         return case
@@ -265,16 +180,6 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
     def team(self) -> str:
         return self.policy.team_for(self.report.tenure)
 
-    @property
-    def access_facts(self) -> CaseAccessFacts:
-        """What the need-to-know rule needs of this case."""
-        return CaseAccessFacts(
-            council=self.council, team=self.assigned_team, officer_id=self.officer_id,
-            escalated=bool(self.escalated), restricted_to=self.restricted_to,
-            conflicted=frozenset(self.conflicted), break_glass_until=self.break_glass_until,
-            reported_by=self.opened_by.staff_id,
-        )
-
     def has_applied(self, command_id: str) -> bool:
         """Whether the command is among the latest RECENT_COMMANDS applied to the case."""
         return command_id in self.recent_commands
@@ -283,86 +188,3 @@ class Case(AccessCommands, SafeguardingCommands, SharingCommands, Aggregate):
     def applied_commands(self) -> KeysView[str]:
         """Ids of the latest commands applied (a window, not every command ever applied)."""
         return self.recent_commands.keys()
-
-    @property
-    def open_tasks(self) -> list[Task]:
-        return [t for t in self.tasks.values() if t.task_id not in self.completed]
-
-    def triage(self, actor: Actor) -> list[Task]:
-        """Run triage once, in the policy's order, and open the tasks it gives."""
-        if self.triaged:
-            raise ConflictError("triage_runs_once", "the case has already been triaged")
-        specs = triage(self.report, self.policy)
-        self.trigger_event(
-            self.TriageDecided,
-            immediate_risk=self.report.immediate_risk,
-            third_party=self.report.is_third_party,
-            rules=[{"rule": s.rule.name, "section": s.rule.section, "task": s.kind.value}
-                   for s in specs],
-            actor=actor.to_dict(),
-            reason="Triage of a new report in the order of the council's policy.",
-        )
-        opened = self._open_tasks(specs, actor)
-        self.triage_referrals(actor)
-        return opened
-
-    def complete_task(self, *, task_id: str, outcome: str, note: str, actor: Actor,
-                      at: datetime, command_id: str) -> list[Task]:
-        """Complete an open task; returns the tasks that follow from it."""
-        check_aware(at, "at")
-        task = self.check_task_can_be_completed(task_id, outcome, actor)
-        # Due "by" the deadline: at the deadline itself the task is already late, which is
-        # also the moment its timer escalates it.
-        late = task.due_at is not None and at >= task.due_at
-        self.trigger_event(
-            self.TaskCompleted, task_id=task_id, outcome=outcome, note=note, late=late,
-            command_id=command_id, actor=actor.to_dict(),
-            reason=f"{task.title}: {outcome.replace('_', ' ')}.",
-        )
-        return self._open_tasks(on_completion(task, outcome, at, self.policy, self.team), actor)
-
-    def check_task_can_be_completed(self, task_id: str, outcome: str, actor: Actor) -> Task:
-        """The rules a completion must meet; usable before anything is recorded."""
-        task = self.tasks.get(task_id)
-        if task is None:
-            raise TaskNotFound("task_exists", "the case has no such task", field="task_id")
-        if task_id in self.completed:
-            raise ConflictError("task_completed_once", "the task has already been completed",
-                                field="task_id")
-        check_completion(task.kind, outcome, actor.role.value)
-        return task
-
-    def escalate_missed_deadline(self, *, task_id: str, at: datetime) -> list[Task]:
-        """Escalate a task still open past its deadline to a DSO; returns fallback tasks."""
-        check_aware(at, "at")
-        task = self.tasks.get(task_id)
-        if task is None:
-            raise TaskNotFound("task_exists", "the case has no such task", field="task_id")
-        if task_id in self.completed or task_id in self.escalated:
-            raise ConflictError("escalate_open_task_once",
-                                "the task is completed or already escalated", field="task_id")
-        if task.due_at is None or at < task.due_at:
-            raise RuleViolation("escalate_only_after_deadline",
-                                "the task's deadline has not passed", field="task_id")
-        rule = self.policy.missed_deadline_escalation
-        system = Actor.system()
-        self.trigger_event(
-            self.DeadlineEscalated, task_id=task_id, escalated_to=DSO, rule=rule.name,
-            section=rule.section, actor=system.to_dict(),
-            reason=f"Deadline passed with the task still open: {task.title}.",
-        )
-        return self._open_tasks(on_missed_deadline(task, self.policy, self.team), system)
-
-    def _open_tasks(self, specs: list[TaskSpec], actor: Actor) -> list[Task]:
-        opened = []
-        for spec in specs:
-            task = Task(
-                task_id=f"t{len(self.tasks) + 1}", kind=spec.kind, title=TITLES[spec.kind],
-                assignee=spec.assignee, due_at=spec.due_at, rule=spec.rule.name,
-                section=spec.rule.section, opened_at=self.modified_on,
-                requirements=requirements_for(spec.kind, self.report.reasonable_adjustments),
-            )
-            self.trigger_event(self.TaskOpened, task=task.to_dict(), actor=actor.to_dict(),
-                               reason=spec.reason)
-            opened.append(task)
-        return opened

@@ -3,7 +3,8 @@
 A snapshot is the case's attributes at one version of the stream, written by one version of
 this code. `Case.class_version` says which; eventsourcing runs `Case.upcast_vN_vN1` on an older
 snapshot's state, step by step, before the case is rebuilt from it (`Snapshot.mutate`). So
-every change to what `Opened.apply` (or any `init_*_state`) sets is a version step:
+every change to what `Opened.apply` sets (an attribute, or the shape of a slice's state) is a
+version step:
 
 1. bump `Case.class_version` to N+1;
 2. write `upcast_vN_vN1(state)` here, giving an old snapshot's state the new shape (derive the
@@ -19,11 +20,23 @@ safely".
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+
+from aggregates.case_access import AccessState
+from aggregates.case_risk import RiskState
+from aggregates.case_work import WorkState
+from aggregates.dash import Assessment, DashDraft, RiskLevel
+from aggregates.recent_commands import RECENT_COMMANDS as RECENT_COMMANDS
+from aggregates.recent_commands import remember_command as remember_command
+from aggregates.referrals import Referral
+from aggregates.safeguarding import AddedChild, SafeguardingState
+from aggregates.sharing_decisions import SharingDecision, SharingState
 
 # The attributes a case has once opened (before anything else happens to it), with the type
 # of their first value. Version 1 kept every command id ever applied; version 2 keeps a
-# bounded window of recent ones (`RECENT_COMMANDS`) and mutates sets in place.
+# bounded window of recent ones (`RECENT_COMMANDS`) and mutates sets in place; version 3
+# holds one typed state per slice, records as frozen dataclasses instead of dicts.
 SHAPES: dict[int, dict[str, str]] = {
     1: {
         "_created_on": "datetime", "_modified_on": "datetime",
@@ -39,11 +52,13 @@ SHAPES: dict[int, dict[str, str]] = {
 }
 SHAPES[2] = {**{k: v for k, v in SHAPES[1].items() if k != "applied_commands"},
              "conflicted": "set", "recent_commands": "dict"}
-
-# How many command ids a case remembers. The case's workflow is its single writer and applies
-# commands in order, so a command is only ever repeated by a retry of its activity before the
-# workflow moves on, or by one of the few updates in flight at once: far fewer than this.
-RECENT_COMMANDS = 64
+SHAPES[3] = {
+    "_created_on": "datetime", "_modified_on": "datetime",
+    "council_code": "str", "policy_version": "str", "report": "Report",
+    "opened_by": "Actor", "request_fingerprint": "str", "recent_commands": "dict",
+    "work": "WorkState", "access": "AccessState", "risk": "RiskState",
+    "safeguarding": "SafeguardingState", "sharing": "SharingState",
+}
 
 # Attributes eventsourcing keeps out of snapshots (they come from the snapshot's own fields).
 NOT_STATE = frozenset({"_id", "_version", "_pending_events"})
@@ -80,16 +95,6 @@ def check_shape(shape: dict[str, str], class_version: int,
         "See the README, 'How to add a field or a slice safely'.")
 
 
-def remember_command(recent: dict[str, None], command_id: str) -> None:
-    """Add `command_id` to the window of recent commands, forgetting the oldest beyond
-    RECENT_COMMANDS. O(1): the window is an insertion-ordered dict of bounded size."""
-    if command_id in recent:
-        return
-    recent[command_id] = None
-    while len(recent) > RECENT_COMMANDS:
-        del recent[next(iter(recent))]
-
-
 def upcast_v1_v2(state: dict[str, Any]) -> None:
     """Version 1 kept every command id ever applied (unordered), and a frozenset of conflicts.
 
@@ -98,3 +103,31 @@ def upcast_v1_v2(state: dict[str, Any]) -> None:
     commands arrive. In place, as eventsourcing's snapshot upcasting expects."""
     state["recent_commands"] = dict.fromkeys(sorted(state.pop("applied_commands", ())))
     state["conflicted"] = set(state.get("conflicted", ()))
+
+
+def upcast_v2_v3(state: dict[str, Any]) -> None:
+    """Version 2 held each slice's state as attributes of the case, its records as dicts.
+
+    Each slice's attributes become its typed state, each dict its record (the facts are the
+    same: `to_dict()` of a record gives back the dict it came from). In place."""
+    level, heard, draft = (state.pop("risk_level"), state.pop("marac_last_heard"),
+                           state.pop("dash_draft"))
+    state["work"] = WorkState(
+        triaged=state.pop("triaged"), tasks=state.pop("tasks"),
+        completed=state.pop("completed"), escalated=set(state.pop("escalated")))
+    state["access"] = AccessState(
+        team=state.pop("assigned_team"), officer_id=state.pop("officer_id"),
+        restricted_to=state.pop("restricted_to"), conflicted=set(state.pop("conflicted")),
+        break_glass_until=state.pop("break_glass_until"))
+    state["risk"] = RiskState(
+        dash_draft=DashDraft.from_dict(draft) if draft else None,
+        assessments=[Assessment.from_dict(a) for a in state.pop("assessments")],
+        risk_level=RiskLevel(level) if level else None,
+        marac_last_heard=date.fromisoformat(heard) if heard else None)
+    state["safeguarding"] = SafeguardingState(
+        referrals={k: Referral.from_dict(r) for k, r in state.pop("referrals").items()},
+        added_children=[AddedChild(age=c["age"]) for c in state.pop("added_children")],
+        support_consent=state.pop("support_consent"))
+    state["sharing"] = SharingState(
+        decisions=[SharingDecision.from_dict(d) for d in state.pop("sharing_decisions")],
+        consents=state.pop("consents"))

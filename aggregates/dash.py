@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from aggregates.errors import RuleViolation
 
@@ -116,3 +118,71 @@ def assess_risk(answers: Mapping[int, tuple[str, str]], *, police_callouts_12_mo
         reasons.append("potential_escalation")
     return RiskOutcome(level=RiskLevel.HIGH if reasons else RiskLevel.NOT_HIGH, yes_count=yes,
                        reasons=tuple(reasons))
+
+
+# ---- what a case records of the checklist (aggregates/case_risk.py) -------------------
+
+Answers = dict[int, tuple[str, str]]
+
+
+def answers_to_store(answers: Answers) -> dict[str, list[str]]:
+    return {str(n): [a, c] for n, (a, c) in sorted(answers.items())}
+
+
+def answers_from_store(stored: dict[str, list[str]]) -> Answers:
+    return {int(n): (a, c) for n, (a, c) in stored.items()}
+
+
+@dataclass(frozen=True)
+class DashDraft:
+    """A checklist saved part-way. `answers`: question number -> (answer, comment)."""
+
+    assessment_id: str
+    checklist_version: str
+    answers: dict[int, tuple[str, str]]
+    police_callouts_12_months: int
+    victim_present: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"assessment_id": self.assessment_id, "answers": answers_to_store(self.answers),
+                "police_callouts_12_months": self.police_callouts_12_months,
+                "victim_present": self.victim_present,
+                "checklist_version": self.checklist_version}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DashDraft:
+        return cls(assessment_id=data["assessment_id"],
+                   checklist_version=data["checklist_version"],
+                   answers=answers_from_store(data["answers"]),
+                   police_callouts_12_months=data["police_callouts_12_months"],
+                   victim_present=data["victim_present"])
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A completed DASH assessment. `reasons`: (rule, section) of each high-risk finding."""
+
+    assessment_id: str
+    level: RiskLevel
+    yes_count: int
+    reasons: tuple[tuple[str, str], ...]
+    supersedes: str | None
+    completed_at: datetime
+    completed_by: str  # staff id
+    victim_present: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"assessment_id": self.assessment_id, "level": self.level.value,
+                "yes_count": self.yes_count,
+                "reasons": [{"rule": r, "section": s} for r, s in self.reasons],
+                "supersedes": self.supersedes, "completed_at": self.completed_at.isoformat(),
+                "completed_by": self.completed_by, "victim_present": self.victim_present}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Assessment:
+        return cls(assessment_id=data["assessment_id"], level=RiskLevel(data["level"]),
+                   yes_count=data["yes_count"],
+                   reasons=tuple((r["rule"], r["section"]) for r in data["reasons"]),
+                   supersedes=data["supersedes"],
+                   completed_at=datetime.fromisoformat(data["completed_at"]),
+                   completed_by=data["completed_by"], victim_present=data["victim_present"])

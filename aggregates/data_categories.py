@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from aggregates.contact import CONTACT_PURPOSES, PARTIES, ContactChannel
 from aggregates.policies import POLICIES
 from aggregates.report import Role
-from aggregates.safeguarding import CONTACT_PURPOSES, PARTIES, ContactChannel
 from aggregates.sharing import DataCategory
 
 WITHHELD = "Withheld: not needed for your role"
@@ -178,9 +178,9 @@ ROUTED_TEAMS = frozenset(team for policy in POLICIES.values()
                          for team in policy.housing_team_for_tenure.values())
 CONTACT_CHANNEL = OneOf(frozenset(ContactChannel), C.CASE_FACTS)
 
-# Fields every case event has: who, which command, and why.
+# Fields every case event has: who, which command, why, and when (the command's time).
 COMMON: Mapping[str, Spec] = {"actor": C.CASE_REFERENCE, "command_id": C.CASE_REFERENCE,
-                              "reason": C.RATIONALE}
+                              "reason": C.RATIONALE, "at": C.CASE_REFERENCE}
 
 
 def _ref(*names: str) -> dict[str, Spec]:

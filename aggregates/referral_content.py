@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aggregates.referrals import ReferralKind
 from aggregates.sharing import DataCategory as C
 from aggregates.sharing import sharing_gate
 
@@ -20,9 +19,9 @@ def referral_content(case: Case, referral_id: str) -> dict[str, Any]:
     report = case.report
     latest = case.assessments[-1] if case.assessments else None
     content: dict[str, Any] = {
-        C.CASE_REFERENCE: {"referral_id": referral_id, "kind": referral["kind"],
+        C.CASE_REFERENCE: {"referral_id": referral_id, "kind": referral.kind.value,
                            "case_reference": str(case.id), "council": case.council.value,
-                           "rule": referral["rule"], "section": referral["section"]},
+                           "rule": referral.rule, "section": referral.section},
         C.VICTIM_IDENTITY: {"name": report.victim.name},
         C.VICTIM_CONTACT: {"phone": report.victim.phone, "email": report.victim.email},
         C.VICTIM_ADDRESS: {"address": report.victim.address},
@@ -32,8 +31,8 @@ def referral_content(case: Case, referral_id: str) -> dict[str, Any]:
         C.SUPPORT_NEEDS: {"needs": [n.value for n in report.additional_needs]},
     }
     if latest is not None:
-        content[C.RISK_ASSESSMENT] = {"level": latest["level"], "yes_count": latest["yes_count"],
-                                      "reasons": [r["rule"] for r in latest["reasons"]]}
+        content[C.RISK_ASSESSMENT] = {"level": latest.level.value, "yes_count": latest.yes_count,
+                                      "reasons": [rule for rule, _ in latest.reasons]}
     if report.perpetrator is not None:
         content[C.PERPETRATOR_DETAILS] = {"name": report.perpetrator.name,
                                           "relationship": report.perpetrator.relationship}
@@ -42,13 +41,14 @@ def referral_content(case: Case, referral_id: str) -> dict[str, Any]:
 
 def children_of(case: Case) -> list[dict[str, int]]:
     """The children at intake and those who joined the household since."""
-    return [{"age": c.age} for c in case.report.household.children] + list(case.added_children)
+    return [{"age": c.age} for c in case.report.household.children] + [
+        c.to_dict() for c in case.added_children]
 
 
 def outbound_message(case: Case, referral_id: str, profile: frozenset[str]) -> dict[str, Any]:
     """What may leave for the referral's partner: its content through the sharing gate."""
     referral = case.referrals[referral_id]
-    return sharing_gate(partner=referral["partner"], kind=ReferralKind(referral["kind"]),
+    return sharing_gate(partner=referral.partner, kind=referral.kind,
                         content=referral_content(case, referral_id),
-                        decisions=case.sharing_decisions, consents=case.consents,
-                        profile=profile)
+                        decisions=[d.to_dict() for d in case.sharing_decisions],
+                        consents=case.consents, profile=profile)

@@ -1,10 +1,12 @@
-"""Referrals to partner agencies: who they go to, and the month arithmetic of repeat MARAC."""
+"""Referrals to partner agencies: who they go to, the record a case keeps of each (`Referral`),
+and the month arithmetic of repeat MARAC."""
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -62,12 +64,61 @@ def within_months_after(later: date, earlier: date, months: int) -> bool:
     return earlier <= later <= add_months(earlier, months)
 
 
-def last_marac_referral_on(referrals: Mapping[str, Mapping[str, Any]], *,
+@dataclass(frozen=True)
+class Referral:
+    """A referral to a partner as the case records it: what was decided (`kind`, `partner`,
+    `rule`, `section`, dated `opened_on` in London, recorded `opened_at`) and where its
+    delivery stands. Carries no personal data: the message is built when it is sent."""
+
+    referral_id: str
+    kind: ReferralKind
+    partner: str
+    rule: str
+    section: str
+    status: ReferralStatus
+    opened_on: date
+    opened_at: datetime
+    delivery_id: str | None = None
+    digest: str | None = None
+    acknowledged_at: datetime | None = None
+    failure: str | None = None  # a rule name or reason code, never message contents
+    heard_on: date | None = None  # when the MARAC heard it (MARAC referrals)
+
+    def to_dict(self) -> dict[str, Any]:
+        """As JSON values, in the shape the API has always shown (the last three keys only
+        once they are known)."""
+        data: dict[str, Any] = {
+            "referral_id": self.referral_id, "kind": self.kind.value, "partner": self.partner,
+            "rule": self.rule, "section": self.section, "status": self.status.value,
+            "opened_on": self.opened_on.isoformat(), "opened_at": self.opened_at.isoformat(),
+            "delivery_id": self.delivery_id, "digest": self.digest}
+        if self.acknowledged_at is not None:
+            data["acknowledged_at"] = self.acknowledged_at.isoformat()
+        if self.failure is not None:
+            data["failure"] = self.failure
+        if self.heard_on is not None:
+            data["heard_on"] = self.heard_on.isoformat()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Referral:
+        acknowledged, heard = data.get("acknowledged_at"), data.get("heard_on")
+        return cls(
+            referral_id=data["referral_id"], kind=ReferralKind(data["kind"]),
+            partner=data["partner"], rule=data["rule"], section=data["section"],
+            status=ReferralStatus(data["status"]),
+            opened_on=date.fromisoformat(data["opened_on"]),
+            opened_at=datetime.fromisoformat(data["opened_at"]),
+            delivery_id=data.get("delivery_id"), digest=data.get("digest"),
+            acknowledged_at=datetime.fromisoformat(acknowledged) if acknowledged else None,
+            failure=data.get("failure"), heard_on=date.fromisoformat(heard) if heard else None)
+
+
+def last_marac_referral_on(referrals: Iterable[Referral], *,
                            on_or_before: date) -> date | None:
     """The London date of the case's latest MARAC referral (first or repeat) made on or before
     `on_or_before`, or None when there is none."""
-    days = [date.fromisoformat(r["opened_on"]) for r in referrals.values()
-            if r["kind"] in MARAC_KINDS]
+    days = [r.opened_on for r in referrals if r.kind in MARAC_KINDS]
     return max((d for d in days if d <= on_or_before), default=None)
 
 

@@ -95,7 +95,7 @@ class CompleteTaskResult:
 
 @dataclass(frozen=True)
 class CaseCommandInput:
-    """A command on the case other than completing a task (see aggregates/commands.py)."""
+    """A command on the case other than completing a task (see aggregates/commands/)."""
 
     command: str
     args: dict[str, Any]

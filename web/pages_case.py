@@ -40,14 +40,15 @@ async def case_page(case_id: uuid.UUID, request: Request, principal: Reader) -> 
     readable = [(e, redact_event(e.type, e.data, role)) for e in events]
     timeline = [{"when": when(e.recorded_at), "who": who(data),
                  "what": timeline_line(e.type, data)} for e, data in readable]
-    referrals = [redact_view("referral", r, role) for r in case.referrals.values()]
+    referrals = [redact_view("referral", r.to_dict(), role) for r in case.referrals.values()]
     return render(
         request, principal, "pages/case.html", case_id=str(case_id), case=case, report=report,
         tasks=[{"task": t, "deadline": deadline(t.due_at, now), "due": when(t.due_at),
                 "completable": bool(OUTCOMES.get(TaskKind(t.kind)))} for t in tasks],
         triage_done=triage_done, timeline=list(reversed(timeline)),
         referrals=referrals,
-        decisions=[redact_view("sharing_decision", d, role) for d in case.sharing_decisions],
+        decisions=[redact_view("sharing_decision", d.to_dict(), role)
+                   for d in case.sharing_decisions],
         opened=request.query_params.get("opened") == "1", partner_name=partner_name,
         kind_name=lambda kind: REFERRAL_KINDS.get(kind, kind), can_work=principal.staff.role in (
             Role.CASEWORKER, Role.DSO, Role.LINE_MANAGER),

@@ -42,7 +42,8 @@ MARAC_KINDS = ("marac", "repeat_marac")  # the referrals a MARAC hearing can be 
 async def dash_form(case_id: uuid.UUID, request: Request, principal: Worker) -> Response:
     """The DASH checklist, with any saved draft's answers filled in."""
     case = await visible_case(intake_of(request).store, case_id, principal, "read_dash")
-    draft = redact_view("dash", {"draft": case.dash_draft}, principal.staff.role)["draft"] or {}
+    draft = redact_view("dash", {"draft": case.dash_draft and case.dash_draft.to_dict()},
+                        principal.staff.role)["draft"] or {}
     values = {f"q{n}": a for n, (a, _) in draft.get("answers", {}).items()}
     values["police_callouts_12_months"] = str(draft.get("police_callouts_12_months", 0))
     values["request_id"] = str(uuid.uuid4())
@@ -51,7 +52,7 @@ async def dash_form(case_id: uuid.UUID, request: Request, principal: Worker) -> 
 
 def _dash_page(request: Request, principal: Principal) -> Any:
     def show(case: Case, values: dict[str, Any], errors: Errors, status_code: int) -> Response:
-        assessments = redact_view("dash", {"assessments": case.assessments},
+        assessments = redact_view("dash", {"assessments": [a.to_dict() for a in case.assessments]},
                                   principal.staff.role)["assessments"]
         return render(request, principal, "pages/dash.html", status_code=status_code,
                       case_id=str(case.id), questions=list(QUESTIONS.items()),
@@ -101,8 +102,8 @@ async def marac_form(case_id: uuid.UUID, request: Request, principal: Worker) ->
 
 def _marac_page(request: Request, principal: Principal) -> Any:
     def show(case: Case, values: dict[str, Any], errors: Errors, status_code: int) -> Response:
-        referrals = [redact_view("referral", r, principal.staff.role)
-                     for r in case.referrals.values() if r["kind"] in MARAC_KINDS]
+        referrals = [redact_view("referral", r.to_dict(), principal.staff.role)
+                     for r in case.referrals.values() if r.kind in MARAC_KINDS]
         return render(request, principal, "pages/marac.html", status_code=status_code,
                       case_id=str(case.id), referral_options=[
                           (r["referral_id"], f"{r['kind'].replace('_', ' ').capitalize()} "

@@ -139,7 +139,8 @@ async def take_acknowledgement(request: Request, partner: str, message: dict[str
         case = await asyncio.to_thread(store.get_case, UUID(case_id))
     except (ValueError, CaseNotFound):
         raise FinalRefusal("message_id", "acknowledges_our_message", "no such referral") from None
-    if case.referrals.get(referral_id, {}).get("partner") != partner:
+    referral = case.referrals.get(referral_id)
+    if referral is None or referral.partner != partner:
         raise FinalRefusal("message_id", "acknowledges_our_message",
                            "no such referral for this partner")
     await intake_of(request).orchestrator.record_acknowledgement(
@@ -192,7 +193,7 @@ async def sharing_decisions(case_id: UUID, request: Request,
     """Every decision to share or not to share, with its lawful basis and justification."""
     case = await visible_case(intake_of(request).store, case_id, principal,
                               "read_sharing_decisions")
-    return [redact_view("sharing_decision", d, principal.staff.role)
+    return [redact_view("sharing_decision", d.to_dict(), principal.staff.role)
             for d in case.sharing_decisions]
 
 

@@ -24,9 +24,9 @@ from aggregates.commands.safeguarding import (
     ReportIncident,
     SaveDash,
 )
+from aggregates.contact import ContactChannel
 from aggregates.dash import CHECKLIST_VERSION, QUESTIONS, Answer
 from aggregates.data_categories import redact_view
-from aggregates.safeguarding import ContactChannel
 from web.auth import Principal, require, visible_case
 from web.command_routes import CommandRoute, IdempotencyKey, api_command
 from web.input_types import Bool, DueDate, HearingDate, IncidentDate, Int, Line, Text
@@ -133,7 +133,8 @@ async def dash(case_id: UUID, request: Request, principal: Reader) -> dict[str, 
     return redact_view("dash", {  # type: ignore[no-any-return]
         "checklist_version": CHECKLIST_VERSION,
         "questions": [{"number": n, "label": label} for n, label in QUESTIONS.items()],
-        "draft": case.dash_draft, "assessments": case.assessments,
+        "draft": case.dash_draft and case.dash_draft.to_dict(),
+        "assessments": [a.to_dict() for a in case.assessments],
         "risk_level": case.risk_level}, principal.staff.role)
 
 
@@ -162,7 +163,8 @@ async def complete_dash(
 async def referrals(case_id: UUID, request: Request, principal: Reader) -> list[dict[str, Any]]:
     """The case's referrals to partners and their delivery status."""
     case = await visible_case(intake_of(request).store, case_id, principal, "read_referrals")
-    return [redact_view("referral", r, principal.staff.role) for r in case.referrals.values()]
+    return [redact_view("referral", r.to_dict(), principal.staff.role)
+            for r in case.referrals.values()]
 
 
 @router.post("/cases/{case_id}/marac/hearing", response_model=TasksOut)

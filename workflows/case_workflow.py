@@ -153,7 +153,7 @@ class CaseWorkflow:
 
     @workflow.update
     async def apply_command(self, input: CaseCommandInput) -> CaseTasks:
-        """Apply a command on the case's access or assignment (aggregates/commands.py)."""
+        """Apply a command on the case's access or assignment (aggregates/commands/)."""
         await workflow.wait_condition(lambda: self._triage_done)
         try:
             tasks = await self._write(CaseActivities.apply_case_command, ApplyCommandInput(

@@ -1,5 +1,5 @@
 """Access commands (D 8.27): assign, restrict, lift a restriction, declare a conflict of
-interest, break glass. The rules are the case's (aggregates/access_commands.py)."""
+interest, break glass. The rules are the case's (aggregates/case_access.py)."""
 
 from __future__ import annotations
 
@@ -79,7 +79,8 @@ def _lift(case: Case, cmd: LiftRestriction, ctx: CommandContext) -> None:
 
 @handles(DeclareConflict)
 def _declare_conflict(case: Case, cmd: DeclareConflict, ctx: CommandContext) -> None:
-    case.declare_conflict(actor=ctx.actor, reason=cmd.reason, command_id=ctx.command_id)
+    case.declare_conflict(actor=ctx.actor, reason=cmd.reason, at=ctx.at,
+                          command_id=ctx.command_id)
 
 
 @handles(UseBreakGlass)

@@ -114,7 +114,8 @@ def parse_answers(answers: dict[str, list[str]]) -> dict[int, tuple[str, str]]:
 def _save_dash(case: Case, cmd: SaveDash, ctx: CommandContext) -> None:
     case.save_dash(answers=parse_answers(cmd.answers),
                    police_callouts_12_months=cmd.police_callouts_12_months,
-                   victim_present=cmd.victim_present, actor=ctx.actor, command_id=ctx.command_id)
+                   victim_present=cmd.victim_present, actor=ctx.actor, at=ctx.at,
+                   command_id=ctx.command_id)
 
 
 @handles(CompleteDash)
@@ -150,7 +151,7 @@ def _add_marac_actions(case: Case, cmd: AddMaracActions, ctx: CommandContext) ->
             check_works_cases(action["owner_id"], known, case.council,
                               f"actions.{index}.owner_id")
     case.add_marac_actions(referral_id=cmd.referral_id, actions=actions, actor=ctx.actor,
-                           command_id=ctx.command_id)
+                           at=ctx.at, command_id=ctx.command_id)
 
 
 @handles(ReportIncident)
@@ -175,4 +176,4 @@ def _record_support_consent(case: Case, cmd: RecordSupportConsent, ctx: CommandC
 @handles(RecordContact)
 def _record_contact(case: Case, cmd: RecordContact, ctx: CommandContext) -> None:
     case.record_contact(party=cmd.party, purpose=cmd.purpose, channel=cmd.channel,
-                        note=cmd.note, actor=ctx.actor, command_id=ctx.command_id)
+                        note=cmd.note, actor=ctx.actor, at=ctx.at, command_id=ctx.command_id)

@@ -47,10 +47,11 @@ def _record_sharing_decision(case: Case, cmd: RecordSharingDecision,
     case.decide_sharing(partner=cmd.partner, purpose=cmd.purpose, categories=cmd.categories,
                         shared=cmd.shared, lawful_basis=cmd.lawful_basis,
                         justification=cmd.justification, reasons=cmd.reasons,
-                        under_isa=cmd.under_isa, actor=ctx.actor, command_id=ctx.command_id)
+                        under_isa=cmd.under_isa, actor=ctx.actor, at=ctx.at,
+                        command_id=ctx.command_id)
 
 
 @handles(RecordConsent)
 def _record_consent(case: Case, cmd: RecordConsent, ctx: CommandContext) -> None:
     case.change_consent(purpose=cmd.purpose, given=cmd.given, actor=ctx.actor,
-                        reason=cmd.reason, command_id=ctx.command_id)
+                        reason=cmd.reason, at=ctx.at, command_id=ctx.command_id)

@@ -14,7 +14,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from aggregates.referrals import Partner
-from aggregates.report import Role
+from aggregates.report import Actor, Role
 from aggregates.sharing_decisions import SharingDecided
 from tests.support import VICTIM_NAME
 from tests.web_harness import WebSystem, web_system
@@ -72,7 +72,7 @@ async def test_a_free_text_decision_recorded_by_the_previous_version_still_loads
                        purpose="housing_transfer", categories=["victim_address"], shared=True,
                        lawful_basis="public_task", justification="Asked where she lives",
                        reasons="", under_isa=False, command_id=str(uuid.uuid4()),
-                       actor={"staff_id": CW, "role": "caseworker"},
+                       actor=Actor(CW, Role.CASEWORKER), at=case.modified_on,
                        reason="Decided to share with Perpetrator for housing_transfer.")
     system.store.save(case)
     async with system.client(CW) as http:

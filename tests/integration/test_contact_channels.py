@@ -27,7 +27,8 @@ def test_a_free_text_channel_stored_by_the_previous_version_loads_and_is_withhel
     # What the previous version recorded for any text up to 64 characters.
     case.trigger_event(ContactRecorded, party="victim", purpose="about_abuse",
                        channel=LEGACY_CHANNEL, note="", command_id="old-1",
-                       actor=CASEWORKER.to_dict(), reason="Contact with the victim.")
+                       actor=CASEWORKER, reason="Contact with the victim.",
+                       at=case.modified_on)
     store.save(case)
 
     reloaded = store.get_case(case_id)
@@ -38,4 +39,5 @@ def test_a_free_text_channel_stored_by_the_previous_version_loads_and_is_withhel
     assert redact_event(stored.type, stored.data, Role.CASEWORKER)["channel"] == LEGACY_CHANNEL
     with pytest.raises(RuleViolation, match="contact_channel_is_known"):
         reloaded.record_contact(party="victim", purpose="about_abuse", channel=LEGACY_CHANNEL,
-                                note="", actor=CASEWORKER, command_id="new-1")
+                                note="", actor=CASEWORKER, at=reloaded.modified_on,
+                                command_id="new-1")

@@ -35,6 +35,7 @@ CASEWORKER = Actor(staff_id="cw-101", role=Role.CASEWORKER)
 class Fixture:
     store: CaseStore
     cases: dict[str, dict[str, Any]]  # name -> {"case_id", "facts"}
+    class_version: int  # Case.class_version of the code that wrote the store
 
 
 @pytest.fixture(params=STORES, ids=[p.name for p in STORES])
@@ -42,8 +43,9 @@ def fixture_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Fi
     """A copy of a committed store (loading may write to SQLite's file; history may not)."""
     directory: Path = request.param
     shutil.copy(directory / "events.sqlite3", tmp_path / "events.sqlite3")
-    expected = json.loads((directory / "facts.json").read_text())["cases"]
-    yield Fixture(open_store(directory, tmp_path / "events.sqlite3"), expected)
+    facts = json.loads((directory / "facts.json").read_text())
+    yield Fixture(open_store(directory, tmp_path / "events.sqlite3"), facts["cases"],
+                  facts["case_class_version"])
 
 
 def replayed(store: CaseStore, case_id: UUID, version: int | None = None) -> Case:
@@ -95,6 +97,23 @@ def test_a_snapshot_written_by_an_older_version_loads_as_its_events_replay(
                 replayed(fixture_store.store, case_id, snapshot.originator_version)), name
             seen += 1
     assert seen >= 3, "the fixture store should hold snapshots of its long cases"
+
+
+def test_each_store_holds_snapshots_of_the_version_that_wrote_it(
+        fixture_store: Fixture) -> None:
+    """So that every older snapshot version (v1 and v2 so far) is loaded by the tests above."""
+    snapshots = fixture_store.store.snapshots
+    assert snapshots is not None
+    versions = {snapshot.state.get("class_version", 1)
+                for case in fixture_store.cases.values()
+                for snapshot in snapshots.get(UUID(case["case_id"]))}
+    assert versions == {fixture_store.class_version}
+
+
+def test_every_older_snapshot_version_has_a_committed_store() -> None:
+    written = {json.loads((d / "facts.json").read_text())["case_class_version"] for d in STORES}
+    assert set(range(1, Case.class_version)) <= written, (
+        "write the store of the previous version: see tests/fixtures/stored_versions.py")
 
 
 def test_a_command_applied_before_the_upgrade_is_not_applied_again_after_it(

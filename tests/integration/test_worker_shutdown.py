@@ -136,7 +136,7 @@ async def test_sigterm_lets_an_in_flight_delivery_finish_and_report_before_exit(
 
     async def delivered() -> bool:
         [referral] = store.get_case(case_id).referrals.values()
-        return bool(referral["status"] == "delivered")
+        return bool(referral.status == "delivered")
     await eventually(delivered, timeout=60)
     assert worker.stop() == 0
     received = partner.received()

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from aggregates.case import Case
 from aggregates.policies import Policy, policy_in_force
+from aggregates.referrals import Referral
 from aggregates.report import (
     Actor,
     Adjustment,
@@ -90,10 +91,15 @@ def open_case(report: Report | None = None, *, policy: Policy | None = None,
     )
 
 
+def triaged_at(case: Case) -> datetime:
+    """When the builders triage a case: an hour after its report, as they open it."""
+    return case.report.reported_at + timedelta(hours=1)
+
+
 def triaged_case(report: Report | None = None) -> Case:
-    """A case opened on `report` and triaged by a caseworker."""
+    """A case opened on `report` and triaged by a caseworker an hour after the report."""
     case = open_case(report)
-    case.triage(CASEWORKER)
+    case.triage(CASEWORKER, at=triaged_at(case))
     return case
 
 
@@ -110,18 +116,6 @@ def kinds(tasks: list[Task]) -> list[TaskKind]:
 
 # ---- risk and safeguarding (DASH, MARAC, referrals) ------------------------------------------
 # Added for tests/unit/test_dash.py, test_safeguarding.py, test_referrals.py, test_adjustments.py.
-
-
-def freeze_event_clock(monkeypatch, moment: datetime) -> None:
-    """Stamp every event recorded from now on at `moment` (in UTC, as the event store does).
-
-    Referrals record `opened_at` from the event's timestamp, which eventsourcing takes from the
-    wall clock, not from the command's `at`; tests at fixed dates pin that clock.
-    """
-    import eventsourcing.domain
-
-    utc_moment = moment.astimezone(ZoneInfo("UTC"))
-    monkeypatch.setattr(eventsourcing.domain, "datetime_now_with_tzinfo", lambda: utc_moment)
 
 
 def dash_answers(yes: int = 0, *, rest: str = "no",
@@ -158,6 +152,6 @@ def record_dash(case: Case, *, yes: int = 0, callouts: int = 0, judgement: bool 
                        command_id=command_id)
 
 
-def referrals_of(case: Case, kind: str) -> list[dict]:
+def referrals_of(case: Case, kind: str) -> list[Referral]:
     """The case's referrals of `kind` (a ReferralKind value), in the order they opened."""
-    return [r for r in case.referrals.values() if r["kind"] == kind]
+    return [r for r in case.referrals.values() if r.kind == kind]

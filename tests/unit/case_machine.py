@@ -15,7 +15,7 @@ from activities.case_store import CaseStore
 from aggregates.case import Case
 from aggregates.errors import RuleViolation
 from aggregates.referral_content import outbound_message
-from aggregates.referrals import Partner, ReferralKind
+from aggregates.referrals import Partner
 from aggregates.report import (
     Actor,
     AdditionalNeed,
@@ -164,8 +164,7 @@ class CaseMachine(RuleBasedStateMachine):
                        actor: Actor) -> None:
         """Mostly about a referral the case has, naming what it needs (so a later decision
         can end its cover); otherwise anyone, anything."""
-        ours = sorted({(r["partner"], PURPOSE_OF[ReferralKind(r["kind"])].value,
-                        tuple(sorted(REQUIRED[ReferralKind(r["kind"])])))
+        ours = sorted({(r.partner, PURPOSE_OF[r.kind].value, tuple(sorted(REQUIRED[r.kind])))
                        for r in self.case.referrals.values()})
         anyone = st.tuples(st.sampled_from(PARTNERS), st.sampled_from([p.value for p in Purpose]),
                            st.lists(st.sampled_from(CATEGORIES), max_size=4))
@@ -232,32 +231,32 @@ class CaseMachine(RuleBasedStateMachine):
         if not case.pending_referrals:
             return
         referral = data.draw(st.sampled_from(case.pending_referrals), label="referral")
-        rid, partner = referral["referral_id"], referral["partner"]
+        rid, partner = referral.referral_id, referral.partner
         try:
             message = outbound_message(case, rid, profile_of(partner))
         except RuleViolation as refused:
             self.write(self.store.record_referral_failed, referral_id=rid, failure=refused.rule,
                        at=self.now)
             return
-        purpose = PURPOSE_OF[ReferralKind(referral["kind"])].value
+        purpose = PURPOSE_OF[referral.kind].value
         decisions = [d for d in case.sharing_decisions
-                     if (d["partner"], d["purpose"]) == (partner, purpose)]
-        assert decisions and decisions[-1]["shared"], "a message without a decision to share"
-        assert message["decision_id"] == decisions[-1]["decision_id"]
+                     if (d.partner, d.purpose) == (partner, purpose)]
+        assert decisions and decisions[-1].shared, "a message without a decision to share"
+        assert message["decision_id"] == decisions[-1].decision_id
         latest = decisions[-1:]
         sent = set(message) - {"decision_id", "lawful_basis"}
-        assert sent <= set(latest[0]["categories"]) & profile_of(partner)
+        assert sent <= set(latest[0].categories) & profile_of(partner)
         assert self.write(self.store.record_referral_delivered, referral_id=rid,
                           delivery_id=f"d-{rid}", digest=digest_of(message), via="test")
 
     @rule(data=st.data(), genuine=st.booleans())
     def acknowledge(self, data: st.DataObject, genuine: bool) -> None:
-        referrals = sorted(self.case.referrals.values(), key=lambda r: r["referral_id"])
+        referrals = sorted(self.case.referrals.values(), key=lambda r: r.referral_id)
         if not referrals:
             return
         referral = data.draw(st.sampled_from(referrals), label="referral")
-        digest = referral["digest"] if genuine and referral["digest"] else "0" * 64
-        self.write(self.store.record_referral_acknowledged, referral_id=referral["referral_id"],
+        digest = referral.digest if genuine and referral.digest else "0" * 64
+        self.write(self.store.record_referral_acknowledged, referral_id=referral.referral_id,
                    ack_message_id=f"ack-{self.next_id()}", digest=digest,
                    signed_body="{}", signature="v1a,x")
 

@@ -4,7 +4,7 @@ staff of the case's council and teams its policy routes to; those cut out are to
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -13,6 +13,7 @@ from aggregates.access import Forbidden
 from aggregates.case import Case
 from aggregates.commands import CommandContext, apply_command
 from aggregates.errors import RuleViolation
+from aggregates.referrals import Referral, ReferralKind, ReferralStatus
 from aggregates.report import Actor, Council, Role
 from aggregates.staff import StaffProfile, check_manager
 from tests.unit.builders import CASEWORKER, open_case
@@ -145,7 +146,11 @@ def test_an_auditor_may_be_named_on_a_restriction() -> None:
 def test_a_marac_action_owner_is_case_staff_of_the_case_council() -> None:
     """D 8.27 (the owner learns of the case through the task)."""
     case = open_case()
-    case.referrals["r1"] = {"referral_id": "r1", "kind": "marac", "heard_on": "2026-06-01"}
+    # A MARAC referral heard on 1 June 2026 (how it got there is not this test's concern).
+    case.referrals["r1"] = Referral(
+        referral_id="r1", kind=ReferralKind.MARAC, partner="kent_medway_marac",
+        rule="high_risk_referred_to_marac", section="D 8.15", status=ReferralStatus.DELIVERED,
+        opened_on=date(2026, 5, 20), opened_at=AT, heard_on=date(2026, 6, 1))
     for owner in ("cw-dartford", "ghost-person", "admin"):
         with pytest.raises(RuleViolation) as refused:
             command(case, "add_marac_actions", referral_id="r1", actions=[

@@ -163,7 +163,7 @@ def test_neighbour_report_by_third_party_channel_is_accepted_as_third_party():
 def test_triage_twice_is_a_conflict():
     case = triaged_case()
     with pytest.raises(ConflictError) as err:
-        case.triage(CASEWORKER)
+        case.triage(CASEWORKER, at=ORDINARY_MONDAY + timedelta(hours=2))
     assert err.value.rule == "triage_runs_once"
     assert "already been triaged" in err.value.message
     assert len(case.tasks) == 3
@@ -302,7 +302,7 @@ def test_missed_contact_deadline_escalates_to_the_dso():
     assert escalated[0].escalated_to == DSO == "Designated Safeguarding Officer"
     assert (escalated[0].rule, escalated[0].section) == (
         "missed_deadline_escalates_to_dso", "D 8.3, D 8.14")
-    assert escalated[0].actor == {"staff_id": "system", "role": "system"}
+    assert escalated[0].actor == Actor.system()
 
 
 def test_missed_contact_deadline_opens_next_working_day_contact_and_da_support_referral():
@@ -430,16 +430,17 @@ def test_every_recorded_event_carries_an_actor_and_a_reason():
         "DeadlineEscalated", "TaskOpened", "TaskOpened", "TaskCompleted", "TaskOpened",
         "TaskOpened",
     ]
-    roles = {r.value for r in Role}
     for event in events:
-        assert event.actor["staff_id"], type(event).__name__
-        assert event.actor["role"] in roles, type(event).__name__
+        assert isinstance(event.actor, Actor), type(event).__name__
+        assert event.actor.staff_id and event.actor.role in Role, type(event).__name__
         assert event.reason.strip(), type(event).__name__
+        assert event.command_id, type(event).__name__
+        assert event.at.tzinfo is not None, type(event).__name__
 
 
 def test_events_record_the_staff_member_who_acted():
     events = full_history_case().collect_events()
-    actors = [(type(e).__name__, e.actor["staff_id"]) for e in events]
+    actors = [(type(e).__name__, e.actor.staff_id) for e in events]
     assert ("Opened", "cw-001") in actors
     assert actors[8] == ("TaskCompleted", "lm-001")
     assert actors[10] == ("TaskCompleted", "dso-001")

@@ -68,18 +68,18 @@ class CaseKeepsItsInvariants(CaseMachine):
         categories that decision names and the partner's profile allows (D 12.5)."""
         case = self.case
         for rid, referral in case.referrals.items():
-            partner = referral["partner"]
+            partner = referral.partner
             try:
                 message = outbound_message(case, rid, profile_of(partner))
             except RuleViolation:
                 continue
-            purpose = PURPOSE_OF[ReferralKind(referral["kind"])].value
+            purpose = PURPOSE_OF[referral.kind].value
             decisions = [d for d in case.sharing_decisions
-                         if (d["partner"], d["purpose"]) == (partner, purpose)]
-            assert decisions and decisions[-1]["shared"], f"{rid} passes without a decision"
-            assert message["decision_id"] == decisions[-1]["decision_id"]
+                         if (d.partner, d.purpose) == (partner, purpose)]
+            assert decisions and decisions[-1].shared, f"{rid} passes without a decision"
+            assert message["decision_id"] == decisions[-1].decision_id
             sent = set(message) - {"decision_id", "lawful_basis"}
-            assert sent <= set(decisions[-1]["categories"]) & profile_of(partner)
+            assert sent <= set(decisions[-1].categories) & profile_of(partner)
 
     @invariant()
     def no_contact_task_on_a_third_party_report(self) -> None:

@@ -67,8 +67,8 @@ def test_state_added_without_a_version_step_fails_naming_it_and_the_step_to_take
 
 
 def test_a_retyped_attribute_is_a_version_step_too() -> None:
-    shape = {**SHAPES[Case.class_version], "conflicted": "frozenset"}
-    with pytest.raises(StateShapeChanged, match=r"retyped: \['conflicted'\]"):
+    shape = {**SHAPES[Case.class_version], "recent_commands": "frozenset"}
+    with pytest.raises(StateShapeChanged, match=r"retyped: \['recent_commands'\]"):
         check_shape(shape, Case.class_version)
 
 

@@ -53,9 +53,12 @@ def event_names(events) -> list[str]:
     return [type(e).__name__ for e in events]
 
 
+SAVED_AT = london(2026, 6, 9, 14)  # Tue 9 June 2026: a checklist begun
+
+
 def save(case, answers, *, callouts: int = 0, command_id: str = "save-1") -> None:
     case.save_dash(answers=answers, police_callouts_12_months=callouts, victim_present=True,
-                   actor=CASEWORKER, command_id=command_id)
+                   actor=CASEWORKER, at=SAVED_AT, command_id=command_id)
 
 
 # ---- the checklist ---------------------------------------------------------------------------
@@ -223,8 +226,8 @@ def test_saved_draft_is_recorded_and_need_not_answer_every_question():
     assert event.answers == {"1": ["yes", "Bruising to arm"], "2": ["no", ""]}
     assert event.police_callouts_12_months == 1
     assert event.checklist_version == "safelives-dash-ric-2009"
-    assert event.actor == CASEWORKER.to_dict()
-    assert case.dash_draft["assessment_id"] == event.assessment_id
+    assert event.actor == CASEWORKER
+    assert case.dash_draft.assessment_id == event.assessment_id
     assert case.assessments == []
     assert case.risk_level is None
 
@@ -233,11 +236,11 @@ def test_saving_twice_merges_answers_into_the_same_draft():
     """SafeLives guidance: the officer resumes the same checklist; later answers win."""
     case = discussion_case()
     save(case, {1: ("yes", ""), 2: ("no", "")}, command_id="s1")
-    first_id = case.dash_draft["assessment_id"]
+    first_id = case.dash_draft.assessment_id
     save(case, {2: ("yes", "Changed on reflection"), 3: ("not_known", "")}, command_id="s2")
-    assert case.dash_draft["assessment_id"] == first_id
-    assert case.dash_draft["answers"] == {"1": ["yes", ""], "2": ["yes", "Changed on reflection"],
-                                          "3": ["not_known", ""]}
+    assert case.dash_draft.assessment_id == first_id
+    assert case.dash_draft.to_dict()["answers"] == {
+        "1": ["yes", ""], "2": ["yes", "Changed on reflection"], "3": ["not_known", ""]}
     assert {"s1", "s2"} <= case.applied_commands
 
 
@@ -257,7 +260,7 @@ def test_completing_uses_the_drafts_answers_and_clears_the_draft():
     """SafeLives guidance: a resumed checklist completes with the answers saved before."""
     case = discussion_case()
     save(case, dash_answers(10, numbers=range(1, 11)))  # questions 1–10, all "yes"
-    draft_id = case.dash_draft["assessment_id"]
+    draft_id = case.dash_draft.assessment_id
     case.collect_events()
     case.complete_dash(answers=dash_answers(4, numbers=range(11, 25)),
                        police_callouts_12_months=0, victim_present=True,
@@ -272,7 +275,7 @@ def test_completing_uses_the_drafts_answers_and_clears_the_draft():
     assert completed.reasons == [{"rule": "visible_high_risk", "section": GUIDANCE}]
     assert completed.supersedes is None
     assert case.dash_draft is None
-    assert [a["assessment_id"] for a in case.assessments] == [draft_id]
+    assert [a.assessment_id for a in case.assessments] == [draft_id]
 
 
 def test_completing_with_questions_still_unanswered_is_refused_and_keeps_the_draft():
@@ -319,15 +322,15 @@ def test_second_completed_assessment_supersedes_the_first_and_both_are_kept():
     """SafeLives guidance; D 8.25: a reassessment supersedes, never erases, the earlier one."""
     case = discussion_case()
     record_dash(case, yes=3, at=DASH_AT, command_id="d1")
-    first_id = case.assessments[0]["assessment_id"]
+    first_id = case.assessments[0].assessment_id
     case.collect_events()
     record_dash(case, yes=15, at=DASH_AT + timedelta(days=7), command_id="d2")
     second = case.collect_events()[0]
     assert second.supersedes == first_id
     assert second.assessment_id != first_id
-    assert [a["assessment_id"] for a in case.assessments] == [first_id, second.assessment_id]
-    assert [a["level"] for a in case.assessments] == ["not_high", "high"]
-    assert case.assessments[1]["supersedes"] == first_id
+    assert [a.assessment_id for a in case.assessments] == [first_id, second.assessment_id]
+    assert [a.level for a in case.assessments] == ["not_high", "high"]
+    assert case.assessments[1].supersedes == first_id
     assert case.risk_level == "high"
 
 
@@ -335,8 +338,8 @@ def test_assessment_records_who_completed_it():
     """D 8.25: every action is recorded with who did it."""
     case = discussion_case()
     record_dash(case, yes=0, at=DASH_AT)
-    assert case.assessments[0]["completed_by"] == CASEWORKER.staff_id
-    assert case.assessments[0]["victim_present"] is True
+    assert case.assessments[0].completed_by == CASEWORKER.staff_id
+    assert case.assessments[0].victim_present is True
 
 
 # ---- the DASH task ---------------------------------------------------------------------------
@@ -419,7 +422,7 @@ def test_save_dash_command_reads_answer_and_optional_comment():
     """SafeLives guidance: each answer with an optional comment."""
     case = discussion_case()
     apply_command(case, "save_dash", {"answers": {"1": ["yes", "Injury"], "2": ["no"]}}, ctx())
-    assert case.dash_draft["answers"] == {"1": ["yes", "Injury"], "2": ["no", ""]}
+    assert case.dash_draft.to_dict()["answers"] == {"1": ["yes", "Injury"], "2": ["no", ""]}
 
 
 @pytest.mark.parametrize("answers, field", [
@@ -450,7 +453,7 @@ def test_complete_dash_command_completes_from_the_saved_draft():
                   ctx("c1"))
     apply_command(case, "complete_dash", {"answers": {str(n): ["no"] for n in range(15, 25)}},
                   ctx("c2"))
-    assert case.assessments[0]["yes_count"] == 14
+    assert case.assessments[0].yes_count == 14
     assert case.risk_level == "high"
     assert {"c1", "c2"} <= case.applied_commands
 

@@ -21,13 +21,12 @@ from aggregates.referrals import (
     add_months,
     within_months_after,
 )
-from aggregates.report import AdditionalNeed, Adult, Child, Perpetrator
+from aggregates.report import Actor, AdditionalNeed, Adult, Child, Perpetrator
 from gateways.default_partners import profile_of
 from tests.unit.builders import (
     CASEWORKER,
     VICTIM_NAME,
     discussion_case,
-    freeze_event_clock,
     london,
     make_report,
     record_dash,
@@ -38,6 +37,8 @@ from tests.unit.builders import (
 ADDED_AT = datetime(2026, 6, 9, 12, 0, tzinfo=UTC)  # a child joins the household
 
 DASH_AT = london(2026, 6, 10, 10)
+DELIVERED_AT = london(2026, 6, 8, 11, 5)      # the partner's server took the referral
+ACKNOWLEDGED_AT = london(2026, 6, 8, 11, 30)  # its signed receipt came back
 PERPETRATOR_NAME = "Pat Perpetrator"
 CHILD_NAMES = ("Robin Example", "Sky Example")
 CARED_FOR_ADULT = "Grandparent Example"
@@ -107,10 +108,9 @@ def test_no_partner_is_the_perpetrator():
 # ---- messages: each kind carries only what it needs ------------------------------------------
 
 
-def full_case(monkeypatch):
+def full_case():
     """A high-risk Dover case with children, an adult with care needs, additional needs and a
     named perpetrator; the victim consented to a support referral."""
-    freeze_event_clock(monkeypatch, DASH_AT)
     report = replace(
         make_report(children=tuple(Child(age=a, name=n) for a, n in zip((4, 9), CHILD_NAMES,
                                                                          strict=True)),
@@ -127,7 +127,7 @@ def full_case(monkeypatch):
 def message_of(case, kind: str) -> dict[str, Any]:
     """The message that would leave for the referral's partner, through the sharing gate."""
     [referral] = referrals_of(case, kind)
-    return outbound_message(case, referral["referral_id"], profile_of(referral["partner"]))
+    return outbound_message(case, referral.referral_id, profile_of(referral.partner))
 
 
 def walk(value: Any, path: str = ""):
@@ -141,21 +141,21 @@ def walk(value: Any, path: str = ""):
             yield from walk(inner, f"{path}.{index}")
 
 
-def test_full_case_opens_one_referral_of_each_kind_but_repeat(monkeypatch):
+def test_full_case_opens_one_referral_of_each_kind_but_repeat():
     """D 8.23; Care Act 2014; D 8.15; D 8.19."""
-    case = full_case(monkeypatch)
-    assert [r["kind"] for r in case.referrals.values()] == [
+    case = full_case()
+    assert [r.kind for r in case.referrals.values()] == [
         "children", "adult_safeguarding", "marac", "support_services"]
 
 
-def test_marac_message_goes_to_the_marac_and_carries_the_latest_risk(monkeypatch):
+def test_marac_message_goes_to_the_marac_and_carries_the_latest_risk():
     """D 8.15: high-risk cases are shared with the Kent & Medway MARAC; D 12.5: under a
     recorded decision whose lawful basis the message names."""
-    case = full_case(monkeypatch)
+    case = full_case()
     [referral] = referrals_of(case, "marac")
     message = message_of(case, "marac")
     reference = message["case_reference"]
-    assert referral["partner"] == "kent_medway_marac"
+    assert referral.partner == "kent_medway_marac"
     assert PARTNER_FOR[ReferralKind(reference["kind"])] is Partner.KENT_MEDWAY_MARAC
     assert (reference["kind"], reference["rule"], reference["section"]) == (
         "marac", "high_risk_referred_to_marac", "D 8.15")
@@ -171,9 +171,9 @@ def test_marac_message_goes_to_the_marac_and_carries_the_latest_risk(monkeypatch
     assert "support_needs" not in message
 
 
-def test_childrens_message_carries_only_the_childrens_ages(monkeypatch):
+def test_childrens_message_carries_only_the_childrens_ages():
     """D 8.23: Children's Services get the children's ages; nothing of risk or perpetrator."""
-    message = message_of(full_case(monkeypatch), "children")
+    message = message_of(full_case(), "children")
     assert message["case_reference"]["section"] == "D 8.23"
     assert message["children"] == [{"age": 4}, {"age": 9}]
     assert not {"risk_assessment", "perpetrator_details", "support_needs",
@@ -183,18 +183,18 @@ def test_childrens_message_carries_only_the_childrens_ages(monkeypatch):
     assert PERPETRATOR_NAME not in text
 
 
-def test_adult_safeguarding_message_counts_adults_without_naming_them(monkeypatch):
+def test_adult_safeguarding_message_counts_adults_without_naming_them():
     """Care Act 2014; D 3.4: adult social care is told of adults with care needs."""
-    message = message_of(full_case(monkeypatch), "adult_safeguarding")
+    message = message_of(full_case(), "adult_safeguarding")
     assert message["adults_care_needs"] == {"adults_with_care_needs": 1}
     assert CARED_FOR_ADULT not in repr(message)
     assert not {"risk_assessment", "perpetrator_details", "children", "support_needs"} & set(
         message)
 
 
-def test_support_services_message_carries_the_needs(monkeypatch):
+def test_support_services_message_carries_the_needs():
     """D 8.19: support services are told the needs the victim consented to share."""
-    message = message_of(full_case(monkeypatch), "support_services")
+    message = message_of(full_case(), "support_services")
     assert message["support_needs"] == {"needs": ["addiction", "mental_health"]}
     assert message["case_reference"]["section"] == "D 8.19"
     assert message["lawful_basis"] == "consent"
@@ -203,23 +203,23 @@ def test_support_services_message_carries_the_needs(monkeypatch):
     assert PERPETRATOR_NAME not in repr(message)
 
 
-def test_no_message_is_addressed_to_the_perpetrator(monkeypatch):
+def test_no_message_is_addressed_to_the_perpetrator():
     """D 8.42: no message has an addressing key, and the perpetrator is named only as the
     subject of a MARAC referral."""
-    case = full_case(monkeypatch)
+    case = full_case()
     for referral in case.referrals.values():
-        message = message_of(case, referral["kind"])
+        message = message_of(case, referral.kind)
         for path, key, value in walk(message):
             assert key not in ADDRESSING_KEYS, f"{referral['kind']}: {path}.{key}"
             if value == PERPETRATOR_NAME:
-                assert (ReferralKind(referral["kind"]) in MARAC_KINDS
+                assert (ReferralKind(referral.kind) in MARAC_KINDS
                         and f"{path}.{key}" == ".perpetrator_details.name"), f"{path}.{key}"
 
 
-def test_repeat_marac_message_carries_risk_and_its_own_rule(monkeypatch):
+def test_repeat_marac_message_carries_risk_and_its_own_rule():
     """SafeLives repeat MARAC guidance; D 8.15."""
-    case = full_case(monkeypatch)
-    case.record_marac_hearing(referral_id=referrals_of(case, "marac")[0]["referral_id"],
+    case = full_case()
+    case.record_marac_hearing(referral_id=referrals_of(case, "marac")[0].referral_id,
                               heard_on=date(2026, 6, 25), actor=CASEWORKER,
                               at=london(2026, 6, 26), command_id="heard")
     case.report_incident(occurred_on=date(2026, 9, 1), summary="Police called again.",
@@ -230,9 +230,8 @@ def test_repeat_marac_message_carries_risk_and_its_own_rule(monkeypatch):
     assert message["perpetrator_details"]["relationship"] == "ex-partner"
 
 
-def test_marac_message_without_a_perpetrator_on_the_report_has_no_perpetrator(monkeypatch):
+def test_marac_message_without_a_perpetrator_on_the_report_has_no_perpetrator():
     """D 8.42: nothing about a perpetrator is invented."""
-    freeze_event_clock(monkeypatch, DASH_AT)
     case = discussion_case()
     record_dash(case, yes=14, at=DASH_AT)
     message = message_of(case, "marac")
@@ -256,16 +255,17 @@ def test_delivered_referral_is_recorded_once_with_its_digest():
     case = triaged_case(make_report(children=(Child(age=7),)))
     case.collect_events()
     case.record_referral_delivered(referral_id="r1", delivery_id="d-1", digest="sha256:ab",
-                                   via="stand-in gateway")
+                                   via="stand-in gateway", at=DELIVERED_AT)
     [event] = case.collect_events()
     assert type(event).__name__ == "ReferralDelivered"
-    assert event.actor == {"staff_id": "system", "role": "system"}
-    assert case.referrals["r1"]["status"] == "delivered"
-    assert (case.referrals["r1"]["delivery_id"], case.referrals["r1"]["digest"]) == (
+    assert event.actor == Actor.system()
+    assert case.referrals["r1"].status == "delivered"
+    assert (case.referrals["r1"].delivery_id, case.referrals["r1"].digest) == (
         "d-1", "sha256:ab")
     assert case.pending_referrals == []
     with pytest.raises(ConflictError) as err:
-        case.record_referral_delivered(referral_id="r1", delivery_id="d-2", digest="x", via="g")
+        case.record_referral_delivered(referral_id="r1", delivery_id="d-2", digest="x", via="g",
+                                       at=DELIVERED_AT)
     assert (err.value.rule, err.value.field) == ("referral_delivered_once", "referral_id")
 
 
@@ -273,7 +273,7 @@ def test_delivery_of_an_unknown_referral_is_refused():
     """The case has no such referral."""
     with pytest.raises(RuleViolation) as err:
         triaged_case().record_referral_delivered(referral_id="r1", delivery_id="d", digest="x",
-                                                 via="g")
+                                                 via="g", at=DELIVERED_AT)
     assert (err.value.rule, err.value.field) == ("referral_exists", "referral_id")
 
 
@@ -282,7 +282,8 @@ def test_delivery_of_an_unknown_referral_is_refused():
 
 def acknowledge(case: Any, digest: str) -> None:
     case.record_referral_acknowledged(referral_id="r1", ack_message_id="ack-1", digest=digest,
-                                      signed_body="{}", signature="v1a,x")
+                                      signed_body="{}", signature="v1a,x",
+                                      at=ACKNOWLEDGED_AT)
 
 
 def test_an_acknowledgement_before_the_delivery_is_recorded_is_a_conflict_not_a_refusal():
@@ -292,17 +293,17 @@ def test_an_acknowledgement_before_the_delivery_is_recorded_is_a_conflict_not_a_
     with pytest.raises(ConflictError) as err:
         acknowledge(case, "sha256:ab")
     assert (err.value.rule, err.value.field) == ("delivery_recorded_first", "message_id")
-    assert case.referrals["r1"]["status"] == "queued"
+    assert case.referrals["r1"].status == "queued"
 
 
 def test_an_acknowledgement_of_a_different_digest_is_refused_for_good():
     """D 12.5, D 12.6: the receipt must be of exactly what we delivered."""
     case = triaged_case(make_report(children=(Child(age=7),)))
     case.record_referral_delivered(referral_id="r1", delivery_id="d-1", digest="sha256:ab",
-                                   via="g")
+                                   via="g", at=DELIVERED_AT)
     with pytest.raises(RuleViolation) as err:
         acknowledge(case, "sha256:cd")
     assert not isinstance(err.value, ConflictError)
     assert err.value.rule == "acknowledgement_matches_delivery"
     acknowledge(case, "sha256:ab")
-    assert case.referrals["r1"]["status"] == "acknowledged"
+    assert case.referrals["r1"].status == "acknowledged"

@@ -234,13 +234,14 @@ def test_a_free_text_decision_recorded_before_the_allow_list_still_loads(monkeyp
     case.trigger_event(SharingDecided, decision_id="legacy-1", partner="Perpetrator",
                        purpose="housing_transfer", categories=["victim_address"], shared=True,
                        lawful_basis="public_task", justification="asked", reasons="",
-                       under_isa=False, command_id="legacy", actor=CASEWORKER.to_dict(),
-                       reason="Decided to share with Perpetrator for housing_transfer.")
+                       under_isa=False, command_id="legacy", actor=CASEWORKER,
+                       reason="Decided to share with Perpetrator for housing_transfer.",
+                       at=case.modified_on)
     replayed = None
     for event in case.collect_events():
         replayed = event.mutate(replayed)
     assert replayed is not None
-    assert [(d["decision_id"], d["partner"]) for d in replayed.sharing_decisions] == [
+    assert [(d.decision_id, d.partner) for d in replayed.sharing_decisions] == [
         ("legacy-1", "Perpetrator")]
     with pytest.raises(SharingRefused, match="never_share_with_perpetrator"):
         covering_decision(replayed.sharing_decisions, partner="Perpetrator",

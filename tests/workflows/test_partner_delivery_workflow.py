@@ -42,7 +42,7 @@ def gateway(partner: RunningPartner) -> Iterator[SignedHttpGateway]:
 
 def referral(store: CaseStore, case_id: str) -> dict:
     [found] = store.get_case(uuid.UUID(case_id)).referrals.values()
-    return found
+    return found.to_dict()
 
 
 async def status_becomes(store: CaseStore, case_id: str, status: str) -> dict:

@@ -36,7 +36,7 @@ HOUSEHOLD = Household(adults=(Adult(name=VICTIM_NAME), Adult(care_and_support_ne
 
 
 def referrals(store: CaseStore, case_id: str) -> dict[str, dict]:
-    return store.get_case(uuid.UUID(case_id)).referrals
+    return {rid: r.to_dict() for rid, r in store.get_case(uuid.UUID(case_id)).referrals.items()}
 
 
 async def delivered(store: CaseStore, case_id: str, kinds: set[str]) -> dict[str, dict]:
@@ -98,7 +98,7 @@ async def test_high_risk_case_goes_to_marac_whose_overdue_action_escalates_and_r
         # Sent under a recorded decision to share, whose lawful basis it names (D 12.5, 12.6).
         assert marac_message["lawful_basis"] == "safeguarding_obligation"
         decisions = sqlite_store.get_case(uuid.UUID(case_id)).sharing_decisions
-        assert marac_message["decision_id"] in {d["decision_id"] for d in decisions}
+        assert marac_message["decision_id"] in {d.decision_id for d in decisions}
 
         # The MARAC gives housing two actions; one is done, the other runs late.
         marac_id = found["marac"]["referral_id"]
