@@ -21,9 +21,8 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.case_store import CaseStore
-from aggregates.access import Forbidden
 from aggregates.case import Case
-from aggregates.errors import CaseNotFound, ConflictError, RuleViolation
+from aggregates.errors import CaseError
 from aggregates.referral_content import outbound_message
 from aggregates.report import Actor, Role
 from gateways.base import PartnerGateway
@@ -43,6 +42,7 @@ from temporal_contracts.payloads import (
     ReferralInput,
     TriageInput,
 )
+from temporal_contracts.refusals import as_application_error
 from temporal_contracts.retry_policies import (
     DELIVERY_ALERT_AFTER,
     DELIVERY_RETRY,
@@ -50,12 +50,8 @@ from temporal_contracts.retry_policies import (
     UNUSABLE_INPUT,
 )
 
-CONFLICT = "Conflict"
 DELIVERY_REFUSED = "DeliveryRefused"
 PARTNER_UNAVAILABLE = "PartnerUnavailable"
-RULE_VIOLATION = "RuleViolation"
-FORBIDDEN = "Forbidden"  # the rule forbids this caller the command (e.g. on break-glass access)
-NOT_FOUND = "CaseNotFound"
 
 log = logging.getLogger(__name__)
 In = TypeVar("In")
@@ -81,20 +77,12 @@ def to_case_tasks(case: Case) -> CaseTasks:
 
 @contextmanager
 def domain_errors_as_application_errors() -> Iterator[None]:
-    """Domain refusals are final (non-retryable) and keep the rule's name, never personal data."""
+    """Domain refusals are final (non-retryable) and keep the rule's name, never personal data
+    (typed as temporal_contracts/refusals.py says, as the workflows' validators are)."""
     try:
         yield
-    except ConflictError as e:
-        raise ApplicationError(str(e), e.rule, e.field or "", e.section or "", type=CONFLICT,
-                               non_retryable=True) from None
-    except Forbidden as e:
-        raise ApplicationError(str(e), e.rule, e.field or "", e.section or "",
-                               type=FORBIDDEN, non_retryable=True) from None
-    except RuleViolation as e:
-        raise ApplicationError(str(e), e.rule, e.field or "", e.section or "",
-                               type=RULE_VIOLATION, non_retryable=True) from None
-    except CaseNotFound:
-        raise ApplicationError("case not found", type=NOT_FOUND, non_retryable=True) from None
+    except CaseError as e:
+        raise as_application_error(e) from None
 
 
 def final_or_alerting(alert_after: int) -> Callable[
@@ -152,7 +140,7 @@ class CaseActivities:
     def triage_case(self, input: TriageInput) -> CaseTasks:
         """Run the council's triage rules on a new case and open its first tasks."""
         with domain_errors_as_application_errors():
-            return to_case_tasks(self._store.triage(UUID(input.case_id)))
+            return to_case_tasks(self._store.triage(UUID(input.case_id), at=input.at))
 
     @activity.defn(name="record_task_completed")
     @final_or_alerting(STORE_ALERT_AFTER)
@@ -238,7 +226,7 @@ class CaseActivities:
             return to_case_tasks(self._store.record_referral_acknowledged(
                 case_id=UUID(input.case_id), referral_id=ack.referral_id,
                 ack_message_id=ack.ack_message_id, digest=ack.digest,
-                signed_body=ack.signed_body, signature=ack.signature))
+                signed_body=ack.signed_body, signature=ack.signature, at=input.at))
 
     @activity.defn(name="record_referral_delivered")
     @final_or_alerting(STORE_ALERT_AFTER)
@@ -248,7 +236,7 @@ class CaseActivities:
             return to_case_tasks(self._store.record_referral_delivered(
                 case_id=UUID(input.case_id), referral_id=input.referral_id,
                 delivery_id=input.receipt.delivery_id, digest=input.receipt.digest,
-                via=input.receipt.via))
+                via=input.receipt.via, at=input.at))
 
     def all(self) -> list[Callable[..., object]]:
         return [self.triage_case, self.record_task_completed, self.escalate_missed_deadline,

@@ -79,22 +79,25 @@ class CaseStore(Application):
     def __init__(self, env: Mapping[str, str],
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         super().__init__(env=dict(env))
-        # Intake reads the clock (a report may not be dated in the future), and so do the
-        # steps whose activity input carries no time yet (triage, a referral's delivery and
-        # acknowledgement); other steps are timed by their workflow. Tests on a time-skipping
-        # server pass its time here.
+        # The one clock a business fact is read from: intake's, the time of the request that
+        # opens a case (a report may not be dated in the future; the case's `Opened.at`).
+        # Every later step is timed by its command: the case's workflow clock, passed in as
+        # `at`. The clock is read after intake only as a fallback, for an activity input that
+        # a workflow scheduled before its input carried `at` (triage, a referral's delivery
+        # or acknowledgement, in flight across the upgrade). Tests pass a fixed clock here.
         self.clock = clock
 
     # ---- intake -----------------------------------------------------------------------------
 
     def open_case(self, *, case_id: UUID, report: Report, actor: Actor, reason: str,
                   request_fingerprint: str) -> Case:
-        """Record a new case; a repeated idempotency key raises `DuplicateRequest`."""
-        now = self.clock()
+        """Record a new case, opened now by the store's clock (intake's single clock);
+        a repeated idempotency key raises `DuplicateRequest`."""
         case = Case.open(
             case_id=case_id, report=report, policy=policy_in_force(report.council,
                                                                     report.reported_at),
-            actor=actor, reason=reason, request_fingerprint=request_fingerprint, now=now,
+            actor=actor, reason=reason, request_fingerprint=request_fingerprint,
+            at=self.clock(),
         )
         try:
             self.save(case)
@@ -108,8 +111,9 @@ class CaseStore(Application):
     # ---- steps the case's workflow drives ---------------------------------------------------
 
     def triage(self, case_id: UUID, at: datetime | None = None) -> Case:
-        """Triage the case once, at `at` (default: the store's clock); running it again
-        changes nothing."""
+        """Triage the case once, at `at` (the workflow's time; None only from an input
+        scheduled before inputs carried it: then the store's clock); running it again changes
+        nothing."""
         case = self.get_case(case_id)
         if not case.triaged:
             case.triage(Actor.system(), at=at or self.clock())
@@ -136,7 +140,8 @@ class CaseStore(Application):
 
     def record_referral_delivered(self, *, case_id: UUID, referral_id: str, delivery_id: str,
                                   digest: str, via: str, at: datetime | None = None) -> Case:
-        """Record a referral's delivery, once, at `at` (default: the store's clock)."""
+        """Record a referral's delivery, once, at `at` (the workflow's time; None: the store's
+        clock, see `triage`)."""
         case = self.get_case(case_id)
         if is_queued(case, referral_id):
             case.record_referral_delivered(referral_id=referral_id, delivery_id=delivery_id,
@@ -157,7 +162,7 @@ class CaseStore(Application):
                                      ack_message_id: str, digest: str, signed_body: str,
                                      signature: str, at: datetime | None = None) -> Case:
         """Record a partner's acknowledgement, once (a repeat of the same one is a no-op), at
-        `at` (default: the store's clock)."""
+        `at` (the workflow's time when it took it; None: the store's clock, see `triage`)."""
         case = self.get_case(case_id)
         referral = case.referrals.get(referral_id)
         if referral is None or referral.status is not ReferralStatus.ACKNOWLEDGED:

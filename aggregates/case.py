@@ -25,7 +25,6 @@ from aggregates.case_access import AccessCommands, AccessState
 from aggregates.case_events import CaseEvent
 from aggregates.case_risk import RiskCommands, RiskState
 from aggregates.case_versions import upcast_v1_v2, upcast_v2_v3
-from aggregates.case_work import TaskNotFound as TaskNotFound  # raised by Case since v1
 from aggregates.case_work import WorkCommands, WorkState
 from aggregates.checks import check_reason
 from aggregates.errors import RuleViolation
@@ -34,6 +33,7 @@ from aggregates.policies import Policy, policy_for
 from aggregates.report import Actor, Council, Report, Role
 from aggregates.safeguarding import SafeguardingCommands, SafeguardingState
 from aggregates.sharing_decisions import SharingCommands, SharingState
+from aggregates.tasks import TaskNotFound as TaskNotFound  # raised by Case since v1 (tasks.py)
 from aggregates.working_days import local_date
 
 MAX_CLOCK_SKEW = timedelta(minutes=5)
@@ -141,9 +141,11 @@ class Case(WorkCommands, AccessCommands, RiskCommands, SafeguardingCommands, Sha
 
     @classmethod
     def open(cls, *, case_id: UUID, report: Report, policy: Policy, actor: Actor, reason: str,
-             request_fingerprint: str, now: datetime) -> Case:
-        """Open a case on a report, recording the council's policy version in force."""
-        check_report(report, now)
+             request_fingerprint: str, at: datetime) -> Case:
+        """Open a case on a report at `at`, the time of the intake request (the one business
+        time read from a clock: application/intake.py via `CaseStore.open_case`), recording
+        the council's policy version in force."""
+        check_report(report, at)
         if policy.council is not report.council:
             raise RuleViolation("policy_belongs_to_council",
                                 "the policy is not the case's council's", field="council")
@@ -155,7 +157,7 @@ class Case(WorkCommands, AccessCommands, RiskCommands, SafeguardingCommands, Sha
         case = cls._create(
             cls.Opened, id=case_id, council=report.council.value,
             policy_version=policy.version, report=report.to_dict(), actor=actor,
-            reason=reason, request_fingerprint=request_fingerprint, at=now, command_id="intake",
+            reason=reason, request_fingerprint=request_fingerprint, at=at, command_id="intake",
         )
         # Need to know starts with the team the policy routes the case to, and the officer who
         # took the report if they are a caseworker. Whoever recorded the report, in any case
@@ -163,7 +165,7 @@ class Case(WorkCommands, AccessCommands, RiskCommands, SafeguardingCommands, Sha
         officer = actor.staff_id if actor.role is Role.CASEWORKER else None
         case.trigger_event(
             cls.Assigned, team=case.team, officer_id=officer, command_id="intake",
-            actor=actor, at=now,
+            actor=actor, at=at,
             reason=f"Routed to the {case.team} ({policy.housing_team.section}).",
         )
         return case

@@ -18,17 +18,20 @@ from aggregates.case_parts import CaseParts
 from aggregates.checks import check_aware
 from aggregates.errors import ConflictError, RuleViolation
 from aggregates.report import Actor
-from aggregates.tasks import TITLES, Task, TaskKind, check_completion
+from aggregates.tasks import (
+    TITLES,
+    Task,
+    TaskKind,
+    check_completion,
+    check_task_exists,
+    check_task_open,
+)
 from aggregates.triage import DSO, TaskSpec, on_completion, on_missed_deadline, triage
 
 if TYPE_CHECKING:
     from aggregates.case import Case
 
 TRIAGE = "triage"  # the command id of triage's events: it runs once per case
-
-
-class TaskNotFound(RuleViolation):
-    """The case has no task with this id."""
 
 
 @dataclass(frozen=True)
@@ -144,23 +147,21 @@ class WorkCommands(CaseParts):
         return self._open_tasks(on_completion(task, outcome, at, self.policy, self.team), actor,
                                 at, command_id)
 
+    def open_task(self, task_id: str) -> Task:
+        """The open task `task_id`, or the refusal of `check_task_open` (aggregates/tasks.py)."""
+        return check_task_open(task_id, self.work.tasks.get(task_id),
+                               completed=task_id in self.work.completed)
+
     def check_task_can_be_completed(self, task_id: str, outcome: str, actor: Actor) -> Task:
         """The rules a completion must meet; usable before anything is recorded."""
-        task = self.work.tasks.get(task_id)
-        if task is None:
-            raise TaskNotFound("task_exists", "the case has no such task", field="task_id")
-        if task_id in self.work.completed:
-            raise ConflictError("task_completed_once", "the task has already been completed",
-                                field="task_id")
+        task = self.open_task(task_id)
         check_completion(task.kind, outcome, actor.role.value)
         return task
 
     def escalate_missed_deadline(self, *, task_id: str, at: datetime) -> list[Task]:
         """Escalate a task still open past its deadline to a DSO; returns fallback tasks."""
         check_aware(at, "at")
-        task = self.work.tasks.get(task_id)
-        if task is None:
-            raise TaskNotFound("task_exists", "the case has no such task", field="task_id")
+        task = check_task_exists(task_id, self.work.tasks.get(task_id))
         if task_id in self.work.completed or task_id in self.work.escalated:
             raise ConflictError("escalate_open_task_once",
                                 "the task is completed or already escalated", field="task_id")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
-from aggregates.errors import RuleViolation
+from aggregates.errors import ConflictError, RuleViolation
 from aggregates.report import Role
 
 
@@ -82,6 +82,32 @@ COMPLETED_BY_COMMAND: dict[TaskKind, str] = {
 ROLES_THAT_COMPLETE_TASKS: frozenset[Role] = frozenset(
     {Role.CASEWORKER, Role.DSO, Role.LINE_MANAGER}
 )
+
+
+class TaskNotFound(RuleViolation):
+    """The case has no task with this id."""
+
+
+T = TypeVar("T")
+
+
+def check_task_exists(task_id: str, task: T | None) -> T:
+    """`task`, the case's task `task_id` (None: the case has none, `TaskNotFound`)."""
+    if task is None:
+        raise TaskNotFound("task_exists", "the case has no such task", field="task_id")
+    return task
+
+
+def check_task_open(task_id: str, task: T | None, *, completed: bool) -> T:
+    """A task is completed once, and only a task the case has: the one check of both. The
+    case applies it to its record (`Case.check_task_can_be_completed`), the case's workflow to
+    its view of the case before a completion enters history (a completion under way counts as
+    completed), the task's page before it shows the form. Raises `ConflictError`
+    (`task_completed_once`, 409) or `TaskNotFound` (`task_exists`, 404)."""
+    if completed:
+        raise ConflictError("task_completed_once", "the task has already been completed",
+                            field="task_id")
+    return check_task_exists(task_id, task)
 
 
 def check_completion(kind: TaskKind, outcome: str, role: str) -> None:

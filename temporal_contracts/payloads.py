@@ -56,9 +56,16 @@ class CaseTasks:
     completed_task_ids: list[str] = field(default_factory=list)
 
 
+# `at` on an activity's input is the time of its step, from the workflow's clock
+# (`workflow.now()`): the step's business time, whenever the activity runs or is retried. Where
+# it is optional (None), an input scheduled by a workflow before the field existed still
+# decodes and runs; the store then times the step by its own clock (activities/case_store.py).
+
+
 @dataclass(frozen=True)
 class TriageInput:
     case_id: str
+    at: datetime | None = None  # when the workflow triaged the case
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,7 @@ class RecordDeliveryInput:
     case_id: str
     referral_id: str
     receipt: DeliveryReceipt
+    at: datetime | None = None  # when the workflow learnt of the delivery
 
 
 @dataclass(frozen=True)
@@ -155,3 +163,4 @@ class AcknowledgementInput:
 class RecordAcknowledgementInput:
     case_id: str
     ack: AcknowledgementInput
+    at: datetime | None = None  # when the workflow took the acknowledgement

@@ -15,20 +15,22 @@ from temporalio.service import RPCError
 
 from activities.case_store import DuplicateRequest
 from aggregates.access import Forbidden
-from aggregates.case import TaskNotFound
 from aggregates.commands import Command
 from aggregates.errors import CaseNotFound, ConflictError, RuleViolation
+from aggregates.tasks import TaskNotFound
 from temporal_contracts.payloads import CaseCommandInput, CaseTasks, CompleteTaskInput
+from temporal_contracts.refusals import CONFLICT, FORBIDDEN, RULE_VIOLATION, TASK_NOT_FOUND
 from web.auth import Principal
 from web.resubmission import send_once
 from workflows.client import CommandRefused, WorkflowNotRunning
+from workflows.refusals import UNAVAILABLE
 
 log = logging.getLogger(__name__)
 
-# How the workflow names the kind of a refusal (workflows/refusals.py) → HTTP status.
-STATUS_FOR_REFUSAL = {"Conflict": 409, "RuleViolation": 422, "Forbidden": 403,
-                      "TaskNotFound": 404,
-                      "Unavailable": 503}  # the store stayed down: nothing was changed
+# How the workflow names the kind of a refusal (temporal_contracts/refusals.py, the domain's
+# refusals; workflows/refusals.py) → HTTP status.
+STATUS_FOR_REFUSAL = {CONFLICT: 409, RULE_VIOLATION: 422, FORBIDDEN: 403, TASK_NOT_FOUND: 404,
+                      UNAVAILABLE: 503}  # the store stayed down: nothing was changed
 
 
 @dataclass(frozen=True)

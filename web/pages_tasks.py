@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from aggregates.errors import CaseNotFound
+from aggregates.errors import CaseNotFound, RuleViolation
 from aggregates.tasks import OUTCOMES
 from web.auth import Principal, visible_case
 from web.dispatch import dispatch_completion
@@ -32,9 +32,10 @@ async def task_form(case_id: uuid.UUID, task_id: str, request: Request,
 async def _task_page(request: Request, principal: Principal, case_id: uuid.UUID, task_id: str,
                      values: dict[str, Any], errors: Errors, status_code: int = 200) -> Response:
     case = await visible_case(intake_of(request).store, case_id, principal, "read_task")
-    task = case.tasks.get(task_id)
-    if task is None or task_id in case.completed:
-        raise CaseNotFound()
+    try:
+        task = case.open_task(task_id)
+    except RuleViolation:  # no such task, or completed: there is no form to show
+        raise CaseNotFound() from None
     outcomes = [(o, o.replace("_", " ").capitalize()) for o in sorted(OUTCOMES[task.kind])]
     return render(request, principal, "pages/task.html", status_code=status_code,
                   case_id=str(case_id), task=task, outcomes=outcomes,

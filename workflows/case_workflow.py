@@ -29,7 +29,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.case_activities import CaseActivities
     from aggregates.commands import parse_command
     from aggregates.errors import RuleViolation
-    from aggregates.tasks import TaskKind, check_completion
+    from aggregates.tasks import TaskKind, check_completion, check_task_open
     from temporal_contracts.payloads import (
         AcknowledgementInput,
         ApplyCommandInput,
@@ -48,6 +48,7 @@ with workflow.unsafe.imports_passed_through():
         ReferralInput,
         TriageInput,
     )
+    from temporal_contracts.refusals import as_application_error
     from temporal_contracts.retry_policies import COMMAND_RETRY, STORE_RETRY, STORE_TIMEOUT
     from workflows.referral_workflow import ReferralWorkflow, referral_workflow_id
     from workflows.refusals import (
@@ -55,7 +56,6 @@ with workflow.unsafe.imports_passed_through():
         CONFLICT,
         RETRY_LATER,
         RULE_VIOLATION,
-        TASK_NOT_FOUND,
         acknowledgement_refusal,
         refusal,
     )
@@ -84,7 +84,8 @@ class CaseWorkflow:
     async def run(self, input: CaseWorkflowInput) -> None:
         # Idempotent: on a new run (after continue-as-new, or a restart by the reconciler) it
         # just returns the open tasks, whose deadlines `_refresh` times again.
-        tasks = await self._write(CaseActivities.triage_case, TriageInput(case_id=input.case_id))
+        tasks = await self._write(CaseActivities.triage_case, TriageInput(
+            case_id=input.case_id, at=workflow.now()))
         self._triage_done = True
         self._refresh(tasks)
         # The case stays open; keep history short by starting afresh when Temporal suggests it.
@@ -107,9 +108,7 @@ class CaseWorkflow:
         """Record a task as completed and open whatever follows from it."""
         await workflow.wait_condition(lambda: self._triage_done)
         # Re-checked here: another update for the same task may have started since validation.
-        if input.task_id not in self._open or input.task_id in self._completing:
-            raise ApplicationError("task_completed_once: the task has already been completed",
-                                   "task_completed_once", "task_id", type=CONFLICT)
+        self._open_task(input.task_id)
         self._completing.add(input.task_id)
         try:
             tasks = await self._write(
@@ -131,25 +130,25 @@ class CaseWorkflow:
         if not self._triage_done:
             raise ApplicationError("triage_first: the case is still being triaged",
                                    "triage_first", "task_id", type=CONFLICT)
-        task = self._open.get(input.task_id)
-        if task is None:
-            if input.task_id in self._known:
-                raise ApplicationError(
-                    "task_completed_once: the task has already been completed",
-                    "task_completed_once", "task_id", type=CONFLICT)
-            raise ApplicationError("task_exists: the case has no such task", "task_exists",
-                                   "task_id", type=TASK_NOT_FOUND)
-        if input.task_id in self._completing:
-            raise ApplicationError("task_completed_once: the task is being completed",
-                                   "task_completed_once", "task_id", type=CONFLICT)
+        task = self._open_task(input.task_id)
         if not input.request_id:
             raise ApplicationError("request_has_id: a request id is required",
                                    "request_has_id", "request_id", type=RULE_VIOLATION)
         try:
             check_completion(TaskKind(task.kind), input.outcome, input.role)
         except RuleViolation as e:
-            raise ApplicationError(str(e), e.rule, e.field or "", e.section or "",
-                                   type=RULE_VIOLATION) from None
+            raise as_application_error(e, non_retryable=False) from None
+
+    def _open_task(self, task_id: str) -> OpenTask:
+        """The open task, refused by the case's own rule (aggregates/tasks.py
+        `check_task_open`) on the workflow's view of the case: a task this run saw open and no
+        longer holds open, or one being completed, counts as completed."""
+        completed = task_id in self._completing or (
+            task_id in self._known and task_id not in self._open)
+        try:
+            return check_task_open(task_id, self._open.get(task_id), completed=completed)
+        except RuleViolation as e:
+            raise as_application_error(e, non_retryable=False) from None
 
     @workflow.update
     async def apply_command(self, input: CaseCommandInput) -> CaseTasks:
@@ -172,8 +171,7 @@ class CaseWorkflow:
         try:
             parse_command(input.command, input.args, input.role)
         except RuleViolation as e:
-            raise ApplicationError(str(e), e.rule, e.field or "", e.section or "",
-                                   type=RULE_VIOLATION) from None
+            raise as_application_error(e, non_retryable=False) from None
 
     def _refresh(self, tasks: CaseTasks) -> None:
         """Adopt the store's view of the open tasks, time every new deadline and start
@@ -243,7 +241,8 @@ class CaseWorkflow:
         else:
             tasks = await self._write(
                 CaseActivities.record_referral_delivered, RecordDeliveryInput(
-                    case_id=self._case_id, referral_id=referral.referral_id, receipt=receipt))
+                    case_id=self._case_id, referral_id=referral.referral_id, receipt=receipt,
+                    at=workflow.now()))
         self._refresh(tasks)
 
     @workflow.update
@@ -255,7 +254,8 @@ class CaseWorkflow:
             try:
                 tasks = await workflow.execute_activity_method(
                     CaseActivities.record_referral_acknowledged,
-                    RecordAcknowledgementInput(case_id=self._case_id, ack=input),
+                    RecordAcknowledgementInput(case_id=self._case_id, ack=input,
+                                               at=workflow.now()),
                     start_to_close_timeout=STORE_TIMEOUT,
                     schedule_to_close_timeout=ACK_PATIENCE, retry_policy=STORE_RETRY)
             except ActivityError as err:

@@ -12,18 +12,19 @@ from datetime import timedelta
 
 from temporalio.exceptions import ActivityError, ApplicationError, RetryState
 
-# Error types the web edge maps to HTTP statuses.
-CONFLICT = "Conflict"
-RULE_VIOLATION = "RuleViolation"
-FORBIDDEN = "Forbidden"  # 403: e.g. break-glass access changing who may see a case
-TASK_NOT_FOUND = "TaskNotFound"
+# Error types the web edge maps to HTTP statuses: a domain refusal's, typed in one place
+# (temporal_contracts/refusals.py), and the orchestration's own.
+from temporal_contracts.refusals import CONFLICT as CONFLICT
+from temporal_contracts.refusals import FORBIDDEN as FORBIDDEN
+from temporal_contracts.refusals import RULE_VIOLATION as RULE_VIOLATION
+from temporal_contracts.refusals import TASK_NOT_FOUND as TASK_NOT_FOUND
+
 UNAVAILABLE = "Unavailable"
 # Not taken for a reason of our timing (the sender should retry): the web edge answers 503.
 RETRY_LATER = "RetryLater"
 # How long an acknowledgement waits for its delivery to be recorded, then for the store; the
 # partner's HTTP request is open meanwhile, so well under a sender's usual timeout.
 ACK_PATIENCE = timedelta(seconds=5)
-
 
 
 def refusal(err: ActivityError) -> Exception:

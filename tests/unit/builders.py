@@ -87,7 +87,7 @@ def open_case(report: Report | None = None, *, policy: Policy | None = None,
         actor=actor,
         reason=reason,
         request_fingerprint="fp-1",
-        now=now or report.reported_at + timedelta(hours=1),
+        at=now or report.reported_at + timedelta(hours=1),
     )
 
 

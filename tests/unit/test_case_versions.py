@@ -29,7 +29,7 @@ def opened_only(case_class: type[Case]) -> Case:
     case = case_class.open(case_id=CASE_ID, report=report,
                            policy=policy_in_force(report.council, report.reported_at),
                            actor=CASEWORKER, reason="Report taken by telephone.",
-                           request_fingerprint="fp-1", now=report.reported_at + timedelta(hours=1))
+                           request_fingerprint="fp-1", at=report.reported_at + timedelta(hours=1))
     opened = case.collect_events()[0].mutate(None)
     assert isinstance(opened, case_class)
     return opened

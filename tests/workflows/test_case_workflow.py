@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
@@ -16,13 +17,14 @@ from tests.conftest import running_worker
 from tests.support import eventually
 from tests.workflows.steps import (
     completion,
+    open_case,
     skip_until_after,
     start_case,
     task_of,
     triaged_tasks,
 )
 from workflows.case_workflow import CaseWorkflow
-from workflows.client import CommandRefused
+from workflows.client import CaseOrchestrator, CommandRefused
 
 
 async def test_missed_contact_deadline_escalates_to_dso_and_opens_fallback_tasks(
@@ -151,3 +153,26 @@ async def test_a_new_run_still_knows_a_task_completed_in_an_earlier_run(
         with pytest.raises(CommandRefused) as again:
             await orchestrator.complete_task(case_id, completion("t2", "done", "b"))
     assert (again.value.kind, again.value.rule) == ("Conflict", "task_completed_once")
+
+
+async def test_triage_opens_tasks_at_the_workflows_time_not_the_wall_clocks(
+        time_skipping_env: WorkflowEnvironment, sqlite_store: CaseStore) -> None:
+    """Time is a fact of the command: triage's tasks are opened at the time the case's
+    workflow triaged it. The test server's clock is put days ahead of the wall clock, and the
+    store's own clock (the fallback for inputs without a time) is the wall clock."""
+    await time_skipping_env.sleep(timedelta(days=3))
+    async with running_worker(time_skipping_env.client, sqlite_store) as tq:
+        case_id = await open_case(time_skipping_env, sqlite_store)
+        workflow_time = await time_skipping_env.get_current_time()
+        sqlite_store.clock = lambda: datetime.now(UTC)
+        orchestrator = CaseOrchestrator(time_skipping_env.client, tq)
+        await orchestrator.ensure_workflow(case_id)
+        await triaged_tasks(orchestrator, case_id)
+    case = sqlite_store.get_case(uuid.UUID(case_id))
+    wall = datetime.now(UTC)
+    assert case.tasks
+    for task in case.tasks.values():
+        assert abs(task.opened_at - workflow_time) < timedelta(hours=1), task
+        assert task.opened_at - wall > timedelta(days=2), task
+    triage = [e for e in sqlite_store.events_of(case.id) if e.type == "TriageDecided"]
+    assert triage[0].data["at"] == next(iter(case.tasks.values())).opened_at.isoformat()
