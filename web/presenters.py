@@ -4,9 +4,11 @@ Presentation only: every decision is the domain's (what a role may read of a cas
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
+from aggregates.data_categories import WITHHELD
 from aggregates.referrals import Partner
 from aggregates.working_days import LONDON, local_date, working_days_between
 from gateways.default_partners import NAMES
@@ -79,11 +81,25 @@ def deadline(due_at: datetime | None, now: datetime) -> dict[str, Any]:
             "colour": "yellow" if left <= 1 else "blue", "overdue": False}
 
 
+def event_words(event_type: str) -> str:
+    """What an event says happened: its words above, or its name in words ("CaseNoteRecorded"
+    → "Case note recorded"), so a new event reads plainly without an entry here."""
+    if event_type in EVENT_WORDS:
+        return EVENT_WORDS[event_type]
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", event_type).capitalize()
+
+
 def timeline_line(event_type: str, data: dict[str, Any]) -> str:
-    """One event in plain language: what happened and why."""
-    words = EVENT_WORDS.get(event_type, event_type)
+    """One event in plain language: what happened and why, and its note (free text) where the
+    reader may read it."""
+    line = event_words(event_type) + "."
     reason = str(data.get("reason", "")).strip()
-    return f"{words}. {reason}" if reason else f"{words}."
+    note = str(data.get("note") or "").strip()
+    if reason:
+        line += f" {reason}"
+    if note and note != WITHHELD:
+        line += f" Note: {note}"
+    return line
 
 
 def who(data: dict[str, Any]) -> str:
