@@ -59,7 +59,9 @@ CARRIES: dict[str, frozenset[str]] = {
     "GET /cases/{id}/dash": frozenset({"dash_comment"}),
     "GET /cases/{id}/referrals": frozenset(),
     "GET /cases/{id}/sharing-decisions": frozenset({"sharing_reasons"}),
-    "page /work/cases/{id}": frozenset({"victim_name", "address", "sharing_reasons"}),
+    # The timeline shows each note (a contact's, a completed task's).
+    "page /work/cases/{id}": frozenset({"victim_name", "address", "sharing_reasons",
+                                        "contact_note", "task_note"}),
     "page /work/cases/{id}/history (every step)": EVERYTHING,
 }
 
