@@ -1,9 +1,11 @@
-"""The work slice of a case: triage of the report and the human tasks it gives staff.
+"""The work slice of a case: triage of the report, the human tasks it gives staff, and staff's
+notes on the case.
 
 State: `WorkState` (`case.work`). Events: `TriageDecided`, `TaskOpened`, `TaskCompleted`,
 `DeadlineEscalated`, named on `Case` (their topics stay `aggregates.case:Case.<name>`, as
-since version 1). Rules: `aggregates/triage.py` (which tasks open, and when they are due) and
-`aggregates/tasks.py` (who completes a task, with which outcome).
+since version 1), and `CaseNoteRecorded` (no state). Rules: `aggregates/triage.py` (which
+tasks open, and when they are due) and `aggregates/tasks.py` (who completes a task, with
+which outcome, and that it is open).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from aggregates.case_events import CaseEvent
 from aggregates.case_parts import CaseParts
 from aggregates.checks import check_aware
 from aggregates.errors import ConflictError, RuleViolation
+from aggregates.input_rules import check_text
+from aggregates.recent_commands import remember_command
 from aggregates.report import Actor
 from aggregates.tasks import (
     TITLES,
@@ -83,6 +87,16 @@ class DeadlineEscalated(CaseEvent):
 
     def apply(self, case: Case) -> None:
         case.work.escalated.add(self.task_id)
+
+
+class CaseNoteRecorded(CaseEvent):
+    """A note of staff on the case, in their words. Only the event holds it (the timeline
+    reads events): the case's state, and so its snapshots, keep their shape."""
+
+    note: str
+
+    def apply(self, case: Case) -> None:
+        remember_command(case.recent_commands, self.command_id)
 
 
 # ---- commands -----------------------------------------------------------------------------
@@ -157,6 +171,16 @@ class WorkCommands(CaseParts):
         task = self.open_task(task_id)
         check_completion(task.kind, outcome, actor.role.value)
         return task
+
+    def record_case_note(self, *, note: str, actor: Actor, at: datetime,
+                         command_id: str) -> None:
+        """Record a note on the case (free text: its own data category, `case_note`)."""
+        check_aware(at, "at")
+        if not note.strip():
+            raise RuleViolation("case_note_has_text", "write the note", field="note")
+        check_text(note, field="note", multiline=True)
+        self.trigger_event(CaseNoteRecorded, note=note, command_id=command_id, actor=actor,
+                           at=at, reason="A note on the case.")
 
     def escalate_missed_deadline(self, *, task_id: str, at: datetime) -> list[Task]:
         """Escalate a task still open past its deadline to a DSO; returns fallback tasks."""

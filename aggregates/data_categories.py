@@ -44,6 +44,7 @@ class Category(StrEnum):
     REPORTER_DETAILS = "reporter_details"                 # a third party who told us
     NARRATIVE = "free_text_narrative"                     # free text: can carry anything
     RATIONALE = "decision_rationale"                      # why: reasons, justifications
+    CASE_NOTE = "case_note"                               # staff's notes on the case
 
 
 ALL_CATEGORIES = frozenset(Category)
@@ -52,7 +53,7 @@ C = Category
 # Role → the categories it may read. Auditors check what was done and why (D 8.26: records may
 # be evidence): they read the rules, risk, rationales and who the victim is, never where the
 # victim lives or how to reach them, the children's or the perpetrator's names, the reporter,
-# nor free text (which can hold any of those).
+# nor free text (which can hold any of those), staff's case notes included.
 READABLE: Mapping[Role, frozenset[Category]] = {
     Role.CASEWORKER: ALL_CATEGORIES,
     Role.DSO: ALL_CATEGORIES,
@@ -223,6 +224,7 @@ EVENTS: Mapping[str, Mapping[str, Spec]] = {
     "SharingDecided": {**{k: v for k, v in SHARING_DECISION.items()
                           if k not in ("decided_by", "decided_at")}},
     "ConsentChanged": _ref("purpose", "given"),
+    "CaseNoteRecorded": {"note": C.CASE_NOTE},
 }
 
 

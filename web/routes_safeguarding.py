@@ -18,6 +18,7 @@ from aggregates.commands.safeguarding import (
     AddChild,
     AddMaracActions,
     CompleteDash,
+    RecordCaseNote,
     RecordContact,
     RecordMaracHearing,
     RecordSupportConsent,
@@ -104,6 +105,10 @@ class ContactIn(BaseModel):
     note: Text = Field(default="", max_length=10_000)
 
 
+class NoteIn(BaseModel):
+    note: Text = Field(min_length=1, max_length=10_000)
+
+
 async def _dash(body: DashIn, _: Request, __: Principal) -> Command:
     args = body.model_dump(exclude={"answers"})
     args["answers"] = {str(n): [a.answer.value, a.comment] for n, a in body.answers.items()}
@@ -124,6 +129,7 @@ INCIDENT = CommandRoute(ReportIncident, IncidentIn)
 CHILD = CommandRoute(AddChild, ChildIn)
 SUPPORT_CONSENT = CommandRoute(RecordSupportConsent, ConsentIn)
 CONTACT = CommandRoute(RecordContact, ContactIn)
+NOTE = CommandRoute(RecordCaseNote, NoteIn)
 
 
 @router.get("/cases/{case_id}/dash")
@@ -231,3 +237,13 @@ async def contact(
     """Record contact with a party. Contact with the perpetrator about the abuse or MARAC is
     refused (D 8.42)."""
     return await api_command(CONTACT, request, principal, case_id, body, idempotency_key)
+
+
+@router.post("/cases/{case_id}/notes", response_model=TasksOut)
+async def case_note(
+    case_id: UUID, body: NoteIn, request: Request,
+    principal: Annotated[Principal, Depends(NOTE.access())],
+    idempotency_key: IdempotencyKey = None,
+) -> TasksOut:
+    """Record a note on the case (case staff read it; auditors do not)."""
+    return await api_command(NOTE, request, principal, case_id, body, idempotency_key)

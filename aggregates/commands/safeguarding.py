@@ -1,6 +1,7 @@
-"""Risk and safeguarding commands: the DASH checklist, MARAC hearing and actions, incidents,
-children joining, consent to support referrals, contacts with the parties. The rules are the
-case's (aggregates/safeguarding.py)."""
+"""Case-work commands: the DASH checklist, MARAC hearing and actions, incidents, children
+joining, consent to support referrals, contacts with the parties, case notes. The rules are
+the case's slices' (aggregates/case_risk.py, aggregates/safeguarding.py, aggregates/
+case_work.py)."""
 
 from __future__ import annotations
 
@@ -93,6 +94,13 @@ class RecordContact(Command):
     note: str = ""
 
 
+@dataclass(frozen=True)
+class RecordCaseNote(Command):
+    command_name: ClassVar[str] = "record_case_note"
+    permission: ClassVar[Permission] = CASE_WORK
+    note: str
+
+
 def parse_date(value: str, field: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -177,3 +185,8 @@ def _record_support_consent(case: Case, cmd: RecordSupportConsent, ctx: CommandC
 def _record_contact(case: Case, cmd: RecordContact, ctx: CommandContext) -> None:
     case.record_contact(party=cmd.party, purpose=cmd.purpose, channel=cmd.channel,
                         note=cmd.note, actor=ctx.actor, at=ctx.at, command_id=ctx.command_id)
+
+
+@handles(RecordCaseNote)
+def _record_case_note(case: Case, cmd: RecordCaseNote, ctx: CommandContext) -> None:
+    case.record_case_note(note=cmd.note, actor=ctx.actor, at=ctx.at, command_id=ctx.command_id)

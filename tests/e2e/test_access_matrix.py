@@ -80,6 +80,7 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     # The victim's decision is recorded once: the next roles find it there already.
     ("POST", "/cases/{case_id}/support-consent"): row(401, 200, 409, 409, 403, 403),
     ("POST", "/cases/{case_id}/contacts"): CASE_WORK,
+    ("POST", "/cases/{case_id}/notes"): CASE_WORK,
     ("GET", "/cases/{case_id}/sharing-decisions"): READ,
     ("POST", "/cases/{case_id}/sharing-decisions"): CASE_WORK,
     ("POST", "/cases/{case_id}/consent"): CASE_WORK,
@@ -218,6 +219,8 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     elif path.endswith("/contacts"):
         url = path.replace("{case_id}", case)
         body = {"party": "victim", "purpose": "about_abuse", "channel": "telephone"}
+    elif path.endswith("/notes"):
+        url, body = path.replace("{case_id}", case), {"note": "Call after 6pm only"}
     elif "{case_id}" in path:
         url = path.replace("{case_id}", case)
     elif path == "/staff":

@@ -44,6 +44,7 @@ DOORS: dict[str, tuple[tuple[str, str], tuple[str, str] | None]] = {
     "add_child": (("POST", "/cases/{case_id}/household/children"), None),
     "record_support_consent": (("POST", "/cases/{case_id}/support-consent"), None),
     "record_contact": (("POST", "/cases/{case_id}/contacts"), None),
+    "record_case_note": (("POST", "/cases/{case_id}/notes"), None),
     "record_sharing_decision": (("POST", "/cases/{case_id}/sharing-decisions"),
                                 ("POST", "/work/cases/{case_id}/sharing")),
     "record_consent": (("POST", "/cases/{case_id}/consent"), None),

@@ -35,6 +35,7 @@ PLANTED: dict[str, tuple[str, str]] = {
     "dash_comment": ("free_text_narrative", "He holds a shotgun licence"),
     "task_note": ("free_text_narrative", "Told the duty sergeant in person"),
     "sharing_reasons": ("decision_rationale", "Victim declined police involvement for now"),
+    "case_note": ("case_note", "Spare key left with the neighbour at number nine"),
 }
 EVERY_CATEGORY = frozenset(category for category, _ in PLANTED.values())
 EVERYTHING = frozenset(PLANTED)
@@ -59,9 +60,9 @@ CARRIES: dict[str, frozenset[str]] = {
     "GET /cases/{id}/dash": frozenset({"dash_comment"}),
     "GET /cases/{id}/referrals": frozenset(),
     "GET /cases/{id}/sharing-decisions": frozenset({"sharing_reasons"}),
-    # The timeline shows each note (a contact's, a completed task's).
+    # The timeline shows each note (a contact's, a completed task's, a case note).
     "page /work/cases/{id}": frozenset({"victim_name", "address", "sharing_reasons",
-                                        "contact_note", "task_note"}),
+                                        "contact_note", "task_note", "case_note"}),
     "page /work/cases/{id}/history (every step)": EVERYTHING,
 }
 
@@ -100,6 +101,7 @@ async def planted_case(system: WebSystem) -> str:
                 "partner": "police", "purpose": "police_notification", "shared": False,
                 "categories": ["victim_identity"],
                 "reasons": value("sharing_reasons")}),
+            await http.post(f"/cases/{case_id}/notes", json={"note": value("case_note")}),
         ]
     assert [s.status_code for s in steps] == [200] * len(steps), [s.text for s in steps]
     return case_id
