@@ -165,7 +165,7 @@ class CaseActivities:
     @activity.defn(name="apply_case_command")
     @final_or_alerting(STORE_ALERT_AFTER)
     def apply_case_command(self, input: ApplyCommandInput) -> CaseTasks:
-        """Apply an access command (assign, restrict, conflict, break-glass) to the case."""
+        """Apply a command of the registry (aggregates/commands/) to the case, once."""
         c = input.command
         with domain_errors_as_application_errors():
             return to_case_tasks(self._store.apply_command(

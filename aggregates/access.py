@@ -37,7 +37,8 @@ class Permission(StrEnum):
     OPEN_CASE = "open_case"
     READ_CASE = "read_case"
     COMPLETE_TASK = "complete_task"
-    RECORD_CASE_WORK = "record_case_work"  # DASH, MARAC, incidents, household, consent, contacts
+    # DASH, MARAC, incidents, household, consent, contacts, case notes
+    RECORD_CASE_WORK = "record_case_work"
     ASSIGN_CASE = "assign_case"
     RESTRICT_CASE = "restrict_case"
     DECLARE_CONFLICT = "declare_conflict"

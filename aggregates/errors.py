@@ -1,8 +1,9 @@
 """Domain errors. Each names the rule (and, where there is one, the policy section) it enforces.
 
-The web edge maps them to HTTP: `CaseNotFound` → 404, `ConflictError` → 409,
-every other `RuleViolation` → 422. Messages never contain personal data: they say which
-rule was broken and which field, never the value given.
+The web edge maps them to HTTP, once (web/dispatch.py `refusal_of`; across Temporal as the
+types of temporal_contracts/refusals.py): `CaseNotFound` and `TaskNotFound` → 404,
+`ConflictError` → 409, `Forbidden` → 403, every other `RuleViolation` → 422. Messages never
+contain personal data: they say which rule was broken and which field, never the value given.
 """
 
 from __future__ import annotations

@@ -2,5 +2,6 @@
 
 `payloads`: the input and result dataclasses of every workflow, update and activity (ids and
 routing facts only). `retry_policies`: the timeouts, retry policies and alert thresholds both
-sides read. Neither imports `workflows` or `activities`, so activities never import workflows.
+sides read. `refusals`: the error type each domain refusal crosses Temporal as. None imports
+`workflows` or `activities`, so activities never import workflows.
 """

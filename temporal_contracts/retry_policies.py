@@ -29,10 +29,19 @@ from datetime import timedelta
 
 from temporalio.common import RetryPolicy
 
+from temporal_contracts.refusals import (
+    CONFLICT,
+    FORBIDDEN,
+    NOT_FOUND,
+    RULE_VIOLATION,
+    TASK_NOT_FOUND,
+)
+
 # Error types that no retry can fix: Python's for a shape error, ours for refusals.
 UNUSABLE_INPUT = "UnusableInput"
 NON_RETRYABLE = ["ValueError", "TypeError", "KeyError", "AttributeError", UNUSABLE_INPUT,
-                 "Conflict", "RuleViolation", "CaseNotFound", "TaskNotFound", "DeliveryRefused"]
+                 CONFLICT, RULE_VIOLATION, FORBIDDEN, NOT_FOUND, TASK_NOT_FOUND,
+                 "DeliveryRefused"]
 
 STORE_TIMEOUT = timedelta(seconds=30)
 STORE_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,

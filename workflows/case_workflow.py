@@ -152,7 +152,7 @@ class CaseWorkflow:
 
     @workflow.update
     async def apply_command(self, input: CaseCommandInput) -> CaseTasks:
-        """Apply a command on the case's access or assignment (aggregates/commands/)."""
+        """Apply a command on the case other than a completion (aggregates/commands/)."""
         await workflow.wait_condition(lambda: self._triage_done)
         try:
             tasks = await self._write(CaseActivities.apply_case_command, ApplyCommandInput(

@@ -119,7 +119,8 @@ class CaseOrchestrator:
         return await self._update(case_id, CaseWorkflow.complete_task, command)
 
     async def apply_command(self, case_id: str, command: CaseCommandInput) -> CaseTasks:
-        """Apply an access command through the workflow's update; refusals: `CommandRefused`."""
+        """Apply a command (aggregates/commands/) through the workflow's update; refusals:
+        `CommandRefused`."""
         return await self._update(case_id, CaseWorkflow.apply_command, command)
 
     async def record_acknowledgement(self, case_id: str, ack: AcknowledgementInput) -> CaseTasks:

@@ -4,7 +4,7 @@ with `@handles` (registry.py holds the one table, `COMMANDS`). Adding a command 
 dataclass, its handler, and its route in web/.
 
 - access.py: assign, restrict, lift a restriction, conflict of interest, break glass
-- safeguarding.py: DASH, MARAC, incidents, children, support consent, contacts
+- safeguarding.py: DASH, MARAC, incidents, children, support consent, contacts, case notes
 - sharing.py: decisions to share, consent
 """
 
