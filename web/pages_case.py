@@ -1,26 +1,31 @@
-"""The case page (everything about a case this role may see, with a link to every step) and
-the auditor's pages: the history step by step, and the access log."""
+"""The case page (everything about a case this role may see, with a link to every step), its
+"Add a note" form (sent as `POST /cases/{id}/notes` is), and the auditor's pages: the history
+step by step, and the access log."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
 from datetime import UTC, datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from aggregates.case import Case
 from aggregates.data_categories import redact_event, redact_view
 from aggregates.report import Role
 from aggregates.tasks import OUTCOMES, TaskKind
-from web.auth import visible_case
-from web.page_forms import Auditor, Reader, render
+from web.auth import Principal, visible_case
+from web.page_forms import Auditor, Errors, Reader, field_errors, page_access, render, submit, text
 from web.pages_risk import MARAC_KINDS
 from web.presenters import REFERRAL_KINDS, deadline, partner_name, timeline_line, when, who
 from web.routes_cases import intake_of
+from web.routes_safeguarding import NOTE
 from workflows.client import WorkflowNotRunning
 
 router = APIRouter(prefix="/work")
+Noter = Annotated[Principal, Depends(page_access(NOTE.permission))]
 
 
 @router.get("/cases/{case_id}")
@@ -80,3 +85,26 @@ async def access_log_page(case_id: uuid.UUID, request: Request, principal: Audit
     entries, broken = await asyncio.to_thread(store.access_log, case_id)
     return render(request, principal, "pages/access_log.html", case_id=str(case_id),
                   entries=[{**e, "when": when(e["at"])} for e in entries], broken=broken)
+
+
+@router.get("/cases/{case_id}/notes")
+async def note_form(case_id: uuid.UUID, request: Request, principal: Noter) -> Response:
+    """The form that adds a note to the case."""
+    case = await visible_case(intake_of(request).store, case_id, principal, "read_note_form")
+    return _note_page(request, principal)(case, {"request_id": str(uuid.uuid4())}, [], 200)
+
+
+def _note_page(request: Request, principal: Principal) -> Any:
+    def show(case: Case, values: dict[str, Any], errors: Errors, status_code: int) -> Response:
+        return render(request, principal, "pages/note.html", status_code=status_code,
+                      case_id=str(case.id), values=values, errors=errors,
+                      field_errors=field_errors(errors))
+    return show
+
+
+@router.post("/cases/{case_id}/notes")
+async def note_submit(case_id: uuid.UUID, request: Request, principal: Noter) -> Response:
+    """Add the note (back to the case, whose timeline shows it)."""
+    form = await request.form()
+    return await submit(request, principal, case_id, NOTE, {"note": text(form, "note")}, form,
+                        _note_page(request, principal))

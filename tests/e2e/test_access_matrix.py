@@ -100,7 +100,9 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("GET", "/work/cases/{case_id}/sharing"): row(303, 200, 200, 200, 403, 403),
     ("POST", "/work/cases/{case_id}/sharing"): row(303, 422, 422, 422, 403, 403),
     ("GET", "/work/cases/{case_id}/marac"): row(303, 200, 200, 200, 403, 403),
+    ("GET", "/work/cases/{case_id}/notes"): row(303, 200, 200, 200, 403, 403),
     ("POST", "/work/cases/{case_id}/marac"): row(303, 422, 422, 422, 403, 403),
+    ("POST", "/work/cases/{case_id}/notes"): row(303, 422, 422, 422, 403, 403),
     ("GET", "/work/break-glass"): row(303, 403, 404, 404, 403, 403),
     ("GET", "/work/cases/{case_id}/break-glass"): row(303, 403, 200, 200, 403, 403),
     ("POST", "/work/cases/{case_id}/break-glass"): row(303, 403, 422, 422, 403, 403),
@@ -219,10 +221,8 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     elif path.endswith("/contacts"):
         url = path.replace("{case_id}", case)
         body = {"party": "victim", "purpose": "about_abuse", "channel": "telephone"}
-    elif path.endswith("/notes"):
+    elif "{case_id}" in path:  # a case note, or a read
         url, body = path.replace("{case_id}", case), {"note": "Call after 6pm only"}
-    elif "{case_id}" in path:
-        url = path.replace("{case_id}", case)
     elif path == "/staff":
         body = {"staff_id": f"new-{uuid.uuid4().hex[:8]}", "display_name": "New starter",
                 "role": "caseworker", "teams": [TST], "council": "dover"} if method == "POST" \

@@ -1,6 +1,6 @@
-"""A note on the case over HTTP (JSON only: the case page shows notes on its timeline, and
-has no form to write one): case staff write and read it, auditors read that a note was
-written, never what it says."""
+"""A note on the case over HTTP, through both doors (the API and the case page's "Add a
+note" form): case staff write and read it, auditors read that a note was written, never what
+it says."""
 
 from __future__ import annotations
 
@@ -66,3 +66,30 @@ async def test_a_note_is_recorded_once_and_read_by_case_staff_not_auditors(
     assert f"Case note recorded. A note on the case. Note: {NOTE}" in dso_page.text
     assert "Case note recorded. A note on the case." in auditor_page.text
     assert NOTE not in auditor_page.text
+
+
+async def test_the_case_pages_note_form_adds_the_note_or_says_what_to_do(
+        system: WebSystem) -> None:
+    """The page sends the same command as the API: the note is on the case's timeline; an
+    empty form is shown again with a GOV.UK message and no rule code."""
+    case_id = await system.open_case(CW)
+    async with system.client(CW) as caseworker:
+        case_page = await caseworker.get(f"/work/cases/{case_id}")
+        form = await caseworker.get(f"/work/cases/{case_id}/notes")
+        added = await caseworker.post(f"/work/cases/{case_id}/notes", data={
+            "note": NOTE, "request_id": str(uuid.uuid4())})
+        empty = await caseworker.post(f"/work/cases/{case_id}/notes", data={
+            "note": "  ", "request_id": str(uuid.uuid4())})
+        after = await caseworker.get(f"/work/cases/{case_id}")
+
+    assert f'href="/work/cases/{case_id}/notes"' in case_page.text
+    assert form.status_code == 200 and 'name="note"' in form.text
+    assert added.status_code == 303
+    assert added.headers["location"] == f"/work/cases/{case_id}"
+    assert f"Note: {NOTE}" in after.text
+    assert empty.status_code == 422
+    assert "Enter the note" in empty.text
+    assert "string_too_short" not in empty.text and "case_note_has_text" not in empty.text
+    notes = [e for e in system.store.events_of(uuid.UUID(case_id))
+             if e.type == "CaseNoteRecorded"]
+    assert [n.data["note"] for n in notes] == [NOTE]
