@@ -5,7 +5,9 @@ test_case_events.py.)"""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from pathlib import Path
 
 from aggregates.report import Child
 from aggregates.tasks import TaskKind
@@ -71,3 +73,19 @@ def test_a_partners_acknowledgement_is_recorded_at_the_time_it_is_given() -> Non
                                       digest="sha256:aa", signed_body="{}", signature="s",
                                       at=acknowledged_at)
     assert case.referrals["r1"].acknowledged_at == acknowledged_at
+
+
+CLOCK = re.compile(r"\b(?:datetime\.(?:now|utcnow)|date\.today|time\.time)\(")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_no_business_fact_reads_a_clock_but_intakes() -> None:
+    """The domain reads no clock; the case's activities take the workflow's time from their
+    input; the store's one clock is intake's (the time of the request opening a case, and the
+    fallback for an input scheduled before it carried `at`)."""
+    domain = {str(p.relative_to(ROOT)): CLOCK.findall(p.read_text())
+              for p in (ROOT / "aggregates").rglob("*.py")}
+    assert {path: found for path, found in domain.items() if found} == {}
+    assert CLOCK.findall((ROOT / "activities" / "case_activities.py").read_text()) == []
+    assert CLOCK.findall((ROOT / "activities" / "case_store.py").read_text()) == [
+        "datetime.now("]
