@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
@@ -71,6 +71,11 @@ async def test_partner_down_for_three_days_gets_the_message_exactly_once_after(
     assert got["accepted"] == 1 and len(got["messages"]) == 1
     assert got["messages"][0]["message_id"] == f"{case_id}:{delivered['referral_id']}"
     assert got["messages"][0]["digest"] == delivered["digest"]
+    # Recorded at the workflow's time of the delivery, three days on, not at the store's
+    # clock (held at the time the case was opened).
+    at = {e.type: datetime.fromisoformat(e.data["at"])
+          for e in sqlite_store.events_of(uuid.UUID(case_id))}
+    assert at["ReferralDelivered"] - at["TriageDecided"] > timedelta(days=3)
 
 
 async def test_delivery_given_up_after_days_gives_a_dso_a_task(
