@@ -220,3 +220,22 @@ async def test_the_worker_schedule_signs_new_trees_and_alerts_on_a_rewritten_one
     alerts = [r for r in caplog.records if "log_extends_checkpoint" in r.getMessage()]
     assert alerts and alerts[0].levelname == "ERROR"
     assert the_log(store).latest_checkpoint() == latest  # nothing signed over the rewrite
+
+
+def test_leaves_pointed_at_a_copy_of_the_untouched_rows_are_caught(store: CaseStore,
+                                                                   log_key: Signer) -> None:
+    """The insider keeps a copy of the events as they were, points the leaves at it, and
+    edits the real table: the verifier reads the tables it knows, not those leaves name."""
+    case_id = open_case(store)
+    checkpoint = opened(the_log(store).make_checkpoint(log_key).note, log_key)
+    tables = the_log(store).tables
+    with store.recorder.transaction(commit=True) as session:  # type: ignore[attr-defined]
+        prep = session.get_bind().dialect.identifier_preparer
+        schema = f"{prep.quote(tables.leaves.schema)}." if tables.leaves.schema else ""
+        session.execute(sa.text(f"CREATE TABLE {schema}events_as_they_were AS "
+                                f"SELECT * FROM {schema}casestore_events"))
+        session.execute(tables.leaves.update().values(events_table="events_as_they_were"))
+    rewrite_event(store, case_id, 1, lambda state: state.update(reason="Changed."))
+    found = verification(store, checkpoint)
+    assert any("which is no logged store" in p for p in found.problems), found.problems
+    assert any("of casestore_events is in no leaf" in p for p in found.problems)
