@@ -8,11 +8,18 @@ about 10x for decrypting and applying them). These recorders keep everything of 
 (tables, writes, notifications, tracking) and read a stream's rows with one SQLAlchemy Core
 `SELECT` of the three columns an event needs instead.
 
+The application recorder also appends every event it stores to the transparency log
+(`activities/transparency_store.py`), in the same transaction and after the library's lock on
+the events table: an event is stored with its leaf or not at all. Snapshots are not logged
+(they are derived from the events). A store made before the log existed has its events logged
+on first start, in notification order (`backfill_log`).
+
 Selected with `PERSISTENCE_MODULE=activities.event_records:Factory` (`store_env`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -23,6 +30,17 @@ from eventsourcing_sqlalchemy.recorders import (
     SQLAlchemyApplicationRecorder,
 )
 from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from activities.transparency_store import (
+    LogTables,
+    append_events,
+    create_log_tables,
+    last_logged_notification,
+    log_tables,
+)
+
+BACKFILL_PAGE = 1000  # events logged per transaction when a store is first logged
 
 
 class _CoreSelect(SQLAlchemyAggregateRecorder):
@@ -53,7 +71,56 @@ class CoreSelectAggregateRecorder(_CoreSelect):
 
 
 class CoreSelectApplicationRecorder(_CoreSelect, SQLAlchemyApplicationRecorder):
-    """Events (an application recorder, with notifications) read by Core."""
+    """Events (an application recorder, with notifications) read by Core, each appended to
+    the transparency log as it is stored."""
+
+    @property
+    def log_tables(self) -> LogTables:
+        """The transparency log's tables beside this recorder's events."""
+        return log_tables(self.schema_name)
+
+    def create_table(self) -> None:
+        super().create_table()
+        assert self.datastore.engine is not None
+        create_log_tables(self.datastore.engine, self.schema_name)  # type: ignore[arg-type]
+        self.backfill_log()
+
+    def _insert_stored_events(self, session: Session, stored_events: Sequence[StoredEvent],
+                              **kwargs: Any) -> Sequence[int]:
+        # The library takes the events table's lock, inserts and flushes (so the ids exist);
+        # the leaves follow in the same transaction.
+        ids = super()._insert_stored_events(session, stored_events, **kwargs)
+        append_events(session, self.log_tables, self.events_table_name, stored_events, ids)
+        return ids
+
+    def backfill_log(self) -> int:
+        """Log the events stored after the last one logged (all of them in a store made before
+        the log), in notification order; returns how many. Reads only when there are none,
+        so a process with a read-only role may start on a logged store."""
+        table: Any = self.events_record_cls.__table__  # type: ignore[attr-defined]
+        logged = 0
+        while True:
+            with self.transaction(commit=False) as session:
+                after = last_logged_notification(session, self.log_tables,
+                                                 self.events_table_name)
+                waiting = session.execute(select(table.c.id).where(table.c.id > after)
+                                          .limit(1)).first()
+            if waiting is None:
+                return logged
+            with self.transaction(commit=True) as session:
+                self._lock_table(session)
+                # Under the lock, so no writer logs these events between our read and ours.
+                after = last_logged_notification(session, self.log_tables,
+                                                 self.events_table_name)
+                rows = session.execute(
+                    select(table.c.id, table.c.originator_id, table.c.originator_version,
+                           table.c.topic, table.c.state)
+                    .where(table.c.id > after).order_by(table.c.id).limit(BACKFILL_PAGE)).all()
+                events = [StoredEvent(originator_id=r[1], originator_version=r[2], topic=r[3],
+                                      state=bytes(r[4])) for r in rows]
+                append_events(session, self.log_tables, self.events_table_name, events,
+                              [r[0] for r in rows])
+            logged += len(rows)
 
 
 class Factory(SQLAlchemyFactory):

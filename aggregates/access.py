@@ -44,6 +44,7 @@ class Permission(StrEnum):
     DECLARE_CONFLICT = "declare_conflict"
     BREAK_GLASS = "break_glass"
     READ_ACCESS_LOG = "read_access_log"
+    READ_TRANSPARENCY_LOG = "read_transparency_log"  # checkpoints and proofs: hashes only
     READ_OWN_NOTIFICATIONS = "read_own_notifications"
     MANAGE_STAFF = "manage_staff"
 
@@ -62,7 +63,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     # Auditors read every case of their council (what they read: data_categories.py) and
     # change nothing.
     Role.AUDITOR: frozenset({Permission.READ_CASE, Permission.READ_ACCESS_LOG,
-                             Permission.DECLARE_CONFLICT, Permission.READ_OWN_NOTIFICATIONS}),
+                             Permission.READ_TRANSPARENCY_LOG, Permission.DECLARE_CONFLICT,
+                             Permission.READ_OWN_NOTIFICATIONS}),
     # Administrators manage accounts; they have no need to know any case.
     Role.ADMINISTRATOR: frozenset({Permission.MANAGE_STAFF, Permission.READ_OWN_NOTIFICATIONS}),
     Role.SYSTEM: frozenset(),

@@ -1,8 +1,10 @@
-"""Command line: `python -m casework run|worker|web|keys|create-admin|add-staff|issue-token`."""
+"""Command line: `python -m casework run|worker|web|keys|create-admin|add-staff|issue-token|
+log-key|checkpoint|verify-log`."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from aggregates.errors import RuleViolation
 from aggregates.report import Council, Role
@@ -32,6 +34,15 @@ def main(argv: list[str] | None = None) -> None:
     token = sub.add_parser("issue-token", help="issue a bearer token for a machine client")
     token.add_argument("staff_id")
     token.add_argument("--label", default="command line")
+    vkey = sub.add_parser("log-key", help="print the transparency log's verifier key")
+    vkey.add_argument("--create", action="store_true",
+                      help="create the key file if it is missing (also in production)")
+    sub.add_parser("checkpoint", help="sign a checkpoint of the transparency log now")
+    verify = sub.add_parser("verify-log", help="check every stored event against a signed "
+                            "checkpoint of the transparency log")
+    verify.add_argument("--vkey", required=True, help="the log's verifier key")
+    verify.add_argument("--checkpoint", type=Path,
+                        help="a checkpoint note kept outside (default: the latest stored)")
     args = parser.parse_args(argv)
     settings = Settings()
     if args.command == "run":
@@ -46,6 +57,8 @@ def main(argv: list[str] | None = None) -> None:
         for path in (settings.event_store_key_file, settings.temporal_payload_key_file):
             load_key(path, create=settings.creates_missing_keys)
             print(f"key ready: {path}")
+    elif args.command in ("log-key", "checkpoint", "verify-log"):
+        _log_command(args, settings)
     else:
         try:
             _staff_command(args, settings)
@@ -69,3 +82,25 @@ def _staff_command(args: argparse.Namespace, settings: Settings) -> None:
         print(f"{args.staff_id!r} registered; password (shown once): {password}")
     elif args.command == "issue-token":
         print(staff_admin.issue_token(settings, staff_id=args.staff_id, label=args.label))
+
+
+def _log_command(args: argparse.Namespace, settings: Settings) -> None:
+    from casework import log_admin
+    from transparency.note import NoteError
+
+    if args.command == "log-key":
+        print(log_admin.verifier_key(settings, create=args.create))
+    elif args.command == "checkpoint":
+        print(log_admin.checkpoint_now(settings).decode(), end="")
+    else:
+        try:
+            found = log_admin.verify_log(settings.event_store_url, args.vkey, args.checkpoint)
+        except (NoteError, LookupError, ValueError) as refused:
+            raise SystemExit(f"verify-log: {refused}") from None
+        for problem in found.problems:
+            print(f"FAIL {problem}")
+        if not found.ok:
+            raise SystemExit(f"verify-log: {found.problem_count} problems against the "
+                             f"checkpoint of {found.checkpoint.size} leaves")
+        print(f"ok: {found.leaves} events logged; the first {found.checkpoint.size} match "
+              f"the signed checkpoint of {found.checkpoint.origin}")

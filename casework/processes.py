@@ -23,6 +23,7 @@ from casework.wiring import (
     build_request_keys,
     build_store,
     connect_temporal,
+    log_key,
 )
 from casework.worker import WorkerTuning, run_worker
 from web.app import create_app
@@ -43,7 +44,8 @@ async def serve_worker(settings: Settings) -> None:
     log.info("worker polling task queue %s", settings.temporal_task_queue)
     await run_worker(client, store, settings.temporal_task_queue,
                      settings.reconcile_interval_seconds, build_gateway(settings),
-                     WorkerTuning.from_settings(settings), stop=stop)
+                     WorkerTuning.from_settings(settings), stop=stop,
+                     checkpoints=(log_key(settings), settings.checkpoint_minutes * 60))
     log.info("worker stopped")
 
 

@@ -14,6 +14,8 @@ from typing import Any
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEVELOPMENT_LOG_ORIGIN = "development.invalid/da-casework-log"
+
 
 class Environment(StrEnum):
     DEVELOPMENT = "development"
@@ -43,6 +45,7 @@ def under_data_dir(data_dir: Path) -> dict[str, Any]:
         "oidc_client_secret_file": keys / "oidc-client-secret",
         "partners_file": data_dir / "partners.json",
         "signing_key_file": keys / "council-signing.pem",
+        "log_key_file": keys / "transparency-log.key",
     }
 
 
@@ -85,6 +88,12 @@ class Settings(BaseSettings):
     # Temporal payloads not sealed by our codec are refused; true only while migrating from
     # a deployment that wrote them in clear (workflows/payload_codec.py).
     temporal_accept_plaintext_payloads: bool = False
+    # The transparency log over every stored event: its signing key (a C2SP note key, never in
+    # the database), its origin (the key's name, in every checkpoint: "<deployment>/..."),
+    # and how often the worker signs a checkpoint.
+    log_key_file: Path = Path("data/keys/transparency-log.key")
+    log_origin: str = DEVELOPMENT_LOG_ORIGIN
+    checkpoint_minutes: float = Field(default=15.0, gt=0)
     # Worker capacity (casework/worker.py). `make run` starts `worker_processes` workers on
     # the one task queue; in production scale out with more replicas instead. Slots bound
     # what one worker takes on at once: more workflow-task slots than cores only queue tasks

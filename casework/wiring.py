@@ -20,13 +20,14 @@ from activities.inbound_log import InboundLog
 from activities.request_keys import RequestKeys
 from activities.staff_directory import StaffDirectory
 from application.intake import Intake
-from casework.keys import load_key
-from casework.settings import AuthMode, PartnerDelivery, Settings
+from casework.keys import MissingKeyError, load_key, load_log_key
+from casework.settings import DEVELOPMENT_LOG_ORIGIN, AuthMode, PartnerDelivery, Settings
 from gateways.base import PartnerGateway
 from gateways.http_gateway import SignedHttpGateway
 from gateways.registry import PartnerRegistry
 from gateways.signing import generate_private_key, load_private_key, write_private_key
 from gateways.stand_in import RecordingGateway
+from transparency.note import Signer
 from web.auth import AuthServices
 from web.oidc import OidcClient, OidcConfig
 from workflows.client import CaseOrchestrator
@@ -105,6 +106,16 @@ def signing_key(settings: Settings) -> Ed25519PrivateKey:
     return load_private_key(path)
 
 
+def log_key(settings: Settings) -> Signer:
+    """The transparency log's checkpoint key (created in development on first use). Production
+    refuses the development origin: every development log has it."""
+    if not settings.creates_missing_keys and settings.log_origin == DEVELOPMENT_LOG_ORIGIN:
+        raise MissingKeyError("DA_LOG_ORIGIN must name this deployment's log in production, "
+                              "e.g. dover.gov.uk/da-casework-log")
+    return load_log_key(settings.log_key_file, create=settings.creates_missing_keys,
+                        origin=settings.log_origin)
+
+
 def build_registry(settings: Settings) -> PartnerRegistry | None:
     """The partner registry, if its file exists."""
     if not settings.partners_file.exists():
@@ -129,6 +140,7 @@ def prepare_storage(settings: Settings) -> StaffDirectory:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     for key_file in (settings.event_store_key_file, settings.temporal_payload_key_file):
         load_key(key_file, create=settings.creates_missing_keys)
+    log_key(settings)
     build_store(settings)
     build_sessions(settings)
     build_inbound_log(settings).close()

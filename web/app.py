@@ -29,6 +29,7 @@ from web.routes_cases import router as cases_router
 from web.routes_partners import router as partners_router
 from web.routes_safeguarding import router as safeguarding_router
 from web.routes_staff import router as staff_router
+from web.routes_transparency import router as transparency_router
 
 
 def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = None,
@@ -70,5 +71,6 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.include_router(safeguarding_router)
     app.include_router(partners_router)
     app.include_router(staff_router)
+    app.include_router(transparency_router)
     app.openapi = contract_openapi(app)  # type: ignore[method-assign]
     return app

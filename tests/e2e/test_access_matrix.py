@@ -19,7 +19,9 @@ from temporalio.testing import WorkflowEnvironment
 
 from aggregates.report import Role
 from aggregates.working_days import local_date
+from application.transparency import TransparencyLog
 from tests.web_harness import TST, WebSystem, web_system
+from transparency.note import Signer
 from web.auth import access_rule_of
 
 ANON, CW, DSO, LM, AUD, ADM = None, "cw-1", "dso-1", "lm-1", "aud-1", "adm-1"
@@ -42,6 +44,7 @@ CASE_WORK = row(401, 200, 200, 200, 403, 403)
 NOT_HIGH = {str(n): {"answer": "no"} for n in range(1, 25)}
 HIGH = {str(n): {"answer": "yes" if n <= 14 else "no"} for n in range(1, 25)}
 ADMIN_ONLY = row(401, 403, 403, 403, 403, 200)
+AUDITORS_ONLY = row(401, 403, 403, 403, 200, 403)
 
 # (method, path) → who gets which status. {a}..{e} are cases made in setup; see `cases`.
 EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
@@ -116,6 +119,11 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("POST", "/staff/{staff_id}/deactivate"): row(401, 403, 403, 403, 403, 204),
     # cw-leaver was deactivated by the row above: no token for a deactivated account.
     ("POST", "/staff/{staff_id}/tokens"): row(401, 403, 403, 403, 403, 409),
+    # The transparency log: auditors only (hashes and indexes, never a case's content).
+    ("GET", "/transparency/checkpoint"): AUDITORS_ONLY,
+    ("GET", "/transparency/consistency"): AUDITORS_ONLY,
+    ("GET", "/cases/{case_id}/events/{version}/inclusion"): AUDITORS_ONLY,
+    ("GET", "/cases/{case_id}/access-log/{version}/inclusion"): AUDITORS_ONLY,
 }
 
 # Each task is completed by one role, in this order (t4 opens when t2 is done, D 8.28).
@@ -172,6 +180,12 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
         if method == "GET":
             return await http.get(url)
         return await http.post(url, data={})
+    if "inclusion" in path or path.startswith("/transparency/"):
+        size = cases["tree_size"]
+        url = path.replace("{case_id}", case).replace("{version}", "1") + (
+            f"?old_size=1&new_size={size}" if path.endswith("consistency")
+            else "" if path.endswith("checkpoint") else f"?tree_size={size}")
+        return await http.get(url)
     if path == "/cases":
         body = __import__("tests.support", fromlist=["report_body"]).report_body()
     elif "{task_id}" in path:
@@ -260,6 +274,11 @@ async def test_every_route_answers_every_role_as_the_rule_says(system: WebSystem
         restricted = await dso.post(f"/cases/{cases['lift']}/restrict", json={
             "named_staff": [CW, DSO, LM, AUD], "reason": "Perpetrator works for the council"})
         assert restricted.status_code == 200, restricted.text
+    async with system.client(AUD) as auditor:  # so the main case has an access log
+        assert (await auditor.get(f"/cases/{cases['main']}")).status_code == 200
+    signed = TransparencyLog(system.store.recorder).make_checkpoint(  # type: ignore[arg-type]
+        Signer.generate("matrix.invalid/da-casework-log"))
+    cases["tree_size"] = str(signed.size)
 
     failures = []
     for (method, path), expected in EXPECTED.items():
