@@ -11,6 +11,7 @@ from application.intake import Intake
 from gateways.registry import PartnerRegistry
 from web.auth import AuthServices, public
 from web.contract import contract_openapi
+from web.docs_page import install_docs
 from web.errors import install_error_handlers
 from web.limits import EdgeGuard
 from web.no_store import NoStoreForJson
@@ -39,7 +40,7 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     `request_keys` is required to serve case commands (None only to list the routes)."""
     app = FastAPI(
         title="Domestic abuse referrals", version="0.2.0",
-        docs_url="/docs" if show_docs else None, redoc_url=None,
+        docs_url=None, redoc_url=None,  # /docs is served from local files: web/docs_page.py
         openapi_url="/openapi.json" if show_docs else None,
     )
     app.state.intake = intake
@@ -53,6 +54,8 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.add_middleware(EdgeGuard)  # who, and how much, before any body is read
     # Outermost: refusals of the guard are marked no-store too.
     app.add_middleware(NoStoreForJson)
+    if show_docs:
+        install_docs(app)  # before /static: Swagger UI at /static/swagger-ui
     mount_assets(app)  # GOV.UK Frontend at /assets, web/static at /static
 
     @app.get("/healthz", dependencies=[Depends(public)])
