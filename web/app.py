@@ -22,6 +22,7 @@ from web.pages_case import router as case_pages
 from web.pages_lists import router as list_pages
 from web.pages_report import router as report_pages
 from web.pages_risk import router as risk_pages
+from web.pages_search import router as search_pages
 from web.pages_sharing import router as sharing_pages
 from web.pages_tasks import router as task_pages
 from web.routes_access import router as access_router
@@ -67,8 +68,8 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.include_router(cases_router)
     app.include_router(access_router)
     # /work/cases/new before /work/cases/{case_id}, which would take "new" for a case id.
-    for pages in (list_pages, report_pages, case_pages, task_pages, risk_pages, sharing_pages,
-                  break_glass_pages):
+    for pages in (list_pages, search_pages, report_pages, case_pages, task_pages, risk_pages,
+                  sharing_pages, break_glass_pages):
         app.include_router(pages)
     app.include_router(safeguarding_router)
     app.include_router(partners_router)
