@@ -38,7 +38,8 @@ def _case_event_topics() -> list[str]:
     found: set[type] = set()
     todo: list[type] = [CaseEvent]
     while todo:
-        for sub in todo.pop().__subclasses__():
+        subclasses: list[type] = todo.pop().__subclasses__()
+        for sub in subclasses:
             if sub not in found:
                 found.add(sub)
                 todo.append(sub)
