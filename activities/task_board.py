@@ -193,9 +193,12 @@ class TaskBoard:
         joined = t.join(c, t.c.case_id == c.c.case_id)
         with self.connect() as conn:
             seen = sa.and_(visible(conn, self.tables, staff, now), *self._filters(filters))
-            counts = {each: int(conn.execute(
-                sa.select(sa.func.count()).select_from(joined).where(
-                    seen, self.tray_rule(each, staff, now))).scalar() or 0) for each in Tray}
+            # Every tray's count in one pass over the visible tasks.
+            totals = conn.execute(sa.select(*(
+                sa.func.coalesce(sa.func.sum(sa.case((self.tray_rule(each, staff, now), 1),
+                                                     else_=0)), 0)
+                for each in Tray)).select_from(joined).where(seen)).one()
+            counts = {each: int(n) for each, n in zip(Tray, totals, strict=True)}
             pages = max(1, -(-counts[tray] // PAGE_SIZE))
             page = min(max(1, page), pages)
             rows = conn.execute(

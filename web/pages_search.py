@@ -93,7 +93,10 @@ async def cases(request: Request, principal: Reader) -> Response:
     return render(request, principal, "pages/cases.html", status_code=422 if errors else 200,
                   rows=rows, found=found, values=values, errors=errors,
                   field_errors={e["field"]: e["message"] for e in errors}, options=options,
-                  auditor=auditor, pages=_pages(request, found))
+                  auditor=auditor, pages=_pages(request, found),
+                  refined=any(query.__dict__[k] for k in (
+                      "received_from", "received_to", "team", "officer", "status", "risk",
+                      "referral_status")) or any(e["field"] != "reference" for e in errors))
 
 
 def _pages(request: Request, found: CasePage) -> dict[str, str | None]:
