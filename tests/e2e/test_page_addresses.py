@@ -72,7 +72,7 @@ async def test_a_method_a_page_does_not_have_is_a_page_that_keeps_its_allow_head
 class BrokenBoard(TaskBoard):
     """A board whose database has gone away."""
 
-    def visible_tasks(self, *args: Any, **kwargs: Any) -> Any:
+    def tray(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("database is locked: SELECT board_tasks.case_id")
 
 
