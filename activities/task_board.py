@@ -136,11 +136,13 @@ class TaskBoard:
         return self._ready
 
     def connect(self) -> sa.Connection:
-        """A connection for reading once the board is current (None-safe: see `ready`)."""
+        """A connection to read the board with, once it shows every change recorded before
+        this call (or the freshness timeout passed). Check `ready` first."""
         self.wait_until_current()
         return self._engine.connect()
 
     def ready(self) -> bool:
+        """True once the projector has created the board's tables."""
         return self._exists()
 
     # ---- trays ----------------------------------------------------------------------------
