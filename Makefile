@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint bench clean
+.PHONY: install run demo test test-fast lint bench clean
 
 $(STAMP): pyproject.toml package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/python -m casework run
+
+# A made-up caseload of both councils, loaded through the API (starts the stack if needed).
+demo: install
+	$(BIN)/python -m casework demo
 
 test: install
 	$(BIN)/ruff check .

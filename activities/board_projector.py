@@ -16,14 +16,14 @@ SQLite store (`subscribe()` raises NotImplementedError) and SQLite is the embedd
 `Projection` is given only its view, not the store it would load cases from; and the runner
 writes one transaction per event where a rebuild wants one per batch of cases.
 
-Starting on a database of the previous version (tables `board_cases`, `board_tasks`,
-`board_position`): the tracking table is new, so the projector rebuilds from position 0,
-upserting over the old rows; `board_position` is no longer read.
+Starting on a database of a previous version (tables `board_cases`, `board_tasks`,
+`taskboard_tracking` or `board_position`): the tables and the tracking table of this version
+(`tray_*`, `worktrays_tracking`, see `activities/board_tables.py`) are new, so the projector
+rebuilds them from position 0 of the notification log; the old tables are no longer read.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from typing import Any
@@ -37,8 +37,16 @@ from eventsourcing_sqlalchemy.recorders import SQLAlchemyTrackingRecorder
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from activities.board_tables import (
+    PROJECTION,
+    WATCHED,
+    BoardTables,
+    board_tables,
+    case_row,
+    referral_rows,
+    task_rows,
+)
 from activities.case_store import CaseStore
-from activities.task_board import PROJECTION, WATCHED, BoardTables, board_tables, facts_json, micros
 from aggregates.case import Case
 
 log = logging.getLogger(__name__)
@@ -59,7 +67,7 @@ class TaskBoardView(SQLAlchemyTrackingRecorder):
         super().__init__(datastore, tracking_table_name=tracking_table_name,
                          schema_name=schema_name, **kwargs)
         self.board: BoardTables = board_tables(schema_name)
-        self.tables += [self.board.cases, self.board.tasks]
+        self.tables += [self.board.cases, self.board.tasks, self.board.referrals]
 
     def advance(self, session: Session, app: str, old: int | None, new: int) -> None:
         """Move the position from `old` to `new`, or raise `PositionMoved`."""
@@ -75,23 +83,17 @@ class TaskBoardView(SQLAlchemyTrackingRecorder):
             raise PositionMoved()
 
     def rewrite(self, session: Session, case_id: str, case: Case) -> None:
-        """Upsert the case's access facts and open tasks; delete its tasks no longer open."""
-        cases, tasks = self.board.cases, self.board.tasks
-        session.execute(self._upsert(cases, [{"case_id": case_id,
-                                              "facts": facts_json(case.access_facts)}],
-                                     ["case_id"]))
-        open_tasks = case.open_tasks
-        closed = sa.delete(tasks).where(tasks.c.case_id == case_id)
-        if open_tasks:
-            closed = closed.where(tasks.c.task_id.not_in([t.task_id for t in open_tasks]))
-        session.execute(closed)
-        if open_tasks:
-            session.execute(self._upsert(tasks, [{
-                "case_id": case_id, "task_id": task.task_id, "kind": task.kind.value,
-                "title": task.title, "assignee": task.assignee, "due_at": micros(task.due_at),
-                "escalated": task.task_id in case.escalated,
-                "requirements": json.dumps(list(task.requirements)),
-            } for task in open_tasks], ["case_id", "task_id"]))
+        """Upsert the case's row, open tasks and referrals; delete its tasks no longer open."""
+        board = self.board
+        session.execute(self._upsert(board.cases, [case_row(case_id, case)], ["case_id"]))
+        for table, rows, key in ((board.tasks, task_rows(case_id, case), "task_id"),
+                                 (board.referrals, referral_rows(case_id, case), "referral_id")):
+            gone = sa.delete(table).where(table.c.case_id == case_id)
+            if rows:
+                gone = gone.where(table.c[key].not_in([r[key] for r in rows]))
+            session.execute(gone)
+            if rows:
+                session.execute(self._upsert(table, rows, ["case_id", key]))
 
     def _upsert(self, table: sa.Table, rows: list[dict[str, Any]],
                 keys: list[str]) -> sa.Executable:

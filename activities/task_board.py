@@ -1,11 +1,13 @@
-"""The task board, read side: every open task across cases, for "my tasks" and the DSOs'
-escalations.
+"""The task board, read side: the work trays ("assigned to me", "my team", "overdue", "due
+this week", "escalated") with their counts, and every open task a member of staff needs to
+know.
 
 The rows are a projection of the event store's notification log written by one writer,
 `activities.board_projector.BoardProjector`, which runs in the worker. This module only reads
 them: a web process never writes a board row, so any number of web replicas can serve the
-board at once. Who may see which row is decided by the need-to-know rule, on facts stored with
-the rows. Rows hold task titles and kinds (no personal data).
+board at once. Trays are filtered, sorted, counted and paged by the database, need to know
+included (`activities/board_visibility.py`). Rows hold task titles and kinds (no personal
+data).
 """
 
 from __future__ import annotations
@@ -13,31 +15,34 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 import sqlalchemy as sa
-from eventsourcing.utils import get_topic
+from sqlalchemy.sql.elements import ColumnElement
 
+from activities.board_tables import BoardTables, board_tables, micros, moment
+from activities.board_visibility import visible
 from activities.case_store import CaseStore
-from aggregates.access import CaseAccessFacts, StaffFacts, need_to_know
-from aggregates.case import Case
-from aggregates.report import Council
+from aggregates.access import StaffFacts
+from aggregates.tasks import AssigneeKind
+from aggregates.working_days import LONDON
 
 log = logging.getLogger(__name__)
 
-# The projection's name: its position is kept in the table `taskboard_tracking`.
-PROJECTION = "TaskBoard"
 # How long a read waits for the board to show every change recorded before the read began
 # (so a page shows the user's own change); after that it shows what the board holds.
 FRESHNESS_TIMEOUT = 3.0
+PAGE_SIZE = 25  # rows of a tray or a search page
 
-# Events that change what the board shows: tasks, escalations and who may see the case.
-WATCHED = [get_topic(cls) for cls in (
-    Case.Opened, Case.Assigned, Case.TaskOpened, Case.TaskCompleted, Case.DeadlineEscalated,
-    Case.Restricted, Case.RestrictionLifted, Case.ConflictDeclared, Case.BreakGlassUsed,
-)]
+
+class Tray(StrEnum):
+    MINE = "mine"
+    TEAM = "team"
+    OVERDUE = "overdue"
+    DUE_THIS_WEEK = "due-this-week"
+    ESCALATED = "escalated"
 
 
 @dataclass(frozen=True)
@@ -46,63 +51,40 @@ class BoardTask:
     task_id: str
     kind: str
     title: str
+    assignee_kind: str
     assignee: str
     due_at: datetime | None
     escalated: bool
     requirements: list[str]
+    risk_level: str | None = None
 
 
 @dataclass(frozen=True)
-class BoardTables:
-    """The board's tables (the names of the previous version, so deployed rows are reused)."""
+class TrayFilters:
+    """Narrowing a tray: None (or "") is no filter. `risk`: "high", "not_high" or
+    "not_assessed"."""
 
-    metadata: sa.MetaData
-    cases: sa.Table
-    tasks: sa.Table
-    tracking: sa.Table
-
-
-def board_tables(schema: str | None = None) -> BoardTables:
-    md = sa.MetaData(schema=schema)
-    cases = sa.Table(
-        "board_cases", md, sa.Column("case_id", sa.String(36), primary_key=True),
-        sa.Column("facts", sa.Text, nullable=False))  # CaseAccessFacts as JSON
-    tasks = sa.Table(
-        "board_tasks", md,
-        sa.Column("case_id", sa.String(36), primary_key=True),
-        sa.Column("task_id", sa.String(20), primary_key=True),
-        sa.Column("kind", sa.String(64), nullable=False),
-        sa.Column("title", sa.String(300), nullable=False),
-        sa.Column("assignee", sa.String(200), nullable=False),
-        sa.Column("due_at", sa.BigInteger, nullable=True),  # microseconds since the epoch
-        sa.Column("escalated", sa.Boolean, nullable=False),
-        sa.Column("requirements", sa.Text, nullable=False))  # JSON list
-    # Written by eventsourcing-sqlalchemy's tracking recorder; declared here to be read.
-    tracking = sa.Table(
-        f"{PROJECTION.lower()}_tracking", md,
-        sa.Column("application_name", sa.String(32), primary_key=True),
-        sa.Column("notification_id", sa.BigInteger))
-    return BoardTables(md, cases, tasks, tracking)
+    council: str | None = None
+    team: str | None = None
+    kind: str | None = None
+    risk: str | None = None
 
 
-def micros(moment: datetime | None) -> int | None:
-    return None if moment is None else int(moment.timestamp() * 1_000_000)
+@dataclass(frozen=True)
+class TrayPage:
+    tray: Tray
+    rows: list[BoardTask]
+    total: int  # rows of the tray with the filters
+    counts: dict[Tray, int] = field(default_factory=dict)  # each tray, with the filters
+    page: int = 1
+    pages: int = 1
 
 
-def _moment(value: int | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value / 1_000_000, UTC)
-
-
-def facts_json(facts: CaseAccessFacts) -> str:
-    return json.dumps({
-        "council": facts.council.value, "team": facts.team, "officer_id": facts.officer_id,
-        "escalated": facts.escalated,
-        "restricted_to": sorted(facts.restricted_to) if facts.restricted_to is not None
-        else None,
-        "conflicted": sorted(facts.conflicted),
-        "break_glass_until": {k: v.isoformat() for k, v in facts.break_glass_until.items()},
-        "reported_by": facts.reported_by,
-    })
+def end_of_week(now: datetime) -> datetime:
+    """Midnight at the start of next Monday, London time: "due this week" is before it."""
+    today = now.astimezone(LONDON).date()
+    monday = today + timedelta(days=7 - today.weekday())
+    return datetime.combine(monday, datetime.min.time(), tzinfo=LONDON)
 
 
 class TaskBoard:
@@ -114,7 +96,7 @@ class TaskBoard:
         self._store = store
         self._engine = sa.create_engine(url)
         self._schema = schema
-        self._tables = board_tables(schema)
+        self.tables: BoardTables = board_tables(schema)
         self._freshness_timeout = freshness_timeout
         self._ready = False
 
@@ -124,7 +106,7 @@ class TaskBoard:
         """The newest notification id whose changes the board shows (0 before any)."""
         if not self._exists():
             return 0
-        t = self._tables.tracking
+        t = self.tables.tracking
         with self._engine.connect() as conn:
             found = conn.execute(sa.select(t.c.notification_id).where(
                 t.c.application_name == self._store.name)).scalar()
@@ -150,60 +132,115 @@ class TaskBoard:
         # empty rather than an error.
         if not self._ready:
             self._ready = sa.inspect(self._engine).has_table(
-                self._tables.tracking.name, schema=self._schema)
+                self.tables.tracking.name, schema=self._schema)
         return self._ready
 
-    # ---- reading --------------------------------------------------------------------------
+    def connect(self) -> sa.Connection:
+        """A connection to read the board with, once it shows every change recorded before
+        this call (or the freshness timeout passed). Check `ready` first."""
+        self.wait_until_current()
+        return self._engine.connect()
+
+    def ready(self) -> bool:
+        """True once the projector has created the board's tables."""
+        return self._exists()
+
+    # ---- trays ----------------------------------------------------------------------------
+
+    def tray_rule(self, tray: Tray, staff: StaffFacts, now: datetime) -> ColumnElement[bool]:
+        t, c = self.tables.tasks, self.tables.cases
+        if tray is Tray.MINE:
+            # Exact by the assignee's type: tasks for me by name, for my role, and the team's
+            # tasks on the cases I am the officer of.
+            return sa.or_(
+                sa.and_(t.c.assignee_kind == AssigneeKind.PERSON.value,
+                        t.c.assignee == staff.staff_id),
+                sa.and_(t.c.assignee_kind == AssigneeKind.ROLE.value,
+                        t.c.assignee == staff.role.value,
+                        c.c.council == staff.council.value),
+                sa.and_(t.c.assignee_kind == AssigneeKind.TEAM.value,
+                        c.c.officer_id == staff.staff_id))
+        if tray is Tray.TEAM:
+            return sa.and_(t.c.assignee_kind == AssigneeKind.TEAM.value,
+                           t.c.assignee.in_(sorted(staff.teams)),
+                           c.c.council == staff.council.value)
+        if tray is Tray.OVERDUE:
+            return t.c.due_at <= micros(now)
+        if tray is Tray.DUE_THIS_WEEK:
+            return sa.and_(t.c.due_at > micros(now), t.c.due_at < micros(end_of_week(now)))
+        return t.c.escalated
+
+    def _filters(self, filters: TrayFilters) -> list[ColumnElement[bool]]:
+        t, c = self.tables.tasks.c, self.tables.cases.c
+        found: list[ColumnElement[bool]] = []
+        if filters.council:
+            found.append(c.council == filters.council)
+        if filters.team:
+            found.append(c.team == filters.team)
+        if filters.kind:
+            found.append(t.kind == filters.kind)
+        if filters.risk == "not_assessed":
+            found.append(c.risk_level.is_(None))
+        elif filters.risk:
+            found.append(c.risk_level == filters.risk)
+        return found
+
+    def tray(self, staff: StaffFacts, now: datetime, tray: Tray,
+             filters: TrayFilters = TrayFilters(), page: int = 1) -> TrayPage:
+        """One page of a tray, soonest deadline first then highest risk, with every tray's
+        count under the same filters."""
+        if not self._exists():
+            return TrayPage(tray, [], 0, dict.fromkeys(Tray, 0))
+        t, c = self.tables.tasks, self.tables.cases
+        joined = t.join(c, t.c.case_id == c.c.case_id)
+        with self.connect() as conn:
+            seen = sa.and_(visible(conn, self.tables, staff, now), *self._filters(filters))
+            # Every tray's count in one pass over the visible tasks.
+            totals = conn.execute(sa.select(*(
+                sa.func.coalesce(sa.func.sum(sa.case((self.tray_rule(each, staff, now), 1),
+                                                     else_=0)), 0)
+                for each in Tray)).select_from(joined).where(seen)).one()
+            counts = {each: int(n) for each, n in zip(Tray, totals, strict=True)}
+            pages = max(1, -(-counts[tray] // PAGE_SIZE))
+            page = min(max(1, page), pages)
+            rows = conn.execute(
+                sa.select(t, c.c.risk_level).select_from(joined)
+                .where(seen, self.tray_rule(tray, staff, now))
+                .order_by(t.c.due_at.is_(None), t.c.due_at, t.c.risk_rank.desc(),
+                          t.c.case_id, t.c.task_id)
+                .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+        return TrayPage(tray, [_task(r) for r in rows], counts[tray], counts, page, pages)
 
     def visible_tasks(self, staff: StaffFacts, now: datetime) -> list[BoardTask]:
-        """Open tasks on every case `staff` needs to know, soonest deadline first."""
-        self.wait_until_current()
+        """Every open task on the cases `staff` needs to know, soonest deadline first."""
         if not self._exists():
             return []
-        with self._engine.connect() as conn:
-            facts = self._facts(conn)
-            rows = list(conn.execute(sa.select(self._tables.tasks)))
-        visible = {case_id for case_id, f in facts.items()
-                   if need_to_know(staff, f, now).allowed}
-        tasks = [BoardTask(case_id=r.case_id, task_id=r.task_id, kind=r.kind, title=r.title,
-                           assignee=r.assignee, due_at=_moment(r.due_at),
-                           escalated=bool(r.escalated),
-                           requirements=json.loads(r.requirements))
-                 for r in rows if r.case_id in visible]
-        far = datetime.max.replace(tzinfo=UTC)
-        return sorted(tasks, key=lambda t: (t.due_at or far, t.case_id, t.task_id))
+        t, c = self.tables.tasks, self.tables.cases
+        with self.connect() as conn:
+            rows = conn.execute(
+                sa.select(t, c.c.risk_level).select_from(t.join(c, t.c.case_id == c.c.case_id))
+                .where(visible(conn, self.tables, staff, now))
+                .order_by(t.c.due_at.is_(None), t.c.due_at, t.c.case_id, t.c.task_id)).all()
+        return [_task(r) for r in rows]
 
     def visible_cases(self, staff: StaffFacts, now: datetime) -> list[tuple[str, int]]:
         """(case id, open tasks) of every case `staff` needs to know."""
-        self.wait_until_current()
         if not self._exists():
             return []
-        tasks = self._tables.tasks
-        with self._engine.connect() as conn:
-            facts = self._facts(conn)
-            counts: dict[str, int] = {
-                row[0]: int(row[1]) for row in conn.execute(
-                    sa.select(tasks.c.case_id, sa.func.count()).group_by(tasks.c.case_id))}
-        return sorted((case_id, int(counts.get(case_id, 0))) for case_id, f in facts.items()
-                      if need_to_know(staff, f, now).allowed)
-
-    def _facts(self, conn: sa.Connection) -> dict[str, CaseAccessFacts]:
-        return {row.case_id: _facts(json.loads(row.facts))
-                for row in conn.execute(sa.select(self._tables.cases))}
+        c = self.tables.cases
+        with self.connect() as conn:
+            rows = conn.execute(sa.select(c.c.case_id, c.c.open_tasks).where(
+                visible(conn, self.tables, staff, now)).order_by(c.c.case_id)).all()
+        return [(r.case_id, int(r.open_tasks)) for r in rows]
 
     def close(self) -> None:
         self._engine.dispose()
 
 
-def _facts(data: dict[str, Any]) -> CaseAccessFacts:
-    return CaseAccessFacts(
-        council=Council(data["council"]), team=data["team"], officer_id=data["officer_id"],
-        escalated=data["escalated"],
-        restricted_to=frozenset(data["restricted_to"]) if data["restricted_to"] is not None
-        else None,
-        conflicted=frozenset(data["conflicted"]),
-        break_glass_until={k: datetime.fromisoformat(v)
-                           for k, v in data["break_glass_until"].items()},
-        # Rows written before the reporter was kept have none (the projector rewrites them).
-        reported_by=data.get("reported_by"),
-    )
+def _task(row: sa.Row) -> BoardTask:
+    return BoardTask(case_id=row.case_id, task_id=row.task_id, kind=row.kind, title=row.title,
+                     assignee_kind=row.assignee_kind, assignee=row.assignee,
+                     due_at=moment(row.due_at), escalated=bool(row.escalated),
+                     requirements=json.loads(row.requirements), risk_level=row.risk_level)
+
+

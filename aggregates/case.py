@@ -31,6 +31,7 @@ from aggregates.errors import RuleViolation
 from aggregates.input_rules import check_date_in_range
 from aggregates.policies import Policy, policy_for
 from aggregates.report import Actor, Council, Report, Role
+from aggregates.report_received import check_received_at
 from aggregates.safeguarding import SafeguardingCommands, SafeguardingState
 from aggregates.sharing_decisions import SharingCommands, SharingState
 from aggregates.tasks import TaskNotFound as TaskNotFound  # raised by Case since v1 (tasks.py)
@@ -153,6 +154,7 @@ class Case(WorkCommands, AccessCommands, RiskCommands, SafeguardingCommands, Sha
             raise RuleViolation("policy_in_force_at_report",
                                 "the policy was not yet in force when the report was made",
                                 field="reported_at")
+        check_received_at(report, policy, now)
         check_reason(reason)
         case = cls._create(
             cls.Opened, id=case_id, council=report.council.value,

@@ -134,6 +134,7 @@ REPORT: Mapping[str, Spec] = {
     "summary": C.NARRATIVE,
     "reasonable_adjustments": C.SUPPORT_NEEDS, "additional_needs": C.SUPPORT_NEEDS,
     "perpetrator": {"name": C.PERPETRATOR_DETAILS, "relationship": C.PERPETRATOR_DETAILS},
+    "late_entry_reason": C.NARRATIVE,
 }
 TASK: Mapping[str, Spec] = {
     **dict.fromkeys(("task_id", "kind", "title", "assignee", "due_at", "rule", "section",

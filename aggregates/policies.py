@@ -60,6 +60,12 @@ class Policy:
     adult_safeguarding_referral: Rule
     support_referral_with_consent: Rule
     never_contact_perpetrator: Rule
+    # When a report was received (issue 16): how far back it may be dated, and after how long
+    # entering it needs a reason (both policies are silent: configured defaults).
+    backdating_limit: Rule
+    backdating_limit_days: int
+    late_entry: Rule
+    late_entry_after_minutes: int
 
     def team_for(self, tenure: Tenure) -> str:
         """The team told separately about the case, by the resident's tenure."""
@@ -114,6 +120,10 @@ DOVER_2025 = Policy(
                                      "D 3.4; Care Act 2014"),
     support_referral_with_consent=Rule("support_referral_only_with_consent", "D 8.19"),
     never_contact_perpetrator=Rule("never_contact_perpetrator_about_abuse", "D 8.42"),
+    backdating_limit=Rule("report_received_within_backdating_limit", f"D 8.14, {DEFAULT}"),
+    backdating_limit_days=30,
+    late_entry=Rule("late_entry_has_reason", f"D 8.25, {DEFAULT}"),
+    late_entry_after_minutes=60,
 )
 
 DARTFORD_2026 = Policy(
@@ -156,6 +166,11 @@ DARTFORD_2026 = Policy(
                                        f"{DEFAULT} (D 8.19; CAR signposting)"),
     never_contact_perpetrator=Rule("never_contact_perpetrator_about_abuse",
                                    f"{DEFAULT} (D 8.42; DBC 7.5.1)"),
+    backdating_limit=Rule("report_received_within_backdating_limit",
+                          f"{DEFAULT} (D 8.14; DBC silent)"),
+    backdating_limit_days=30,
+    late_entry=Rule("late_entry_has_reason", f"{DEFAULT} (D 8.25; DBC silent)"),
+    late_entry_after_minutes=60,
 )
 
 POLICIES: dict[tuple[Council, str], Policy] = {

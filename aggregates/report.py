@@ -176,6 +176,9 @@ class Report:
     reasonable_adjustments: tuple[Adjustment, ...] = field(default_factory=tuple)
     additional_needs: tuple[AdditionalNeed, ...] = field(default_factory=tuple)
     perpetrator: Perpetrator | None = None
+    # Why the report is entered long after it was received (a call typed up next morning);
+    # None when entered at once. Reports stored before this field have none.
+    late_entry_reason: str | None = None
 
     @property
     def is_third_party(self) -> bool:
@@ -185,6 +188,9 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["reported_at"] = self.reported_at.isoformat()
+        if self.late_entry_reason is None:
+            # A report entered at once is stored as before the field existed.
+            del data["late_entry_reason"]
         return data
 
     @classmethod
@@ -208,4 +214,5 @@ class Report:
             reasonable_adjustments=tuple(Adjustment(a) for a in data["reasonable_adjustments"]),
             additional_needs=tuple(AdditionalNeed(a) for a in data.get("additional_needs", ())),
             perpetrator=Perpetrator(**data["perpetrator"]) if data.get("perpetrator") else None,
+            late_entry_reason=data.get("late_entry_reason"),
         )

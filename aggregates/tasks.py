@@ -164,3 +164,34 @@ class Task:
             opened_at=datetime.fromisoformat(data["opened_at"]),
             requirements=tuple(data.get("requirements", ())),
         )
+
+
+class AssigneeKind(StrEnum):
+    TEAM = "team"
+    ROLE = "role"
+    PERSON = "person"
+
+
+# Assignees that name a role rather than a team or a person: a referral that could not be
+# delivered goes to whichever DSO picks it up (aggregates.triage.DSO, in words).
+ROLE_ASSIGNEES: dict[str, Role] = {"Designated Safeguarding Officer": Role.DSO}
+
+
+@dataclass(frozen=True)
+class Assignee:
+    """Who a task is for: a team (by the team's name), a role, or a person (a staff id)."""
+
+    kind: AssigneeKind
+    name: str  # the team's name, the role's value, or the staff id
+
+    @classmethod
+    def of(cls, recorded: str, teams: frozenset[str]) -> Assignee:
+        """The typed assignee of a task's recorded `assignee`, given the teams the case's
+        policy routes to (`Policy.routed_teams`). Tasks are opened for a routed team, a role
+        (`ROLE_ASSIGNEES`) or, for a MARAC action, its owner's staff id; stored tasks of every
+        version record one of these three, so no stored task needs rewriting."""
+        if recorded in teams:
+            return cls(AssigneeKind.TEAM, recorded)
+        if recorded in ROLE_ASSIGNEES:
+            return cls(AssigneeKind.ROLE, ROLE_ASSIGNEES[recorded].value)
+        return cls(AssigneeKind.PERSON, recorded)

@@ -1,5 +1,5 @@
-"""Command line: `python -m casework run|worker|web|keys|create-admin|add-staff|issue-token|
-log-key|checkpoint|verify-log`."""
+"""Command line: `python -m casework run|demo|worker|web|keys|create-admin|add-staff|
+issue-token|log-key|checkpoint|verify-log`."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from aggregates.errors import RuleViolation
 from aggregates.report import Council, Role
 from casework.keys import load_key
 from casework.processes import run, serve_web, serve_worker
-from casework.settings import Settings
+from casework.settings import Environment, Settings
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="casework", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="start Temporal dev server, worker and web app (development)")
+    sub.add_parser("demo", help="load a made-up caseload of both councils (development)")
     sub.add_parser("worker", help="run a worker: case workflows, activities, intake reconciler")
     sub.add_parser("web", help="serve the web app")
     sub.add_parser("keys", help="create missing key files (development only)")
@@ -49,6 +50,12 @@ def main(argv: list[str] | None = None) -> None:
         from casework.devstack import run_devstack
 
         run_devstack(settings)
+    elif args.command == "demo":
+        from casework.demo import run_demo
+
+        if settings.environment is not Environment.DEVELOPMENT:
+            raise SystemExit("demo: made-up cases are for development only")
+        run_demo(settings)
     elif args.command == "worker":
         run(serve_worker, settings)
     elif args.command == "web":

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import uvicorn
+from fastapi import FastAPI
 from temporalio.testing import WorkflowEnvironment
 
 from activities.auth_store import AuthStore
@@ -47,6 +48,7 @@ class WebSystem:
     sessions: AuthStore
     inbound: InboundLog
     tokens: dict[str, str] = field(default_factory=dict)
+    app: FastAPI | None = None  # to swap a service for one that fails, in tests of errors
 
     def add_staff(self, staff_id: str, role: Role, teams: tuple[str, ...] = (TST,),
                   council: Council = Council.DOVER, manager_id: str | None = None,
@@ -112,7 +114,8 @@ async def web_system(tmp_path: Path, env: WorkflowEnvironment, oidc: OidcClient 
         try:
             while not server.started:
                 await asyncio.sleep(0.02)
-            yield WebSystem(f"http://127.0.0.1:{port}", store, directory, sessions, inbound)
+            yield WebSystem(f"http://127.0.0.1:{port}", store, directory, sessions, inbound,
+                            app=app)
         finally:
             server.should_exit = True
             await serving

@@ -11,6 +11,7 @@ from application.intake import Intake
 from gateways.registry import PartnerRegistry
 from web.auth import AuthServices, public
 from web.contract import contract_openapi
+from web.docs_page import install_docs
 from web.errors import install_error_handlers
 from web.limits import EdgeGuard
 from web.no_store import NoStoreForJson
@@ -21,6 +22,7 @@ from web.pages_case import router as case_pages
 from web.pages_lists import router as list_pages
 from web.pages_report import router as report_pages
 from web.pages_risk import router as risk_pages
+from web.pages_search import router as search_pages
 from web.pages_sharing import router as sharing_pages
 from web.pages_tasks import router as task_pages
 from web.routes_access import router as access_router
@@ -40,7 +42,7 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     `request_keys` is required to serve case commands (None only to list the routes)."""
     app = FastAPI(
         title="Domestic abuse referrals", version="0.2.0",
-        docs_url="/docs" if show_docs else None, redoc_url=None,
+        docs_url=None, redoc_url=None,  # /docs is served from local files: web/docs_page.py
         openapi_url="/openapi.json" if show_docs else None,
     )
     app.state.intake = intake
@@ -54,6 +56,8 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.add_middleware(EdgeGuard)  # who, and how much, before any body is read
     # Outermost: refusals of the guard are marked no-store too.
     app.add_middleware(NoStoreForJson)
+    if show_docs:
+        install_docs(app)  # before /static: Swagger UI at /static/swagger-ui
     mount_assets(app)  # GOV.UK Frontend at /assets, web/static at /static
 
     @app.get("/healthz", dependencies=[Depends(public)])
@@ -65,8 +69,8 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.include_router(cases_router)
     app.include_router(access_router)
     # /work/cases/new before /work/cases/{case_id}, which would take "new" for a case id.
-    for pages in (list_pages, report_pages, case_pages, task_pages, risk_pages, sharing_pages,
-                  break_glass_pages):
+    for pages in (list_pages, search_pages, report_pages, case_pages, task_pages, risk_pages,
+                  sharing_pages, break_glass_pages):
         app.include_router(pages)
     app.include_router(safeguarding_router)
     app.include_router(partners_router)

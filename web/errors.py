@@ -25,6 +25,8 @@ NEXT_PATH = re.compile(r"/work/[A-Za-z0-9/_-]{0,200}")
 # Pydantic messages that quote part of the input.
 FIXED_MESSAGES = {"uuid_parsing": "Input should be a valid UUID"}
 HTTP_RULES = {400: "body_is_readable", 404: "route_exists", 405: "method_allowed"}
+PAGE_NOT_FOUND = ("Page not found", "There is no page at this address, or you do not need "
+                  "to know it. Check the address.")
 
 
 def error_body(field: str | None, rule: str, message: str, section: str | None = None) -> dict:
@@ -99,9 +101,14 @@ def install_error_handlers(app: FastAPI) -> None:
         if is_page(request) and any(names_no_page(request, err["loc"]) for err in errors):
             # A page address that cannot be one (a case id that is no UUID) is a missing
             # page to the person who typed or followed it, not JSON about a parameter.
-            return error_page(request, 404, "Page not found",
-                              "There is no page at this address, or you do not need to know "
-                              "it. Check the address.")
+            return error_page(request, 404, *PAGE_NOT_FOUND)
+        if is_page(request):
+            # A form the page did not build (its own forms check their fields and answer
+            # with the form): say which field, in words, never pydantic's text.
+            field = field_paths(errors)[0].rsplit(".", 1)[-1]
+            return error_page(request, 422, "There is a problem",
+                              page_message(field if field not in ("", "*") else "form",
+                                           errors[0]["type"], "", numbers=errors[0].get("ctx")))
         return JSONResponse({"errors": [
             {"field": field, "rule": err["type"],
              "message": FIXED_MESSAGES.get(err["type"], err["msg"])}
@@ -109,9 +116,17 @@ def install_error_handlers(app: FastAPI) -> None:
             status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         # The router's own refusals (no such path, a method the path does not have) in the
-        # same shape as ours; a 405 keeps its Allow header.
+        # same shape as ours; a 405 keeps its Allow header. Under /work, a page.
+        if is_page(request):
+            title, text = PAGE_NOT_FOUND if exc.status_code == 404 else (
+                "There is a problem", "This page cannot be used this way. Go back and try "
+                                      "again.")
+            response = error_page(request, exc.status_code, title, text)
+            if exc.headers:
+                response.headers.update(exc.headers)
+            return response
         rule = HTTP_RULES.get(exc.status_code, "request_understood")
         return JSONResponse(error_body(None, rule, str(exc.detail)),
                             status_code=exc.status_code, headers=exc.headers)
@@ -141,6 +156,17 @@ def install_error_handlers(app: FastAPI) -> None:
             return error_page(request, 404, "Page not found",
                               "There is no such case, or you do not need to know it.")
         return await refused(request, exc)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # Starlette still logs the exception and re-raises it after this answer; a page
+        # says sorry in words, the API keeps its plain 500.
+        if is_page(request):
+            return error_page(request, 500, "Sorry, there is a problem with the service",
+                              "Try again later. What you entered has not been lost if the "
+                              "page before said it was saved.")
+        return JSONResponse(error_body(None, "server_error", "Internal Server Error"),
+                            status_code=500)
 
     # Every other refusal, mapped to HTTP in one place (web/dispatch.py).
     for refusal_type in (RuleViolation, CommandRefused, WorkflowNotRunning, RPCError,

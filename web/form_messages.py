@@ -64,6 +64,8 @@ LABELS: dict[str, Label] = {
     "adjustments": Label("the reasonable adjustments", choice=True),
     "additional_needs": Label("the additional needs", choice=True),
     "summary": Label("what was reported"),
+    "reported_at": Label("when the report was received"),
+    "late_entry_reason": Label("why the report is entered late"),
     **{f"q{n}": Label(f"an answer to question {n}", choice=True) for n in range(1, 25)},
 }
 
@@ -93,7 +95,12 @@ MESSAGES: dict[str, str] = {
     "dash_question_exists": "Answer only the questions on the checklist",
     # Dates in their range (aggregates/input_rules.py).
     "hearing_not_in_future": _NOT_FUTURE, "incident_not_in_future": _NOT_FUTURE,
-    "report_time_not_in_future": _NOT_FUTURE,
+    "report_time_not_in_future": "The time the report was received must be now or in the "
+                                 "past",
+    "datetime_parsing": "Enter {label} as a real date and a time like 14:30",
+    "datetime_from_date_parsing": "Enter {label} as a real date and a time like 14:30",
+    "late_entry_has_reason": "Enter why the report is entered now and not when it was "
+                             "received",
     "hearing_date_in_range": "{Label} must be 1 January 1900 or later",
     "incident_date_in_range": "{Label} must be 1 January 1900 or later",
     "reported_at_in_range": "{Label} must be 1 January 1900 or later",

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,7 +13,17 @@ from starlette.datastructures import FormData
 
 from activities.case_store import DuplicateRequest
 from aggregates.report import AdditionalNeed, Adjustment, Channel, Council, ReporterKind, Tenure
-from web.page_forms import Opener, attempt, field_errors, form_values, render, text, yes_no
+from aggregates.working_days import LONDON
+from web.page_forms import (
+    Opener,
+    attempt,
+    date_from,
+    field_errors,
+    form_values,
+    render,
+    text,
+    yes_no,
+)
 from web.resubmission import form_request_id
 from web.routes_cases import open_reported_case
 from web.schemas import ReportIn
@@ -36,7 +46,8 @@ FORM_FIELD = {"victim.name": "victim_name", "victim.address": "victim_address",
               "victim.phone": "victim_phone", "reporter.kind": "reporter_kind",
               "reporter.name": "reporter_name", "perpetrator.name": "perpetrator_name",
               "household.children": "children_ages", "household.adults": "adult_care_needs",
-              "reasonable_adjustments": "adjustments", "additional_needs": "additional_needs"}
+              "reasonable_adjustments": "adjustments", "additional_needs": "additional_needs",
+              "reported_at": "reported_at"}
 
 
 def report_field(path: str) -> str:
@@ -47,13 +58,30 @@ def report_field(path: str) -> str:
     return path.split(".")[0] or "form"
 
 
+def received_at(form: FormData, now: datetime) -> str:
+    """When the report was received, as the body's ISO time: the date (three GOV.UK inputs,
+    `reported_at-day` ...) and the 24-hour London time (`reported_time`, "14:30") typed; `now`
+    if both are empty. What is not a date and time is passed on as typed, for the body to
+    refuse naming the field."""
+    day, clock = date_from(form, "reported_at"), text(form, "reported_time")
+    if day is None and not clock:
+        return now.isoformat()
+    try:
+        moment = datetime.combine(date.fromisoformat(day or ""),
+                                  time.fromisoformat(clock.replace(".", ":")), tzinfo=LONDON)
+    except ValueError:
+        return f"{day or ''}T{clock}"
+    return moment.isoformat()
+
+
 def report_from_form(form: FormData) -> dict[str, Any]:
     """The API's report body, from the form's fields (shape only; rules are the domain's)."""
     ages = [a.strip() for a in text(form, "children_ages").split(",") if a.strip()]
     perpetrator = text(form, "perpetrator_name")
     body = {
         "council": form.get("council"), "channel": form.get("channel"),
-        "reported_at": datetime.now(UTC).isoformat(),
+        "reported_at": received_at(form, datetime.now(UTC)),
+        "late_entry_reason": text(form, "late_entry_reason") or None,
         "reporter": {"kind": form.get("reporter_kind"),
                      "name": text(form, "reporter_name") or None},
         "victim": {"name": text(form, "victim_name"), "address": text(form, "victim_address"),

@@ -81,6 +81,10 @@ class ReportIn(Strict):
     reasonable_adjustments: list[Adjustment] = Field(default_factory=list, max_length=20)
     additional_needs: list[AdditionalNeed] = Field(default_factory=list, max_length=5)
     perpetrator: PerpetratorIn | None = None
+    late_entry_reason: Text | None = Field(
+        default=None, max_length=2_000,
+        description="Why the report is entered long after `reported_at` (required then: the "
+                    "council's policy says how long)")
 
     def to_report(self) -> Report:
         return Report(
@@ -96,6 +100,7 @@ class ReportIn(Strict):
             summary=self.summary, reasonable_adjustments=tuple(self.reasonable_adjustments),
             additional_needs=tuple(self.additional_needs),
             perpetrator=Perpetrator(**self.perpetrator.model_dump()) if self.perpetrator else None,
+            late_entry_reason=self.late_entry_reason,
         )
 
 

@@ -3,12 +3,15 @@ case that does not exist does, never JSON about a parameter; the JSON API keeps 
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from activities.task_board import TaskBoard
 from aggregates.report import Role
 from tests.web_harness import WebSystem, web_system
 
@@ -44,3 +47,65 @@ async def test_the_json_api_still_names_the_field_of_a_malformed_case_id(
         answer = await http.get("/cases/abc")
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "case_id"
+
+
+@pytest.mark.parametrize("path", ["/work/no-such-page", "/work/cases/new/extra"])
+async def test_an_unknown_page_address_is_the_page_not_found_page_not_json(
+        system: WebSystem, path: str) -> None:
+    async with system.client(CW) as http:
+        answer = await http.get(path)
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "Page not found" in answer.text and "route_exists" not in answer.text
+
+
+async def test_a_method_a_page_does_not_have_is_a_page_that_keeps_its_allow_header(
+        system: WebSystem) -> None:
+    async with system.client(CW) as http:
+        answer = await http.delete("/work/cases/new")
+    assert answer.status_code == 405
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "GET" in answer.headers["allow"]
+    assert "There is a problem" in answer.text and "method_allowed" not in answer.text
+
+
+class BrokenBoard(TaskBoard):
+    """A board whose database has gone away."""
+
+    def tray(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("database is locked: SELECT board_tasks.case_id")
+
+
+async def test_a_failure_behind_a_page_is_the_sorry_page_without_the_error_text(
+        system: WebSystem) -> None:
+    assert system.app is not None
+    working = system.app.state.board
+    system.app.state.board = BrokenBoard(system.store, "sqlite://")
+    try:
+        async with system.client(CW) as http:
+            answer = await http.get("/work/tasks")
+            api = await http.get("/cases/00000000-0000-4000-8000-000000000000/nothing")
+    finally:
+        system.app.state.board.close()
+        system.app.state.board = working
+    assert answer.status_code == 500
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "Sorry, there is a problem with the service" in answer.text
+    assert "database is locked" not in answer.text and "board_tasks" not in answer.text
+    assert api.status_code == 404 and api.json()["errors"][0]["rule"] == "route_exists"
+
+
+async def test_docs_load_with_no_internet_every_asset_is_served_here(
+        system: WebSystem) -> None:
+    async with system.client() as http:
+        docs = await http.get("/docs")
+        assert docs.status_code == 200
+        linked = re.findall(r'(?:src|href)="([^"]*)"', docs.text)
+        assert linked and all(url.startswith("/") and not url.startswith("//")
+                              for url in linked), linked
+        assert "http://" not in docs.text and "https://" not in docs.text
+        assets = [await http.get(url) for url in linked]
+        redirect = await http.get("/docs/oauth2-redirect")
+    assert [a.status_code for a in assets] == [200] * len(linked)
+    assert any(url.endswith("swagger-ui-bundle.js") for url in linked)
+    assert redirect.status_code == 200

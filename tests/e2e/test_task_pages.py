@@ -23,14 +23,19 @@ async def system(tmp_path: Path, dev_env: WorkflowEnvironment):  # type: ignore[
         yield running
 
 
-async def test_my_tasks_lists_my_teams_cases_soonest_first_and_nothing_else(
+async def test_my_team_tray_lists_my_teams_cases_soonest_first_and_nothing_else(
         system: WebSystem) -> None:
+    """"Assigned to me" holds the cases I am the officer of (who took the report); "my team"
+    every case of my team; neither a case of another council's team."""
     mine = [await system.open_case("cw-1"), await system.open_case("cw-2")]
     # Dover routes every case to its Tenancy Support Team (D 8.28), so a case of another team
     # is one of another council here.
     other_team = await system.open_case("cw-dartford", council="dartford")
     async with system.client("cw-1") as http:
-        page = (await http.get("/work/tasks")).text
+        assigned = (await http.get("/work/tasks")).text
+        page = (await http.get("/work/tasks?tray=team")).text
+    assert f"/work/cases/{mine[0]}/tasks/t1" in assigned
+    assert mine[1] not in assigned and other_team not in assigned
     for case_id in mine:
         assert f"/work/cases/{case_id}/tasks/t1" in page  # contact the victim (D 8.14)
     assert other_team not in page

@@ -14,8 +14,9 @@ import pytest
 import sqlalchemy
 
 from activities.board_projector import BoardProjector
+from activities.board_tables import board_tables
 from activities.case_store import CaseStore, store_env
-from activities.task_board import BoardTask, TaskBoard, board_tables
+from activities.task_board import BoardTask, TaskBoard
 from aggregates.access import StaffFacts
 from aggregates.report import Actor, Council, Role
 from tests.support import make_report
@@ -122,8 +123,9 @@ def test_a_second_projector_never_writes_over_the_first(store: CaseStore) -> Non
 
 
 def test_the_projector_starts_on_a_board_of_the_previous_version(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """The previous version's tables (with its hand-kept `board_position`) are reused: the
-    projector rebuilds from position 0 over them, upserting."""
+    """The tables of an earlier version (with its hand-kept `board_position`) are left
+    unread: the projector rebuilds this version's tables from position 0, so no stale row
+    shows."""
     url = f"sqlite:///{tmp_path / 'events.sqlite3'}"
     store = CaseStore(store_env(url, os.urandom(32)))
     case_id = _open_case(store)
