@@ -154,7 +154,7 @@ class Case(WorkCommands, AccessCommands, RiskCommands, SafeguardingCommands, Sha
             raise RuleViolation("policy_in_force_at_report",
                                 "the policy was not yet in force when the report was made",
                                 field="reported_at")
-        check_received_at(report, policy, now)
+        check_received_at(report, policy, at)
         check_reason(reason)
         case = cls._create(
             cls.Opened, id=case_id, council=report.council.value,
