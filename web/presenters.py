@@ -103,7 +103,8 @@ def item_summary(value: Any) -> str:
     if "partner" in value:
         kind = value.get("kind") or value.get("purpose")
         state = value.get("status") or ("shared" if value.get("shared") else "not shared")
-        return f"{partner_name(str(value['partner']))}, {plain(kind)}: {plain(state)}"
+        return (f"{partner_name(str(value['partner']))}, {plain(kind).replace('_', ' ')}: "
+                f"{plain(state).replace('_', ' ')}")
     return "; ".join(f"{label}: {text}" for label, text in field_rows(value)) or "none"
 
 
