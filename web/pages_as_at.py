@@ -28,6 +28,7 @@ async def as_at_page(case_id: uuid.UUID, request: Request, principal: Reader,
     return render(
         request, principal, "pages/as_at.html", case_id=str(case_id), version=moment.version,
         latest=moment.latest, recorded=when(moment.event.recorded_at),
+        moment=when(at) if at is not None else when(moment.event.recorded_at),
         what=what_happened(moment.event.type, data), who=who(data),
         why=data.get("reason") or "Not recorded",
         changes=[change_line(c.kind, c.path, c.before, c.after) for c in seen.changes],

@@ -4,6 +4,7 @@ Presentation only: every decision is the domain's (what a role may read of a cas
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -61,19 +62,25 @@ def who(data: dict[str, Any]) -> str:
     return f"{actor.get('staff_id', '?')} ({str(actor.get('role', '')).replace('_', ' ')})"
 
 
+ISO_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)")
+
+
 def labelled(path: tuple[str, ...]) -> str:
     """A field's path in words: ("report", "victim", "name") → "Report › victim › name"."""
     return " › ".join(str(part).replace("_", " ") for part in path).capitalize()
 
 
 def plain(value: Any) -> str:
-    """A recorded value in words: yes/no, "none", lists joined; codes keep their spelling."""
+    """A recorded value in words: yes/no, "none", lists joined, times in London time; codes
+    keep their spelling."""
     if value is None:
         return "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
         return ", ".join(plain(v) for v in value) or "none"
+    if isinstance(value, str) and ISO_MOMENT.fullmatch(value):
+        return when(value)  # a deadline or a decision's time, in London time
     return str(value)
 
 
@@ -94,12 +101,16 @@ SECTIONS = {"facts": "Facts", "open_tasks": "Open task", "risk": "Risk",
             "consent": "Consent", "access": "Who could see it"}
 
 
+KEYED = frozenset({"open_tasks", "referrals", "sharing_decisions"})
+
+
 def item_summary(value: Any) -> str:
     """A task, referral or decision in a few words; any other value in words."""
     if not isinstance(value, dict):
         return plain(value)
     if "title" in value:
-        return f"{value['title']} (due {when(value.get('due_at'))})"
+        due = value.get("due_at")
+        return f"{value['title']} ({'due ' + when(due) if due else 'no deadline'})"
     if "partner" in value:
         kind = value.get("kind") or value.get("purpose")
         state = value.get("status") or ("shared" if value.get("shared") else "not shared")
@@ -112,7 +123,9 @@ def change_line(kind: str, path: tuple[str, ...], before: Any, after: Any) -> st
     """One change between two moments of a case in words, e.g. "Referral r1 › status
     changed from queued to delivered", "Open task added: Contact the victim (due …)"."""
     section, rest = SECTIONS.get(path[0], labelled(path[:1])), path[1:]
-    label = section + (" " + labelled(rest).lower() if rest else "")
+    # An item of a collection is named by its id ("Open task t3"); a field by its path.
+    joint = " " if path[0] in KEYED else " › "
+    label = section + (joint + labelled(rest).lower() if rest else "")
     if kind == "added":
         return f"{label} added: {item_summary(after)}"
     if kind == "removed":
