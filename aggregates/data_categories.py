@@ -99,6 +99,10 @@ class OneOf:
 Spec = Category | Mapping[str, "Spec"] | Each | Values | Items | OneOf
 
 
+def _ref(*names: str) -> dict[str, Spec]:
+    return dict.fromkeys(names, C.CASE_REFERENCE)
+
+
 def redact(value: Any, spec: Spec, readable: frozenset[Category]) -> Any:
     """`value` with every part whose category is not in `readable` replaced by `WITHHELD`.
     A mapping's keys not in its spec are `NARRATIVE` (fail closed)."""
@@ -162,6 +166,26 @@ SHARING_DECISION: Mapping[str, Spec] = {
     "justification": C.RATIONALE, "reasons": C.RATIONALE,
 }
 
+# The teams a council's policy routes cases to; any other team name given on assignment is
+# free text to a reader.
+ROUTED_TEAMS = frozenset(team for policy in POLICIES.values()
+                         for team in policy.housing_team_for_tenure.values())
+
+# The case as it stood at a moment (application/case_history.py `case_view`).
+CASE_AS_AT: Mapping[str, Spec] = {
+    "facts": {**_ref("council", "policy_version", "opened_at", "triaged",
+                          "completed_tasks", "escalated_tasks"),
+              "report": REPORT, "added_children": Each({"age": C.CASE_FACTS})},
+    "open_tasks": Values(TASK),
+    "risk": {**_ref("dash_in_progress", "marac_last_heard"),
+             "risk_level": C.RISK_ASSESSMENT, "assessments": Each(ASSESSMENT)},
+    "referrals": Values(REFERRAL),
+    "sharing_decisions": Values(SHARING_DECISION),
+    "consent": {"support": C.CASE_REFERENCE, "by_purpose": Values(C.CASE_REFERENCE)},
+    "access": {**_ref("officer_id", "restricted_to", "conflicted", "break_glass_until"),
+               "team": OneOf(ROUTED_TEAMS, C.CASE_REFERENCE)},
+}
+
 VIEWS: Mapping[str, Spec] = {
     "report": REPORT,
     "case_summary": dict.fromkeys(("case_id", "council", "policy_version", "opened_at",
@@ -172,21 +196,14 @@ VIEWS: Mapping[str, Spec] = {
              "risk_level": C.RISK_ASSESSMENT},
     "referral": REFERRAL,
     "sharing_decision": SHARING_DECISION,
+    "case_as_at": CASE_AS_AT,
 }
 
-# The teams a council's policy routes cases to; any other team name given on assignment is
-# free text to a reader.
-ROUTED_TEAMS = frozenset(team for policy in POLICIES.values()
-                         for team in policy.housing_team_for_tenure.values())
 CONTACT_CHANNEL = OneOf(frozenset(ContactChannel), C.CASE_FACTS)
 
 # Fields every case event has: who, which command, why, and when (the command's time).
 COMMON: Mapping[str, Spec] = {"actor": C.CASE_REFERENCE, "command_id": C.CASE_REFERENCE,
                               "reason": C.RATIONALE, "at": C.CASE_REFERENCE}
-
-
-def _ref(*names: str) -> dict[str, Spec]:
-    return dict.fromkeys(names, C.CASE_REFERENCE)
 
 
 EVENTS: Mapping[str, Mapping[str, Spec]] = {

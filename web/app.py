@@ -17,6 +17,7 @@ from web.limits import EdgeGuard
 from web.no_store import NoStoreForJson
 from web.oidc import OidcClient
 from web.pages import mount_assets
+from web.pages_as_at import router as as_at_pages
 from web.pages_break_glass import router as break_glass_pages
 from web.pages_case import router as case_pages
 from web.pages_lists import router as list_pages
@@ -26,6 +27,7 @@ from web.pages_search import router as search_pages
 from web.pages_sharing import router as sharing_pages
 from web.pages_tasks import router as task_pages
 from web.routes_access import router as access_router
+from web.routes_as_at import router as as_at_router
 from web.routes_auth import router as auth_router
 from web.routes_cases import router as cases_router
 from web.routes_partners import router as partners_router
@@ -68,9 +70,10 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.include_router(auth_router)
     app.include_router(cases_router)
     app.include_router(access_router)
+    app.include_router(as_at_router)
     # /work/cases/new before /work/cases/{case_id}, which would take "new" for a case id.
     for pages in (list_pages, search_pages, report_pages, case_pages, task_pages, risk_pages,
-                  sharing_pages, break_glass_pages):
+                  sharing_pages, break_glass_pages, as_at_pages):
         app.include_router(pages)
     app.include_router(safeguarding_router)
     app.include_router(partners_router)

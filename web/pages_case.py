@@ -19,7 +19,15 @@ from aggregates.tasks import OUTCOMES, TaskKind
 from web.auth import Principal, visible_case
 from web.page_forms import Auditor, Errors, Reader, field_errors, page_access, render, submit, text
 from web.pages_risk import MARAC_KINDS
-from web.presenters import REFERRAL_KINDS, deadline, partner_name, timeline_line, when, who
+from web.presenters import (
+    REFERRAL_KINDS,
+    deadline,
+    field_rows,
+    partner_name,
+    timeline_line,
+    when,
+    who,
+)
 from web.routes_cases import intake_of
 from web.routes_safeguarding import NOTE
 from workflows.client import WorkflowNotRunning
@@ -73,8 +81,10 @@ async def history(case_id: uuid.UUID, request: Request, principal: Reader,
     data = redact_event(event.type, event.data, principal.staff.role)
     return render(request, principal, "pages/history.html", case_id=str(case_id), step=step,
                   total=len(events), event=event, data=data, what=timeline_line(event.type, data),
-                  who=who(data), when=when(event.recorded_at),
-                  details={k: v for k, v in data.items() if k not in ("actor", "reason")})
+                  who=who(data), when=when(event.at or event.recorded_at),
+                  recorded=when(event.recorded_at),
+                  details=field_rows({k: v for k, v in data.items()
+                                      if k not in ("actor", "reason", "at")}))
 
 
 @router.get("/cases/{case_id}/access-log")

@@ -9,49 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from aggregates.data_categories import WITHHELD
-from aggregates.referrals import Partner
 from aggregates.working_days import LONDON, local_date, working_days_between
-from gateways.default_partners import NAMES
-
-REFERRAL_KINDS = {"marac": "MARAC", "repeat_marac": "Repeat MARAC",
-                  "children": "Children's safeguarding", "adult_safeguarding":
-                  "Adult safeguarding", "support_services": "Support services"}
-
-
-def partner_name(partner: str) -> str:
-
-    try:
-        return NAMES[Partner(partner)]
-    except ValueError:
-        return partner.replace("_", " ")
-
-EVENT_WORDS = {
-    "Opened": "Case opened",
-    "Assigned": "Case assigned",
-    "TriageDecided": "Triage decided",
-    "TaskOpened": "Task opened",
-    "TaskCompleted": "Task completed",
-    "DeadlineEscalated": "Deadline missed: escalated to a DSO",
-    "Restricted": "Case restricted to named staff",
-    "RestrictionLifted": "Restriction lifted",
-    "ConflictDeclared": "Conflict of interest declared",
-    "BreakGlassUsed": "Case opened by break-glass",
-    "AccessChangeNotified": "Staff told of a change to who may see the case",
-    "SharingDecided": "Decision on sharing information",
-    "ConsentChanged": "Consent recorded",
-    "ReferralOpened": "Referral made",
-    "ReferralDelivered": "Referral delivered to the partner",
-    "ReferralAcknowledged": "Partner acknowledged the referral",
-    "ReferralDeliveryFailed": "Referral could not be delivered",
-    "DashSaved": "DASH checklist saved part-way",
-    "DashCompleted": "DASH checklist completed",
-    "MaracHeard": "MARAC hearing recorded",
-    "MaracActionAgreed": "MARAC action for housing recorded",
-    "IncidentReported": "New incident reported",
-    "ChildAdded": "A child joined the household",
-    "SupportConsentRecorded": "Victim's decision on a support referral",
-    "ContactRecorded": "Contact recorded",
-}
+from web.event_wording import REFERRAL_KINDS as REFERRAL_KINDS
+from web.event_wording import partner_name as partner_name
+from web.event_wording import what_happened
 
 
 def when(moment: datetime | str | None) -> str:
@@ -81,18 +42,10 @@ def deadline(due_at: datetime | None, now: datetime) -> dict[str, Any]:
             "colour": "yellow" if left <= 1 else "blue", "overdue": False}
 
 
-def event_words(event_type: str) -> str:
-    """What an event says happened: its words above, or its name in words ("CaseNoteRecorded"
-    → "Case note recorded"), so a new event reads plainly without an entry here."""
-    if event_type in EVENT_WORDS:
-        return EVENT_WORDS[event_type]
-    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", event_type).capitalize()
-
-
 def timeline_line(event_type: str, data: dict[str, Any]) -> str:
-    """One event in plain language: what happened and why, and its note (free text) where the
-    reader may read it."""
-    line = event_words(event_type) + "."
+    """One event in plain language: what happened (its wording, web/event_wording.py), why,
+    and its note (free text) where the reader may read it."""
+    line = what_happened(event_type, data)
     reason = str(data.get("reason", "")).strip()
     note = str(data.get("note") or "").strip()
     if reason:
@@ -107,3 +60,74 @@ def who(data: dict[str, Any]) -> str:
     if actor.get("role") == "system":
         return "The system (by rule)"
     return f"{actor.get('staff_id', '?')} ({str(actor.get('role', '')).replace('_', ' ')})"
+
+
+ISO_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)")
+
+
+def labelled(path: tuple[str, ...]) -> str:
+    """A field's path in words: ("report", "victim", "name") → "Report › victim › name"."""
+    return " › ".join(str(part).replace("_", " ") for part in path).capitalize()
+
+
+def plain(value: Any) -> str:
+    """A recorded value in words: yes/no, "none", lists joined, times in London time; codes
+    keep their spelling."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
+        return ", ".join(plain(v) for v in value) or "none"
+    if isinstance(value, str) and ISO_MOMENT.fullmatch(value):
+        return when(value)  # a deadline or a decision's time, in London time
+    return str(value)
+
+
+def field_rows(data: Any, path: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """Every field of an event's data (or of a view) as (label, value) rows, nested fields
+    flattened into their path ("Report › victim › name"), in the order recorded."""
+    if isinstance(data, dict) and data:
+        return [row for key, value in data.items()
+                for row in field_rows(value, (*path, str(key)))]
+    if isinstance(data, list) and any(isinstance(v, dict | list) for v in data):
+        return [row for index, value in enumerate(data, 1)
+                for row in field_rows(value, (*path, str(index)))]
+    return [(labelled(path), plain(data if data != {} else None))]
+
+
+SECTIONS = {"facts": "Facts", "open_tasks": "Open task", "risk": "Risk",
+            "referrals": "Referral", "sharing_decisions": "Sharing decision",
+            "consent": "Consent", "access": "Who could see it"}
+
+
+KEYED = frozenset({"open_tasks", "referrals", "sharing_decisions"})
+
+
+def item_summary(value: Any) -> str:
+    """A task, referral or decision in a few words; any other value in words."""
+    if not isinstance(value, dict):
+        return plain(value)
+    if "title" in value:
+        due = value.get("due_at")
+        return f"{value['title']} ({'due ' + when(due) if due else 'no deadline'})"
+    if "partner" in value:
+        kind = value.get("kind") or value.get("purpose")
+        state = value.get("status") or ("shared" if value.get("shared") else "not shared")
+        return (f"{partner_name(str(value['partner']))}, {plain(kind).replace('_', ' ')}: "
+                f"{plain(state).replace('_', ' ')}")
+    return "; ".join(f"{label}: {text}" for label, text in field_rows(value)) or "none"
+
+
+def change_line(kind: str, path: tuple[str, ...], before: Any, after: Any) -> str:
+    """One change between two moments of a case in words, e.g. "Referral r1 › status
+    changed from queued to delivered", "Open task added: Contact the victim (due …)"."""
+    section, rest = SECTIONS.get(path[0], labelled(path[:1])), path[1:]
+    # An item of a collection is named by its id ("Open task t3"); a field by its path.
+    joint = " " if path[0] in KEYED else " › "
+    label = section + (joint + labelled(rest).lower() if rest else "")
+    if kind == "added":
+        return f"{label} added: {item_summary(after)}"
+    if kind == "removed":
+        return f"{label} removed (was {item_summary(before)})"
+    return f"{label} changed from {item_summary(before)} to {item_summary(after)}"

@@ -64,6 +64,7 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("GET", "/cases/{case_id}"): READ,
     ("GET", "/cases/{case_id}/tasks"): READ,
     ("GET", "/cases/{case_id}/events"): READ,
+    ("GET", "/cases/{case_id}/as-at"): READ,
     ("POST", "/cases/{case_id}/tasks/{task_id}/complete"): row(401, 200, 200, 200, 403, 403),
     ("GET", "/cases/{case_id}/access-log"): row(401, 403, 403, 403, 200, 403),
     ("POST", "/cases/{case_id}/assign"): SAFEGUARDING_LEADS,
@@ -110,6 +111,7 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("GET", "/work/cases/{case_id}/break-glass"): row(303, 403, 200, 200, 403, 403),
     ("POST", "/work/cases/{case_id}/break-glass"): row(303, 403, 422, 422, 403, 403),
     ("GET", "/work/cases/{case_id}/history"): row(303, 200, 200, 200, 200, 403),
+    ("GET", "/work/cases/{case_id}/as-at"): row(303, 200, 200, 200, 200, 403),
     ("GET", "/work/cases/{case_id}/access-log"): row(303, 403, 403, 403, 200, 403),
     # Partners authenticate by signature; staff credentials count for nothing here.
     ("POST", "/partners/{partner}/messages"): same(401),

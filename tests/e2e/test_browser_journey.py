@@ -145,6 +145,13 @@ async def test_caseworker_journey_to_marac_and_auditor_history(system: WebSystem
             await expect(page.get_by_text(f"step {step} of")).to_be_visible()
         await expect(page.get_by_text("Who")).to_be_visible()
         await checked(page, "12-history-step-4")
+        # The case as it stood after that step, rebuilt from the record; still no address.
+        await page.get_by_role("link", name="The case as it stood after this step").click()
+        await expect(page.get_by_text("version 4 of")).to_be_visible()
+        await expect(page.get_by_role("heading", name="What changed since the version before")
+                     ).to_be_visible()
+        assert ADDRESS not in await page.content()
+        await checked(page, "12b-as-at-version-4")
         await page.goto(case_url + "/access-log")
         await expect(page.get_by_text("Chain intact")).to_be_visible()
         await checked(page, "13-access-log")

@@ -64,6 +64,15 @@ CARRIES: dict[str, frozenset[str]] = {
     "page /work/cases/{id}": frozenset({"victim_name", "address", "sharing_reasons",
                                         "contact_note", "task_note", "case_note"}),
     "page /work/cases/{id}/history (every step)": EVERYTHING,
+    # The case as it stood: its report and decisions; no event's free text (notes, DASH
+    # comments, an incident's summary are in the history, not in the state of the case),
+    # except the moment's own event in the JSON (here the last: the case note).
+    "GET /cases/{id}/as-at": frozenset({"victim_name", "address", "phone", "email", "child",
+                                        "perpetrator", "reporter", "summary",
+                                        "sharing_reasons", "case_note"}),
+    "page /work/cases/{id}/as-at": frozenset({"victim_name", "address", "phone", "email",
+                                              "child", "perpetrator", "reporter", "summary",
+                                              "sharing_reasons"}),
 }
 
 
