@@ -22,6 +22,8 @@ from aggregates.dash import Assessment, DashDraft, RiskLevel
 from aggregates.referrals import Referral
 from aggregates.report import Actor, Report, Role
 from aggregates.safeguarding import AddedChild, SafeguardingState
+from aggregates.sanctuary import SanctuaryState
+from aggregates.sanctuary_records import Measure, SanctuaryReferral
 from aggregates.sharing_decisions import SharingDecision, SharingState
 from aggregates.tasks import Task
 
@@ -127,4 +129,7 @@ ALL = (
     StateAsFields(RiskState, "da_risk_state", {"risk_level": RiskLevel}),
     StateAsFields(SafeguardingState, "da_safeguarding_state"),
     StateAsFields(SharingState, "da_sharing_state"),
+    StateAsFields(SanctuaryState, "da_sanctuary_state"),
+    RecordAsDict(SanctuaryReferral, "da_sanctuary_referral"),
+    RecordAsDict(Measure, "da_sanctuary_measure"),
 )

@@ -2,9 +2,9 @@
 
 `Case` is one aggregate (one stream, one version, its workflow the single writer) composed of
 slices, each a module with its events, its typed state and its commands (aggregates/
-case_parts.py lists them): work, access, risk, safeguarding, sharing. This module holds only
-what makes them one case: intake (`Opened`), the names of the events on `Case` itself, the
-council and policy, and the window of recent command ids.
+case_parts.py lists them): work, access, risk, safeguarding, sharing, the Sanctuary Scheme.
+This module holds only what makes them one case: intake (`Opened`), the names of the events
+on `Case` itself, the council and policy, and the window of recent command ids.
 
 Every event carries who, which command, why and when (aggregates/case_events.py). Event class
 names and the case id never hold personal data: the event store keeps them in clear (only
@@ -24,7 +24,7 @@ from aggregates import case_access, case_work
 from aggregates.case_access import AccessCommands, AccessState
 from aggregates.case_events import CaseEvent
 from aggregates.case_risk import RiskCommands, RiskState
-from aggregates.case_versions import upcast_v1_v2, upcast_v2_v3
+from aggregates.case_versions import upcast_v1_v2, upcast_v2_v3, upcast_v3_v4
 from aggregates.case_work import TaskNotFound as TaskNotFound  # raised by Case since v1
 from aggregates.case_work import WorkCommands, WorkState
 from aggregates.checks import check_reason
@@ -33,6 +33,7 @@ from aggregates.input_rules import check_date_in_range
 from aggregates.policies import Policy, policy_for
 from aggregates.report import Actor, Council, Report, Role
 from aggregates.safeguarding import SafeguardingCommands, SafeguardingState
+from aggregates.sanctuary import SanctuaryCommands, SanctuaryState
 from aggregates.sharing_decisions import SharingCommands, SharingState
 from aggregates.working_days import local_date
 
@@ -62,14 +63,15 @@ def check_report(report: Report, now: datetime) -> None:
 
 
 class Case(WorkCommands, AccessCommands, RiskCommands, SafeguardingCommands, SharingCommands,
-           Aggregate):
+           SanctuaryCommands, Aggregate):
     """A domestic-abuse case of one council, under the policy version in force at intake."""
 
     # The shape of the state snapshots hold; a change to it is a version step with an upcaster
     # (aggregates/case_versions.py).
-    class_version = 3
+    class_version = 4
     upcast_v1_v2 = staticmethod(upcast_v1_v2)
     upcast_v2_v3 = staticmethod(upcast_v2_v3)
+    upcast_v3_v4 = staticmethod(upcast_v3_v4)
 
     class Opened(CaseEvent, Aggregate.Created):
         council: str
@@ -90,6 +92,7 @@ class Case(WorkCommands, AccessCommands, RiskCommands, SafeguardingCommands, Sha
             case.risk = RiskState()
             case.safeguarding = SafeguardingState()
             case.sharing = SharingState()
+            case.sanctuary = SanctuaryState()
 
     # Events of the work and access slices, named here so that their topics stay
     # `aggregates.case:Case.<name>` (stored since version 1; the task board, notifications and
@@ -138,6 +141,7 @@ class Case(WorkCommands, AccessCommands, RiskCommands, SafeguardingCommands, Sha
         risk: RiskState
         safeguarding: SafeguardingState
         sharing: SharingState
+        sanctuary: SanctuaryState
 
     @classmethod
     def open(cls, *, case_id: UUID, report: Report, policy: Policy, actor: Actor, reason: str,

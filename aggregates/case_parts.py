@@ -4,8 +4,9 @@
 mixins: work (report, triage and tasks: aggregates/case_work.py), access
 (aggregates/case_access.py), risk (DASH, MARAC, incidents: aggregates/case_risk.py),
 safeguarding referrals and contact (aggregates/safeguarding.py), sharing and consent
-(aggregates/sharing_decisions.py). Each slice module holds its events, its typed state and
-its commands; the rules are pure functions they call. A slice reaches another only through
+(aggregates/sharing_decisions.py), the Sanctuary Scheme (aggregates/sanctuary.py). Each
+slice module holds its events, its typed state and its commands; the rules are pure
+functions they call. A slice reaches another only through
 what `CaseParts` declares here, so no slice module imports another (nor `aggregates.case`)
 at run time.
 """
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from aggregates.referrals import ReferralKind
     from aggregates.report import Actor, Council, Report
     from aggregates.safeguarding import SafeguardingState
+    from aggregates.sanctuary import SanctuaryState
     from aggregates.sharing_decisions import SharingState
     from aggregates.tasks import Task, TaskKind
     from aggregates.triage import TaskSpec
@@ -39,6 +41,7 @@ class CaseParts:
         risk: RiskState
         safeguarding: SafeguardingState
         sharing: SharingState
+        sanctuary: SanctuaryState
         recent_commands: dict[str, None]
         # The events `Case` names (their topics are `aggregates.case:Case.<name>`).
         TriageDecided: Any

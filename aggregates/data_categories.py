@@ -23,6 +23,14 @@ from typing import Any
 from aggregates.contact import CONTACT_PURPOSES, PARTIES, ContactChannel
 from aggregates.policies import POLICIES
 from aggregates.report import Role
+from aggregates.sanctuary_rules import (
+    HouseholdType,
+    Installer,
+    MeasureType,
+    ReferrerKind,
+    RiskSubject,
+    SanctuaryStatus,
+)
 from aggregates.sharing import DataCategory
 
 WITHHELD = "Withheld: not needed for your role"
@@ -44,6 +52,9 @@ class Category(StrEnum):
     REPORTER_DETAILS = "reporter_details"                 # a third party who told us
     NARRATIVE = "free_text_narrative"                     # free text: can carry anything
     RATIONALE = "decision_rationale"                      # why: reasons, justifications
+    # Equality Act characteristics the victim chose to give (SCAR Q7): special category data,
+    # for the case's own officers and the monitoring return, never an auditor of one case.
+    PROTECTED_CHARACTERISTICS = "protected_characteristics"
 
 
 ALL_CATEGORIES = frozenset(Category)
@@ -52,7 +63,7 @@ C = Category
 # Role → the categories it may read. Auditors check what was done and why (D 8.26: records may
 # be evidence): they read the rules, risk, rationales and who the victim is, never where the
 # victim lives or how to reach them, the children's or the perpetrator's names, the reporter,
-# nor free text (which can hold any of those).
+# nor free text (which can hold any of those), nor the victim's protected characteristics.
 READABLE: Mapping[Role, frozenset[Category]] = {
     Role.CASEWORKER: ALL_CATEGORIES,
     Role.DSO: ALL_CATEGORIES,
@@ -159,6 +170,26 @@ SHARING_DECISION: Mapping[str, Spec] = {
                     C.CASE_REFERENCE),
     "justification": C.RATIONALE, "reasons": C.RATIONALE,
 }
+# The Sanctuary record: closed sets are facts the monitoring return counts (auditors read
+# them); who referred and how to reach them is the reporter's; what the victim gives of
+# themselves is theirs (SCAR Q7, Q15).
+SANCTUARY_REFERRAL: Mapping[str, Spec] = {
+    **dict.fromkeys(("referred_at", "rule", "section", "referrer_told_at"), C.CASE_REFERENCE),
+    "referrer_kind": OneOf(frozenset(ReferrerKind), C.CASE_FACTS),
+    "referrer_name": C.REPORTER_DETAILS, "referrer_contact": C.REPORTER_DETAILS,
+    "referring_agency": C.REPORTER_DETAILS, "tenure": C.CASE_FACTS,
+    "household_type": OneOf(frozenset(HouseholdType), C.CASE_FACTS),
+    "protected_characteristics": Values(C.PROTECTED_CHARACTERISTICS),
+    "communication_needs": Each(C.SUPPORT_NEEDS),
+    "status": OneOf(frozenset(SanctuaryStatus), C.CASE_REFERENCE),
+    "assessed": Each(OneOf(frozenset(RiskSubject), C.CASE_REFERENCE)),
+    "outcome_reason": C.RATIONALE,
+}
+SANCTUARY_MEASURE: Mapping[str, Spec] = {
+    "measure_type": OneOf(frozenset(MeasureType), C.CASE_FACTS),
+    "installed_on": C.CASE_REFERENCE,
+    "installer": OneOf(frozenset(Installer), C.CASE_FACTS), "cost_pence": C.CASE_FACTS,
+}
 
 VIEWS: Mapping[str, Spec] = {
     "report": REPORT,
@@ -170,6 +201,9 @@ VIEWS: Mapping[str, Spec] = {
              "risk_level": C.RISK_ASSESSMENT},
     "referral": REFERRAL,
     "sharing_decision": SHARING_DECISION,
+    "sanctuary": {"referral": SANCTUARY_REFERRAL, "measures": Each(SANCTUARY_MEASURE),
+                  "offered": C.CASE_REFERENCE, "rule": C.CASE_REFERENCE,
+                  "section": C.CASE_REFERENCE},
 }
 
 # The teams a council's policy routes cases to; any other team name given on assignment is
@@ -223,6 +257,18 @@ EVENTS: Mapping[str, Mapping[str, Spec]] = {
     "SharingDecided": {**{k: v for k, v in SHARING_DECISION.items()
                           if k not in ("decided_by", "decided_at")}},
     "ConsentChanged": _ref("purpose", "given"),
+    "SanctuaryReferred": {k: v for k, v in SANCTUARY_REFERRAL.items()
+                          if k in ("referrer_kind", "referrer_name", "referrer_contact",
+                                   "referring_agency", "tenure", "household_type",
+                                   "protected_characteristics", "communication_needs")},
+    "SanctuaryRiskAssessed": {"subject": OneOf(frozenset(RiskSubject), C.CASE_REFERENCE),
+                              "findings": C.NARRATIVE},
+    "SanctuaryDecided": {**_ref("accepted", "rule", "section"),
+                         "facts": Values(C.RISK_ASSESSMENT)},
+    "SanctuaryMeasuresDeclined": {},
+    "SanctuaryMeasureInstalled": dict(SANCTUARY_MEASURE),
+    "SanctuaryReferrerTold": {"outcome": OneOf(frozenset(SanctuaryStatus), C.CASE_REFERENCE),
+                              "channel": CONTACT_CHANNEL, "how_to_complain": C.CASE_REFERENCE},
 }
 
 
@@ -239,5 +285,5 @@ def redact_event(event_type: str, data: Mapping[str, Any], role: Role) -> dict[s
 
 def redact_view(view: str, data: Any, role: Role) -> Any:
     """A view of the case (`VIEWS`: report, case_summary, task, dash, referral,
-    sharing_decision) as `role` may read it."""
+    sharing_decision, sanctuary) as `role` may read it."""
     return redact(data, VIEWS[view], readable_by(role))

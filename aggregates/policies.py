@@ -60,6 +60,11 @@ class Policy:
     adult_safeguarding_referral: Rule
     support_referral_with_consent: Rule
     never_contact_perpetrator: Rule
+    # Safety at home (issue 13). A council without a Sanctuary Scheme names, in
+    # `sanctuary_scheme`, what its cases get instead, and `has_sanctuary_scheme` is False.
+    has_sanctuary_scheme: bool
+    sanctuary_scheme: Rule
+    sanctuary_outcome_and_complaints: Rule
 
     def team_for(self, tenure: Tenure) -> str:
         """The team told separately about the case, by the resident's tenure."""
@@ -114,6 +119,14 @@ DOVER_2025 = Policy(
                                      "D 3.4; Care Act 2014"),
     support_referral_with_consent=Rule("support_referral_only_with_consent", "D 8.19"),
     never_contact_perpetrator=Rule("never_contact_perpetrator_about_abuse", "D 8.42"),
+    # Dover's policy has no Sanctuary Scheme (the scheme is Dartford's, DBC 7.4.2). What a
+    # Dover victim gets instead is D 8.36-8.37: locks to doors and windows changed as an
+    # emergency repair, and help to access KCC's SAFER scheme.
+    has_sanctuary_scheme=False,
+    sanctuary_scheme=Rule("no_sanctuary_scheme_offer_improved_security_or_safer",
+                          "D 8.36, D 8.37 (Dover has no Sanctuary Scheme)"),
+    sanctuary_outcome_and_complaints=Rule("tell_referrer_outcome_and_how_to_complain",
+                                          "D 10 (complaints; unused: no Sanctuary Scheme)"),
 )
 
 DARTFORD_2026 = Policy(
@@ -156,6 +169,10 @@ DARTFORD_2026 = Policy(
                                        f"{DEFAULT} (D 8.19; CAR signposting)"),
     never_contact_perpetrator=Rule("never_contact_perpetrator_about_abuse",
                                    f"{DEFAULT} (D 8.42; DBC 7.5.1)"),
+    has_sanctuary_scheme=True,
+    sanctuary_scheme=Rule("sanctuary_scheme_considered", "DBC 7.4.2; SCAR"),
+    sanctuary_outcome_and_complaints=Rule("tell_referrer_outcome_and_how_to_complain",
+                                          "DBC 7.4.2, DBC 11; SCAR Q15"),
 )
 
 POLICIES: dict[tuple[Council, str], Policy] = {

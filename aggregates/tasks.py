@@ -26,6 +26,7 @@ class TaskKind(StrEnum):
     RECORD_MARAC_HEARING = "record_marac_hearing"
     MARAC_ACTION = "marac_action"
     RESOLVE_REFERRAL = "resolve_referral"
+    EXPLORE_HOUSING_OPTIONS = "explore_housing_options"
 
 
 TITLES: dict[TaskKind, str] = {
@@ -48,6 +49,8 @@ TITLES: dict[TaskKind, str] = {
     TaskKind.MARAC_ACTION: "Carry out a MARAC action for housing",
     TaskKind.RESOLVE_REFERRAL:
         "A referral could not be delivered: send it by another channel or record why not",
+    TaskKind.EXPLORE_HOUSING_OPTIONS:
+        "Sanctuary measures are not suitable: explore other housing options with the victim",
 }
 
 # The outcomes that complete each kind of task. An attempt that did not reach the victim is not
@@ -69,6 +72,7 @@ OUTCOMES: dict[TaskKind, frozenset[str]] = {
     TaskKind.RECORD_MARAC_HEARING: frozenset({"referral_not_accepted"}),
     TaskKind.MARAC_ACTION: frozenset({"done"}),
     TaskKind.RESOLVE_REFERRAL: frozenset({"sent_another_way", "decided_not_to_send"}),
+    TaskKind.EXPLORE_HOUSING_OPTIONS: frozenset({"options_explored", "victim_declined"}),
 }
 
 # Tasks the generic completion cannot close: their own command does, with the data it needs.

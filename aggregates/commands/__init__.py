@@ -6,6 +6,7 @@ dataclass, its handler, and its route in web/.
 - access.py: assign, restrict, lift a restriction, conflict of interest, break glass
 - safeguarding.py: DASH, MARAC, incidents, children, support consent, contacts
 - sharing.py: decisions to share, consent
+- sanctuary.py: the Sanctuary Scheme (refer, assess, decide, decline, install, tell)
 """
 
 from aggregates.commands.access import (
@@ -36,12 +37,22 @@ from aggregates.commands.safeguarding import (
     parse_answers,
     parse_date,
 )
+from aggregates.commands.sanctuary import (
+    AssessSanctuaryRisk,
+    DecideSanctuary,
+    DeclineSanctuaryMeasures,
+    RecordSanctuaryMeasure,
+    ReferToSanctuary,
+    TellSanctuaryReferrer,
+)
 from aggregates.commands.sharing import RecordConsent, RecordSharingDecision
 
 __all__ = [
-    "COMMANDS", "AddChild", "AddMaracActions", "AssignCase", "Command", "CommandContext",
-    "CompleteDash", "DeclareConflict", "Directory", "LiftRestriction", "RecordConsent",
-    "RecordContact", "RecordMaracHearing", "RecordSharingDecision", "RecordSupportConsent",
-    "ReportIncident", "RestrictCase", "SaveDash", "UseBreakGlass", "apply_command", "handles",
-    "parse_answers", "parse_command", "parse_date",
+    "COMMANDS", "AddChild", "AddMaracActions", "AssessSanctuaryRisk", "AssignCase", "Command",
+    "CommandContext", "CompleteDash", "DecideSanctuary", "DeclareConflict",
+    "DeclineSanctuaryMeasures", "Directory", "LiftRestriction", "RecordConsent",
+    "RecordContact", "RecordMaracHearing", "RecordSanctuaryMeasure", "RecordSharingDecision",
+    "RecordSupportConsent", "ReferToSanctuary", "ReportIncident", "RestrictCase", "SaveDash",
+    "TellSanctuaryReferrer", "UseBreakGlass", "apply_command", "handles", "parse_answers",
+    "parse_command", "parse_date",
 ]

@@ -116,7 +116,10 @@ EXPECTED_ROLES = {
     "break_glass": LEADS, "declare_conflict": CASE_STAFF | {"auditor"},
     **dict.fromkeys(("save_dash", "complete_dash", "record_marac_hearing", "add_marac_actions",
                      "report_incident", "add_child", "record_support_consent",
-                     "record_contact", "record_sharing_decision", "record_consent"),
+                     "record_contact", "record_sharing_decision", "record_consent",
+                     "refer_to_sanctuary", "assess_sanctuary_risk", "decide_sanctuary",
+                     "decline_sanctuary_measures", "record_sanctuary_measure",
+                     "tell_sanctuary_referrer"),
                     CASE_STAFF),
 }
 
