@@ -83,6 +83,12 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("GET", "/cases/{case_id}/sharing-decisions"): READ,
     ("POST", "/cases/{case_id}/sharing-decisions"): CASE_WORK,
     ("POST", "/cases/{case_id}/consent"): CASE_WORK,
+    # The main case is Dover's, whose policy has no Sanctuary Scheme (D 8.37): permitted roles
+    # reach the rule, which refuses (tests/e2e/test_sanctuary_http.py walks Dartford's).
+    ("GET", "/cases/{case_id}/sanctuary"): READ,
+    **dict.fromkeys((("POST", f"/cases/{{case_id}}/sanctuary/{step}") for step in (
+        "referral", "risk-assessments", "decision", "decline", "measures", "referrer-told")),
+        row(401, 422, 422, 422, 403, 403)),
     # Pages: no sign-in → to the sign-in page; a role without the permission → 403; an
     # empty form → 422 with the form shown again (nothing written).
     ("GET", "/work/tasks"): row(303, 200, 200, 200, 200, 403),
@@ -113,6 +119,20 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("POST", "/staff/{staff_id}/deactivate"): row(401, 403, 403, 403, 403, 204),
     # cw-leaver was deactivated by the row above: no token for a deactivated account.
     ("POST", "/staff/{staff_id}/tokens"): row(401, 403, 403, 403, 403, 409),
+}
+
+SANCTUARY_BODIES: dict[str, dict[str, Any]] = {
+    "referral": {"referrer_kind": "agency", "referrer_name": "Jo Officer",
+                 "referrer_contact": "01322 000000", "referring_agency": "Kent Police",
+                 "household_type": "lone_adult"},
+    "risk-assessments": {"subject": "property", "findings": "Rear door weak"},
+    "decision": {"perpetrator_lives_at_property": False, "safe_to_stay": True,
+                 "victim_chooses_to_stay": True, "perpetrator_associates_live_there": False,
+                 "area_too_dangerous": False, "household_can_operate_measures": True},
+    "decline": {"reason": "Would rather move"},
+    "measures": {"measure_type": "door_viewer", "installed_on": "2026-06-08",
+                 "installer": "housing_maintenance_team", "cost_pence": 1500},
+    "referrer-told": {"channel": "email"},
 }
 
 # Each task is completed by one role, in this order (t4 opens when t2 is done, D 8.28).
@@ -213,6 +233,9 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     elif path.endswith("/consent"):
         url = path.replace("{case_id}", case)
         body = {"purpose": "support_referral", "given": True, "reason": "Agreed on the phone"}
+    elif "/sanctuary/" in path:
+        url = path.replace("{case_id}", case)
+        body = SANCTUARY_BODIES[path.rsplit("/", 1)[1]]
     elif path.startswith("/partners/"):
         url, body = "/partners/kent_medway_marac/messages", {"type": "acknowledgement"}
     elif path.endswith("/contacts"):

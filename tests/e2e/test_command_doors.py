@@ -47,6 +47,12 @@ DOORS: dict[str, tuple[tuple[str, str], tuple[str, str] | None]] = {
     "record_sharing_decision": (("POST", "/cases/{case_id}/sharing-decisions"),
                                 ("POST", "/work/cases/{case_id}/sharing")),
     "record_consent": (("POST", "/cases/{case_id}/consent"), None),
+    "refer_to_sanctuary": (("POST", "/cases/{case_id}/sanctuary/referral"), None),
+    "assess_sanctuary_risk": (("POST", "/cases/{case_id}/sanctuary/risk-assessments"), None),
+    "decide_sanctuary": (("POST", "/cases/{case_id}/sanctuary/decision"), None),
+    "decline_sanctuary_measures": (("POST", "/cases/{case_id}/sanctuary/decline"), None),
+    "record_sanctuary_measure": (("POST", "/cases/{case_id}/sanctuary/measures"), None),
+    "tell_sanctuary_referrer": (("POST", "/cases/{case_id}/sanctuary/referrer-told"), None),
 }
 
 
