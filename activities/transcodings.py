@@ -20,6 +20,8 @@ from aggregates.case_risk import RiskState
 from aggregates.case_work import WorkState
 from aggregates.dash import Assessment, DashDraft, RiskLevel
 from aggregates.referrals import Referral
+from aggregates.repair_rules import RepairJob
+from aggregates.repairs import RepairsState
 from aggregates.report import Actor, Report, Role
 from aggregates.safeguarding import AddedChild, SafeguardingState
 from aggregates.sanctuary import SanctuaryState
@@ -132,4 +134,5 @@ ALL = (
     StateAsFields(SanctuaryState, "da_sanctuary_state"),
     RecordAsDict(SanctuaryReferral, "da_sanctuary_referral"),
     RecordAsDict(Measure, "da_sanctuary_measure"),
+    StateAsFields(RepairsState, "da_repairs_state"), RecordAsDict(RepairJob, "da_repair_job"),
 )

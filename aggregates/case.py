@@ -2,9 +2,10 @@
 
 `Case` is one aggregate (one stream, one version, its workflow the single writer) composed of
 slices, each a module with its events, its typed state and its commands (aggregates/
-case_parts.py lists them): work, access, risk, safeguarding, sharing, the Sanctuary Scheme.
-This module holds only what makes them one case: intake (`Opened`), the names of the events
-on `Case` itself, the council and policy, and the window of recent command ids.
+case_parts.py lists them): work, access, risk, safeguarding, sharing, the Sanctuary Scheme,
+emergency repairs. This module holds only what makes them one case: intake (`Opened`), the
+names of the events on `Case` itself, the council and policy, and the window of recent
+command ids.
 
 Every event carries who, which command, why and when (aggregates/case_events.py). Event class
 names and the case id never hold personal data: the event store keeps them in clear (only
@@ -31,6 +32,7 @@ from aggregates.checks import check_reason
 from aggregates.errors import RuleViolation
 from aggregates.input_rules import check_date_in_range
 from aggregates.policies import Policy, policy_for
+from aggregates.repairs import RepairsCommands, RepairsState
 from aggregates.report import Actor, Council, Report, Role
 from aggregates.safeguarding import SafeguardingCommands, SafeguardingState
 from aggregates.sanctuary import SanctuaryCommands, SanctuaryState
@@ -62,9 +64,12 @@ def check_report(report: Report, now: datetime) -> None:
                             "other than the victim", field="reporter.kind", section="D 8.12")
 
 
-class Case(WorkCommands, AccessCommands, RiskCommands, SafeguardingCommands, SharingCommands,
-           SanctuaryCommands, Aggregate):
-    """A domestic-abuse case of one council, under the policy version in force at intake."""
+class Case(RepairsCommands, WorkCommands, AccessCommands, RiskCommands, SafeguardingCommands,
+           SharingCommands, SanctuaryCommands, Aggregate):
+    """A domestic-abuse case of one council, under the policy version in force at intake.
+
+    The repairs slice comes first: its `record_referral_acknowledged` extends the
+    safeguarding slice's (a contractor's acknowledgement confirms a repair job)."""
 
     # The shape of the state snapshots hold; a change to it is a version step with an upcaster
     # (aggregates/case_versions.py).
@@ -93,6 +98,7 @@ class Case(WorkCommands, AccessCommands, RiskCommands, SafeguardingCommands, Sha
             case.safeguarding = SafeguardingState()
             case.sharing = SharingState()
             case.sanctuary = SanctuaryState()
+            case.repairs = RepairsState()
 
     # Events of the work and access slices, named here so that their topics stay
     # `aggregates.case:Case.<name>` (stored since version 1; the task board, notifications and
@@ -142,6 +148,7 @@ class Case(WorkCommands, AccessCommands, RiskCommands, SafeguardingCommands, Sha
         safeguarding: SafeguardingState
         sharing: SharingState
         sanctuary: SanctuaryState
+        repairs: RepairsState
 
     @classmethod
     def open(cls, *, case_id: UUID, report: Report, policy: Policy, actor: Actor, reason: str,

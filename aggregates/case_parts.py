@@ -4,11 +4,11 @@
 mixins: work (report, triage and tasks: aggregates/case_work.py), access
 (aggregates/case_access.py), risk (DASH, MARAC, incidents: aggregates/case_risk.py),
 safeguarding referrals and contact (aggregates/safeguarding.py), sharing and consent
-(aggregates/sharing_decisions.py), the Sanctuary Scheme (aggregates/sanctuary.py). Each
-slice module holds its events, its typed state and its commands; the rules are pure
-functions they call. A slice reaches another only through
-what `CaseParts` declares here, so no slice module imports another (nor `aggregates.case`)
-at run time.
+(aggregates/sharing_decisions.py), the Sanctuary Scheme (aggregates/sanctuary.py), emergency
+repairs (aggregates/repairs.py). Each slice module holds its events, its typed state and its
+commands; the rules are pure functions they call. A slice reaches another only through what
+`CaseParts` declares here, so no slice module imports another (nor `aggregates.case`) at run
+time.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from aggregates.case_work import WorkState
     from aggregates.policies import Policy, Rule
     from aggregates.referrals import ReferralKind
+    from aggregates.repairs import RepairsState
     from aggregates.report import Actor, Council, Report
     from aggregates.safeguarding import SafeguardingState
     from aggregates.sanctuary import SanctuaryState
@@ -42,6 +43,7 @@ class CaseParts:
         safeguarding: SafeguardingState
         sharing: SharingState
         sanctuary: SanctuaryState
+        repairs: RepairsState
         recent_commands: dict[str, None]
         # The events `Case` names (their topics are `aggregates.case:Case.<name>`).
         TriageDecided: Any
@@ -72,6 +74,9 @@ class CaseParts:
         def _open_referral(self, kind: ReferralKind, rule: Rule, actor: Actor, at: datetime,
                            reason: str, *, command_id: str,
                            on: date | None = None) -> str: ...
+        def record_referral_acknowledged(self, *, referral_id: str, ack_message_id: str,
+                                         digest: str, signed_body: str, signature: str,
+                                         at: datetime) -> None: ...
         def decide_sharing(self, *, partner: str, purpose: str, categories: list[str],
                            shared: bool, lawful_basis: str | None, justification: str,
                            reasons: str, under_isa: bool, actor: Actor, at: datetime,

@@ -22,6 +22,7 @@ from typing import Any
 
 from aggregates.contact import CONTACT_PURPOSES, PARTIES, ContactChannel
 from aggregates.policies import POLICIES
+from aggregates.repair_rules import RepairJobType
 from aggregates.report import Role
 from aggregates.sanctuary_rules import (
     HouseholdType,
@@ -190,6 +191,11 @@ SANCTUARY_MEASURE: Mapping[str, Spec] = {
     "installed_on": C.CASE_REFERENCE,
     "installer": OneOf(frozenset(Installer), C.CASE_FACTS), "cost_pence": C.CASE_FACTS,
 }
+REPAIR_JOB: Mapping[str, Spec] = {
+    **dict.fromkeys(("job_id", "referral_id", "task_id", "reported_at", "due_at", "status",
+                     "confirmed_at"), C.CASE_REFERENCE),
+    "job_type": OneOf(frozenset(RepairJobType), C.CASE_FACTS),
+}
 
 VIEWS: Mapping[str, Spec] = {
     "report": REPORT,
@@ -204,6 +210,7 @@ VIEWS: Mapping[str, Spec] = {
     "sanctuary": {"referral": SANCTUARY_REFERRAL, "measures": Each(SANCTUARY_MEASURE),
                   "offered": C.CASE_REFERENCE, "rule": C.CASE_REFERENCE,
                   "section": C.CASE_REFERENCE},
+    "repair_job": REPAIR_JOB,
 }
 
 # The teams a council's policy routes cases to; any other team name given on assignment is
@@ -269,6 +276,10 @@ EVENTS: Mapping[str, Mapping[str, Spec]] = {
     "SanctuaryMeasureInstalled": dict(SANCTUARY_MEASURE),
     "SanctuaryReferrerTold": {"outcome": OneOf(frozenset(SanctuaryStatus), C.CASE_REFERENCE),
                               "channel": CONTACT_CHANNEL, "how_to_complain": C.CASE_REFERENCE},
+    "EmergencyRepairReported": {k: v for k, v in REPAIR_JOB.items()
+                                if k in ("job_id", "job_type", "referral_id", "task_id",
+                                         "due_at")},
+    "EmergencyRepairConfirmed": _ref("job_id", "late"),
 }
 
 
@@ -285,5 +296,5 @@ def redact_event(event_type: str, data: Mapping[str, Any], role: Role) -> dict[s
 
 def redact_view(view: str, data: Any, role: Role) -> Any:
     """A view of the case (`VIEWS`: report, case_summary, task, dash, referral,
-    sharing_decision, sanctuary) as `role` may read it."""
+    sharing_decision, sanctuary, repair_job) as `role` may read it."""
     return redact(data, VIEWS[view], readable_by(role))

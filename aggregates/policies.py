@@ -65,6 +65,11 @@ class Policy:
     has_sanctuary_scheme: bool
     sanctuary_scheme: Rule
     sanctuary_outcome_and_complaints: Rule
+    # Damage that leaves the victim at risk is an emergency repair due a number of *clock*
+    # hours after the report (not working days); a miss goes to a DSO and the repairs manager.
+    emergency_repair: Rule
+    emergency_repair_hours: int
+    missed_repair_escalation: Rule
 
     def team_for(self, tenure: Tenure) -> str:
         """The team told separately about the case, by the resident's tenure."""
@@ -127,6 +132,10 @@ DOVER_2025 = Policy(
                           "D 8.36, D 8.37 (Dover has no Sanctuary Scheme)"),
     sanctuary_outcome_and_complaints=Rule("tell_referrer_outcome_and_how_to_complain",
                                           "D 10 (complaints; unused: no Sanctuary Scheme)"),
+    emergency_repair=Rule("emergency_repair_within_24_hours", "D 8.36, D 8.37"),
+    emergency_repair_hours=24,
+    missed_repair_escalation=Rule("missed_emergency_repair_to_dso_and_repairs_manager",
+                                  "D 8.36, D 8.3"),
 )
 
 DARTFORD_2026 = Policy(
@@ -173,6 +182,15 @@ DARTFORD_2026 = Policy(
     sanctuary_scheme=Rule("sanctuary_scheme_considered", "DBC 7.4.2; SCAR"),
     sanctuary_outcome_and_complaints=Rule("tell_referrer_outcome_and_how_to_complain",
                                           "DBC 7.4.2, DBC 11; SCAR Q15"),
+    # Dartford sets no time for repairs: its Out of Hours Service arranges repairs and
+    # security measures for council tenants (DBC, "Out of hours"). Its cases get Dover's 24
+    # clock hours as the configured default, cited as such.
+    emergency_repair=Rule("emergency_repair_within_24_hours",
+                          f"{DEFAULT} (D 8.36; DBC sets no time: the Out of Hours Service "
+                          "arranges repairs and security measures)"),
+    emergency_repair_hours=24,
+    missed_repair_escalation=Rule("missed_emergency_repair_to_dso_and_repairs_manager",
+                                  f"{DEFAULT} (D 8.36, D 8.3; DBC silent)"),
 )
 
 POLICIES: dict[tuple[Council, str], Policy] = {

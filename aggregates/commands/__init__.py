@@ -7,6 +7,7 @@ dataclass, its handler, and its route in web/.
 - safeguarding.py: DASH, MARAC, incidents, children, support consent, contacts
 - sharing.py: decisions to share, consent
 - sanctuary.py: the Sanctuary Scheme (refer, assess, decide, decline, install, tell)
+- repairs.py: emergency repairs
 """
 
 from aggregates.commands.access import (
@@ -25,6 +26,7 @@ from aggregates.commands.registry import (
     handles,
     parse_command,
 )
+from aggregates.commands.repairs import ReportEmergencyRepair
 from aggregates.commands.safeguarding import (
     AddChild,
     AddMaracActions,
@@ -52,7 +54,7 @@ __all__ = [
     "CommandContext", "CompleteDash", "DecideSanctuary", "DeclareConflict",
     "DeclineSanctuaryMeasures", "Directory", "LiftRestriction", "RecordConsent",
     "RecordContact", "RecordMaracHearing", "RecordSanctuaryMeasure", "RecordSharingDecision",
-    "RecordSupportConsent", "ReferToSanctuary", "ReportIncident", "RestrictCase", "SaveDash",
-    "TellSanctuaryReferrer", "UseBreakGlass", "apply_command", "handles", "parse_answers",
-    "parse_command", "parse_date",
+    "RecordSupportConsent", "ReferToSanctuary", "ReportEmergencyRepair", "ReportIncident",
+    "RestrictCase", "SaveDash", "TellSanctuaryReferrer", "UseBreakGlass", "apply_command",
+    "handles", "parse_answers", "parse_command", "parse_date",
 ]

@@ -89,6 +89,8 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     **dict.fromkeys((("POST", f"/cases/{{case_id}}/sanctuary/{step}") for step in (
         "referral", "risk-assessments", "decision", "decline", "measures", "referrer-told")),
         row(401, 422, 422, 422, 403, 403)),
+    ("GET", "/cases/{case_id}/repairs"): READ,
+    ("POST", "/cases/{case_id}/repairs/emergency"): CASE_WORK,
     # Pages: no sign-in → to the sign-in page; a role without the permission → 403; an
     # empty form → 422 with the form shown again (nothing written).
     ("GET", "/work/tasks"): row(303, 200, 200, 200, 200, 403),
@@ -233,6 +235,8 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     elif path.endswith("/consent"):
         url = path.replace("{case_id}", case)
         body = {"purpose": "support_referral", "given": True, "reason": "Agreed on the phone"}
+    elif path.endswith("/repairs/emergency"):
+        url, body = path.replace("{case_id}", case), {"job_type": "broken_lock"}
     elif "/sanctuary/" in path:
         url = path.replace("{case_id}", case)
         body = SANCTUARY_BODIES[path.rsplit("/", 1)[1]]

@@ -53,6 +53,7 @@ DOORS: dict[str, tuple[tuple[str, str], tuple[str, str] | None]] = {
     "decline_sanctuary_measures": (("POST", "/cases/{case_id}/sanctuary/decline"), None),
     "record_sanctuary_measure": (("POST", "/cases/{case_id}/sanctuary/measures"), None),
     "tell_sanctuary_referrer": (("POST", "/cases/{case_id}/sanctuary/referrer-told"), None),
+    "report_emergency_repair": (("POST", "/cases/{case_id}/repairs/emergency"), None),
 }
 
 

@@ -119,7 +119,7 @@ EXPECTED_ROLES = {
                      "record_contact", "record_sharing_decision", "record_consent",
                      "refer_to_sanctuary", "assess_sanctuary_risk", "decide_sanctuary",
                      "decline_sanctuary_measures", "record_sanctuary_measure",
-                     "tell_sanctuary_referrer"),
+                     "tell_sanctuary_referrer", "report_emergency_repair"),
                     CASE_STAFF),
 }
 

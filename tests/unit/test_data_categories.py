@@ -12,6 +12,7 @@ from aggregates import (
     case_access,
     case_risk,
     case_work,
+    repairs,
     safeguarding,
     sanctuary,
     sharing_decisions,
@@ -34,7 +35,7 @@ def case_event_classes() -> dict[str, type]:
     nested = {name: cls for name, cls in vars(Case).items()
               if inspect.isclass(cls) and issubclass(cls, Aggregate.Event)}
     for module in (case_work, case_access, case_risk, safeguarding, sharing_decisions,
-                   sanctuary):
+                   sanctuary, repairs):
         nested.update({name: cls for name, cls in vars(module).items()
                        if inspect.isclass(cls) and issubclass(cls, Aggregate.Event)
                        and cls.__module__ == module.__name__})

@@ -14,6 +14,7 @@ from aggregates.case import Case
 from aggregates.case_versions import upcast_v3_v4
 from aggregates.commands import CommandContext, apply_command
 from aggregates.errors import ConflictError, RuleViolation
+from aggregates.repairs import RepairsState
 from aggregates.report import Council, Tenure
 from aggregates.sanctuary import HOW_TO_COMPLAIN, SanctuaryState
 from aggregates.sanctuary_records import Measure, SanctuaryReferral
@@ -245,10 +246,10 @@ def test_a_dover_case_gets_improved_security_or_safer_not_the_sanctuary_scheme()
     assert steps.case.sanctuary.referral is None
 
 
-def test_a_version_3_snapshot_gets_the_sanctuary_slice_a_replay_would_give() -> None:
+def test_a_version_3_snapshot_gets_the_new_slices_a_replay_would_give() -> None:
     state: dict[str, Any] = {}
     upcast_v3_v4(state)
-    assert state == {"sanctuary": SanctuaryState()}
+    assert state == {"sanctuary": SanctuaryState(), "repairs": RepairsState()}
 
 
 def test_the_sanctuary_records_round_trip_through_their_dicts() -> None:
