@@ -24,6 +24,7 @@ from aggregates.repair_rules import RepairJob
 from aggregates.repairs import RepairsState
 from aggregates.report import Actor, Report, Role
 from aggregates.safeguarding import AddedChild, SafeguardingState
+from aggregates.safer import SaferState, SaferWorks
 from aggregates.sanctuary import SanctuaryState
 from aggregates.sanctuary_records import Measure, SanctuaryReferral
 from aggregates.sharing_decisions import SharingDecision, SharingState
@@ -135,4 +136,5 @@ ALL = (
     RecordAsDict(SanctuaryReferral, "da_sanctuary_referral"),
     RecordAsDict(Measure, "da_sanctuary_measure"),
     StateAsFields(RepairsState, "da_repairs_state"), RecordAsDict(RepairJob, "da_repair_job"),
+    StateAsFields(SaferState, "da_safer_state"), RecordAsDict(SaferWorks, "da_safer_works"),
 )

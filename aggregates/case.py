@@ -3,7 +3,7 @@
 `Case` is one aggregate (one stream, one version, its workflow the single writer) composed of
 slices, each a module with its events, its typed state and its commands (aggregates/
 case_parts.py lists them): work, access, risk, safeguarding, sharing, the Sanctuary Scheme,
-emergency repairs. This module holds only what makes them one case: intake (`Opened`), the
+emergency repairs, SAFER. This module holds only what makes them one case: intake (`Opened`), the
 names of the events on `Case` itself, the council and policy, and the window of recent
 command ids.
 
@@ -35,6 +35,7 @@ from aggregates.policies import Policy, policy_for
 from aggregates.repairs import RepairsCommands, RepairsState
 from aggregates.report import Actor, Council, Report, Role
 from aggregates.safeguarding import SafeguardingCommands, SafeguardingState
+from aggregates.safer import SaferCommands, SaferState
 from aggregates.sanctuary import SanctuaryCommands, SanctuaryState
 from aggregates.sharing_decisions import SharingCommands, SharingState
 from aggregates.working_days import local_date
@@ -65,7 +66,7 @@ def check_report(report: Report, now: datetime) -> None:
 
 
 class Case(RepairsCommands, WorkCommands, AccessCommands, RiskCommands, SafeguardingCommands,
-           SharingCommands, SanctuaryCommands, Aggregate):
+           SharingCommands, SanctuaryCommands, SaferCommands, Aggregate):
     """A domestic-abuse case of one council, under the policy version in force at intake.
 
     The repairs slice comes first: its `record_referral_acknowledged` extends the
@@ -99,6 +100,7 @@ class Case(RepairsCommands, WorkCommands, AccessCommands, RiskCommands, Safeguar
             case.sharing = SharingState()
             case.sanctuary = SanctuaryState()
             case.repairs = RepairsState()
+            case.safer = SaferState()
 
     # Events of the work and access slices, named here so that their topics stay
     # `aggregates.case:Case.<name>` (stored since version 1; the task board, notifications and
@@ -149,6 +151,7 @@ class Case(RepairsCommands, WorkCommands, AccessCommands, RiskCommands, Safeguar
         sharing: SharingState
         sanctuary: SanctuaryState
         repairs: RepairsState
+        safer: SaferState
 
     @classmethod
     def open(cls, *, case_id: UUID, report: Report, policy: Policy, actor: Actor, reason: str,

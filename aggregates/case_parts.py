@@ -5,10 +5,10 @@ mixins: work (report, triage and tasks: aggregates/case_work.py), access
 (aggregates/case_access.py), risk (DASH, MARAC, incidents: aggregates/case_risk.py),
 safeguarding referrals and contact (aggregates/safeguarding.py), sharing and consent
 (aggregates/sharing_decisions.py), the Sanctuary Scheme (aggregates/sanctuary.py), emergency
-repairs (aggregates/repairs.py). Each slice module holds its events, its typed state and its
-commands; the rules are pure functions they call. A slice reaches another only through what
-`CaseParts` declares here, so no slice module imports another (nor `aggregates.case`) at run
-time.
+repairs (aggregates/repairs.py), KCC SAFER (aggregates/safer.py). Each slice module holds
+its events, its typed state and its commands; the rules are pure functions they call. A slice
+reaches another only through what `CaseParts` declares here, so no slice module imports
+another (nor `aggregates.case`) at run time.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from aggregates.repairs import RepairsState
     from aggregates.report import Actor, Council, Report
     from aggregates.safeguarding import SafeguardingState
+    from aggregates.safer import SaferState
     from aggregates.sanctuary import SanctuaryState
     from aggregates.sharing_decisions import SharingState
     from aggregates.tasks import Task, TaskKind
@@ -44,6 +45,7 @@ class CaseParts:
         sharing: SharingState
         sanctuary: SanctuaryState
         repairs: RepairsState
+        safer: SaferState
         recent_commands: dict[str, None]
         # The events `Case` names (their topics are `aggregates.case:Case.<name>`).
         TriageDecided: Any

@@ -24,6 +24,7 @@ from aggregates.contact import CONTACT_PURPOSES, PARTIES, ContactChannel
 from aggregates.policies import POLICIES
 from aggregates.repair_rules import RepairJobType
 from aggregates.report import Role
+from aggregates.safer import SaferMeasure
 from aggregates.sanctuary_rules import (
     HouseholdType,
     Installer,
@@ -171,9 +172,8 @@ SHARING_DECISION: Mapping[str, Spec] = {
                     C.CASE_REFERENCE),
     "justification": C.RATIONALE, "reasons": C.RATIONALE,
 }
-# The Sanctuary record: closed sets are facts the monitoring return counts (auditors read
-# them); who referred and how to reach them is the reporter's; what the victim gives of
-# themselves is theirs (SCAR Q7, Q15).
+# Sanctuary: closed sets are the facts the monitoring return counts (auditors read them); the
+# referrer's details are the reporter's; what the victim gives of themselves is theirs (SCAR Q7).
 SANCTUARY_REFERRAL: Mapping[str, Spec] = {
     **dict.fromkeys(("referred_at", "rule", "section", "referrer_told_at"), C.CASE_REFERENCE),
     "referrer_kind": OneOf(frozenset(ReferrerKind), C.CASE_FACTS),
@@ -191,6 +191,7 @@ SANCTUARY_MEASURE: Mapping[str, Spec] = {
     "installed_on": C.CASE_REFERENCE,
     "installer": OneOf(frozenset(Installer), C.CASE_FACTS), "cost_pence": C.CASE_FACTS,
 }
+SAFER_MEASURES = Each(OneOf(frozenset(SaferMeasure), C.CASE_FACTS))
 REPAIR_JOB: Mapping[str, Spec] = {
     **dict.fromkeys(("job_id", "referral_id", "task_id", "reported_at", "due_at", "status",
                      "confirmed_at"), C.CASE_REFERENCE),
@@ -211,6 +212,8 @@ VIEWS: Mapping[str, Spec] = {
                   "offered": C.CASE_REFERENCE, "rule": C.CASE_REFERENCE,
                   "section": C.CASE_REFERENCE},
     "repair_job": REPAIR_JOB,
+    "safer_works": {**dict.fromkeys(("referral_id", "completed_on", "message_id"),
+                                    C.CASE_REFERENCE), "measures": SAFER_MEASURES},
 }
 
 # The teams a council's policy routes cases to; any other team name given on assignment is
@@ -264,10 +267,7 @@ EVENTS: Mapping[str, Mapping[str, Spec]] = {
     "SharingDecided": {**{k: v for k, v in SHARING_DECISION.items()
                           if k not in ("decided_by", "decided_at")}},
     "ConsentChanged": _ref("purpose", "given"),
-    "SanctuaryReferred": {k: v for k, v in SANCTUARY_REFERRAL.items()
-                          if k in ("referrer_kind", "referrer_name", "referrer_contact",
-                                   "referring_agency", "tenure", "household_type",
-                                   "protected_characteristics", "communication_needs")},
+    "SanctuaryReferred": dict(SANCTUARY_REFERRAL),
     "SanctuaryRiskAssessed": {"subject": OneOf(frozenset(RiskSubject), C.CASE_REFERENCE),
                               "findings": C.NARRATIVE},
     "SanctuaryDecided": {**_ref("accepted", "rule", "section"),
@@ -276,10 +276,11 @@ EVENTS: Mapping[str, Mapping[str, Spec]] = {
     "SanctuaryMeasureInstalled": dict(SANCTUARY_MEASURE),
     "SanctuaryReferrerTold": {"outcome": OneOf(frozenset(SanctuaryStatus), C.CASE_REFERENCE),
                               "channel": CONTACT_CHANNEL, "how_to_complain": C.CASE_REFERENCE},
-    "EmergencyRepairReported": {k: v for k, v in REPAIR_JOB.items()
-                                if k in ("job_id", "job_type", "referral_id", "task_id",
-                                         "due_at")},
+    "EmergencyRepairReported": dict(REPAIR_JOB),
     "EmergencyRepairConfirmed": _ref("job_id", "late"),
+    # KCC's own words are free text; the signature is the evidence.
+    "SaferWorksRecorded": {**_ref("referral_id", "completed_on", "message_id", "signature"),
+                           "measures": SAFER_MEASURES, "signed_body": C.NARRATIVE},
 }
 
 
@@ -295,6 +296,5 @@ def redact_event(event_type: str, data: Mapping[str, Any], role: Role) -> dict[s
 
 
 def redact_view(view: str, data: Any, role: Role) -> Any:
-    """A view of the case (`VIEWS`: report, case_summary, task, dash, referral,
-    sharing_decision, sanctuary, repair_job) as `role` may read it."""
+    """A view of the case (a key of `VIEWS`) as `role` may read it."""
     return redact(data, VIEWS[view], readable_by(role))

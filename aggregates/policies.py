@@ -70,6 +70,8 @@ class Policy:
     emergency_repair: Rule
     emergency_repair_hours: int
     missed_repair_escalation: Rule
+    # A referral to Kent County Council's SAFER scheme (security advice and measures).
+    safer_referral: Rule
 
     def team_for(self, tenure: Tenure) -> str:
         """The team told separately about the case, by the resident's tenure."""
@@ -136,6 +138,7 @@ DOVER_2025 = Policy(
     emergency_repair_hours=24,
     missed_repair_escalation=Rule("missed_emergency_repair_to_dso_and_repairs_manager",
                                   "D 8.36, D 8.3"),
+    safer_referral=Rule("support_access_to_kcc_safer", "D 8.37"),
 )
 
 DARTFORD_2026 = Policy(
@@ -191,6 +194,7 @@ DARTFORD_2026 = Policy(
     emergency_repair_hours=24,
     missed_repair_escalation=Rule("missed_emergency_repair_to_dso_and_repairs_manager",
                                   f"{DEFAULT} (D 8.36, D 8.3; DBC silent)"),
+    safer_referral=Rule("refer_to_kcc_safer", "DBC 7.4.3"),
 )
 
 POLICIES: dict[tuple[Council, str], Policy] = {

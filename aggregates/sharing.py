@@ -75,6 +75,7 @@ PURPOSE_OF: dict[ReferralKind, Purpose] = {
     ReferralKind.ADULT_SAFEGUARDING: Purpose.ADULT_SAFEGUARDING,
     ReferralKind.SUPPORT_SERVICES: Purpose.SUPPORT_REFERRAL,
     ReferralKind.EMERGENCY_REPAIR: Purpose.REPAIRS,
+    ReferralKind.SAFER: Purpose.SECURITY_MEASURES,
 }
 
 # What each kind of referral cannot be sent without, and what it adds when it may.
@@ -95,6 +96,9 @@ REQUIRED: dict[ReferralKind, frozenset[DataCategory]] = {
     # The contractor gets the address and the job, never who the victim is or why.
     ReferralKind.EMERGENCY_REPAIR: frozenset({DataCategory.CASE_REFERENCE,
                                               DataCategory.VICTIM_ADDRESS}),
+    # KCC advises the household and arranges the works: who, where and how to reach them.
+    ReferralKind.SAFER: frozenset({DataCategory.CASE_REFERENCE, DataCategory.VICTIM_IDENTITY,
+                                   DataCategory.VICTIM_ADDRESS, DataCategory.VICTIM_CONTACT}),
 }
 REQUIRED[ReferralKind.REPEAT_MARAC] = REQUIRED[ReferralKind.MARAC]
 OPTIONAL: dict[ReferralKind, frozenset[DataCategory]] = {
@@ -106,6 +110,7 @@ OPTIONAL: dict[ReferralKind, frozenset[DataCategory]] = {
     ReferralKind.ADULT_SAFEGUARDING: frozenset(),
     ReferralKind.SUPPORT_SERVICES: frozenset(),
     ReferralKind.EMERGENCY_REPAIR: frozenset(),
+    ReferralKind.SAFER: frozenset(),
 }
 # The lawful basis a referral made by a rule rests on (D 12.6): safeguarding duties, except
 # support services, which need the victim's consent (D 8.19).
@@ -116,6 +121,7 @@ BASIS_OF: dict[ReferralKind, LawfulBasis] = {
     ReferralKind.ADULT_SAFEGUARDING: LawfulBasis.SAFEGUARDING_OBLIGATION,
     ReferralKind.SUPPORT_SERVICES: LawfulBasis.CONSENT,
     ReferralKind.EMERGENCY_REPAIR: LawfulBasis.PUBLIC_TASK,  # the landlord's repair duty
+    ReferralKind.SAFER: LawfulBasis.CONSENT,  # the household asks for the works
 }
 
 

@@ -29,6 +29,7 @@ from web.routes_cases import router as cases_router
 from web.routes_partners import router as partners_router
 from web.routes_repairs import router as repairs_router
 from web.routes_safeguarding import router as safeguarding_router
+from web.routes_safer import router as safer_router
 from web.routes_sanctuary import router as sanctuary_router
 from web.routes_staff import router as staff_router
 
@@ -72,6 +73,7 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.include_router(safeguarding_router)
     app.include_router(sanctuary_router)
     app.include_router(repairs_router)
+    app.include_router(safer_router)
     app.include_router(partners_router)
     app.include_router(staff_router)
     app.openapi = contract_openapi(app)  # type: ignore[method-assign]

@@ -8,6 +8,7 @@ dataclass, its handler, and its route in web/.
 - sharing.py: decisions to share, consent
 - sanctuary.py: the Sanctuary Scheme (refer, assess, decide, decline, install, tell)
 - repairs.py: emergency repairs
+- safer.py: KCC SAFER (the referral, and the works KCC's signed message reports)
 """
 
 from aggregates.commands.access import (
@@ -39,6 +40,7 @@ from aggregates.commands.safeguarding import (
     parse_answers,
     parse_date,
 )
+from aggregates.commands.safer import RecordSaferWorks, ReferToSafer
 from aggregates.commands.sanctuary import (
     AssessSanctuaryRisk,
     DecideSanctuary,
@@ -53,8 +55,9 @@ __all__ = [
     "COMMANDS", "AddChild", "AddMaracActions", "AssessSanctuaryRisk", "AssignCase", "Command",
     "CommandContext", "CompleteDash", "DecideSanctuary", "DeclareConflict",
     "DeclineSanctuaryMeasures", "Directory", "LiftRestriction", "RecordConsent",
-    "RecordContact", "RecordMaracHearing", "RecordSanctuaryMeasure", "RecordSharingDecision",
-    "RecordSupportConsent", "ReferToSanctuary", "ReportEmergencyRepair", "ReportIncident",
-    "RestrictCase", "SaveDash", "TellSanctuaryReferrer", "UseBreakGlass", "apply_command",
-    "handles", "parse_answers", "parse_command", "parse_date",
+    "RecordContact", "RecordMaracHearing", "RecordSaferWorks", "RecordSanctuaryMeasure",
+    "RecordSharingDecision", "RecordSupportConsent", "ReferToSafer", "ReferToSanctuary",
+    "ReportEmergencyRepair", "ReportIncident", "RestrictCase", "SaveDash",
+    "TellSanctuaryReferrer", "UseBreakGlass", "apply_command", "handles", "parse_answers",
+    "parse_command", "parse_date",
 ]

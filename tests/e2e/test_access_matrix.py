@@ -91,6 +91,10 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
         row(401, 422, 422, 422, 403, 403)),
     ("GET", "/cases/{case_id}/repairs"): READ,
     ("POST", "/cases/{case_id}/repairs/emergency"): CASE_WORK,
+    ("GET", "/cases/{case_id}/safer"): READ,
+    # One SAFER referral at a time: the next roles find the caseworker's already made.
+    ("POST", "/cases/{case_id}/safer/referral"): row(401, 200, 409, 409, 403, 403),
+    ("POST", "/partners/{partner}/works"): same(401),
     # Pages: no sign-in → to the sign-in page; a role without the permission → 403; an
     # empty form → 422 with the form shown again (nothing written).
     ("GET", "/work/tasks"): row(303, 200, 200, 200, 200, 403),
@@ -235,11 +239,16 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     elif path.endswith("/consent"):
         url = path.replace("{case_id}", case)
         body = {"purpose": "support_referral", "given": True, "reason": "Agreed on the phone"}
+    elif path.endswith("/safer/referral"):
+        url = path.replace("{case_id}", case)
+        body = {"reason": "Wants security advice; agreed on the phone"}
     elif path.endswith("/repairs/emergency"):
         url, body = path.replace("{case_id}", case), {"job_type": "broken_lock"}
     elif "/sanctuary/" in path:
         url = path.replace("{case_id}", case)
         body = SANCTUARY_BODIES[path.rsplit("/", 1)[1]]
+    elif path == "/partners/{partner}/works":
+        url, body = "/partners/kcc_safer/works", {"type": "works_completed"}
     elif path.startswith("/partners/"):
         url, body = "/partners/kent_medway_marac/messages", {"type": "acknowledgement"}
     elif path.endswith("/contacts"):

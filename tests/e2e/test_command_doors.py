@@ -54,6 +54,12 @@ DOORS: dict[str, tuple[tuple[str, str], tuple[str, str] | None]] = {
     "record_sanctuary_measure": (("POST", "/cases/{case_id}/sanctuary/measures"), None),
     "tell_sanctuary_referrer": (("POST", "/cases/{case_id}/sanctuary/referrer-told"), None),
     "report_emergency_repair": (("POST", "/cases/{case_id}/repairs/emergency"), None),
+    "refer_to_safer": (("POST", "/cases/{case_id}/safer/referral"), None),
+}
+# Commands the system gives on a partner's verified, signed message: their only door is the
+# partner's, which no member of staff can use (it declares the partner's signature).
+PARTNER_DOORS: dict[str, tuple[str, str]] = {
+    "record_safer_works": ("POST", "/partners/{partner}/works"),
 }
 
 
@@ -69,7 +75,10 @@ def test_both_doors_of_every_command_ask_for_the_commands_own_permission() -> No
             for method in route.methods:
                 rules = [access_rule_of(d.call)[1] for d in route.dependant.dependencies]
                 declared[(method, route.path)] = [r for r in rules if r is not None]
-    assert set(DOORS) == set(COMMANDS)
+    assert set(DOORS) | set(PARTNER_DOORS) == set(COMMANDS)
+    for name, door in PARTNER_DOORS.items():
+        assert declared[door] == ["partner_signature"], name
+        assert COMMANDS[name].command_type.roles() == {Role.SYSTEM}, name
     for name, (api, page) in DOORS.items():
         permission = COMMANDS[name].command_type.permission
         assert declared[api] == [permission], name

@@ -119,8 +119,10 @@ EXPECTED_ROLES = {
                      "record_contact", "record_sharing_decision", "record_consent",
                      "refer_to_sanctuary", "assess_sanctuary_risk", "decide_sanctuary",
                      "decline_sanctuary_measures", "record_sanctuary_measure",
-                     "tell_sanctuary_referrer", "report_emergency_repair"),
+                     "tell_sanctuary_referrer", "report_emergency_repair", "refer_to_safer"),
                     CASE_STAFF),
+    # Only the system, on a partner's verified signed message.
+    "record_safer_works": {"system"},
 }
 
 

@@ -14,6 +14,7 @@ from aggregates import (
     case_work,
     repairs,
     safeguarding,
+    safer,
     sanctuary,
     sharing_decisions,
 )
@@ -35,7 +36,7 @@ def case_event_classes() -> dict[str, type]:
     nested = {name: cls for name, cls in vars(Case).items()
               if inspect.isclass(cls) and issubclass(cls, Aggregate.Event)}
     for module in (case_work, case_access, case_risk, safeguarding, sharing_decisions,
-                   sanctuary, repairs):
+                   sanctuary, repairs, safer):
         nested.update({name: cls for name, cls in vars(module).items()
                        if inspect.isclass(cls) and issubclass(cls, Aggregate.Event)
                        and cls.__module__ == module.__name__})

@@ -16,6 +16,7 @@ from aggregates.commands import CommandContext, apply_command
 from aggregates.errors import ConflictError, RuleViolation
 from aggregates.repairs import RepairsState
 from aggregates.report import Council, Tenure
+from aggregates.safer import SaferState
 from aggregates.sanctuary import HOW_TO_COMPLAIN, SanctuaryState
 from aggregates.sanctuary_records import Measure, SanctuaryReferral
 from aggregates.sanctuary_rules import SanctuaryFacts, SanctuaryStatus, check_eligibility
@@ -249,7 +250,8 @@ def test_a_dover_case_gets_improved_security_or_safer_not_the_sanctuary_scheme()
 def test_a_version_3_snapshot_gets_the_new_slices_a_replay_would_give() -> None:
     state: dict[str, Any] = {}
     upcast_v3_v4(state)
-    assert state == {"sanctuary": SanctuaryState(), "repairs": RepairsState()}
+    assert state == {"sanctuary": SanctuaryState(), "repairs": RepairsState(),
+                     "safer": SaferState()}
 
 
 def test_the_sanctuary_records_round_trip_through_their_dicts() -> None:
