@@ -18,6 +18,7 @@ from web.oidc import OidcClient
 from web.pages import mount_assets
 from web.pages_break_glass import router as break_glass_pages
 from web.pages_case import router as case_pages
+from web.pages_home_safety import router as home_safety_pages
 from web.pages_lists import router as list_pages
 from web.pages_report import router as report_pages
 from web.pages_risk import router as risk_pages
@@ -68,7 +69,7 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.include_router(access_router)
     # /work/cases/new before /work/cases/{case_id}, which would take "new" for a case id.
     for pages in (list_pages, report_pages, case_pages, task_pages, risk_pages, sharing_pages,
-                  break_glass_pages):
+                  break_glass_pages, home_safety_pages):
         app.include_router(pages)
     app.include_router(safeguarding_router)
     app.include_router(sanctuary_router)

@@ -112,6 +112,8 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("POST", "/work/cases/{case_id}/sharing"): row(303, 422, 422, 422, 403, 403),
     ("GET", "/work/cases/{case_id}/marac"): row(303, 200, 200, 200, 403, 403),
     ("POST", "/work/cases/{case_id}/marac"): row(303, 422, 422, 422, 403, 403),
+    ("GET", "/work/cases/{case_id}/home-safety"): row(303, 200, 200, 200, 403, 403),
+    ("POST", "/work/cases/{case_id}/home-safety/{step}"): row(303, 422, 422, 422, 403, 403),
     ("GET", "/work/break-glass"): row(303, 403, 404, 404, 403, 403),
     ("GET", "/work/cases/{case_id}/break-glass"): row(303, 403, 200, 200, 403, 403),
     ("POST", "/work/cases/{case_id}/break-glass"): row(303, 403, 422, 422, 403, 403),
@@ -191,7 +193,8 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     body: dict[str, Any] | None = None
     url = path
     if path.startswith("/work"):
-        url = path.replace("{case_id}", case).replace("{task_id}", "t1")
+        url = (path.replace("{case_id}", case).replace("{task_id}", "t1")
+               .replace("{step}", "decline"))
         if method == "GET":
             return await http.get(url)
         return await http.post(url, data={})
