@@ -19,6 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from aggregates.report import Role
 from aggregates.working_days import local_date
+from tests.e2e.home_safety_matrix import home_safety_request, home_safety_rows
 from tests.web_harness import TST, WebSystem, web_system
 from web.auth import access_rule_of
 
@@ -83,18 +84,7 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("GET", "/cases/{case_id}/sharing-decisions"): READ,
     ("POST", "/cases/{case_id}/sharing-decisions"): CASE_WORK,
     ("POST", "/cases/{case_id}/consent"): CASE_WORK,
-    # The main case is Dover's, whose policy has no Sanctuary Scheme (D 8.37): permitted roles
-    # reach the rule, which refuses (tests/e2e/test_sanctuary_http.py walks Dartford's).
-    ("GET", "/cases/{case_id}/sanctuary"): READ,
-    **dict.fromkeys((("POST", f"/cases/{{case_id}}/sanctuary/{step}") for step in (
-        "referral", "risk-assessments", "decision", "decline", "measures", "referrer-told")),
-        row(401, 422, 422, 422, 403, 403)),
-    ("GET", "/cases/{case_id}/repairs"): READ,
-    ("POST", "/cases/{case_id}/repairs/emergency"): CASE_WORK,
-    ("GET", "/cases/{case_id}/safer"): READ,
-    # One SAFER referral at a time: the next roles find the caseworker's already made.
-    ("POST", "/cases/{case_id}/safer/referral"): row(401, 200, 409, 409, 403, 403),
-    ("POST", "/partners/{partner}/works"): same(401),
+    **home_safety_rows(row, READ, CASE_WORK),
     # Pages: no sign-in → to the sign-in page; a role without the permission → 403; an
     # empty form → 422 with the form shown again (nothing written).
     ("GET", "/work/tasks"): row(303, 200, 200, 200, 200, 403),
@@ -112,8 +102,6 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("POST", "/work/cases/{case_id}/sharing"): row(303, 422, 422, 422, 403, 403),
     ("GET", "/work/cases/{case_id}/marac"): row(303, 200, 200, 200, 403, 403),
     ("POST", "/work/cases/{case_id}/marac"): row(303, 422, 422, 422, 403, 403),
-    ("GET", "/work/cases/{case_id}/home-safety"): row(303, 200, 200, 200, 403, 403),
-    ("POST", "/work/cases/{case_id}/home-safety/{step}"): row(303, 422, 422, 422, 403, 403),
     ("GET", "/work/break-glass"): row(303, 403, 404, 404, 403, 403),
     ("GET", "/work/cases/{case_id}/break-glass"): row(303, 403, 200, 200, 403, 403),
     ("POST", "/work/cases/{case_id}/break-glass"): row(303, 403, 422, 422, 403, 403),
@@ -127,20 +115,6 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("POST", "/staff/{staff_id}/deactivate"): row(401, 403, 403, 403, 403, 204),
     # cw-leaver was deactivated by the row above: no token for a deactivated account.
     ("POST", "/staff/{staff_id}/tokens"): row(401, 403, 403, 403, 403, 409),
-}
-
-SANCTUARY_BODIES: dict[str, dict[str, Any]] = {
-    "referral": {"referrer_kind": "agency", "referrer_name": "Jo Officer",
-                 "referrer_contact": "01322 000000", "referring_agency": "Kent Police",
-                 "household_type": "lone_adult"},
-    "risk-assessments": {"subject": "property", "findings": "Rear door weak"},
-    "decision": {"perpetrator_lives_at_property": False, "safe_to_stay": True,
-                 "victim_chooses_to_stay": True, "perpetrator_associates_live_there": False,
-                 "area_too_dangerous": False, "household_can_operate_measures": True},
-    "decline": {"reason": "Would rather move"},
-    "measures": {"measure_type": "door_viewer", "installed_on": "2026-06-08",
-                 "installer": "housing_maintenance_team", "cost_pence": 1500},
-    "referrer-told": {"channel": "email"},
 }
 
 # Each task is completed by one role, in this order (t4 opens when t2 is done, D 8.28).
@@ -193,8 +167,7 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     body: dict[str, Any] | None = None
     url = path
     if path.startswith("/work"):
-        url = (path.replace("{case_id}", case).replace("{task_id}", "t1")
-               .replace("{step}", "decline"))
+        url = path.replace("{case_id}", case).replace("{task_id}", "t1").replace("{step}", "repair")
         if method == "GET":
             return await http.get(url)
         return await http.post(url, data={})
@@ -242,23 +215,13 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     elif path.endswith("/consent"):
         url = path.replace("{case_id}", case)
         body = {"purpose": "support_referral", "given": True, "reason": "Agreed on the phone"}
-    elif path.endswith("/safer/referral"):
-        url = path.replace("{case_id}", case)
-        body = {"reason": "Wants security advice; agreed on the phone"}
-    elif path.endswith("/repairs/emergency"):
-        url, body = path.replace("{case_id}", case), {"job_type": "broken_lock"}
-    elif "/sanctuary/" in path:
-        url = path.replace("{case_id}", case)
-        body = SANCTUARY_BODIES[path.rsplit("/", 1)[1]]
-    elif path == "/partners/{partner}/works":
-        url, body = "/partners/kcc_safer/works", {"type": "works_completed"}
-    elif path.startswith("/partners/"):
+    elif path.startswith("/partners/") and not path.endswith("/works"):
         url, body = "/partners/kent_medway_marac/messages", {"type": "acknowledgement"}
     elif path.endswith("/contacts"):
         url = path.replace("{case_id}", case)
         body = {"party": "victim", "purpose": "about_abuse", "channel": "telephone"}
-    elif "{case_id}" in path:
-        url = path.replace("{case_id}", case)
+    elif "{case_id}" in path or path.endswith("/works"):
+        url, body = home_safety_request(path, case)  # a safety-at-home body, or none
     elif path == "/staff":
         body = {"staff_id": f"new-{uuid.uuid4().hex[:8]}", "display_name": "New starter",
                 "role": "caseworker", "teams": [TST], "council": "dover"} if method == "POST" \

@@ -16,7 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 from aggregates.report import Council, Role
 from aggregates.working_days import local_date
 from tests.browser_support import ARTEFACTS, check_accessibility, chromium_page, screenshot
-from tests.e2e.test_access_matrix import SANCTUARY_BODIES
+from tests.e2e.home_safety_matrix import SANCTUARY_BODIES
 from tests.e2e.test_browser_journey import PASSWORD, sign_in
 from tests.web_harness import WebSystem, web_system
 

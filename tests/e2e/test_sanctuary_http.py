@@ -14,7 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from aggregates.report import Council, Role
 from aggregates.working_days import local_date
-from tests.e2e.test_access_matrix import SANCTUARY_BODIES
+from tests.e2e.home_safety_matrix import SANCTUARY_BODIES
 from tests.web_harness import WebSystem, web_system
 
 CW, AUD, DOVER_CW = "cw-dbc", "aud-dbc", "cw-ddc"
