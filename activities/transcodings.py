@@ -20,8 +20,13 @@ from aggregates.case_risk import RiskState
 from aggregates.case_work import WorkState
 from aggregates.dash import Assessment, DashDraft, RiskLevel
 from aggregates.referrals import Referral
+from aggregates.repair_rules import RepairJob
+from aggregates.repairs import RepairsState
 from aggregates.report import Actor, Report, Role
 from aggregates.safeguarding import AddedChild, SafeguardingState
+from aggregates.safer import SaferState, SaferWorks
+from aggregates.sanctuary import SanctuaryState
+from aggregates.sanctuary_records import Measure, SanctuaryReferral
 from aggregates.sharing_decisions import SharingDecision, SharingState
 from aggregates.tasks import Task
 
@@ -127,4 +132,9 @@ ALL = (
     StateAsFields(RiskState, "da_risk_state", {"risk_level": RiskLevel}),
     StateAsFields(SafeguardingState, "da_safeguarding_state"),
     StateAsFields(SharingState, "da_sharing_state"),
+    StateAsFields(SanctuaryState, "da_sanctuary_state"),
+    RecordAsDict(SanctuaryReferral, "da_sanctuary_referral"),
+    RecordAsDict(Measure, "da_sanctuary_measure"),
+    StateAsFields(RepairsState, "da_repairs_state"), RecordAsDict(RepairJob, "da_repair_job"),
+    StateAsFields(SaferState, "da_safer_state"), RecordAsDict(SaferWorks, "da_safer_works"),
 )

@@ -47,6 +47,8 @@ class Permission(StrEnum):
     READ_TRANSPARENCY_LOG = "read_transparency_log"  # checkpoints and proofs: hashes only
     READ_OWN_NOTIFICATIONS = "read_own_notifications"
     MANAGE_STAFF = "manage_staff"
+    # A partner's verified, signed message applied to a case (the system acts on it).
+    RECORD_PARTNER_MESSAGE = "record_partner_message"
 
 
 _CASE_STAFF = {Permission.OPEN_CASE, Permission.READ_CASE, Permission.COMPLETE_TASK,
@@ -67,7 +69,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
                              Permission.READ_OWN_NOTIFICATIONS}),
     # Administrators manage accounts; they have no need to know any case.
     Role.ADMINISTRATOR: frozenset({Permission.MANAGE_STAFF, Permission.READ_OWN_NOTIFICATIONS}),
-    Role.SYSTEM: frozenset(),
+    Role.SYSTEM: frozenset({Permission.RECORD_PARTNER_MESSAGE}),
 }
 
 

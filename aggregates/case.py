@@ -2,9 +2,10 @@
 
 `Case` is one aggregate (one stream, one version, its workflow the single writer) composed of
 slices, each a module with its events, its typed state and its commands (aggregates/
-case_parts.py lists them): work, access, risk, safeguarding, sharing. This module holds only
-what makes them one case: intake (`Opened`), the names of the events on `Case` itself, the
-council and policy, and the window of recent command ids.
+case_parts.py lists them): work, access, risk, safeguarding, sharing, the Sanctuary Scheme,
+emergency repairs, SAFER. This module holds only what makes them one case: intake (`Opened`), the
+names of the events on `Case` itself, the council and policy, and the window of recent
+command ids.
 
 Every event carries who, which command, why and when (aggregates/case_events.py). Event class
 names and the case id never hold personal data: the event store keeps them in clear (only
@@ -24,15 +25,18 @@ from aggregates import case_access, case_work
 from aggregates.case_access import AccessCommands, AccessState
 from aggregates.case_events import CaseEvent
 from aggregates.case_risk import RiskCommands, RiskState
-from aggregates.case_versions import upcast_v1_v2, upcast_v2_v3
+from aggregates.case_versions import upcast_v1_v2, upcast_v2_v3, upcast_v3_v4
 from aggregates.case_work import WorkCommands, WorkState
 from aggregates.checks import check_reason
 from aggregates.errors import RuleViolation
 from aggregates.input_rules import check_date_in_range
 from aggregates.policies import Policy, policy_for
+from aggregates.repairs import RepairsCommands, RepairsState
 from aggregates.report import Actor, Council, Report, Role
 from aggregates.report_received import check_received_at
 from aggregates.safeguarding import SafeguardingCommands, SafeguardingState
+from aggregates.safer import SaferCommands, SaferState
+from aggregates.sanctuary import SanctuaryCommands, SanctuaryState
 from aggregates.sharing_decisions import SharingCommands, SharingState
 from aggregates.tasks import TaskNotFound as TaskNotFound  # raised by Case since v1 (tasks.py)
 from aggregates.working_days import local_date
@@ -62,15 +66,19 @@ def check_report(report: Report, now: datetime) -> None:
                             "other than the victim", field="reporter.kind", section="D 8.12")
 
 
-class Case(WorkCommands, AccessCommands, RiskCommands, SafeguardingCommands, SharingCommands,
-           Aggregate):
-    """A domestic-abuse case of one council, under the policy version in force at intake."""
+class Case(RepairsCommands, WorkCommands, AccessCommands, RiskCommands, SafeguardingCommands,
+           SharingCommands, SanctuaryCommands, SaferCommands, Aggregate):
+    """A domestic-abuse case of one council, under the policy version in force at intake.
+
+    The repairs slice comes first: its `record_referral_acknowledged` extends the
+    safeguarding slice's (a contractor's acknowledgement confirms a repair job)."""
 
     # The shape of the state snapshots hold; a change to it is a version step with an upcaster
     # (aggregates/case_versions.py).
-    class_version = 3
+    class_version = 4
     upcast_v1_v2 = staticmethod(upcast_v1_v2)
     upcast_v2_v3 = staticmethod(upcast_v2_v3)
+    upcast_v3_v4 = staticmethod(upcast_v3_v4)
 
     class Opened(CaseEvent, Aggregate.Created):
         council: str
@@ -91,6 +99,9 @@ class Case(WorkCommands, AccessCommands, RiskCommands, SafeguardingCommands, Sha
             case.risk = RiskState()
             case.safeguarding = SafeguardingState()
             case.sharing = SharingState()
+            case.sanctuary = SanctuaryState()
+            case.repairs = RepairsState()
+            case.safer = SaferState()
 
     # Events of the work and access slices, named here so that their topics stay
     # `aggregates.case:Case.<name>` (stored since version 1; the task board, notifications and
@@ -139,6 +150,9 @@ class Case(WorkCommands, AccessCommands, RiskCommands, SafeguardingCommands, Sha
         risk: RiskState
         safeguarding: SafeguardingState
         sharing: SharingState
+        sanctuary: SanctuaryState
+        repairs: RepairsState
+        safer: SaferState
 
     @classmethod
     def open(cls, *, case_id: UUID, report: Report, policy: Policy, actor: Actor, reason: str,

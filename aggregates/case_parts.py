@@ -4,10 +4,11 @@
 mixins: work (report, triage and tasks: aggregates/case_work.py), access
 (aggregates/case_access.py), risk (DASH, MARAC, incidents: aggregates/case_risk.py),
 safeguarding referrals and contact (aggregates/safeguarding.py), sharing and consent
-(aggregates/sharing_decisions.py). Each slice module holds its events, its typed state and
-its commands; the rules are pure functions they call. A slice reaches another only through
-what `CaseParts` declares here, so no slice module imports another (nor `aggregates.case`)
-at run time.
+(aggregates/sharing_decisions.py), the Sanctuary Scheme (aggregates/sanctuary.py), emergency
+repairs (aggregates/repairs.py), KCC SAFER (aggregates/safer.py). Each slice module holds
+its events, its typed state and its commands; the rules are pure functions they call. A slice
+reaches another only through what `CaseParts` declares here, so no slice module imports
+another (nor `aggregates.case`) at run time.
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ if TYPE_CHECKING:
     from aggregates.case_work import WorkState
     from aggregates.policies import Policy, Rule
     from aggregates.referrals import ReferralKind
+    from aggregates.repairs import RepairsState
     from aggregates.report import Actor, Council, Report
     from aggregates.safeguarding import SafeguardingState
+    from aggregates.safer import SaferState
+    from aggregates.sanctuary import SanctuaryState
     from aggregates.sharing_decisions import SharingState
     from aggregates.tasks import Task, TaskKind
     from aggregates.triage import TaskSpec
@@ -39,6 +43,9 @@ class CaseParts:
         risk: RiskState
         safeguarding: SafeguardingState
         sharing: SharingState
+        sanctuary: SanctuaryState
+        repairs: RepairsState
+        safer: SaferState
         recent_commands: dict[str, None]
         # The events `Case` names (their topics are `aggregates.case:Case.<name>`).
         TriageDecided: Any
@@ -69,6 +76,9 @@ class CaseParts:
         def _open_referral(self, kind: ReferralKind, rule: Rule, actor: Actor, at: datetime,
                            reason: str, *, command_id: str,
                            on: date | None = None) -> str: ...
+        def record_referral_acknowledged(self, *, referral_id: str, ack_message_id: str,
+                                         digest: str, signed_body: str, signature: str,
+                                         at: datetime) -> None: ...
         def decide_sharing(self, *, partner: str, purpose: str, categories: list[str],
                            shared: bool, lawful_basis: str | None, justification: str,
                            reasons: str, under_isa: bool, actor: Actor, at: datetime,

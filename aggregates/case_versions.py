@@ -30,7 +30,10 @@ from aggregates.dash import Assessment, DashDraft, RiskLevel
 from aggregates.recent_commands import RECENT_COMMANDS as RECENT_COMMANDS
 from aggregates.recent_commands import remember_command as remember_command
 from aggregates.referrals import Referral
+from aggregates.repairs import RepairsState
 from aggregates.safeguarding import AddedChild, SafeguardingState
+from aggregates.safer import SaferState
+from aggregates.sanctuary import SanctuaryState
 from aggregates.sharing_decisions import SharingDecision, SharingState
 
 # The attributes a case has once opened (before anything else happens to it), with the type
@@ -59,6 +62,9 @@ SHAPES[3] = {
     "work": "WorkState", "access": "AccessState", "risk": "RiskState",
     "safeguarding": "SafeguardingState", "sharing": "SharingState",
 }
+# Version 4 adds the Sanctuary Scheme, emergency-repairs and SAFER slices (issue 13).
+SHAPES[4] = {**SHAPES[3], "sanctuary": "SanctuaryState", "repairs": "RepairsState",
+             "safer": "SaferState"}
 
 # Attributes eventsourcing keeps out of snapshots (they come from the snapshot's own fields).
 NOT_STATE = frozenset({"_id", "_version", "_pending_events"})
@@ -131,3 +137,12 @@ def upcast_v2_v3(state: dict[str, Any]) -> None:
     state["sharing"] = SharingState(
         decisions=[SharingDecision.from_dict(d) for d in state.pop("sharing_decisions")],
         consents=state.pop("consents"))
+
+
+def upcast_v3_v4(state: dict[str, Any]) -> None:
+    """Version 3 had no Sanctuary, repairs or SAFER slice. No event of theirs existed then,
+    so a case replayed from its events would have their initial states: so does its snapshot.
+    In place."""
+    state["sanctuary"] = SanctuaryState()
+    state["repairs"] = RepairsState()
+    state["safer"] = SaferState()

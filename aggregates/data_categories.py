@@ -22,7 +22,17 @@ from typing import Any
 
 from aggregates.contact import CONTACT_PURPOSES, PARTIES, ContactChannel
 from aggregates.policies import POLICIES
+from aggregates.repair_rules import RepairJobType
 from aggregates.report import Role
+from aggregates.safer import SaferMeasure
+from aggregates.sanctuary_rules import (
+    HouseholdType,
+    Installer,
+    MeasureType,
+    ReferrerKind,
+    RiskSubject,
+    SanctuaryStatus,
+)
 from aggregates.sharing import DataCategory
 
 WITHHELD = "Withheld: not needed for your role"
@@ -45,6 +55,9 @@ class Category(StrEnum):
     NARRATIVE = "free_text_narrative"                     # free text: can carry anything
     RATIONALE = "decision_rationale"                      # why: reasons, justifications
     CASE_NOTE = "case_note"                               # staff's notes on the case
+    # Equality Act characteristics the victim chose to give (SCAR Q7): special category data,
+    # for the case's own officers and the monitoring return, never an auditor of one case.
+    PROTECTED_CHARACTERISTICS = "protected_characteristics"
 
 
 ALL_CATEGORIES = frozenset(Category)
@@ -53,7 +66,8 @@ C = Category
 # Role → the categories it may read. Auditors check what was done and why (D 8.26: records may
 # be evidence): they read the rules, risk, rationales and who the victim is, never where the
 # victim lives or how to reach them, the children's or the perpetrator's names, the reporter,
-# nor free text (which can hold any of those), staff's case notes included.
+# nor free text (which can hold any of those), staff's case notes included, nor the
+# victim's protected characteristics.
 READABLE: Mapping[Role, frozenset[Category]] = {
     Role.CASEWORKER: ALL_CATEGORIES,
     Role.DSO: ALL_CATEGORIES,
@@ -165,6 +179,31 @@ SHARING_DECISION: Mapping[str, Spec] = {
                     C.CASE_REFERENCE),
     "justification": C.RATIONALE, "reasons": C.RATIONALE,
 }
+# Sanctuary: closed sets are the facts the monitoring return counts (auditors read them); the
+# referrer's details are the reporter's; what the victim gives of themselves is theirs (SCAR Q7).
+SANCTUARY_REFERRAL: Mapping[str, Spec] = {
+    **dict.fromkeys(("referred_at", "rule", "section", "referrer_told_at"), C.CASE_REFERENCE),
+    "referrer_kind": OneOf(frozenset(ReferrerKind), C.CASE_FACTS),
+    "referrer_name": C.REPORTER_DETAILS, "referrer_contact": C.REPORTER_DETAILS,
+    "referring_agency": C.REPORTER_DETAILS, "tenure": C.CASE_FACTS,
+    "household_type": OneOf(frozenset(HouseholdType), C.CASE_FACTS),
+    "protected_characteristics": Values(C.PROTECTED_CHARACTERISTICS),
+    "communication_needs": Each(C.SUPPORT_NEEDS),
+    "status": OneOf(frozenset(SanctuaryStatus), C.CASE_REFERENCE),
+    "assessed": Each(OneOf(frozenset(RiskSubject), C.CASE_REFERENCE)),
+    "outcome_reason": C.RATIONALE,
+}
+SANCTUARY_MEASURE: Mapping[str, Spec] = {
+    "measure_type": OneOf(frozenset(MeasureType), C.CASE_FACTS),
+    "installed_on": C.CASE_REFERENCE,
+    "installer": OneOf(frozenset(Installer), C.CASE_FACTS), "cost_pence": C.CASE_FACTS,
+}
+SAFER_MEASURES = Each(OneOf(frozenset(SaferMeasure), C.CASE_FACTS))
+REPAIR_JOB: Mapping[str, Spec] = {
+    **dict.fromkeys(("job_id", "referral_id", "task_id", "reported_at", "due_at", "status",
+                     "confirmed_at"), C.CASE_REFERENCE),
+    "job_type": OneOf(frozenset(RepairJobType), C.CASE_FACTS),
+}
 
 # The teams a council's policy routes cases to; any other team name given on assignment is
 # free text to a reader.
@@ -197,6 +236,12 @@ VIEWS: Mapping[str, Spec] = {
     "referral": REFERRAL,
     "sharing_decision": SHARING_DECISION,
     "case_as_at": CASE_AS_AT,
+    "sanctuary": {"referral": SANCTUARY_REFERRAL, "measures": Each(SANCTUARY_MEASURE),
+                  "offered": C.CASE_REFERENCE, "rule": C.CASE_REFERENCE,
+                  "section": C.CASE_REFERENCE},
+    "repair_job": REPAIR_JOB,
+    "safer_works": {**dict.fromkeys(("referral_id", "completed_on", "message_id"),
+                                    C.CASE_REFERENCE), "measures": SAFER_MEASURES},
 }
 
 CONTACT_CHANNEL = OneOf(frozenset(ContactChannel), C.CASE_FACTS)
@@ -243,6 +288,20 @@ EVENTS: Mapping[str, Mapping[str, Spec]] = {
                           if k not in ("decided_by", "decided_at")}},
     "ConsentChanged": _ref("purpose", "given"),
     "CaseNoteRecorded": {"note": C.CASE_NOTE},
+    "SanctuaryReferred": dict(SANCTUARY_REFERRAL),
+    "SanctuaryRiskAssessed": {"subject": OneOf(frozenset(RiskSubject), C.CASE_REFERENCE),
+                              "findings": C.NARRATIVE},
+    "SanctuaryDecided": {**_ref("accepted", "rule", "section"),
+                         "facts": Values(C.RISK_ASSESSMENT)},
+    "SanctuaryMeasuresDeclined": {},
+    "SanctuaryMeasureInstalled": dict(SANCTUARY_MEASURE),
+    "SanctuaryReferrerTold": {"outcome": OneOf(frozenset(SanctuaryStatus), C.CASE_REFERENCE),
+                              "channel": CONTACT_CHANNEL, "how_to_complain": C.CASE_REFERENCE},
+    "EmergencyRepairReported": dict(REPAIR_JOB),
+    "EmergencyRepairConfirmed": _ref("job_id", "late"),
+    # KCC's own words are free text; the signature is the evidence.
+    "SaferWorksRecorded": {**_ref("referral_id", "completed_on", "message_id", "signature"),
+                           "measures": SAFER_MEASURES, "signed_body": C.NARRATIVE},
 }
 
 
@@ -258,6 +317,5 @@ def redact_event(event_type: str, data: Mapping[str, Any], role: Role) -> dict[s
 
 
 def redact_view(view: str, data: Any, role: Role) -> Any:
-    """A view of the case (`VIEWS`: report, case_summary, task, dash, referral,
-    sharing_decision) as `role` may read it."""
+    """A view of the case (a key of `VIEWS`) as `role` may read it."""
     return redact(data, VIEWS[view], readable_by(role))

@@ -66,6 +66,18 @@ class Policy:
     backdating_limit_days: int
     late_entry: Rule
     late_entry_after_minutes: int
+    # Safety at home (issue 13). A council without a Sanctuary Scheme names, in
+    # `sanctuary_scheme`, what its cases get instead, and `has_sanctuary_scheme` is False.
+    has_sanctuary_scheme: bool
+    sanctuary_scheme: Rule
+    sanctuary_outcome_and_complaints: Rule
+    # Damage that leaves the victim at risk is an emergency repair due a number of *clock*
+    # hours after the report (not working days); a miss goes to a DSO and the repairs manager.
+    emergency_repair: Rule
+    emergency_repair_hours: int
+    missed_repair_escalation: Rule
+    # A referral to Kent County Council's SAFER scheme (security advice and measures).
+    safer_referral: Rule
 
     def team_for(self, tenure: Tenure) -> str:
         """The team told separately about the case, by the resident's tenure."""
@@ -124,6 +136,19 @@ DOVER_2025 = Policy(
     backdating_limit_days=30,
     late_entry=Rule("late_entry_has_reason", f"D 8.25, {DEFAULT}"),
     late_entry_after_minutes=60,
+    # Dover's policy has no Sanctuary Scheme (the scheme is Dartford's, DBC 7.4.2). What a
+    # Dover victim gets instead is D 8.36-8.37: locks to doors and windows changed as an
+    # emergency repair, and help to access KCC's SAFER scheme.
+    has_sanctuary_scheme=False,
+    sanctuary_scheme=Rule("no_sanctuary_scheme_offer_improved_security_or_safer",
+                          "D 8.36, D 8.37 (Dover has no Sanctuary Scheme)"),
+    sanctuary_outcome_and_complaints=Rule("tell_referrer_outcome_and_how_to_complain",
+                                          "D 10 (complaints; unused: no Sanctuary Scheme)"),
+    emergency_repair=Rule("emergency_repair_within_24_hours", "D 8.36, D 8.37"),
+    emergency_repair_hours=24,
+    missed_repair_escalation=Rule("missed_emergency_repair_to_dso_and_repairs_manager",
+                                  "D 8.36, D 8.3"),
+    safer_referral=Rule("support_access_to_kcc_safer", "D 8.37"),
 )
 
 DARTFORD_2026 = Policy(
@@ -171,6 +196,20 @@ DARTFORD_2026 = Policy(
     backdating_limit_days=30,
     late_entry=Rule("late_entry_has_reason", f"{DEFAULT} (D 8.25; DBC silent)"),
     late_entry_after_minutes=60,
+    has_sanctuary_scheme=True,
+    sanctuary_scheme=Rule("sanctuary_scheme_considered", "DBC 7.4.2; SCAR"),
+    sanctuary_outcome_and_complaints=Rule("tell_referrer_outcome_and_how_to_complain",
+                                          "DBC 7.4.2, DBC 11; SCAR Q15"),
+    # Dartford sets no time for repairs: its Out of Hours Service arranges repairs and
+    # security measures for council tenants (DBC, "Out of hours"). Its cases get Dover's 24
+    # clock hours as the configured default, cited as such.
+    emergency_repair=Rule("emergency_repair_within_24_hours",
+                          f"{DEFAULT} (D 8.36; DBC sets no time: the Out of Hours Service "
+                          "arranges repairs and security measures)"),
+    emergency_repair_hours=24,
+    missed_repair_escalation=Rule("missed_emergency_repair_to_dso_and_repairs_manager",
+                                  f"{DEFAULT} (D 8.36, D 8.3; DBC silent)"),
+    safer_referral=Rule("refer_to_kcc_safer", "DBC 7.4.3"),
 )
 
 POLICIES: dict[tuple[Council, str], Policy] = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from aggregates.repair_rules import repair_message
 from aggregates.sharing import DataCategory as C
 from aggregates.sharing import sharing_gate
 
@@ -17,6 +18,10 @@ def referral_content(case: Case, referral_id: str) -> dict[str, Any]:
     """Every category this case can fill for the referral, keyed by category."""
     referral = case.referrals[referral_id]
     report = case.report
+    job = case.repair_job_for(referral_id)
+    if job is not None:  # the contractor: where, and the job; never who or why (D 8.36)
+        return {str(C.CASE_REFERENCE): repair_message(job, str(case.id)),
+                str(C.VICTIM_ADDRESS): {"address": report.victim.address}}
     latest = case.assessments[-1] if case.assessments else None
     content: dict[str, Any] = {
         C.CASE_REFERENCE: {"referral_id": referral_id, "kind": referral.kind.value,

@@ -32,6 +32,8 @@ class ReferralKind(StrEnum):
     CHILDREN = "children"
     ADULT_SAFEGUARDING = "adult_safeguarding"
     SUPPORT_SERVICES = "support_services"
+    EMERGENCY_REPAIR = "emergency_repair"  # a job for the repairs contractor (D 8.36)
+    SAFER = "safer"  # security advice and measures from KCC (DBC 7.4.3, D 8.37)
 
 
 class ReferralStatus(StrEnum):
@@ -47,6 +49,8 @@ PARTNER_FOR: dict[ReferralKind, Partner] = {
     ReferralKind.CHILDREN: Partner.CHILDRENS_SERVICES,
     ReferralKind.ADULT_SAFEGUARDING: Partner.ADULT_SOCIAL_CARE,
     ReferralKind.SUPPORT_SERVICES: Partner.SUPPORT_SERVICES,
+    ReferralKind.EMERGENCY_REPAIR: Partner.REPAIRS_CONTRACTOR,
+    ReferralKind.SAFER: Partner.KCC_SAFER,
 }
 
 MARAC_KINDS = frozenset({ReferralKind.MARAC, ReferralKind.REPEAT_MARAC})

@@ -74,6 +74,8 @@ PURPOSE_OF: dict[ReferralKind, Purpose] = {
     ReferralKind.CHILDREN: Purpose.CHILD_SAFEGUARDING,
     ReferralKind.ADULT_SAFEGUARDING: Purpose.ADULT_SAFEGUARDING,
     ReferralKind.SUPPORT_SERVICES: Purpose.SUPPORT_REFERRAL,
+    ReferralKind.EMERGENCY_REPAIR: Purpose.REPAIRS,
+    ReferralKind.SAFER: Purpose.SECURITY_MEASURES,
 }
 
 # What each kind of referral cannot be sent without, and what it adds when it may.
@@ -91,6 +93,12 @@ REQUIRED: dict[ReferralKind, frozenset[DataCategory]] = {
                                               DataCategory.VICTIM_IDENTITY,
                                               DataCategory.VICTIM_CONTACT,
                                               DataCategory.SUPPORT_NEEDS}),
+    # The contractor gets the address and the job, never who the victim is or why.
+    ReferralKind.EMERGENCY_REPAIR: frozenset({DataCategory.CASE_REFERENCE,
+                                              DataCategory.VICTIM_ADDRESS}),
+    # KCC advises the household and arranges the works: who, where and how to reach them.
+    ReferralKind.SAFER: frozenset({DataCategory.CASE_REFERENCE, DataCategory.VICTIM_IDENTITY,
+                                   DataCategory.VICTIM_ADDRESS, DataCategory.VICTIM_CONTACT}),
 }
 REQUIRED[ReferralKind.REPEAT_MARAC] = REQUIRED[ReferralKind.MARAC]
 OPTIONAL: dict[ReferralKind, frozenset[DataCategory]] = {
@@ -101,6 +109,8 @@ OPTIONAL: dict[ReferralKind, frozenset[DataCategory]] = {
     ReferralKind.CHILDREN: frozenset(),
     ReferralKind.ADULT_SAFEGUARDING: frozenset(),
     ReferralKind.SUPPORT_SERVICES: frozenset(),
+    ReferralKind.EMERGENCY_REPAIR: frozenset(),
+    ReferralKind.SAFER: frozenset(),
 }
 # The lawful basis a referral made by a rule rests on (D 12.6): safeguarding duties, except
 # support services, which need the victim's consent (D 8.19).
@@ -110,6 +120,8 @@ BASIS_OF: dict[ReferralKind, LawfulBasis] = {
     ReferralKind.CHILDREN: LawfulBasis.SAFEGUARDING_OBLIGATION,
     ReferralKind.ADULT_SAFEGUARDING: LawfulBasis.SAFEGUARDING_OBLIGATION,
     ReferralKind.SUPPORT_SERVICES: LawfulBasis.CONSENT,
+    ReferralKind.EMERGENCY_REPAIR: LawfulBasis.PUBLIC_TASK,  # the landlord's repair duty
+    ReferralKind.SAFER: LawfulBasis.CONSENT,  # the household asks for the works
 }
 
 

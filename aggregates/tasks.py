@@ -26,6 +26,9 @@ class TaskKind(StrEnum):
     RECORD_MARAC_HEARING = "record_marac_hearing"
     MARAC_ACTION = "marac_action"
     RESOLVE_REFERRAL = "resolve_referral"
+    EXPLORE_HOUSING_OPTIONS = "explore_housing_options"
+    EMERGENCY_REPAIR = "emergency_repair"
+    CHASE_EMERGENCY_REPAIR = "chase_emergency_repair"
 
 
 TITLES: dict[TaskKind, str] = {
@@ -48,6 +51,12 @@ TITLES: dict[TaskKind, str] = {
     TaskKind.MARAC_ACTION: "Carry out a MARAC action for housing",
     TaskKind.RESOLVE_REFERRAL:
         "A referral could not be delivered: send it by another channel or record why not",
+    TaskKind.EXPLORE_HOUSING_OPTIONS:
+        "Sanctuary measures are not suitable: explore other housing options with the victim",
+    TaskKind.EMERGENCY_REPAIR:
+        "Emergency repair: the contractor confirms the home is secure within 24 hours",
+    TaskKind.CHASE_EMERGENCY_REPAIR:
+        "An emergency repair passed its deadline unconfirmed: make the home secure now",
 }
 
 # The outcomes that complete each kind of task. An attempt that did not reach the victim is not
@@ -69,6 +78,10 @@ OUTCOMES: dict[TaskKind, frozenset[str]] = {
     TaskKind.RECORD_MARAC_HEARING: frozenset({"referral_not_accepted"}),
     TaskKind.MARAC_ACTION: frozenset({"done"}),
     TaskKind.RESOLVE_REFERRAL: frozenset({"sent_another_way", "decided_not_to_send"}),
+    TaskKind.EXPLORE_HOUSING_OPTIONS: frozenset({"options_explored", "victim_declined"}),
+    # Completed only by the contractor's signed confirmation (aggregates/repairs.py).
+    TaskKind.EMERGENCY_REPAIR: frozenset(),
+    TaskKind.CHASE_EMERGENCY_REPAIR: frozenset({"home_made_secure", "repair_confirmed"}),
 }
 
 # Tasks the generic completion cannot close: their own command does, with the data it needs.

@@ -21,6 +21,10 @@ from aggregates.working_days import (
 )
 
 DSO = "Designated Safeguarding Officer"
+REPAIRS_MANAGER = "Repairs Manager"
+# Clock hours the repairs manager has to make the home secure once an emergency repair's
+# deadline has passed unconfirmed (configured default: the policies set no time for it).
+REPAIR_CHASE_HOURS = 2
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,12 @@ def on_completion(task: Task, outcome: str, completed_at: datetime,
 
 def on_missed_deadline(task: Task, policy: Policy, team: str) -> list[TaskSpec]:
     """Tasks that open when `task` passes its deadline still open (beyond the DSO escalation)."""
+    if task.kind is TaskKind.EMERGENCY_REPAIR and task.due_at is not None:
+        # D 8.36: the repairs manager makes the home secure (aggregates/repair_rules.py).
+        return [TaskSpec(TaskKind.CHASE_EMERGENCY_REPAIR, REPAIRS_MANAGER,
+                         task.due_at + timedelta(hours=REPAIR_CHASE_HOURS),
+                         policy.missed_repair_escalation,
+                         "The contractor did not confirm the emergency repair by its deadline.")]
     if task.kind is not TaskKind.CONTACT_VICTIM or task.due_at is None:
         return []
     # D 8.14: contact on the next available working day, and refer to DA support services.

@@ -20,6 +20,7 @@ from web.pages import mount_assets
 from web.pages_as_at import router as as_at_pages
 from web.pages_break_glass import router as break_glass_pages
 from web.pages_case import router as case_pages
+from web.pages_home_safety import router as home_safety_pages
 from web.pages_lists import router as list_pages
 from web.pages_report import router as report_pages
 from web.pages_risk import router as risk_pages
@@ -31,7 +32,10 @@ from web.routes_as_at import router as as_at_router
 from web.routes_auth import router as auth_router
 from web.routes_cases import router as cases_router
 from web.routes_partners import router as partners_router
+from web.routes_repairs import router as repairs_router
 from web.routes_safeguarding import router as safeguarding_router
+from web.routes_safer import router as safer_router
+from web.routes_sanctuary import router as sanctuary_router
 from web.routes_staff import router as staff_router
 from web.routes_transparency import router as transparency_router
 
@@ -73,9 +77,12 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.include_router(as_at_router)
     # /work/cases/new before /work/cases/{case_id}, which would take "new" for a case id.
     for pages in (list_pages, search_pages, report_pages, case_pages, task_pages, risk_pages,
-                  sharing_pages, break_glass_pages, as_at_pages):
+                  sharing_pages, break_glass_pages, as_at_pages, home_safety_pages):
         app.include_router(pages)
     app.include_router(safeguarding_router)
+    app.include_router(sanctuary_router)
+    app.include_router(repairs_router)
+    app.include_router(safer_router)
     app.include_router(partners_router)
     app.include_router(staff_router)
     app.include_router(transparency_router)

@@ -146,6 +146,18 @@ MESSAGES: dict[str, str] = {
                     "again",
     "service_available": "Sorry, the service is not working at the moment. Nothing was "
                          "recorded: send the form again later",
+    # Safety at home (Sanctuary Scheme, emergency repairs).
+    "sanctuary_installer_fits_tenure": "Select the Housing Maintenance Team for a council "
+                                       "home, and the landlord or a contractor for any other",
+    "sanctuary_installed_between_referral_and_today": "The date it was installed must be "
+                                                      "from the referral to today",
+    "sanctuary_risk_assessed_before_decision": "Record the risk assessments of the case and "
+                                               "of the property first",
+    "sanctuary_agency_named": "Enter the referring agency",
+    "sanctuary_step_in_order": "The referral has moved on. Open the page again",
+    "emergency_repair_for_council_home": "The council's contractor repairs council homes "
+                                         "only. For other homes the landlord repairs, and "
+                                         "SAFER can improve security",
 }
 
 # A domain message is shown as it is only when it reads as a plain sentence (no codes, no

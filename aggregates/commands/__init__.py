@@ -6,6 +6,9 @@ dataclass, its handler, and its route in web/.
 - access.py: assign, restrict, lift a restriction, conflict of interest, break glass
 - safeguarding.py: DASH, MARAC, incidents, children, support consent, contacts, case notes
 - sharing.py: decisions to share, consent
+- sanctuary.py: the Sanctuary Scheme (refer, assess, decide, decline, install, tell)
+- repairs.py: emergency repairs
+- safer.py: KCC SAFER (the referral, and the works KCC's signed message reports)
 """
 
 from aggregates.commands.access import (
@@ -24,6 +27,7 @@ from aggregates.commands.registry import (
     handles,
     parse_command,
 )
+from aggregates.commands.repairs import ReportEmergencyRepair
 from aggregates.commands.safeguarding import (
     AddChild,
     AddMaracActions,
@@ -36,12 +40,24 @@ from aggregates.commands.safeguarding import (
     parse_answers,
     parse_date,
 )
+from aggregates.commands.safer import RecordSaferWorks, ReferToSafer
+from aggregates.commands.sanctuary import (
+    AssessSanctuaryRisk,
+    DecideSanctuary,
+    DeclineSanctuaryMeasures,
+    RecordSanctuaryMeasure,
+    ReferToSanctuary,
+    TellSanctuaryReferrer,
+)
 from aggregates.commands.sharing import RecordConsent, RecordSharingDecision
 
 __all__ = [
-    "COMMANDS", "AddChild", "AddMaracActions", "AssignCase", "Command", "CommandContext",
-    "CompleteDash", "DeclareConflict", "Directory", "LiftRestriction", "RecordConsent",
-    "RecordContact", "RecordMaracHearing", "RecordSharingDecision", "RecordSupportConsent",
-    "ReportIncident", "RestrictCase", "SaveDash", "UseBreakGlass", "apply_command", "handles",
-    "parse_answers", "parse_command", "parse_date",
+    "COMMANDS", "AddChild", "AddMaracActions", "AssessSanctuaryRisk", "AssignCase", "Command",
+    "CommandContext", "CompleteDash", "DecideSanctuary", "DeclareConflict",
+    "DeclineSanctuaryMeasures", "Directory", "LiftRestriction", "RecordConsent",
+    "RecordContact", "RecordMaracHearing", "RecordSaferWorks", "RecordSanctuaryMeasure",
+    "RecordSharingDecision", "RecordSupportConsent", "ReferToSafer", "ReferToSanctuary",
+    "ReportEmergencyRepair", "ReportIncident", "RestrictCase", "SaveDash",
+    "TellSanctuaryReferrer", "UseBreakGlass", "apply_command", "handles", "parse_answers",
+    "parse_command", "parse_date",
 ]

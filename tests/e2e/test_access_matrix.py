@@ -20,6 +20,7 @@ from temporalio.testing import WorkflowEnvironment
 from aggregates.report import Role
 from aggregates.working_days import local_date
 from application.transparency import TransparencyLog
+from tests.e2e.home_safety_matrix import home_safety_request, home_safety_rows
 from tests.web_harness import TST, WebSystem, web_system
 from transparency.note import Signer
 from web.auth import access_rule_of
@@ -88,6 +89,7 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("GET", "/cases/{case_id}/sharing-decisions"): READ,
     ("POST", "/cases/{case_id}/sharing-decisions"): CASE_WORK,
     ("POST", "/cases/{case_id}/consent"): CASE_WORK,
+    **home_safety_rows(row, READ, CASE_WORK),
     # Pages: no sign-in → to the sign-in page; a role without the permission → 403; an
     # empty form → 422 with the form shown again (nothing written).
     ("GET", "/work/tasks"): row(303, 200, 200, 200, 200, 403),
@@ -178,7 +180,7 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     body: dict[str, Any] | None = None
     url = path
     if path.startswith("/work"):
-        url = path.replace("{case_id}", case).replace("{task_id}", "t1")
+        url = path.replace("{case_id}", case).replace("{task_id}", "t1").replace("{step}", "repair")
         if method == "GET":
             return await http.get(url)
         return await http.post(url, data={})
@@ -232,13 +234,15 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     elif path.endswith("/consent"):
         url = path.replace("{case_id}", case)
         body = {"purpose": "support_referral", "given": True, "reason": "Agreed on the phone"}
-    elif path.startswith("/partners/"):
+    elif path.startswith("/partners/") and not path.endswith("/works"):
         url, body = "/partners/kent_medway_marac/messages", {"type": "acknowledgement"}
     elif path.endswith("/contacts"):
         url = path.replace("{case_id}", case)
         body = {"party": "victim", "purpose": "about_abuse", "channel": "telephone"}
-    elif "{case_id}" in path:  # a case note, or a read
+    elif path.endswith("/notes"):  # a case note, over the API or the page
         url, body = path.replace("{case_id}", case), {"note": "Call after 6pm only"}
+    elif "{case_id}" in path or path.endswith("/works"):
+        url, body = home_safety_request(path, case)  # a safety-at-home body, or none
     elif path == "/staff":
         body = {"staff_id": f"new-{uuid.uuid4().hex[:8]}", "display_name": "New starter",
                 "role": "caseworker", "teams": [TST], "council": "dover"} if method == "POST" \

@@ -49,6 +49,26 @@ DOORS: dict[str, tuple[tuple[str, str], tuple[str, str] | None]] = {
     "record_sharing_decision": (("POST", "/cases/{case_id}/sharing-decisions"),
                                 ("POST", "/work/cases/{case_id}/sharing")),
     "record_consent": (("POST", "/cases/{case_id}/consent"), None),
+    "refer_to_sanctuary": (("POST", "/cases/{case_id}/sanctuary/referral"),
+                           ("POST", "/work/cases/{case_id}/home-safety/{step}")),
+    "assess_sanctuary_risk": (("POST", "/cases/{case_id}/sanctuary/risk-assessments"),
+                              ("POST", "/work/cases/{case_id}/home-safety/{step}")),
+    "decide_sanctuary": (("POST", "/cases/{case_id}/sanctuary/decision"),
+                         ("POST", "/work/cases/{case_id}/home-safety/{step}")),
+    "decline_sanctuary_measures": (("POST", "/cases/{case_id}/sanctuary/decline"),
+                                   ("POST", "/work/cases/{case_id}/home-safety/{step}")),
+    "record_sanctuary_measure": (("POST", "/cases/{case_id}/sanctuary/measures"),
+                                 ("POST", "/work/cases/{case_id}/home-safety/{step}")),
+    "tell_sanctuary_referrer": (("POST", "/cases/{case_id}/sanctuary/referrer-told"),
+                                ("POST", "/work/cases/{case_id}/home-safety/{step}")),
+    "report_emergency_repair": (("POST", "/cases/{case_id}/repairs/emergency"),
+                                ("POST", "/work/cases/{case_id}/home-safety/{step}")),
+    "refer_to_safer": (("POST", "/cases/{case_id}/safer/referral"), None),
+}
+# Commands the system gives on a partner's verified, signed message: their only door is the
+# partner's, which no member of staff can use (it declares the partner's signature).
+PARTNER_DOORS: dict[str, tuple[str, str]] = {
+    "record_safer_works": ("POST", "/partners/{partner}/works"),
 }
 
 
@@ -64,7 +84,10 @@ def test_both_doors_of_every_command_ask_for_the_commands_own_permission() -> No
             for method in route.methods:
                 rules = [access_rule_of(d.call)[1] for d in route.dependant.dependencies]
                 declared[(method, route.path)] = [r for r in rules if r is not None]
-    assert set(DOORS) == set(COMMANDS)
+    assert set(DOORS) | set(PARTNER_DOORS) == set(COMMANDS)
+    for name, door in PARTNER_DOORS.items():
+        assert declared[door] == ["partner_signature"], name
+        assert COMMANDS[name].command_type.roles() == {Role.SYSTEM}, name
     for name, (api, page) in DOORS.items():
         permission = COMMANDS[name].command_type.permission
         assert declared[api] == [permission], name

@@ -101,7 +101,7 @@ def test_a_snapshot_written_by_an_older_version_loads_as_its_events_replay(
 
 def test_each_store_holds_snapshots_of_the_version_that_wrote_it(
         fixture_store: Fixture) -> None:
-    """So that every older snapshot version (v1 and v2 so far) is loaded by the tests above."""
+    """So that every older snapshot version (v1, v2 and v3 so far) is loaded by the tests above."""
     snapshots = fixture_store.store.snapshots
     assert snapshots is not None
     versions = {snapshot.state.get("class_version", 1)

@@ -89,13 +89,16 @@ def test_within_12_months_after_a_leap_day_hearing_ends_on_28_february():
 
 
 def test_every_referral_kind_goes_to_its_partner():
-    """D 8.15, DBC 6.7; D 8.23; Care Act 2014; D 8.19."""
+    """D 8.15, DBC 6.7; D 8.23; Care Act 2014; D 8.19; D 8.36 (the repairs
+    contractor); DBC 7.4.3, D 8.37 (KCC SAFER)."""
     assert PARTNER_FOR == {
         ReferralKind.MARAC: Partner.KENT_MEDWAY_MARAC,
         ReferralKind.REPEAT_MARAC: Partner.KENT_MEDWAY_MARAC,
         ReferralKind.CHILDREN: Partner.CHILDRENS_SERVICES,
         ReferralKind.ADULT_SAFEGUARDING: Partner.ADULT_SOCIAL_CARE,
         ReferralKind.SUPPORT_SERVICES: Partner.SUPPORT_SERVICES,
+        ReferralKind.EMERGENCY_REPAIR: Partner.REPAIRS_CONTRACTOR,
+        ReferralKind.SAFER: Partner.KCC_SAFER,
     }
     assert {ReferralKind.MARAC, ReferralKind.REPEAT_MARAC} == MARAC_KINDS
 

@@ -1,0 +1,86 @@
+"""Safety at home from the pages (GOV.UK forms over the same routes as the API): a Dartford
+Sanctuary referral taken to a decision and declined with a reason; a refused measure says what
+to do in plain words beside its field; an emergency repair reported; a Dover case is told what
+it gets instead of a Sanctuary Scheme."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from aggregates.report import Council, Role
+from tests.e2e.test_command_doors import assert_plain, error_summary
+from tests.web_harness import WebSystem, web_system
+
+CW, DOVER_CW = "cw-dbc", "cw-ddc"
+YES_NO = {"perpetrator_lives_at_property": "no", "safe_to_stay": "yes",
+          "victim_chooses_to_stay": "yes", "perpetrator_associates_live_there": "no",
+          "area_too_dangerous": "no", "household_can_operate_measures": "yes",
+          "rent_arrears": "yes"}
+
+
+@pytest.fixture
+async def system(tmp_path: Path, dev_env: WorkflowEnvironment):  # type: ignore[no-untyped-def]
+    async with web_system(tmp_path, dev_env) as running:
+        running.add_staff(CW, Role.CASEWORKER, teams=("Tenancy Services Team",),
+                          council=Council.DARTFORD)
+        running.add_staff(DOVER_CW, Role.CASEWORKER)
+        yield running
+
+
+async def post(http: httpx.AsyncClient, case_id: str, step: str, **data: str
+               ) -> httpx.Response:
+    return await http.post(f"/work/cases/{case_id}/home-safety/{step}",
+                           data={"request_id": str(uuid.uuid4()), **data})
+
+
+async def test_a_sanctuary_referral_declined_with_a_reason_from_the_pages(
+        system: WebSystem) -> None:
+    case_id = await system.open_case(CW, council="dartford")
+    async with system.client(CW) as http:
+        page = await http.get(f"/work/cases/{case_id}/home-safety")
+        assert page.status_code == 200 and "Refer to the Sanctuary Scheme" in page.text
+        steps = [
+            await post(http, case_id, "sanctuary-referral", referrer_kind="agency",
+                       referrer_name="Jo Officer", referrer_contact="01322 000000",
+                       referring_agency="Kent Police", household_type="lone_parent"),
+            await post(http, case_id, "risk-assessment", subject="case",
+                       findings="Medium risk; no contact for a month."),
+            await post(http, case_id, "risk-assessment", subject="property",
+                       findings="Back door weak."),
+            await post(http, case_id, "decision", **YES_NO),
+        ]
+        assert [s.status_code for s in steps] == [303] * 4, [s.text[:300] for s in steps]
+        wrong = await post(http, case_id, "measure", measure_type="door_viewer",
+                           installer="private_landlord", cost="12.50",
+                           **{"installed_on-day": "1", "installed_on-month": "1",
+                              "installed_on-year": "2026"})
+        assert wrong.status_code == 422
+        summary = error_summary(wrong.text)
+        assert "Housing Maintenance Team" in summary
+        assert_plain(summary, "sanctuary_installer_fits_tenure")
+        declined = await post(http, case_id, "decline", reason="They would rather move.")
+        assert declined.status_code == 303
+        page = await http.get(f"/work/cases/{case_id}/home-safety")
+        assert "Declined" in page.text and "They would rather move." in page.text
+        assert "Tell the referrer the outcome" in page.text
+
+        repair = await post(http, case_id, "repair", job_type="change_door_locks")
+        assert repair.status_code == 303
+        page = await http.get(f"/work/cases/{case_id}/home-safety")
+        assert re.search(r"Change door locks: due \S+, requested", page.text)
+
+
+async def test_a_dover_case_page_says_what_dover_offers_instead(system: WebSystem) -> None:
+    case_id = await system.open_case(DOVER_CW)
+    async with system.client(DOVER_CW) as http:
+        page = await http.get(f"/work/cases/{case_id}/home-safety")
+    assert page.status_code == 200
+    assert "no Sanctuary Scheme (D 8.36, D 8.37" in page.text
+    assert "Refer to the Sanctuary Scheme" not in page.text
+    assert "Report an emergency repair" in page.text

@@ -1,0 +1,158 @@
+"""Safety at home from pages: the Sanctuary Scheme (referral, risk assessments, decision, the
+household declining, measures installed, the referrer told) and emergency repairs. Each form
+is turned into the body of the same API route (web/routes_sanctuary.py, web/routes_repairs.py)
+and sent by the same dispatch; the page shows only the forms the case's stage allows."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from aggregates.case import Case
+from aggregates.contact import ContactChannel
+from aggregates.data_categories import redact_view
+from aggregates.errors import CaseNotFound
+from aggregates.repair_rules import JOB_WORDS
+from aggregates.sanctuary_rules import (
+    OUTCOMES,
+    HouseholdType,
+    Installer,
+    MeasureType,
+    ReferrerKind,
+    RiskSubject,
+    SanctuaryStatus,
+)
+from web.auth import Principal, visible_case
+from web.command_routes import CommandRoute
+from web.form_messages import LABELS, Label
+from web.page_forms import Errors, date_from, field_errors, page_access, render, submit, text
+from web.page_forms import yes_no as yes_no_of
+from web.routes_cases import intake_of
+from web.routes_repairs import REPORT_REPAIR
+from web.routes_sanctuary import ASSESS, DECIDE, DECLINE, MEASURE, REFER, TELL
+
+router = APIRouter(prefix="/work")
+Worker = Annotated[Principal, Depends(page_access(REFER.permission))]
+
+
+def _choices(values: Any) -> list[tuple[str, str]]:
+    return [(v.value, v.value.replace("_", " ").capitalize()) for v in values]
+
+
+OPTIONS = {
+    "referrer_kind": _choices(ReferrerKind), "household_type": _choices(HouseholdType),
+    "subject": _choices(RiskSubject), "measure_type": _choices(MeasureType),
+    "installer": _choices(Installer), "channel": _choices(ContactChannel),
+    "job_type": [(j.value, words) for j, words in JOB_WORDS.items()],
+}
+FACTS = [
+    ("perpetrator_lives_at_property", "Does the perpetrator live at the property?"),
+    ("safe_to_stay", "Is it safe for the victim to stay?"),
+    ("victim_chooses_to_stay", "Is staying the victim's own choice?"),
+    ("perpetrator_associates_live_there",
+     "Do the perpetrator's friends or relatives live at the property?"),
+    ("area_too_dangerous", "Is the area itself too dangerous for the household?"),
+    ("household_can_operate_measures",
+     "Can the household operate the measures and follow safety procedures?"),
+    ("rent_arrears", "Are there rent arrears? (They never stop the scheme.)"),
+]
+PAGE_LABELS: dict[str, Label] = {
+    **LABELS,
+    "referrer_kind": Label("who is referring", choice=True),
+    "referrer_name": Label("the referrer's name"),
+    "referrer_contact": Label("how to tell the referrer the outcome"),
+    "referring_agency": Label("the referring agency"),
+    "household_type": Label("the household type", choice=True),
+    "subject": Label("what was assessed", choice=True),
+    "findings": Label("the findings"),
+    "measure_type": Label("the measure", choice=True),
+    "installed_on": Label("the date it was installed"),
+    "installer": Label("who installed it", choice=True),
+    "cost_pence": Label("the cost in pounds"),
+    "channel": Label("how the referrer was told", choice=True),
+    "job_type": Label("the repair", choice=True),
+    **{name: Label("the answer", choice=True) for name, _ in FACTS},
+}
+
+
+def _pence(form: FormData) -> int | str:
+    """Pounds typed ("125.50") as whole pence; what was typed if it is not an amount."""
+    typed = text(form, "cost").replace("£", "").replace(",", "")
+    try:
+        pounds = Decimal(typed)
+    except InvalidOperation:
+        return typed
+    pence = pounds * 100
+    return int(pence) if pence == pence.to_integral_value() else typed
+
+
+BODIES: dict[str, tuple[CommandRoute, Callable[[FormData], dict[str, Any]]]] = {
+    "sanctuary-referral": (REFER, lambda f: {
+        "referrer_kind": text(f, "referrer_kind"), "referrer_name": text(f, "referrer_name"),
+        "referrer_contact": text(f, "referrer_contact"),
+        "referring_agency": text(f, "referring_agency") or None,
+        "household_type": text(f, "household_type"),
+        "communication_needs": [n for n in [text(f, "communication_needs")] if n]}),
+    "risk-assessment": (ASSESS, lambda f: {"subject": text(f, "subject"),
+                                           "findings": str(f.get("findings") or "")}),
+    "decision": (DECIDE, lambda f: {name: yes_no_of(f, name) for name, _ in FACTS}),
+    "decline": (DECLINE, lambda f: {"reason": str(f.get("reason") or "")}),
+    "measure": (MEASURE, lambda f: {
+        "measure_type": text(f, "measure_type"), "installed_on": date_from(f, "installed_on"),
+        "installer": text(f, "installer"), "cost_pence": _pence(f)}),
+    "referrer-told": (TELL, lambda f: {"channel": text(f, "channel")}),
+    "repair": (REPORT_REPAIR, lambda f: {"job_type": text(f, "job_type")}),
+}
+
+
+@router.get("/cases/{case_id}/home-safety")
+async def home_safety(case_id: uuid.UUID, request: Request, principal: Worker) -> Response:
+    """The Sanctuary Scheme and emergency repairs of a case, with the forms its stage allows."""
+    case = await visible_case(intake_of(request).store, case_id, principal, "read_home_safety")
+    return _page(request, principal, "")(case, {"request_id": str(uuid.uuid4())}, [], 200)
+
+
+def _page(request: Request, principal: Principal, step: str) -> Any:
+    def show(case: Case, values: dict[str, Any], errors: Errors, status_code: int) -> Response:
+        role = principal.staff.role
+        referral = case.sanctuary.referral
+        sanctuary = redact_view("sanctuary", {
+            "referral": referral and referral.to_dict(),
+            "measures": [m.to_dict() for m in case.sanctuary.measures]}, role)
+        status = referral.status if referral else None
+        return render(
+            request, principal, "pages/home_safety.html", status_code=status_code,
+            case_id=str(case.id), offered=case.policy.has_sanctuary_scheme,
+            scheme_rule=case.policy.sanctuary_scheme, sanctuary=sanctuary,
+            can_refer=status in (None, SanctuaryStatus.NOT_ACCEPTED, SanctuaryStatus.DECLINED),
+            can_assess=status is SanctuaryStatus.REFERRED,
+            can_decide=bool(referral and status is SanctuaryStatus.REFERRED
+                            and referral.assessed == frozenset(RiskSubject)),
+            can_decline=status is SanctuaryStatus.ACCEPTED,
+            can_install=status in (SanctuaryStatus.ACCEPTED, SanctuaryStatus.INSTALLED),
+            can_tell=bool(referral and status in OUTCOMES and not referral.referrer_told_at),
+            jobs=[redact_view("repair_job", j.to_dict(), role)
+                  for j in case.repairs.jobs.values()],
+            facts=FACTS, options=OPTIONS, step=step, values=values, errors=errors,
+            field_errors=field_errors(errors))
+    return show
+
+
+@router.post("/cases/{case_id}/home-safety/{step}")
+async def home_safety_submit(case_id: uuid.UUID, step: str, request: Request,
+                             principal: Worker) -> Response:
+    """Send one step's form; on an error, show the page again with what was typed."""
+    if step not in BODIES:
+        raise CaseNotFound()  # no such form: the same 404 page as any unknown address
+    form = await request.form()
+    route, body_of = BODIES[step]
+    return await submit(request, principal, case_id, route, body_of(form), form,
+                        _page(request, principal, step),
+                        field_of=lambda path: path.split(".")[0] or "form",
+                        labels=PAGE_LABELS)
