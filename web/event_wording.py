@@ -18,12 +18,14 @@ from typing import Any
 from aggregates.data_categories import WITHHELD
 from aggregates.referrals import Partner
 from gateways.default_partners import NAMES
+from web.home_safety_wording import HOME_SAFETY_WORDING
 
 Wording = Callable[[Mapping[str, Any]], str]
 
 REFERRAL_KINDS = {"marac": "MARAC", "repeat_marac": "Repeat MARAC",
                   "children": "Children's safeguarding", "adult_safeguarding":
-                  "Adult safeguarding", "support_services": "Support services"}
+                  "Adult safeguarding", "support_services": "Support services",
+                  "emergency_repair": "Emergency repair", "safer": "KCC SAFER"}
 
 
 def partner_name(partner: str) -> str:
@@ -209,6 +211,7 @@ def case_note_recorded(data: Mapping[str, Any]) -> str:
     return "Case note recorded."
 
 
+
 WORDING: Mapping[str, Wording] = {
     "Opened": opened,
     "TriageDecided": triage_decided,
@@ -236,6 +239,7 @@ WORDING: Mapping[str, Wording] = {
     "SharingDecided": sharing_decided,
     "ConsentChanged": consent_changed,
     "CaseNoteRecorded": case_note_recorded,
+    **HOME_SAFETY_WORDING,
 }
 
 

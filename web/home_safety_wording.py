@@ -1,0 +1,77 @@
+"""Safety at home in plain language (aggregates/sanctuary.py, repairs.py, safer.py): the
+wordings `web/event_wording.py` adds to `WORDING`, on the same terms (the event's data as the
+reader may read it; no free text)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from aggregates.data_categories import WITHHELD
+
+
+def words(code: Any) -> str:
+    return "(withheld)" if code == WITHHELD else str(code).replace("_", " ")
+
+
+def _rule(data: Mapping[str, Any]) -> str:
+    rule, section = data.get("rule"), data.get("section")
+    return f" under the rule {words(rule)}" + (f" ({section})" if section else "") if rule else ""
+
+
+def sanctuary_referred(data: Mapping[str, Any]) -> str:
+    return (f"Referred to the Sanctuary Scheme by {words(data.get('referrer_kind'))}"
+            f" (tenure {words(data.get('tenure'))}).")
+
+
+def sanctuary_risk_assessed(data: Mapping[str, Any]) -> str:
+    return f"Sanctuary risk assessment of the {words(data.get('subject'))} recorded."
+
+
+def sanctuary_decided(data: Mapping[str, Any]) -> str:
+    verdict = "accepted" if data.get("accepted") is True else "not accepted"
+    return f"Sanctuary Scheme referral {verdict}{_rule(data)}."
+
+
+def sanctuary_measures_declined(data: Mapping[str, Any]) -> str:
+    return "The household chose not to have Sanctuary measures."
+
+
+def sanctuary_measure_installed(data: Mapping[str, Any]) -> str:
+    cost = data.get("cost_pence")
+    price = f", cost £{cost / 100:,.2f}" if isinstance(cost, int) else ""
+    return (f"Sanctuary measure installed: {words(data.get('measure_type'))} by "
+            f"{words(data.get('installer'))} on {data.get('installed_on', '?')}{price}.")
+
+
+def sanctuary_referrer_told(data: Mapping[str, Any]) -> str:
+    return (f"Referrer told the outcome ({words(data.get('outcome'))}) and how to complain, "
+            f"by {words(data.get('channel'))}.")
+
+
+def emergency_repair_reported(data: Mapping[str, Any]) -> str:
+    return (f"Emergency repair {data.get('job_id', '?')} ({words(data.get('job_type'))}) sent "
+            f"to the repairs contractor, due {data.get('due_at', '?')}.")
+
+
+def emergency_repair_confirmed(data: Mapping[str, Any]) -> str:
+    late = " after its deadline" if data.get("late") is True else ""
+    return f"The contractor confirmed emergency repair {data.get('job_id', '?')} done{late}."
+
+
+def safer_works_recorded(data: Mapping[str, Any]) -> str:
+    return (f"Kent County Council's SAFER team said the works for referral "
+            f"{data.get('referral_id', '?')} were done on {data.get('completed_on', '?')}.")
+
+
+HOME_SAFETY_WORDING: Mapping[str, Callable[[Mapping[str, Any]], str]] = {
+    "SanctuaryReferred": sanctuary_referred,
+    "SanctuaryRiskAssessed": sanctuary_risk_assessed,
+    "SanctuaryDecided": sanctuary_decided,
+    "SanctuaryMeasuresDeclined": sanctuary_measures_declined,
+    "SanctuaryMeasureInstalled": sanctuary_measure_installed,
+    "SanctuaryReferrerTold": sanctuary_referrer_told,
+    "EmergencyRepairReported": emergency_repair_reported,
+    "EmergencyRepairConfirmed": emergency_repair_confirmed,
+    "SaferWorksRecorded": safer_works_recorded,
+}
