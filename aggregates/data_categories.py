@@ -1,7 +1,9 @@
 """What each role may read of a case: the data categories (need to know, the "what" axis).
 
-One table, `READABLE` (role → categories), and one function, `redact`, that withholds from a
-case view or an event's data every value whose category the role may not read. Every read
+One table, `READABLE` (role → categories), and one function, `redact` (aggregates/redaction.py,
+with the categories and the spec types), that withholds from a case view or an event's data
+every value whose category the role may not read. The safety-at-home slices' specs are in
+aggregates/data_categories_home.py. Every read
 path (JSON and pages) goes through `redact_event` or `redact_view`.
 
 Each field of each event and view is given its category here. Free text (summaries, DASH
@@ -16,52 +18,33 @@ the set was closed (free text then) is `NARRATIVE`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from aggregates.contact import CONTACT_PURPOSES, PARTIES, ContactChannel
-from aggregates.policies import POLICIES
-from aggregates.repair_rules import RepairJobType
-from aggregates.report import Role
-from aggregates.safer import SaferMeasure
-from aggregates.sanctuary_rules import (
-    HouseholdType,
-    Installer,
-    MeasureType,
-    ReferrerKind,
-    RiskSubject,
-    SanctuaryStatus,
+from aggregates.data_categories_home import (
+    HOME_SAFETY_EVENTS,
+    REPAIR_JOB,
+    SAFER_MEASURES,
+    SANCTUARY_MEASURE,
+    SANCTUARY_REFERRAL,
 )
-from aggregates.sharing import DataCategory
-
-WITHHELD = "Withheld: not needed for your role"
-
-
-class Category(StrEnum):
-    """Data categories of what a case holds (the sharing gate's vocabulary where it fits)."""
-
-    CASE_REFERENCE = DataCategory.CASE_REFERENCE.value  # ids, rules, status, dates, staff ids
-    CASE_FACTS = "case_facts"                            # channel, tenure, ages: not identifying
-    VICTIM_IDENTITY = DataCategory.VICTIM_IDENTITY.value  # names of the victim and household
-    VICTIM_CONTACT = DataCategory.VICTIM_CONTACT.value    # phone, email
-    VICTIM_ADDRESS = DataCategory.VICTIM_ADDRESS.value    # where the victim lives
-    CHILDREN = DataCategory.CHILDREN.value                # children's names
-    ADULTS_CARE_NEEDS = DataCategory.ADULTS_CARE_NEEDS.value
-    RISK_ASSESSMENT = DataCategory.RISK_ASSESSMENT.value  # DASH answers, level, call-outs
-    PERPETRATOR_DETAILS = DataCategory.PERPETRATOR_DETAILS.value
-    SUPPORT_NEEDS = DataCategory.SUPPORT_NEEDS.value      # adjustments, additional needs
-    REPORTER_DETAILS = "reporter_details"                 # a third party who told us
-    NARRATIVE = "free_text_narrative"                     # free text: can carry anything
-    RATIONALE = "decision_rationale"                      # why: reasons, justifications
-    CASE_NOTE = "case_note"                               # staff's notes on the case
-    # Equality Act characteristics the victim chose to give (SCAR Q7): special category data,
-    # for the case's own officers and the monitoring return, never an auditor of one case.
-    PROTECTED_CHARACTERISTICS = "protected_characteristics"
-
-
-ALL_CATEGORIES = frozenset(Category)
-C = Category
+from aggregates.policies import POLICIES
+from aggregates.redaction import (  # noqa: F401 (the names readers import from here)
+    ALL_CATEGORIES,
+    WITHHELD,
+    C,
+    Category,
+    Each,
+    Items,
+    OneOf,
+    Spec,
+    Values,
+    redact,
+)
+from aggregates.redaction import (
+    ref as _ref,
+)
+from aggregates.report import Role
 
 # Role → the categories it may read. Auditors check what was done and why (D 8.26: records may
 # be evidence): they read the rules, risk, rationales and who the victim is, never where the
@@ -78,64 +61,6 @@ READABLE: Mapping[Role, frozenset[Category]] = {
     Role.ADMINISTRATOR: frozenset(),
     Role.SYSTEM: frozenset(),
 }
-
-
-@dataclass(frozen=True)
-class Each:
-    """Every item of a list has the category (or shape) `spec`."""
-
-    spec: Spec
-
-
-@dataclass(frozen=True)
-class Values:
-    """Every value of a mapping with free keys (e.g. DASH answers by number) is `spec`."""
-
-    spec: Spec
-
-
-@dataclass(frozen=True)
-class Items:
-    """A fixed-length list whose positions have their own specs, e.g. [answer, comment]."""
-
-    specs: tuple[Spec, ...]
-
-
-@dataclass(frozen=True)
-class OneOf:
-    """A value in the closed set `values` is `category`; any other (free text stored before
-    the set was closed, e.g. a contact's channel) is `NARRATIVE`, since it can carry anything."""
-
-    values: frozenset[str]
-    category: Category
-
-
-Spec = Category | Mapping[str, "Spec"] | Each | Values | Items | OneOf
-
-
-def _ref(*names: str) -> dict[str, Spec]:
-    return dict.fromkeys(names, C.CASE_REFERENCE)
-
-
-def redact(value: Any, spec: Spec, readable: frozenset[Category]) -> Any:
-    """`value` with every part whose category is not in `readable` replaced by `WITHHELD`.
-    A mapping's keys not in its spec are `NARRATIVE` (fail closed)."""
-    if isinstance(spec, OneOf):
-        known = isinstance(value, str) and value in spec.values
-        return redact(value, spec.category if known else C.NARRATIVE, readable)
-    if isinstance(spec, Category):
-        return value if spec in readable else WITHHELD
-    if value is None:
-        return None
-    if isinstance(spec, Each):
-        return [redact(item, spec.spec, readable) for item in value]
-    if isinstance(spec, Values):
-        return {key: redact(item, spec.spec, readable) for key, item in value.items()}
-    if isinstance(spec, Items):
-        return [redact(item, spec.specs[i] if i < len(spec.specs) else C.NARRATIVE, readable)
-                for i, item in enumerate(value)]
-    return {key: redact(item, spec.get(key, C.NARRATIVE), readable)
-            for key, item in value.items()}
 
 
 REPORT: Mapping[str, Spec] = {
@@ -179,32 +104,6 @@ SHARING_DECISION: Mapping[str, Spec] = {
                     C.CASE_REFERENCE),
     "justification": C.RATIONALE, "reasons": C.RATIONALE,
 }
-# Sanctuary: closed sets are the facts the monitoring return counts (auditors read them); the
-# referrer's details are the reporter's; what the victim gives of themselves is theirs (SCAR Q7).
-SANCTUARY_REFERRAL: Mapping[str, Spec] = {
-    **dict.fromkeys(("referred_at", "rule", "section", "referrer_told_at"), C.CASE_REFERENCE),
-    "referrer_kind": OneOf(frozenset(ReferrerKind), C.CASE_FACTS),
-    "referrer_name": C.REPORTER_DETAILS, "referrer_contact": C.REPORTER_DETAILS,
-    "referring_agency": C.REPORTER_DETAILS, "tenure": C.CASE_FACTS,
-    "household_type": OneOf(frozenset(HouseholdType), C.CASE_FACTS),
-    "protected_characteristics": Values(C.PROTECTED_CHARACTERISTICS),
-    "communication_needs": Each(C.SUPPORT_NEEDS),
-    "status": OneOf(frozenset(SanctuaryStatus), C.CASE_REFERENCE),
-    "assessed": Each(OneOf(frozenset(RiskSubject), C.CASE_REFERENCE)),
-    "outcome_reason": C.RATIONALE,
-}
-SANCTUARY_MEASURE: Mapping[str, Spec] = {
-    "measure_type": OneOf(frozenset(MeasureType), C.CASE_FACTS),
-    "installed_on": C.CASE_REFERENCE,
-    "installer": OneOf(frozenset(Installer), C.CASE_FACTS), "cost_pence": C.CASE_FACTS,
-}
-SAFER_MEASURES = Each(OneOf(frozenset(SaferMeasure), C.CASE_FACTS))
-REPAIR_JOB: Mapping[str, Spec] = {
-    **dict.fromkeys(("job_id", "referral_id", "task_id", "reported_at", "due_at", "status",
-                     "confirmed_at"), C.CASE_REFERENCE),
-    "job_type": OneOf(frozenset(RepairJobType), C.CASE_FACTS),
-}
-
 # The teams a council's policy routes cases to; any other team name given on assignment is
 # free text to a reader.
 ROUTED_TEAMS = frozenset(team for policy in POLICIES.values()
@@ -288,20 +187,7 @@ EVENTS: Mapping[str, Mapping[str, Spec]] = {
                           if k not in ("decided_by", "decided_at")}},
     "ConsentChanged": _ref("purpose", "given"),
     "CaseNoteRecorded": {"note": C.CASE_NOTE},
-    "SanctuaryReferred": dict(SANCTUARY_REFERRAL),
-    "SanctuaryRiskAssessed": {"subject": OneOf(frozenset(RiskSubject), C.CASE_REFERENCE),
-                              "findings": C.NARRATIVE},
-    "SanctuaryDecided": {**_ref("accepted", "rule", "section"),
-                         "facts": Values(C.RISK_ASSESSMENT)},
-    "SanctuaryMeasuresDeclined": {},
-    "SanctuaryMeasureInstalled": dict(SANCTUARY_MEASURE),
-    "SanctuaryReferrerTold": {"outcome": OneOf(frozenset(SanctuaryStatus), C.CASE_REFERENCE),
-                              "channel": CONTACT_CHANNEL, "how_to_complain": C.CASE_REFERENCE},
-    "EmergencyRepairReported": dict(REPAIR_JOB),
-    "EmergencyRepairConfirmed": _ref("job_id", "late"),
-    # KCC's own words are free text; the signature is the evidence.
-    "SaferWorksRecorded": {**_ref("referral_id", "completed_on", "message_id", "signature"),
-                           "measures": SAFER_MEASURES, "signed_body": C.NARRATIVE},
+    **HOME_SAFETY_EVENTS,
 }
 
 
