@@ -19,6 +19,8 @@ processes write. On PostgreSQL that is `LOCK TABLE transparency_leaves IN EXCLUS
 write transaction already holds the database's only write lock (and the library's in-process
 semaphore). One events table's leaves are therefore in its notification order.
 
+The database refuses UPDATE and DELETE on all three (`activities.append_only`).
+
 Errors: whatever the database raises; the caller's transaction then rolls back the events
 and their leaves together.
 """
@@ -32,6 +34,7 @@ import sqlalchemy as sa
 from eventsourcing.persistence import StoredEvent
 from sqlalchemy.orm import Session
 
+from activities.append_only import guard_tables
 from transparency.leaves import stored_event_leaf_hash
 from transparency.log_tree import nodes_completed_by_append
 
@@ -87,7 +90,11 @@ def log_tables(schema: str | None) -> LogTables:
 def create_log_tables(engine: sa.Engine, schema: str | None) -> None:
     """Create the log's tables if missing (processes racing to create them: the loser finds
     them there, as `casework.wiring._creating_tables` retries)."""
-    log_tables(schema).metadata.create_all(engine, checkfirst=True)
+    tables = log_tables(schema)
+    tables.metadata.create_all(engine, checkfirst=True)
+    # Leaves, nodes and checkpoints are written once and never changed (module docstring).
+    guard_tables(engine, schema, [t.name for t in (tables.leaves, tables.nodes,
+                                                   tables.checkpoints)])
 
 
 class SessionTree:
