@@ -225,6 +225,9 @@ EVENTS: Mapping[str, Mapping[str, Spec]] = {
                           if k not in ("decided_by", "decided_at")}},
     "ConsentChanged": _ref("purpose", "given"),
     "CaseNoteRecorded": {"note": C.CASE_NOTE},
+    # A correction's words may repeat anything the wrong entry held: free text.
+    "EntryCorrected": {**_ref("corrects_version"), "what_was_wrong": C.NARRATIVE,
+                       "correction": C.NARRATIVE},
 }
 
 

@@ -26,6 +26,7 @@ from web.pages_tasks import router as task_pages
 from web.routes_access import router as access_router
 from web.routes_auth import router as auth_router
 from web.routes_cases import router as cases_router
+from web.routes_corrections import router as corrections_router
 from web.routes_partners import router as partners_router
 from web.routes_safeguarding import router as safeguarding_router
 from web.routes_staff import router as staff_router
@@ -69,6 +70,7 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
                   break_glass_pages):
         app.include_router(pages)
     app.include_router(safeguarding_router)
+    app.include_router(corrections_router)
     app.include_router(partners_router)
     app.include_router(staff_router)
     app.include_router(transparency_router)

@@ -6,6 +6,7 @@ dataclass, its handler, and its route in web/.
 - access.py: assign, restrict, lift a restriction, conflict of interest, break glass
 - safeguarding.py: DASH, MARAC, incidents, children, support consent, contacts, case notes
 - sharing.py: decisions to share, consent
+- corrections.py: correcting a wrong entry by a new one pointing at it
 """
 
 from aggregates.commands.access import (
@@ -15,6 +16,7 @@ from aggregates.commands.access import (
     RestrictCase,
     UseBreakGlass,
 )
+from aggregates.commands.corrections import CorrectEntry
 from aggregates.commands.registry import (
     COMMANDS,
     Command,
@@ -40,8 +42,8 @@ from aggregates.commands.sharing import RecordConsent, RecordSharingDecision
 
 __all__ = [
     "COMMANDS", "AddChild", "AddMaracActions", "AssignCase", "Command", "CommandContext",
-    "CompleteDash", "DeclareConflict", "Directory", "LiftRestriction", "RecordConsent",
-    "RecordContact", "RecordMaracHearing", "RecordSharingDecision", "RecordSupportConsent",
-    "ReportIncident", "RestrictCase", "SaveDash", "UseBreakGlass", "apply_command", "handles",
-    "parse_answers", "parse_command", "parse_date",
+    "CompleteDash", "CorrectEntry", "DeclareConflict", "Directory", "LiftRestriction",
+    "RecordConsent", "RecordContact", "RecordMaracHearing", "RecordSharingDecision",
+    "RecordSupportConsent", "ReportIncident", "RestrictCase", "SaveDash", "UseBreakGlass",
+    "apply_command", "handles", "parse_answers", "parse_command", "parse_date",
 ]

@@ -117,7 +117,7 @@ EXPECTED_ROLES = {
     **dict.fromkeys(("save_dash", "complete_dash", "record_marac_hearing", "add_marac_actions",
                      "report_incident", "add_child", "record_support_consent",
                      "record_contact", "record_sharing_decision", "record_consent",
-                     "record_case_note"),
+                     "record_case_note", "correct_entry"),
                     CASE_STAFF),
 }
 

@@ -8,7 +8,14 @@ import json
 import pytest
 from eventsourcing.domain import Aggregate
 
-from aggregates import case_access, case_risk, case_work, safeguarding, sharing_decisions
+from aggregates import (
+    case_access,
+    case_risk,
+    case_work,
+    corrections,
+    safeguarding,
+    sharing_decisions,
+)
 from aggregates.case import Case
 from aggregates.data_categories import (
     COMMON,
@@ -26,7 +33,8 @@ from tests.unit.builders import open_case
 def case_event_classes() -> dict[str, type]:
     nested = {name: cls for name, cls in vars(Case).items()
               if inspect.isclass(cls) and issubclass(cls, Aggregate.Event)}
-    for module in (case_work, case_access, case_risk, safeguarding, sharing_decisions):
+    for module in (case_work, case_access, case_risk, safeguarding, sharing_decisions,
+                   corrections):
         nested.update({name: cls for name, cls in vars(module).items()
                        if inspect.isclass(cls) and issubclass(cls, Aggregate.Event)
                        and cls.__module__ == module.__name__})
