@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
+from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -103,22 +105,22 @@ def verify_store(session: Session, tables: LogTables, checkpoint: Checkpoint,
             found.fail(f"leaf {expected_index} is missing (next leaf is {index})")
         expected_index = index + 1
         seen = logged.setdefault(row.events_table, set())
-        named = _leaf_names(row, event)
         if int(row.notification_id) in seen:
-            found.fail(f"leaf {index} ({named}): its event is logged twice")
+            found.fail(f"leaf {index} ({_leaf_names(row, event)}): its event is logged twice")
         seen.add(int(row.notification_id))
         if row.events_table not in logged_tables:
-            found.fail(f"leaf {index} ({named}): names {row.events_table}, which is no "
-                       "logged store")
+            found.fail(f"leaf {index} ({_leaf_names(row, event)}): names {row.events_table}, "
+                       "which is no logged store")
             recomputed = bytes(32)
         elif event is None:
-            found.fail(f"leaf {index} ({named}): its event is not in the store (deleted)")
+            found.fail(f"leaf {index} ({_leaf_names(row, event)}): its event is not in the "
+                       "store (deleted)")
             recomputed = bytes(32)  # keeps the tree's shape; the root will not match
         else:
             recomputed = event.leaf_hash
             if recomputed != bytes(row.leaf_hash):
-                found.fail(f"leaf {index} ({named}): its stored hash does not match its "
-                           "event (changed or moved)")
+                found.fail(f"leaf {index} ({_leaf_names(row, event)}): its stored hash does "
+                           "not match its event (changed or moved)")
         if index < checkpoint.size:
             root.append(recomputed)
     found.leaves = expected_index
@@ -136,12 +138,11 @@ def verify_store(session: Session, tables: LogTables, checkpoint: Checkpoint,
     return found
 
 
-@dataclass(frozen=True)
-class EventRow:
+class EventRow(NamedTuple):
     """What the events table holds for a leaf: the row's own stream id and version (which an
     edit may have changed) and the leaf hash recomputed from the row."""
 
-    stream_id: str
+    stream_id: UUID | str
     version: int
     leaf_hash: bytes
 
@@ -152,8 +153,8 @@ def _leaf_names(leaf: sa.Row, event: EventRow | None) -> str:  # type: ignore[ty
     them away from the leaf's."""
     named = (f"stream {leaf.stream_id} version {leaf.version}, "
              f"{leaf.events_table} #{leaf.notification_id}")
-    if event is not None and (event.stream_id, event.version) != (leaf.stream_id,
-                                                                  int(leaf.version)):
+    if event is not None and (str(event.stream_id), event.version) != (leaf.stream_id,
+                                                                       int(leaf.version)):
         named += f"; the row now says stream {event.stream_id} version {event.version}"
     return named
 
@@ -187,11 +188,12 @@ def _leaves_with_events(session: Session, tables: LogTables, logged_tables: tupl
         rows: dict[tuple[str, int], EventRow] = {}
         for name, ids in by_table.items():
             e = events.setdefault(name, events_table(tables, name))
-            for event in session.execute(sa.select(e).where(e.c.id.in_(ids))).all():
-                stream_id, version = str(event.originator_id), int(event.originator_version)
-                rows[(name, int(event.id))] = EventRow(stream_id, version, event_leaf_hash(
-                    stream_id=stream_id, version=version, topic=event.topic,
-                    state=bytes(event.state)))
+            found = session.execute(sa.select(
+                e.c.id, e.c.originator_id, e.c.originator_version, e.c.topic, e.c.state,
+            ).where(e.c.id.in_(ids))).tuples()
+            for event_id, stream_id, version, topic, state in found:
+                rows[(name, event_id)] = EventRow(stream_id, version, event_leaf_hash(
+                    stream_id=stream_id, version=version, topic=topic, state=bytes(state)))
         for row in page:
             yield row, rows.get((row.events_table, int(row.notification_id)))
         after = int(page[-1].leaf_index)
@@ -202,12 +204,15 @@ def _check_every_event_logged(session: Session, tables: LogTables, name: str,
     e = events_table(tables, name)
     after = 0
     while True:
-        rows = session.execute(sa.select(e.c.id, e.c.originator_id, e.c.originator_version)
-                               .where(e.c.id > after).order_by(e.c.id).limit(PAGE)).all()
-        for row in rows:
-            if int(row.id) not in logged:
+        ids = [int(i) for i in session.execute(sa.select(e.c.id).where(e.c.id > after)
+                                               .order_by(e.c.id).limit(PAGE)).scalars()]
+        unlogged = [i for i in ids if i not in logged]
+        if unlogged:  # named by stream and version (read only for these: few, if any)
+            for row in session.execute(sa.select(e.c.id, e.c.originator_id,
+                                                 e.c.originator_version)
+                                       .where(e.c.id.in_(unlogged)).order_by(e.c.id)):
                 found.fail(f"event {row.id} of {name} (stream {row.originator_id} version "
                            f"{row.originator_version}) is in no leaf (inserted)")
-        if len(rows) < PAGE:
+        if len(ids) < PAGE:
             return
-        after = int(rows[-1].id)
+        after = ids[-1]
