@@ -12,7 +12,9 @@ The application recorder also appends every event it stores to the transparency 
 (`activities/transparency_store.py`), in the same transaction and after the library's lock on
 the events table: an event is stored with its leaf or not at all. Snapshots are not logged
 (they are derived from the events). A store made before the log existed has its events logged
-on first start, in notification order (`backfill_log`).
+on first start, in notification order (`backfill_log`). The database refuses UPDATE and
+DELETE on the events table and the log's tables (`activities.append_only`): the record is
+corrected by new events, never edited.
 
 Selected with `PERSISTENCE_MODULE=activities.event_records:Factory` (`store_env`).
 """
@@ -32,6 +34,7 @@ from eventsourcing_sqlalchemy.recorders import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from activities.append_only import guard_tables
 from activities.transparency_store import (
     LogTables,
     append_events,
@@ -82,7 +85,9 @@ class CoreSelectApplicationRecorder(_CoreSelect, SQLAlchemyApplicationRecorder):
     def create_table(self) -> None:
         super().create_table()
         assert self.datastore.engine is not None
-        create_log_tables(self.datastore.engine, self.schema_name)  # type: ignore[arg-type]
+        engine = self.datastore.engine
+        guard_tables(engine, self.schema_name, [self.events_table_name])  # type: ignore[arg-type]
+        create_log_tables(engine, self.schema_name)  # type: ignore[arg-type]
         self.backfill_log()
 
     def _insert_stored_events(self, session: Session, stored_events: Sequence[StoredEvent],

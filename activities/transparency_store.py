@@ -19,6 +19,8 @@ processes write. On PostgreSQL that is `LOCK TABLE transparency_leaves IN EXCLUS
 write transaction already holds the database's only write lock (and the library's in-process
 semaphore). One events table's leaves are therefore in its notification order.
 
+The database refuses UPDATE and DELETE on all three (`activities.append_only`).
+
 Errors: whatever the database raises; the caller's transaction then rolls back the events
 and their leaves together.
 """
@@ -32,6 +34,7 @@ import sqlalchemy as sa
 from eventsourcing.persistence import StoredEvent
 from sqlalchemy.orm import Session
 
+from activities.append_only import guard_tables
 from transparency.leaves import stored_event_leaf_hash
 from transparency.log_tree import nodes_completed_by_append
 
@@ -87,7 +90,11 @@ def log_tables(schema: str | None) -> LogTables:
 def create_log_tables(engine: sa.Engine, schema: str | None) -> None:
     """Create the log's tables if missing (processes racing to create them: the loser finds
     them there, as `casework.wiring._creating_tables` retries)."""
-    log_tables(schema).metadata.create_all(engine, checkfirst=True)
+    tables = log_tables(schema)
+    tables.metadata.create_all(engine, checkfirst=True)
+    # Leaves, nodes and checkpoints are written once and never changed (module docstring).
+    guard_tables(engine, schema, [t.name for t in (tables.leaves, tables.nodes,
+                                                   tables.checkpoints)])
 
 
 class SessionTree:
@@ -141,8 +148,17 @@ def append_events(session: Session, tables: LogTables, events_table: str,
     if len(stored_events) != len(notification_ids):
         raise ValueError("one notification id per stored event")
     lock_log(session, tables)
-    size = log_size(session, tables)
+    # The size and the last leaf in one read: appending after an even number of leaves reads
+    # no sibling, after an odd number the last leaf is the first sibling (the hot path of a
+    # one-event transaction: every statement saved is a visible share of its cost).
+    t = tables.leaves
+    last = session.execute(sa.select(t.c.leaf_index, t.c.leaf_hash)
+                           .order_by(t.c.leaf_index.desc()).limit(1)).first()
     tree = SessionTree(session, tables)
+    size = 0
+    if last is not None:
+        size = int(last[0]) + 1
+        tree.pending[(0, int(last[0]))] = bytes(last[1])
     leaves: list[dict[str, object]] = []
     nodes: list[dict[str, object]] = []
     for event, notification_id in zip(stored_events, notification_ids, strict=True):

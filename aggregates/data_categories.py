@@ -188,6 +188,9 @@ EVENTS: Mapping[str, Mapping[str, Spec]] = {
     "ConsentChanged": _ref("purpose", "given"),
     "CaseNoteRecorded": {"note": C.CASE_NOTE},
     **HOME_SAFETY_EVENTS,
+    # A correction's words may repeat anything the wrong entry held: free text.
+    "EntryCorrected": {**_ref("corrects_version"), "what_was_wrong": C.NARRATIVE,
+                       "correction": C.NARRATIVE},
 }
 
 

@@ -10,6 +10,13 @@ changes the recomputed root. Also checked: every event of every logged events ta
 exactly one leaf, leaf indexes have no gaps, and the stored leaf hashes match (events
 logged after the checkpoint can be checked no further than that).
 
+Report: each problem names the event — its leaf index, stream id and version, events table
+and notification id (and the row's own stream and version if an edit changed them): an event
+changed in place, or two events' contents swapped, is "leaf i (...): its stored hash does not
+match its event"; a deleted one "leaf i (...): its event is not in the store"; an inserted
+one "event n of <table> (stream s version v) is in no leaf". An insider who also rewrote the
+leaf and node tables to match is caught by the root alone, which names no event.
+
 Cost: one pass over the leaves in index order and one read of each event row; memory
 O(log n) for the root (a stack of full subtrees), plus the set of logged event ids.
 """
@@ -18,6 +25,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
+from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -90,23 +99,28 @@ def verify_store(session: Session, tables: LogTables, checkpoint: Checkpoint,
     root = StreamingRoot()
     logged: dict[str, set[int]] = {}
     expected_index = 0
-    for row, recomputed in _leaves_with_events(session, tables, logged_tables):
+    for row, event in _leaves_with_events(session, tables, logged_tables):
         index = int(row.leaf_index)
         if index != expected_index:
             found.fail(f"leaf {expected_index} is missing (next leaf is {index})")
         expected_index = index + 1
         seen = logged.setdefault(row.events_table, set())
         if int(row.notification_id) in seen:
-            found.fail(f"leaf {index}: event {row.notification_id} is logged twice")
+            found.fail(f"leaf {index} ({_leaf_names(row, event)}): its event is logged twice")
         seen.add(int(row.notification_id))
         if row.events_table not in logged_tables:
-            found.fail(f"leaf {index}: names {row.events_table}, which is no logged store")
+            found.fail(f"leaf {index} ({_leaf_names(row, event)}): names {row.events_table}, "
+                       "which is no logged store")
             recomputed = bytes(32)
-        elif recomputed is None:
-            found.fail(f"leaf {index}: its event is not in the store")
+        elif event is None:
+            found.fail(f"leaf {index} ({_leaf_names(row, event)}): its event is not in the "
+                       "store (deleted)")
             recomputed = bytes(32)  # keeps the tree's shape; the root will not match
-        elif recomputed != bytes(row.leaf_hash):
-            found.fail(f"leaf {index}: its stored hash does not match its event")
+        else:
+            recomputed = event.leaf_hash
+            if recomputed != bytes(row.leaf_hash):
+                found.fail(f"leaf {index} ({_leaf_names(row, event)}): its stored hash does "
+                           "not match its event (changed or moved)")
         if index < checkpoint.size:
             root.append(recomputed)
     found.leaves = expected_index
@@ -124,6 +138,27 @@ def verify_store(session: Session, tables: LogTables, checkpoint: Checkpoint,
     return found
 
 
+class EventRow(NamedTuple):
+    """What the events table holds for a leaf: the row's own stream id and version (which an
+    edit may have changed) and the leaf hash recomputed from the row."""
+
+    stream_id: UUID | str
+    version: int
+    leaf_hash: bytes
+
+
+def _leaf_names(leaf: sa.Row, event: EventRow | None) -> str:  # type: ignore[type-arg]
+    """The event a leaf stands for, as a report names it: "stream <id> version <n>,
+    <table> #<notification id>", and the row's own stream and version when an edit moved
+    them away from the leaf's."""
+    named = (f"stream {leaf.stream_id} version {leaf.version}, "
+             f"{leaf.events_table} #{leaf.notification_id}")
+    if event is not None and (str(event.stream_id), event.version) != (leaf.stream_id,
+                                                                       int(leaf.version)):
+        named += f"; the row now says stream {event.stream_id} version {event.version}"
+    return named
+
+
 def events_table(tables: LogTables, name: str) -> sa.Table:
     """An events table of the library's shape, read with the library's column types."""
     return sa.Table(name, sa.MetaData(schema=tables.leaves.schema),
@@ -135,9 +170,9 @@ def events_table(tables: LogTables, name: str) -> sa.Table:
 
 
 def _leaves_with_events(session: Session, tables: LogTables, logged_tables: tuple[str, ...],
-                        ) -> Iterator[tuple[sa.Row, bytes | None]]:  # type: ignore[type-arg]
-    """Each leaf row in index order, with the leaf hash recomputed from its event row (None
-    if the row is gone or in a table that is not logged)."""
+                        ) -> Iterator[tuple[sa.Row, EventRow | None]]:  # type: ignore[type-arg]
+    """Each leaf row in index order, with its event row and the leaf hash recomputed from it
+    (None if the row is gone or in a table that is not logged)."""
     t = tables.leaves
     after = -1
     events: dict[str, sa.Table] = {}
@@ -150,13 +185,15 @@ def _leaves_with_events(session: Session, tables: LogTables, logged_tables: tupl
         for row in page:
             if row.events_table in logged_tables:
                 by_table.setdefault(row.events_table, []).append(int(row.notification_id))
-        rows: dict[tuple[str, int], bytes] = {}
+        rows: dict[tuple[str, int], EventRow] = {}
         for name, ids in by_table.items():
             e = events.setdefault(name, events_table(tables, name))
-            for event in session.execute(sa.select(e).where(e.c.id.in_(ids))).all():
-                rows[(name, int(event.id))] = event_leaf_hash(
-                    stream_id=str(event.originator_id), version=int(event.originator_version),
-                    topic=event.topic, state=bytes(event.state))
+            found = session.execute(sa.select(
+                e.c.id, e.c.originator_id, e.c.originator_version, e.c.topic, e.c.state,
+            ).where(e.c.id.in_(ids))).tuples()
+            for event_id, stream_id, version, topic, state in found:
+                rows[(name, event_id)] = EventRow(stream_id, version, event_leaf_hash(
+                    stream_id=stream_id, version=version, topic=topic, state=bytes(state)))
         for row in page:
             yield row, rows.get((row.events_table, int(row.notification_id)))
         after = int(page[-1].leaf_index)
@@ -169,9 +206,13 @@ def _check_every_event_logged(session: Session, tables: LogTables, name: str,
     while True:
         ids = [int(i) for i in session.execute(sa.select(e.c.id).where(e.c.id > after)
                                                .order_by(e.c.id).limit(PAGE)).scalars()]
-        for notification_id in ids:
-            if notification_id not in logged:
-                found.fail(f"event {notification_id} of {name} is in no leaf")
+        unlogged = [i for i in ids if i not in logged]
+        if unlogged:  # named by stream and version (read only for these: few, if any)
+            for row in session.execute(sa.select(e.c.id, e.c.originator_id,
+                                                 e.c.originator_version)
+                                       .where(e.c.id.in_(unlogged)).order_by(e.c.id)):
+                found.fail(f"event {row.id} of {name} (stream {row.originator_id} version "
+                           f"{row.originator_version}) is in no leaf (inserted)")
         if len(ids) < PAGE:
             return
         after = ids[-1]

@@ -19,12 +19,14 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 
 from activities.event_records import CoreSelectApplicationRecorder
+from activities.log_alerts import LogAlerts
 from activities.transparency_store import LogTables, SessionTree, log_size
 from transparency.checkpoint import Checkpoint, sign_checkpoint, verify_extends
 from transparency.log_tree import consistency_proof, inclusion_proof, root_hash
@@ -80,6 +82,17 @@ class TransparencyLog:
             raise TypeError("the store's recorder does not keep a transparency log")
         self._recorder = recorder
         self.tables: LogTables = recorder.log_tables
+
+    def transaction(self) -> Any:
+        """A read-only transaction on the log's database (a context manager yielding a
+        SQLAlchemy `Session`)."""
+        return self._recorder.transaction(commit=False)
+
+    def alerts(self) -> LogAlerts:
+        """The self-check's alerts, in the log's database (activities/log_alerts.py)."""
+        engine = self._recorder.datastore.engine
+        assert isinstance(engine, sa.Engine)
+        return LogAlerts(engine, self._recorder.schema_name)
 
     # ---- checkpoints -----------------------------------------------------------------------
 

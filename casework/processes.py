@@ -45,7 +45,8 @@ async def serve_worker(settings: Settings) -> None:
     await run_worker(client, store, settings.temporal_task_queue,
                      settings.reconcile_interval_seconds, build_gateway(settings),
                      WorkerTuning.from_settings(settings), stop=stop,
-                     checkpoints=(log_key(settings), settings.checkpoint_minutes * 60))
+                     checkpoints=(log_key(settings), settings.checkpoint_minutes * 60),
+                     self_check_seconds=settings.log_self_check_minutes * 60)
     log.info("worker stopped")
 
 

@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     log_key_file: Path = Path("data/keys/transparency-log.key")
     log_origin: str = DEVELOPMENT_LOG_ORIGIN
     checkpoint_minutes: float = Field(default=15.0, gt=0)
+    # How often the worker re-verifies the whole store against the latest checkpoint (one
+    # read of every event: about 30 s per million on two cores), alerting on any mismatch.
+    log_self_check_minutes: float = Field(default=60.0, gt=0)
     # Worker capacity (casework/worker.py). `make run` starts `worker_processes` workers on
     # the one task queue; in production scale out with more replicas instead. Slots bound
     # what one worker takes on at once: more workflow-task slots than cores only queue tasks

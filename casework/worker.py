@@ -17,6 +17,7 @@ from activities.board_projector import BoardProjector
 from activities.case_activities import CaseActivities
 from activities.case_store import CaseStore
 from application.intake import IntakeReconciler
+from application.log_self_check import LogSelfCheck
 from application.transparency import CheckpointSchedule, TransparencyLog
 from casework.settings import Settings
 from gateways.base import PartnerGateway
@@ -88,22 +89,28 @@ async def run_worker(client: Client, store: CaseStore, task_queue: str,
                      reconcile_interval: float, gateway: PartnerGateway,
                      tuning: WorkerTuning | None = None,
                      stop: asyncio.Event | None = None,
-                     checkpoints: tuple[Signer, float] | None = None) -> None:
+                     checkpoints: tuple[Signer, float] | None = None,
+                     self_check_seconds: float | None = None) -> None:
     """Run the Temporal worker, the intake reconciler, the task board's projection and (given
     `checkpoints`: the log key and the interval in seconds) the transparency log's signed
-    checkpoints side by side until `stop` is set (or the worker fails); then shut down
-    gracefully: no new tasks, in-flight activities finish (up to `GRACEFUL_SHUTDOWN`) and
-    report their results before this returns."""
+    checkpoints and (given also `self_check_seconds`) its self-check against the latest
+    checkpoint (application/log_self_check.py) side by side until `stop` is set (or the
+    worker fails); then shut down gracefully: no new tasks, in-flight activities finish (up
+    to `GRACEFUL_SHUTDOWN`) and report their results before this returns."""
     tuning = tuning or WorkerTuning()
     reconciler = IntakeReconciler(store, CaseOrchestrator(client, task_queue))
     with (ThreadPoolExecutor(max_workers=tuning.activity_slots) as executor,
           BoardProjector(store)):
         worker = build_worker(client, store, task_queue, executor, gateway, tuning)
         reconciling = asyncio.create_task(reconciler.run_forever(reconcile_interval))
+        background: list[asyncio.Task[None]] = []
         if checkpoints is not None:
-            schedule = CheckpointSchedule(TransparencyLog(store.recorder),  # type: ignore[arg-type]
-                                          checkpoints[0])
-            signing = asyncio.create_task(schedule.run_forever(checkpoints[1]))
+            the_log = TransparencyLog(store.recorder)  # type: ignore[arg-type]
+            schedule = CheckpointSchedule(the_log, checkpoints[0])
+            background.append(asyncio.create_task(schedule.run_forever(checkpoints[1])))
+            if self_check_seconds is not None:
+                check = LogSelfCheck(the_log, checkpoints[0].verifier, the_log.alerts())
+                background.append(asyncio.create_task(check.run_forever(self_check_seconds)))
         running = asyncio.create_task(worker.run())
         stopping = asyncio.create_task((stop or asyncio.Event()).wait())
         try:
@@ -113,10 +120,10 @@ async def run_worker(client: Client, store: CaseStore, task_queue: str,
             reconciling.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await reconciling
-            if checkpoints is not None:
-                signing.cancel()
+            for task in background:
+                task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await signing
+                    await task
             if not running.done():
                 await worker.shutdown()
             await running  # a worker failure is raised here

@@ -31,6 +31,7 @@ from web.routes_access import router as access_router
 from web.routes_as_at import router as as_at_router
 from web.routes_auth import router as auth_router
 from web.routes_cases import router as cases_router
+from web.routes_corrections import router as corrections_router
 from web.routes_partners import router as partners_router
 from web.routes_repairs import router as repairs_router
 from web.routes_safeguarding import router as safeguarding_router
@@ -83,6 +84,7 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.include_router(sanctuary_router)
     app.include_router(repairs_router)
     app.include_router(safer_router)
+    app.include_router(corrections_router)
     app.include_router(partners_router)
     app.include_router(staff_router)
     app.include_router(transparency_router)

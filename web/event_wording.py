@@ -211,6 +211,10 @@ def case_note_recorded(data: Mapping[str, Any]) -> str:
     return "Case note recorded."
 
 
+def entry_corrected(data: Mapping[str, Any]) -> str:
+    return f"Corrected the entry at step {data.get('corrects_version', '?')} by this one."
+
+
 
 WORDING: Mapping[str, Wording] = {
     "Opened": opened,
@@ -239,6 +243,7 @@ WORDING: Mapping[str, Wording] = {
     "SharingDecided": sharing_decided,
     "ConsentChanged": consent_changed,
     "CaseNoteRecorded": case_note_recorded,
+    "EntryCorrected": entry_corrected,
     **HOME_SAFETY_WORDING,
 }
 

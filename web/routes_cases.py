@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel
 
 from aggregates.access import Permission
+from aggregates.corrections import corrections_of
 from aggregates.data_categories import redact_event, redact_view
 from aggregates.errors import RuleViolation
 from application.intake import Intake
@@ -154,8 +155,10 @@ async def case_events(
     await visible_case(store, case_id, principal, "read_events")
     events = await asyncio.to_thread(store.events_of, case_id)
     role = principal.staff.role
+    corrected = corrections_of(events)
     return [EventOut(version=e.version, type=e.type, recorded_at=e.recorded_at,
-                     data=redact_event(e.type, e.data, role)) for e in events]
+                     data=redact_event(e.type, e.data, role),
+                     corrected_by=corrected.get(e.version, [])) for e in events]
 
 
 @router.get("/cases/{case_id}/access-log", response_model=AccessLogOut)

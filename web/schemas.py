@@ -137,6 +137,9 @@ class EventOut(BaseModel):
     type: str
     recorded_at: datetime
     data: dict[str, object]
+    # The versions of the entries that correct this one (EntryCorrected), oldest first: the
+    # entry stays as it was stored, marked as corrected.
+    corrected_by: list[int] = []
 
 
 class CaseSummaryOut(BaseModel):

@@ -9,6 +9,7 @@ dataclass, its handler, and its route in web/.
 - sanctuary.py: the Sanctuary Scheme (refer, assess, decide, decline, install, tell)
 - repairs.py: emergency repairs
 - safer.py: KCC SAFER (the referral, and the works KCC's signed message reports)
+- corrections.py: correcting a wrong entry by a new one pointing at it
 """
 
 from aggregates.commands.access import (
@@ -18,6 +19,7 @@ from aggregates.commands.access import (
     RestrictCase,
     UseBreakGlass,
 )
+from aggregates.commands.corrections import CorrectEntry
 from aggregates.commands.registry import (
     COMMANDS,
     Command,
@@ -53,11 +55,10 @@ from aggregates.commands.sharing import RecordConsent, RecordSharingDecision
 
 __all__ = [
     "COMMANDS", "AddChild", "AddMaracActions", "AssessSanctuaryRisk", "AssignCase", "Command",
-    "CommandContext", "CompleteDash", "DecideSanctuary", "DeclareConflict",
-    "DeclineSanctuaryMeasures", "Directory", "LiftRestriction", "RecordConsent",
-    "RecordContact", "RecordMaracHearing", "RecordSaferWorks", "RecordSanctuaryMeasure",
-    "RecordSharingDecision", "RecordSupportConsent", "ReferToSafer", "ReferToSanctuary",
-    "ReportEmergencyRepair", "ReportIncident", "RestrictCase", "SaveDash",
-    "TellSanctuaryReferrer", "UseBreakGlass", "apply_command", "handles", "parse_answers",
-    "parse_command", "parse_date",
+    "CommandContext", "CompleteDash", "CorrectEntry", "DecideSanctuary", "DeclareConflict",
+    "DeclineSanctuaryMeasures", "Directory", "LiftRestriction", "RecordConsent", "RecordContact",
+    "RecordMaracHearing", "RecordSaferWorks", "RecordSanctuaryMeasure", "RecordSharingDecision",
+    "RecordSupportConsent", "ReferToSafer", "ReferToSanctuary", "ReportEmergencyRepair",
+    "ReportIncident", "RestrictCase", "SaveDash", "TellSanctuaryReferrer", "UseBreakGlass",
+    "apply_command", "handles", "parse_answers", "parse_command", "parse_date",
 ]

@@ -86,6 +86,7 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("POST", "/cases/{case_id}/support-consent"): row(401, 200, 409, 409, 403, 403),
     ("POST", "/cases/{case_id}/contacts"): CASE_WORK,
     ("POST", "/cases/{case_id}/notes"): CASE_WORK,
+    ("POST", "/cases/{case_id}/corrections"): CASE_WORK,
     ("GET", "/cases/{case_id}/sharing-decisions"): READ,
     ("POST", "/cases/{case_id}/sharing-decisions"): CASE_WORK,
     ("POST", "/cases/{case_id}/consent"): CASE_WORK,
@@ -239,6 +240,10 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     elif path.endswith("/contacts"):
         url = path.replace("{case_id}", case)
         body = {"party": "victim", "purpose": "about_abuse", "channel": "telephone"}
+    elif path.endswith("/corrections"):
+        url = path.replace("{case_id}", case)
+        body = {"corrects_version": 1, "what_was_wrong": "The wrong channel",
+                "correction": "It was by email", "reason": "Misread the form"}
     elif path.endswith("/notes"):  # a case note, over the API or the page
         url, body = path.replace("{case_id}", case), {"note": "Call after 6pm only"}
     elif "{case_id}" in path or path.endswith("/works"):

@@ -49,6 +49,7 @@ DOORS: dict[str, tuple[tuple[str, str], tuple[str, str] | None]] = {
     "record_sharing_decision": (("POST", "/cases/{case_id}/sharing-decisions"),
                                 ("POST", "/work/cases/{case_id}/sharing")),
     "record_consent": (("POST", "/cases/{case_id}/consent"), None),
+    "correct_entry": (("POST", "/cases/{case_id}/corrections"), None),
     "refer_to_sanctuary": (("POST", "/cases/{case_id}/sanctuary/referral"),
                            ("POST", "/work/cases/{case_id}/home-safety/{step}")),
     "assess_sanctuary_risk": (("POST", "/cases/{case_id}/sanctuary/risk-assessments"),

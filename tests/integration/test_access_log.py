@@ -12,6 +12,7 @@ import sqlalchemy
 
 from activities.case_store import CaseStore
 from aggregates.access_log import CaseAccessLog, access_log_id, events_appending
+from tests.insider import guards_lifted
 
 
 def record(store: CaseStore, case_id: uuid.UUID, staff_id: str, outcome: str = "allowed") -> None:
@@ -49,7 +50,7 @@ def _rewrite(store: CaseStore, version: int, **changes: str) -> None:
     engine = store.factory.datastore.engine  # type: ignore[attr-defined]
     schema = store.env.get("SQLALCHEMY_SCHEMA")
     table = f'"{schema}".casestore_events' if schema else "casestore_events"
-    with engine.begin() as conn:
+    with engine.begin() as conn, guards_lifted(conn, schema):
         conn.execute(sqlalchemy.text(
             f"UPDATE {table} SET state = :state WHERE originator_id = :id "
             "AND originator_version = :v"),
@@ -144,7 +145,7 @@ def test_a_removed_entry_breaks_the_chain_at_the_entry_after_it(store: CaseStore
     schema = store.env.get("SQLALCHEMY_SCHEMA")
     table = f'"{schema}".casestore_events' if schema else "casestore_events"
     log_id = access_log_id(case_id)
-    with engine.begin() as conn:
+    with engine.begin() as conn, guards_lifted(conn, schema):
         conn.execute(sqlalchemy.text(
             f"DELETE FROM {table} WHERE originator_id = :id AND originator_version = 3"),
             {"id": log_id if schema else log_id.bytes})

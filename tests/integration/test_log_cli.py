@@ -51,7 +51,9 @@ def test_an_auditor_verifies_the_store_and_catches_an_edit(
     with pytest.raises(SystemExit) as failed:
         run(capsys, "verify-log", "--vkey", vkey, "--checkpoint", str(kept))
     assert "problems against the checkpoint" in str(failed.value)
-    assert "FAIL leaf 0: its stored hash does not match its event" in capsys.readouterr().out
+    # The report names the edited event: its leaf, stream, version and row.
+    assert (f"FAIL leaf 0 (stream {case_id} version 1, casestore_events #1): its stored hash "
+            "does not match its event") in capsys.readouterr().out
 
 
 def test_a_checkpoint_signed_by_another_key_is_refused(

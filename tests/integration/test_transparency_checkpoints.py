@@ -21,6 +21,7 @@ from activities.case_store import CaseStore
 from aggregates.access_log import access_log_id
 from application.log_verifier import verify_store
 from application.transparency import CheckpointSchedule, LogError, TransparencyLog
+from tests.insider import guards_lifted
 from tests.integration.test_transparency_log import open_case, read
 from transparency.checkpoint import open_checkpoint, verify_extends, verify_included
 from transparency.leaves import stored_event_leaf_hash
@@ -55,7 +56,8 @@ def rewrite_event(store: CaseStore, stream_id: uuid.UUID, version: int,
     change(state)
     sealed = mapper.cipher.encrypt(mapper.compressor.compress(mapper.transcoder.encode(state)))
     table = store.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
-    with store.recorder.transaction(commit=True) as session:  # type: ignore[attr-defined]
+    with (store.recorder.transaction(commit=True) as session,  # type: ignore[attr-defined]
+          guards_lifted(session, store.env.get("SQLALCHEMY_SCHEMA"))):
         session.execute(table.update().where(
             (table.c.originator_id == stream_id) & (table.c.originator_version == version)
         ).values(state=sealed))
@@ -64,7 +66,8 @@ def rewrite_event(store: CaseStore, stream_id: uuid.UUID, version: int,
 def rebuild_log_tables(store: CaseStore, *, checkpoints_too: bool = False) -> None:
     """The insider rewrites the leaf and node tables to match the changed events."""
     tables = the_log(store).tables
-    with store.recorder.transaction(commit=True) as session:  # type: ignore[attr-defined]
+    with (store.recorder.transaction(commit=True) as session,  # type: ignore[attr-defined]
+          guards_lifted(session, tables.leaves.schema)):
         session.execute(tables.leaves.delete())
         session.execute(tables.nodes.delete())
         if checkpoints_too:
@@ -175,7 +178,8 @@ def test_a_removed_event_is_caught(store: CaseStore, log_key: Signer) -> None:
     case_id = open_case(store)
     checkpoint = opened(log.make_checkpoint(log_key).note, log_key)
     table = store.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
-    with store.recorder.transaction(commit=True) as session:  # type: ignore[attr-defined]
+    with (store.recorder.transaction(commit=True) as session,  # type: ignore[attr-defined]
+          guards_lifted(session, store.env.get("SQLALCHEMY_SCHEMA"))):
         session.execute(table.delete().where(
             (table.c.originator_id == case_id) & (table.c.originator_version == 2)))
     found = verification(store, checkpoint)
@@ -187,7 +191,8 @@ def test_an_event_without_a_leaf_is_reported(store: CaseStore, log_key: Signer) 
     open_case(store)
     checkpoint = opened(the_log(store).make_checkpoint(log_key).note, log_key)
     tables = the_log(store).tables
-    with store.recorder.transaction(commit=True) as session:  # type: ignore[attr-defined]
+    with (store.recorder.transaction(commit=True) as session,  # type: ignore[attr-defined]
+          guards_lifted(session, tables.leaves.schema)):
         top = session.execute(sa.select(sa.func.max(tables.leaves.c.leaf_index))).scalar()
         session.execute(tables.leaves.delete().where(tables.leaves.c.leaf_index == top))
     found = verification(store, checkpoint)
@@ -229,7 +234,8 @@ def test_leaves_pointed_at_a_copy_of_the_untouched_rows_are_caught(store: CaseSt
     case_id = open_case(store)
     checkpoint = opened(the_log(store).make_checkpoint(log_key).note, log_key)
     tables = the_log(store).tables
-    with store.recorder.transaction(commit=True) as session:  # type: ignore[attr-defined]
+    with (store.recorder.transaction(commit=True) as session,  # type: ignore[attr-defined]
+          guards_lifted(session, tables.leaves.schema)):
         prep = session.get_bind().dialect.identifier_preparer
         schema = f"{prep.quote(tables.leaves.schema)}." if tables.leaves.schema else ""
         session.execute(sa.text(f"CREATE TABLE {schema}events_as_they_were AS "
@@ -238,4 +244,5 @@ def test_leaves_pointed_at_a_copy_of_the_untouched_rows_are_caught(store: CaseSt
     rewrite_event(store, case_id, 1, lambda state: state.update(reason="Changed."))
     found = verification(store, checkpoint)
     assert any("which is no logged store" in p for p in found.problems), found.problems
-    assert any("of casestore_events is in no leaf" in p for p in found.problems)
+    assert any("of casestore_events (stream" in p and "is in no leaf" in p
+               for p in found.problems), found.problems

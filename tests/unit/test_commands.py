@@ -117,7 +117,7 @@ EXPECTED_ROLES = {
     **dict.fromkeys(("save_dash", "complete_dash", "record_marac_hearing", "add_marac_actions",
                      "report_incident", "add_child", "record_support_consent",
                      "record_contact", "record_sharing_decision", "record_consent",
-                     "record_case_note",
+                     "record_case_note", "correct_entry",
                      "refer_to_sanctuary", "assess_sanctuary_risk", "decide_sanctuary",
                      "decline_sanctuary_measures", "record_sanctuary_measure",
                      "tell_sanctuary_referrer", "report_emergency_repair", "refer_to_safer"),

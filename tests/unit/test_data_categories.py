@@ -12,6 +12,7 @@ from aggregates import (
     case_access,
     case_risk,
     case_work,
+    corrections,
     repairs,
     safeguarding,
     safer,
@@ -36,7 +37,7 @@ def case_event_classes() -> dict[str, type]:
     nested = {name: cls for name, cls in vars(Case).items()
               if inspect.isclass(cls) and issubclass(cls, Aggregate.Event)}
     for module in (case_work, case_access, case_risk, safeguarding, sharing_decisions,
-                   sanctuary, repairs, safer):
+                   sanctuary, repairs, safer, corrections):
         nested.update({name: cls for name, cls in vars(module).items()
                        if inspect.isclass(cls) and issubclass(cls, Aggregate.Event)
                        and cls.__module__ == module.__name__})

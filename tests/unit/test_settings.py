@@ -68,3 +68,12 @@ def test_every_file_follows_da_data_dir_unless_set_itself(
 def test_without_da_data_dir_the_files_stay_in_data() -> None:
     assert all(path.is_relative_to("data")
                for path in _stored_paths(Settings()).values())
+
+
+def test_the_log_self_check_runs_hourly_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().log_self_check_minutes == 60
+    monkeypatch.setenv("DA_LOG_SELF_CHECK_MINUTES", "5")
+    assert Settings().log_self_check_minutes == 5
+    monkeypatch.setenv("DA_LOG_SELF_CHECK_MINUTES", "0")
+    with pytest.raises(ValidationError, match="log_self_check_minutes"):
+        Settings()

@@ -1,0 +1,29 @@
+"""The deployed recorders (activities/event_records.py: Core reads) without the transparency
+log, so `bench/audit.py` can tell the log's own cost from the library's ORM reads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
+from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
+from sqlalchemy.orm import Session
+
+from activities.event_records import CoreSelectAggregateRecorder, CoreSelectApplicationRecorder
+
+
+class NoLogApplicationRecorder(CoreSelectApplicationRecorder):
+    def create_table(self) -> None:
+        SQLAlchemyApplicationRecorder.create_table(self)
+
+    def _insert_stored_events(self, session: Session, stored_events: Sequence[StoredEvent],
+                              **kwargs: Any) -> Sequence[int]:
+        return SQLAlchemyApplicationRecorder._insert_stored_events(self, session, stored_events,
+                                                                   **kwargs)
+
+
+class Factory(SQLAlchemyFactory):
+    aggregate_recorder_class = CoreSelectAggregateRecorder
+    application_recorder_class = NoLogApplicationRecorder
