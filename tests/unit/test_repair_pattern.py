@@ -81,3 +81,17 @@ def test_a_header_without_the_fields_is_one_error_on_line_1() -> None:
     feed = parse_csv("ref,where\nR1,1 Road\n", TODAY)
     assert feed.jobs == () and [(e.line, e.rule) for e in feed.errors] == [
         (1, "header_names_fields")]
+
+
+def test_auditors_never_read_the_address_of_a_review_and_staff_do() -> None:
+    from aggregates.data_categories import readable_by
+    from aggregates.data_categories_home import REPAIR_REVIEW
+    from aggregates.redaction import WITHHELD, redact
+    from aggregates.report import Role
+
+    view = {"review_id": "r1", "address": "1 Secret Road", "status": "open", "reason": "",
+            "jobs": [{"job_reference": "J1", "raised_on": "2026-10-01",
+                      "job_type": "lost_keys"}]}
+    assert redact(view, REPAIR_REVIEW, readable_by(Role.AUDITOR))["address"] == WITHHELD
+    assert redact(view, REPAIR_REVIEW, readable_by(Role.CASEWORKER))["address"] == (
+        "1 Secret Road")
