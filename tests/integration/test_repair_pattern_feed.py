@@ -136,3 +136,28 @@ def test_no_further_action_is_recorded_with_its_reason_and_closes_the_review(
     [closed] = store.reviews(Council.DOVER, open_only=False)
     assert (closed["status"], closed["reason"]) == ("no_further_action",
                                                     "Tenant's son lost keys")
+
+
+def test_every_property_event_is_a_leaf_of_the_transparency_log_and_verifies(
+        store: PropertyRepairsStore) -> None:
+    """The transparency log covers the properties' streams as it does the cases': a signed
+    checkpoint after a feed verifies, every event a leaf, none under another name."""
+    from activities.case_store import CaseStore
+    from application.log_verifier import verify_store
+    from application.transparency import TransparencyLog
+    from transparency.checkpoint import open_checkpoint
+    from transparency.note import Signer, Verifier
+
+    cases = CaseStore(dict(store.env))
+    store.take_feed(parse_csv(few_hundred_jobs(), NOW.date()))
+    log = TransparencyLog(cases.recorder)  # type: ignore[arg-type]
+    key = Signer.generate("test.invalid/da-casework-log")
+    signed = log.make_checkpoint(key, now=1_000)
+    events = store.recorder.max_notification_id()
+    assert signed.size == events and events > 242
+    checkpoint = open_checkpoint(signed.note, log_key=Verifier.from_vkey(
+        key.verifier.vkey())).checkpoint
+    with cases.recorder.transaction(commit=False) as session:  # type: ignore[attr-defined]
+        found = verify_store(session, log.tables, checkpoint)
+    assert found.ok, found.problems
+    assert found.leaves == events
