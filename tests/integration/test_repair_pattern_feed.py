@@ -161,3 +161,16 @@ def test_every_property_event_is_a_leaf_of_the_transparency_log_and_verifies(
         found = verify_store(session, log.tables, checkpoint)
     assert found.ok, found.problems
     assert found.leaves == events
+
+
+def test_the_same_run_opens_a_review_in_dartford_and_not_in_dover(
+        store: PropertyRepairsStore) -> None:
+    """Three security jobs over 75 days: within Dartford's 90 (DBC 7.2, configured), not
+    Dover's 60 (D 8.6, configured). Dartford's review goes to its Tenancy Services Team."""
+    days = ("2026-07-01", "2026-08-10", "2026-09-14")
+    rows = "".join(f"{c[:2].upper()}{i},3 Station Road,broken_window,{d},{c}\n"
+                   for c in ("dover", "dartford") for i, d in enumerate(days))
+    assert store.take_feed(parse_csv(HEADER + rows, NOW.date())).reviews_opened == 1
+    assert store.reviews(Council.DOVER) == []
+    [review] = store.reviews(Council.DARTFORD)
+    assert (review["team"], review["section"][:7]) == ("Tenancy Services Team", "DBC 7.2")
