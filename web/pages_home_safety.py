@@ -24,6 +24,7 @@ from aggregates.sanctuary_rules import (
     HouseholdType,
     Installer,
     MeasureType,
+    ProtectedCharacteristic,
     ReferrerKind,
     RiskSubject,
     SanctuaryStatus,
@@ -78,7 +79,19 @@ PAGE_LABELS: dict[str, Label] = {
     "channel": Label("how the referrer was told", choice=True),
     "job_type": Label("the repair", choice=True),
     **{name: Label("the answer", choice=True) for name, _ in FACTS},
+    **{f"pc_{c.value}": Label(c.value.replace("_", " ")) for c in ProtectedCharacteristic},
 }
+# What the victim chooses to say of themselves (SCAR Q7): one optional box each.
+CHARACTERISTICS = [(f"pc_{c.value}", c.value.replace("_", " ").capitalize())
+                   for c in ProtectedCharacteristic]
+
+
+def _field(path: str) -> str:
+    """A body path as the form field showing it: a characteristic has a box of its own."""
+    head, _, rest = path.partition(".")
+    if head == "protected_characteristics" and rest:
+        return f"pc_{rest.split('.')[0]}"
+    return head or "form"
 
 
 def _pence(form: FormData) -> int | str:
@@ -98,6 +111,8 @@ BODIES: dict[str, tuple[CommandRoute, Callable[[FormData], dict[str, Any]]]] = {
         "referrer_contact": text(f, "referrer_contact"),
         "referring_agency": text(f, "referring_agency") or None,
         "household_type": text(f, "household_type"),
+        "protected_characteristics": {name[3:]: text(f, name) for name, _ in CHARACTERISTICS
+                                      if text(f, name)},
         "communication_needs": [n for n in [text(f, "communication_needs")] if n]}),
     "risk-assessment": (ASSESS, lambda f: {"subject": text(f, "subject"),
                                            "findings": str(f.get("findings") or "")}),
@@ -139,7 +154,8 @@ def _page(request: Request, principal: Principal, step: str) -> Any:
             can_tell=bool(referral and status in OUTCOMES and not referral.referrer_told_at),
             jobs=[redact_view("repair_job", j.to_dict(), role)
                   for j in case.repairs.jobs.values()],
-            facts=FACTS, options=OPTIONS, step=step, values=values, errors=errors,
+            facts=FACTS, characteristics=CHARACTERISTICS, options=OPTIONS, step=step,
+            values=values, errors=errors,
             field_errors=field_errors(errors))
     return show
 
@@ -154,5 +170,5 @@ async def home_safety_submit(case_id: uuid.UUID, step: str, request: Request,
     route, body_of = BODIES[step]
     return await submit(request, principal, case_id, route, body_of(form), form,
                         _page(request, principal, step),
-                        field_of=lambda path: path.split(".")[0] or "form",
+                        field_of=_field,
                         labels=PAGE_LABELS)
