@@ -108,3 +108,21 @@ async def test_protected_characteristics_given_on_the_referral_form_are_recorded
         referral = (await http.get(f"/cases/{case_id}/sanctuary")).json()["referral"]
         assert referral["protected_characteristics"] == {
             "age": "In her forties", "religion_or_belief": "Sikh"}
+
+
+async def test_a_safer_referral_from_the_page_then_no_second_form(system: WebSystem) -> None:
+    """DBC 7.4.3 / D 8.37: the page refers to KCC SAFER (a reason is needed, shown beside its
+    own box, not the decline form's); once referred it shows the referral and offers no
+    second one while the first stands."""
+    case_id = await system.open_case(DOVER_CW)
+    async with system.client(DOVER_CW) as http:
+        page = await http.get(f"/work/cases/{case_id}/home-safety")
+        assert "Refer to KCC SAFER" in page.text and "D 8.37" in page.text
+        empty = await post(http, case_id, "safer-referral", safer_reason="")
+        assert empty.status_code == 422 and 'href="#safer_reason"' in empty.text
+        sent = await post(http, case_id, "safer-referral",
+                          safer_reason="Wants security advice; agreed on the phone")
+        assert sent.status_code == 303, sent.text[:300]
+        page = await http.get(f"/work/cases/{case_id}/home-safety")
+        assert re.search(r"Referred \d{4}-\d\d-\d\d: (queued|delivered)", page.text)
+        assert "Refer to KCC SAFER" not in page.text
