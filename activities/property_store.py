@@ -20,6 +20,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from aggregates.policies import policy_for, policy_in_force
@@ -29,6 +30,7 @@ from aggregates.report import Actor, Council
 
 REVIEW_OPENED = get_topic(PropertyRepairs.ReviewOpened)
 PAGE = 500
+SAVE_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -73,12 +75,26 @@ class PropertyRepairsStore(Application):
         taken = opened = 0
         now = self._clock()
         for stream_id, jobs in by_property.items():
+            new, reviews = self._take_jobs(stream_id, jobs, now)
+            taken, opened = taken + new, opened + reviews
+        return FeedResult(taken, len(feed.jobs) - taken, opened, feed.errors)
+
+    def _take_jobs(self, stream_id: UUID, jobs: list[FeedJob], now: datetime) -> tuple[int, int]:
+        """One property's jobs: (new jobs, reviews opened). Two feeds writing the same
+        property at once: the second's save fails on the stream's version and it tries again
+        on what the first recorded, so a job sent by both is counted once."""
+        for attempt in range(SAVE_ATTEMPTS):
             prop = self._property(stream_id, jobs[0])
             before = len(prop.reviews)
-            taken += prop.record_jobs(jobs, policy_in_force(prop.council, now))
-            opened += len(prop.reviews) - before
-            self.save(prop)
-        return FeedResult(taken, len(feed.jobs) - taken, opened, feed.errors)
+            new = prop.record_jobs(jobs, policy_in_force(prop.council, now))
+            try:
+                self.save(prop)
+            except IntegrityError:
+                if attempt == SAVE_ATTEMPTS - 1:
+                    raise
+                continue
+            return new, len(prop.reviews) - before
+        raise AssertionError("unreachable")
 
     def close_review(self, stream_id: UUID, review_id: str, reason: str, actor: Actor,
                      council: Council) -> PropertyRepairs:

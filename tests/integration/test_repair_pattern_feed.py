@@ -174,3 +174,18 @@ def test_the_same_run_opens_a_review_in_dartford_and_not_in_dover(
     assert store.reviews(Council.DOVER) == []
     [review] = store.reviews(Council.DARTFORD)
     assert (review["team"], review["section"][:7]) == ("Tenancy Services Team", "DBC 7.2")
+
+
+def test_two_feeds_at_once_count_each_job_once_and_open_one_review(
+        store: PropertyRepairsStore) -> None:
+    """The repairs system retries while the nightly file is imported: both carry the same
+    jobs for one address; whichever saves second finds the first's and adds nothing."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rows = "".join(f"C{i},\"{TARGET}\",lost_keys,2026-10-0{1 + i},dover\n" for i in range(3))
+    feed = parse_csv(HEADER + rows, NOW.date())
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(store.take_feed, [feed] * 4))
+    assert sum(r.taken for r in results) == 3
+    assert sum(r.reviews_opened for r in results) == 1
+    assert len(store.reviews(Council.DOVER)) == 1
