@@ -49,11 +49,15 @@ class Permission(StrEnum):
     MANAGE_STAFF = "manage_staff"
     # A partner's verified, signed message applied to a case (the system acts on it).
     RECORD_PARTNER_MESSAGE = "record_partner_message"
+    # The pattern of repairs (DBC 7.2): the repairs system feeds jobs; the housing team reads
+    # the reviews they open and decides on each.
+    FEED_REPAIR_JOBS = "feed_repair_jobs"
+    REVIEW_REPAIR_PATTERN = "review_repair_pattern"
 
 
 _CASE_STAFF = {Permission.OPEN_CASE, Permission.READ_CASE, Permission.COMPLETE_TASK,
                Permission.RECORD_CASE_WORK, Permission.DECLARE_CONFLICT,
-               Permission.READ_OWN_NOTIFICATIONS}
+               Permission.READ_OWN_NOTIFICATIONS, Permission.REVIEW_REPAIR_PATTERN}
 _SAFEGUARDING_LEADS = _CASE_STAFF | {Permission.ASSIGN_CASE, Permission.RESTRICT_CASE,
                                      Permission.BREAK_GLASS}
 CASE_STAFF_ROLES = frozenset({Role.CASEWORKER, Role.DSO, Role.LINE_MANAGER})
@@ -70,7 +74,19 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     # Administrators manage accounts; they have no need to know any case.
     Role.ADMINISTRATOR: frozenset({Permission.MANAGE_STAFF, Permission.READ_OWN_NOTIFICATIONS}),
     Role.SYSTEM: frozenset({Permission.RECORD_PARTNER_MESSAGE}),
+    # Only jobs in: it reads no case, no review, nothing of anyone.
+    Role.REPAIRS_SYSTEM: frozenset({Permission.FEED_REPAIR_JOBS}),
 }
+
+
+def sees_repair_review(staff: StaffFacts, council: Council, team: str) -> bool:
+    """Whether `staff` reads a review of the pattern of repairs (DBC 7.2) opened for `team`
+    of `council`: case staff of that team; DSOs and line managers of the council (they
+    supervise the team). No arrangement crosses councils for these: no case exists yet."""
+    if staff.council is not council or Permission.REVIEW_REPAIR_PATTERN not in (
+            ROLE_PERMISSIONS[staff.role]):
+        return False
+    return team in staff.teams or staff.role in (Role.DSO, Role.LINE_MANAGER)
 
 
 class Forbidden(RuleViolation):

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from aggregates.contact import ContactChannel
 from aggregates.redaction import C, Each, OneOf, Spec, Values, ref
+from aggregates.repair_feed import JobType
 from aggregates.repair_rules import RepairJobType
 from aggregates.safer import SaferMeasure
 from aggregates.sanctuary_rules import (
@@ -45,6 +46,23 @@ REPAIR_JOB: Mapping[str, Spec] = {
     "job_type": OneOf(frozenset(RepairJobType), C.CASE_FACTS),
 }
 CONTACT_CHANNEL = OneOf(frozenset(ContactChannel), C.CASE_FACTS)
+# The pattern of repairs (DBC 7.2): a property's stream. The address is where someone may be
+# living with abuse, so it is the victim's address: auditors never read it.
+REPAIR_REVIEW: Mapping[str, Spec] = {
+    **dict.fromkeys(("property_id", "review_id", "title", "council", "team", "rule",
+                     "section", "policy_version", "opened_at", "status"), C.CASE_REFERENCE),
+    "address": C.VICTIM_ADDRESS, "reason": C.RATIONALE,
+    "jobs": Each({"job_reference": C.CASE_REFERENCE, "raised_on": C.CASE_REFERENCE,
+                  "job_type": OneOf(frozenset(JobType), C.CASE_FACTS)}),
+}
+PROPERTY_EVENTS: Mapping[str, Mapping[str, Spec]] = {
+    "Registered": {"council": C.CASE_REFERENCE, "address": C.VICTIM_ADDRESS},
+    "JobRecorded": {**ref("job_reference", "raised_on"), "address": C.VICTIM_ADDRESS,
+                    "job_type": OneOf(frozenset(JobType), C.CASE_FACTS)},
+    "ReviewOpened": ref("review_id", "job_references", "team", "rule", "section",
+                        "policy_version"),
+    "ReviewClosed": {**ref("review_id", "outcome", "actor"), "reason": C.RATIONALE},
+}
 
 HOME_SAFETY_EVENTS: Mapping[str, Mapping[str, Spec]] = {
     "SanctuaryReferred": dict(SANCTUARY_REFERRAL),

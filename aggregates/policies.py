@@ -78,6 +78,12 @@ class Policy:
     missed_repair_escalation: Rule
     # A referral to Kent County Council's SAFER scheme (security advice and measures).
     safer_referral: Rule
+    # The pattern of repairs (issue 13, scope 4): `repair_pattern_run_length` security-related
+    # jobs at one address raised within `repair_pattern_window_days` days open a review for
+    # the team routed council tenants' cases (aggregates/repair_pattern.py).
+    repair_pattern: Rule
+    repair_pattern_window_days: int
+    repair_pattern_run_length: int
 
     def team_for(self, tenure: Tenure) -> str:
         """The team told separately about the case, by the resident's tenure."""
@@ -149,6 +155,12 @@ DOVER_2025 = Policy(
     missed_repair_escalation=Rule("missed_emergency_repair_to_dso_and_repairs_manager",
                                   "D 8.36, D 8.3"),
     safer_referral=Rule("support_access_to_kcc_safer", "D 8.37"),
+    # D 8.6 names "property repairs / damages which may indicate abuse" as a way abuse comes
+    # to light, but sets no run or window: three jobs in 60 days is the configured default.
+    repair_pattern=Rule("pattern_of_security_repairs_opens_review",
+                        f"D 8.6; window and run length: {DEFAULT} (Dover sets none)"),
+    repair_pattern_window_days=60,
+    repair_pattern_run_length=3,
 )
 
 DARTFORD_2026 = Policy(
@@ -210,6 +222,13 @@ DARTFORD_2026 = Policy(
     missed_repair_escalation=Rule("missed_emergency_repair_to_dso_and_repairs_manager",
                                   f"{DEFAULT} (D 8.36, D 8.3; DBC silent)"),
     safer_referral=Rule("refer_to_kcc_safer", "DBC 7.4.3"),
+    # DBC 7.2 names the pattern itself ("numerous repairs such as external door lock changes,
+    # bathroom lock changes, broken windows, lost keys or damage to internal doors"), so
+    # Dartford looks further back than Dover; the numbers are still a configured default.
+    repair_pattern=Rule("pattern_of_security_repairs_opens_review",
+                        f"DBC 7.2; window and run length: {DEFAULT} (DBC sets none)"),
+    repair_pattern_window_days=90,
+    repair_pattern_run_length=3,
 )
 
 POLICIES: dict[tuple[Council, str], Policy] = {

@@ -88,6 +88,9 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     ADMINISTRATOR = "administrator"
     SYSTEM = "system"
+    # A council's repairs system, feeding repair jobs with a bearer token (DBC 7.2): a
+    # machine client registered like staff, so its council and its tokens are recorded.
+    REPAIRS_SYSTEM = "repairs_system"
 
 
 @dataclass(frozen=True)

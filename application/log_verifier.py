@@ -40,9 +40,10 @@ from transparency.merkle import EMPTY_ROOT, hash_children
 PAGE = 2000
 MAX_PROBLEMS = 50  # listed; the count is always complete
 # The events tables of the applications whose events are logged (eventsourcing names them
-# "<application name>_events"): the case store and the staff directory. Fixed here, never
+# "<application name>_events"): the case store, the staff directory and the properties
+# (the pattern of repairs, activities/property_store.py). Fixed here, never
 # read from the leaf table, which an insider could point at a copy of the untouched rows.
-LOGGED_TABLES = ("casestore_events", "staffdirectory_events")
+LOGGED_TABLES = ("casestore_events", "staffdirectory_events", "propertyrepairsstore_events")
 
 
 @dataclass

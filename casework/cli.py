@@ -1,5 +1,5 @@
 """Command line: `python -m casework run|demo|worker|web|keys|create-admin|add-staff|
-issue-token|log-key|checkpoint|verify-log`."""
+issue-token|log-key|checkpoint|verify-log|import-repairs`."""
 
 from __future__ import annotations
 
@@ -44,6 +44,9 @@ def main(argv: list[str] | None = None) -> None:
     verify.add_argument("--vkey", required=True, help="the log's verifier key")
     verify.add_argument("--checkpoint", type=Path,
                         help="a checkpoint note kept outside (default: the latest stored)")
+    repairs = sub.add_parser("import-repairs", help="take a CSV feed of repair jobs; prints "
+                             "each bad row by line and the jobs taken")
+    repairs.add_argument("file", type=Path)
     args = parser.parse_args(argv)
     settings = Settings()
     if args.command == "run":
@@ -64,6 +67,13 @@ def main(argv: list[str] | None = None) -> None:
         for path in (settings.event_store_key_file, settings.temporal_payload_key_file):
             load_key(path, create=settings.creates_missing_keys)
             print(f"key ready: {path}")
+    elif args.command == "import-repairs":
+        from casework.repairs_admin import import_repairs, report_lines
+
+        result = import_repairs(settings, args.file)
+        print("\n".join(report_lines(result)))
+        if result.errors:
+            raise SystemExit(1)  # the good rows are kept; the exit status says some were not
     elif args.command in ("log-key", "checkpoint", "verify-log"):
         _log_command(args, settings)
     else:

@@ -1,5 +1,6 @@
 """Safety at home from pages: the Sanctuary Scheme (referral, risk assessments, decision, the
-household declining, measures installed, the referrer told) and emergency repairs. Each form
+household declining, measures installed, the referrer told), emergency repairs and KCC SAFER
+(the referral, its delivery and the works KCC reported). Each form
 is turned into the body of the same API route (web/routes_sanctuary.py, web/routes_repairs.py)
 and sent by the same dispatch; the page shows only the forms the case's stage allows."""
 
@@ -18,12 +19,14 @@ from aggregates.case import Case
 from aggregates.contact import ContactChannel
 from aggregates.data_categories import redact_view
 from aggregates.errors import CaseNotFound
+from aggregates.referrals import ReferralKind, ReferralStatus
 from aggregates.repair_rules import JOB_WORDS
 from aggregates.sanctuary_rules import (
     OUTCOMES,
     HouseholdType,
     Installer,
     MeasureType,
+    ProtectedCharacteristic,
     ReferrerKind,
     RiskSubject,
     SanctuaryStatus,
@@ -35,6 +38,7 @@ from web.page_forms import Errors, date_from, field_errors, page_access, render,
 from web.page_forms import yes_no as yes_no_of
 from web.routes_cases import intake_of
 from web.routes_repairs import REPORT_REPAIR
+from web.routes_safer import REFER as REFER_SAFER
 from web.routes_sanctuary import ASSESS, DECIDE, DECLINE, MEASURE, REFER, TELL
 
 router = APIRouter(prefix="/work")
@@ -78,7 +82,22 @@ PAGE_LABELS: dict[str, Label] = {
     "channel": Label("how the referrer was told", choice=True),
     "job_type": Label("the repair", choice=True),
     **{name: Label("the answer", choice=True) for name, _ in FACTS},
+    **{f"pc_{c.value}": Label(c.value.replace("_", " ")) for c in ProtectedCharacteristic},
+    "safer_reason": Label("why you are referring, and that the household agreed"),
 }
+# What the victim chooses to say of themselves (SCAR Q7): one optional box each.
+CHARACTERISTICS = [(f"pc_{c.value}", c.value.replace("_", " ").capitalize())
+                   for c in ProtectedCharacteristic]
+
+
+def _field(path: str, step: str = "") -> str:
+    """A body path as the form field showing it: a characteristic has a box of its own."""
+    head, _, rest = path.partition(".")
+    if head == "reason" and step == "safer-referral":
+        return "safer_reason"  # the decline form on the same page has its own reason box
+    if head == "protected_characteristics" and rest:
+        return f"pc_{rest.split('.')[0]}"
+    return head or "form"
 
 
 def _pence(form: FormData) -> int | str:
@@ -98,6 +117,8 @@ BODIES: dict[str, tuple[CommandRoute, Callable[[FormData], dict[str, Any]]]] = {
         "referrer_contact": text(f, "referrer_contact"),
         "referring_agency": text(f, "referring_agency") or None,
         "household_type": text(f, "household_type"),
+        "protected_characteristics": {name[3:]: text(f, name) for name, _ in CHARACTERISTICS
+                                      if text(f, name)},
         "communication_needs": [n for n in [text(f, "communication_needs")] if n]}),
     "risk-assessment": (ASSESS, lambda f: {"subject": text(f, "subject"),
                                            "findings": str(f.get("findings") or "")}),
@@ -108,6 +129,7 @@ BODIES: dict[str, tuple[CommandRoute, Callable[[FormData], dict[str, Any]]]] = {
         "installer": text(f, "installer"), "cost_pence": _pence(f)}),
     "referrer-told": (TELL, lambda f: {"channel": text(f, "channel")}),
     "repair": (REPORT_REPAIR, lambda f: {"job_type": text(f, "job_type")}),
+    "safer-referral": (REFER_SAFER, lambda f: {"reason": str(f.get("safer_reason") or "")}),
 }
 
 
@@ -126,10 +148,12 @@ def _page(request: Request, principal: Principal, step: str) -> Any:
             "referral": referral and referral.to_dict(),
             "measures": [m.to_dict() for m in case.sanctuary.measures]}, role)
         status = referral.status if referral else None
+        safer = [r for r in case.referrals.values() if r.kind is ReferralKind.SAFER]
         return render(
             request, principal, "pages/home_safety.html", status_code=status_code,
             case_id=str(case.id), offered=case.policy.has_sanctuary_scheme,
             scheme_rule=case.policy.sanctuary_scheme, sanctuary=sanctuary,
+            safer_rule=case.policy.safer_referral.section,
             can_refer=status in (None, SanctuaryStatus.NOT_ACCEPTED, SanctuaryStatus.DECLINED),
             can_assess=status is SanctuaryStatus.REFERRED,
             can_decide=bool(referral and status is SanctuaryStatus.REFERRED
@@ -139,7 +163,11 @@ def _page(request: Request, principal: Principal, step: str) -> Any:
             can_tell=bool(referral and status in OUTCOMES and not referral.referrer_told_at),
             jobs=[redact_view("repair_job", j.to_dict(), role)
                   for j in case.repairs.jobs.values()],
-            facts=FACTS, options=OPTIONS, step=step, values=values, errors=errors,
+            safer=[redact_view("referral", r.to_dict(), role) for r in safer],
+            safer_works=[redact_view("safer_works", w.to_dict(), role) for w in case.safer.works],
+            can_refer_safer=all(r.status is ReferralStatus.FAILED for r in safer),
+            facts=FACTS, characteristics=CHARACTERISTICS, options=OPTIONS, step=step,
+            values=values, errors=errors,
             field_errors=field_errors(errors))
     return show
 
@@ -154,5 +182,5 @@ async def home_safety_submit(case_id: uuid.UUID, step: str, request: Request,
     route, body_of = BODIES[step]
     return await submit(request, principal, case_id, route, body_of(form), form,
                         _page(request, principal, step),
-                        field_of=lambda path: path.split(".")[0] or "form",
+                        field_of=lambda path: _field(path, step),
                         labels=PAGE_LABELS)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import httpx
+
 Row = dict[str | None, int]
 
 SANCTUARY_BODIES: dict[str, dict[str, Any]] = {
@@ -61,3 +63,40 @@ def home_safety_request(path: str, case: str) -> tuple[str, dict[str, Any] | Non
     if path == "/partners/{partner}/works":
         return "/partners/kcc_safer/works", {"type": "works_completed"}
     return url, None
+
+
+# The pattern of repairs (DBC 7.2): a review nobody opened is the same 404 to everyone who
+# may review; only a repairs system may feed jobs, and no staff role may.
+NO_SUCH_REVIEW = "/00000000-0000-4000-8000-000000000000/no-such-review"
+
+
+def repair_pattern_rows(row: Callable[..., Row]) -> dict[tuple[str, str], Row]:
+    """(method, path) -> status for the repair-pattern routes (the matrix has no repairs
+    system among its principals: tests/e2e/test_repair_pattern_http.py feeds as one)."""
+    reviewers = row(401, 200, 200, 200, 403, 403)
+    return {
+        ("POST", "/repairs/jobs"): row(401, 403, 403, 403, 403, 403),
+        ("GET", "/repair-reviews"): reviewers,
+        ("POST", "/repair-reviews/{property_id}/{review_id}/no-further-action"):
+            row(401, 404, 404, 404, 403, 403),
+        ("GET", "/work/repair-reviews"): row(303, 200, 200, 200, 403, 403),
+        **dict.fromkeys((("GET", "/work/repair-reviews/{property_id}/{review_id}"),
+                         ("POST", "/work/repair-reviews/{property_id}/{review_id}"),
+                         ("GET", "/work/repair-reviews/{property_id}/{review_id}/report")),
+                        row(303, 404, 404, 404, 403, 403)),
+    }
+
+
+async def repair_pattern_call(http: httpx.AsyncClient, method: str, path: str
+                              ) -> httpx.Response:
+    """The request of a repair-pattern cell: pages get an empty form, the API a body."""
+    url = path.replace("/{property_id}/{review_id}", NO_SUCH_REVIEW)
+    if method == "GET":
+        return await http.get(url)
+    if path.startswith("/work"):
+        return await http.post(url, data={})
+    body: Any = {"reason": "Matrix check of who may decide"}
+    if path == "/repairs/jobs":
+        body = [{"job_reference": "M1", "address": "1 Matrix Road", "job_type": "lost_keys",
+                 "raised_on": "2026-10-01", "council": "dover"}]
+    return await http.post(url, json=body)

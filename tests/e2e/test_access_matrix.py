@@ -20,7 +20,12 @@ from temporalio.testing import WorkflowEnvironment
 from aggregates.report import Role
 from aggregates.working_days import local_date
 from application.transparency import TransparencyLog
-from tests.e2e.home_safety_matrix import home_safety_request, home_safety_rows
+from tests.e2e.home_safety_matrix import (
+    home_safety_request,
+    home_safety_rows,
+    repair_pattern_call,
+    repair_pattern_rows,
+)
 from tests.web_harness import TST, WebSystem, web_system
 from transparency.note import Signer
 from web.auth import access_rule_of
@@ -91,6 +96,7 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("POST", "/cases/{case_id}/sharing-decisions"): CASE_WORK,
     ("POST", "/cases/{case_id}/consent"): CASE_WORK,
     **home_safety_rows(row, READ, CASE_WORK),
+    **repair_pattern_rows(row),
     # Pages: no sign-in → to the sign-in page; a role without the permission → 403; an
     # empty form → 422 with the form shown again (nothing written).
     ("GET", "/work/tasks"): row(303, 200, 200, 200, 200, 403),
@@ -180,6 +186,8 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     case = cases["main"]
     body: dict[str, Any] | None = None
     url = path
+    if "repair-reviews" in path or path == "/repairs/jobs":
+        return await repair_pattern_call(http, method, path)
     if path.startswith("/work"):
         url = path.replace("{case_id}", case).replace("{task_id}", "t1").replace("{step}", "repair")
         if method == "GET":

@@ -63,7 +63,7 @@ async def test_sanctuary_declined_then_installed_and_an_emergency_repair(
         await page.get_by_label("How to tell the referrer the outcome").fill("01322 000000")
         await page.get_by_label("Referring agency (if an agency)").fill("Kent Police")
         await page.get_by_label("Household type").select_option("lone_parent")
-        await page.get_by_role("button", name="Refer").click()
+        await page.get_by_role("button", name="Refer", exact=True).click()
         await page.goto(f"/work/cases/{declined_case}/home-safety")
         for subject, findings in (("Case", "Medium risk."), ("Property", "Back door weak.")):
             await answer(page, "What was assessed", subject)

@@ -84,3 +84,45 @@ async def test_a_dover_case_page_says_what_dover_offers_instead(system: WebSyste
     assert "no Sanctuary Scheme (D 8.36, D 8.37" in page.text
     assert "Refer to the Sanctuary Scheme" not in page.text
     assert "Report an emergency repair" in page.text
+
+
+async def test_protected_characteristics_given_on_the_referral_form_are_recorded_in_her_words(
+        system: WebSystem) -> None:
+    """SCAR Q7 recommends collecting them where the victim gives them: only the boxes filled
+    are recorded, each in the victim's own words; a box of two lines is refused beside
+    itself (each is one line)."""
+    case_id = await system.open_case(CW, council="dartford")
+    form = {"referrer_kind": "victim", "referrer_name": "A. Resident",
+            "referrer_contact": "01322 111111", "household_type": "lone_adult"}
+    async with system.client(CW) as http:
+        page = await http.get(f"/work/cases/{case_id}/home-safety")
+        assert 'name="pc_religion_or_belief"' in page.text and "Protected characteristics" \
+            in page.text
+        too_long = await post(http, case_id, "sanctuary-referral", **form, pc_age="Forty\nfive")
+        assert too_long.status_code == 422
+        assert 'href="#pc_age"' in too_long.text
+        given = await post(http, case_id, "sanctuary-referral", **form,
+                           pc_age="In her forties", pc_religion_or_belief="Sikh",
+                           pc_disability="")
+        assert given.status_code == 303, given.text[:300]
+        referral = (await http.get(f"/cases/{case_id}/sanctuary")).json()["referral"]
+        assert referral["protected_characteristics"] == {
+            "age": "In her forties", "religion_or_belief": "Sikh"}
+
+
+async def test_a_safer_referral_from_the_page_then_no_second_form(system: WebSystem) -> None:
+    """DBC 7.4.3 / D 8.37: the page refers to KCC SAFER (a reason is needed, shown beside its
+    own box, not the decline form's); once referred it shows the referral and offers no
+    second one while the first stands."""
+    case_id = await system.open_case(DOVER_CW)
+    async with system.client(DOVER_CW) as http:
+        page = await http.get(f"/work/cases/{case_id}/home-safety")
+        assert "Refer to KCC SAFER" in page.text and "D 8.37" in page.text
+        empty = await post(http, case_id, "safer-referral", safer_reason="")
+        assert empty.status_code == 422 and 'href="#safer_reason"' in empty.text
+        sent = await post(http, case_id, "safer-referral",
+                          safer_reason="Wants security advice; agreed on the phone")
+        assert sent.status_code == 303, sent.text[:300]
+        page = await http.get(f"/work/cases/{case_id}/home-safety")
+        assert re.search(r"Referred \d{4}-\d\d-\d\d: (queued|delivered)", page.text)
+        assert "Refer to KCC SAFER" not in page.text
