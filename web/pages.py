@@ -63,6 +63,8 @@ NAVIGATION: tuple[tuple[str, str, Callable[[StaffProfile], bool]], ...] = (
      lambda staff: Permission.OPEN_CASE in ROLE_PERMISSIONS.get(staff.role, ())),
     ("Escalations", "/work/escalations",
      lambda staff: staff.role in (Role.DSO, Role.LINE_MANAGER)),
+    ("Repair reviews", "/work/repair-reviews",
+     lambda staff: Permission.REVIEW_REPAIR_PATTERN in ROLE_PERMISSIONS.get(staff.role, ())),
 )
 
 

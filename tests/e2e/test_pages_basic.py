@@ -81,7 +81,8 @@ async def test_signing_in_in_the_browser_reaches_home_and_signing_out_ends_it(
         await expect(page.get_by_role("heading", level=1)).to_have_text("Signed in")
         assert page.url == f"{system.base_url}/"
         nav = page.get_by_role("navigation", name="Menu")
-        await expect(nav.get_by_role("link")).to_have_text(["My tasks", "Cases", "Report a case"])
+        await expect(nav.get_by_role("link")).to_have_text(
+            ["My tasks", "Cases", "Report a case", "Repair reviews"])
         await expect(nav.get_by_role("button", name="Sign out")).to_be_visible()
         assert problems(page) == []
         assert await check_accessibility(page, "home", OUT) == []
@@ -111,7 +112,7 @@ async def test_escalations_are_in_the_menu_of_safeguarding_leads_only(
         await sign_in(page, "dso-1")
         nav = page.get_by_role("navigation", name="Menu")
         await expect(nav.get_by_role("link")).to_have_text(
-            ["My tasks", "Cases", "Report a case", "Escalations"])
+            ["My tasks", "Cases", "Report a case", "Escalations", "Repair reviews"])
 
 
 async def test_signing_in_works_without_javascript(system: WebSystem) -> None:
