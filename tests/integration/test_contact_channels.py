@@ -12,7 +12,8 @@ from aggregates.data_categories import WITHHELD, redact_event
 from aggregates.errors import RuleViolation
 from aggregates.report import Role
 from aggregates.safeguarding import ContactRecorded
-from tests.unit.builders import CASEWORKER, make_report
+from tests.support import make_report
+from tests.unit.builders import CASEWORKER
 
 LEGACY_CHANNEL = "CHANNELMARK 07700900999"
 
