@@ -20,7 +20,7 @@ from aggregates.policies import POLICIES
 from aggregates.report import Council, Role
 from aggregates.tasks import TaskKind
 from web.auth import Principal
-from web.page_forms import Lead, Reader, render
+from web.page_forms import Lead, Reader, render, whole_number
 from web.presenters import deadline, when
 
 router = APIRouter(prefix="/work")
@@ -59,7 +59,7 @@ async def show_trays(request: Request, principal: Principal, default: Tray, *,
     tray = Tray(params["tray"]) if params.get("tray") in {t.value for t in Tray} else default
     filters = TrayFilters(**{name: chosen(params.get(name, ""), options[name])
                              for name in ("council", "team", "kind", "risk")})
-    page_number = int(params["page"]) if params.get("page", "").isdigit() else 1
+    page_number = whole_number(params.get("page", "")) or 1
     now = datetime.now(UTC)
     found: TrayPage = await asyncio.to_thread(request.app.state.board.tray, principal.facts,
                                               now, tray, filters, page_number)

@@ -109,3 +109,18 @@ async def test_docs_load_with_no_internet_every_asset_is_served_here(
     assert [a.status_code for a in assets] == [200] * len(linked)
     assert any(url.endswith("swagger-ui-bundle.js") for url in linked)
     assert redirect.status_code == 200
+
+
+@pytest.mark.parametrize("path", [
+    "/work/tasks?page=²", "/work/cases?page=²", "/work/tasks?page=" + "9" * 4301,
+    "/work/cases?page=" + "9" * 4301,
+])
+async def test_a_page_number_that_is_no_plain_number_shows_the_first_page_not_the_sorry_page(
+        system: WebSystem, path: str) -> None:
+    """"²" passes `str.isdigit` but not `int`, and Python refuses to read a number of more
+    than 4,300 digits: either was a 500 and a stack trace in the log."""
+    async with system.client(CW) as http:
+        answer = await http.get(path)
+    assert answer.status_code == 200
+    assert "Sorry, there is a problem" not in answer.text
+
