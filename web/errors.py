@@ -137,7 +137,12 @@ def install_error_handlers(app: FastAPI) -> None:
                             headers={"WWW-Authenticate": "Bearer"})
 
     @app.exception_handler(CsrfRejected)
-    async def csrf_rejected(_: Request, exc: CsrfRejected) -> JSONResponse:
+    async def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:
+        if is_page(request):
+            # Most often a form left open across a sign-out and sign-in: say what to do.
+            return error_page(request, 403, "There is a problem",
+                              "This form was opened before you last signed in. Go back to "
+                              "the form, reload it, and send it again.")
         return JSONResponse(error_body("csrf_token", "csrf_token_matches",
                                        "the request did not carry this session's CSRF token"),
                             status_code=403)
