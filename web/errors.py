@@ -16,7 +16,7 @@ from temporalio.service import RPCError
 
 from aggregates.access import Forbidden
 from aggregates.errors import CaseNotFound, RuleViolation
-from web.auth import CsrfRejected, NotSignedIn
+from web.auth import SESSION_COOKIE, CsrfRejected, NotSignedIn
 from web.dispatch import refusal_of
 from web.form_messages import page_message
 from workflows.client import CommandRefused, WorkflowNotRunning
@@ -132,7 +132,13 @@ def install_error_handlers(app: FastAPI) -> None:
                             status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(NotSignedIn)
-    async def not_signed_in(_: Request, exc: NotSignedIn) -> JSONResponse:
+    async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+        if request.url.path == "/sign-out":
+            # The session ended already (an idle time-out under a page left open): what the
+            # person asked for is done, so on to the sign-in page, as after signing out.
+            response = RedirectResponse("/sign-in", status_code=303)
+            response.delete_cookie(SESSION_COOKIE, path="/")
+            return response
         return JSONResponse(error_body(None, "signed_in", "sign in first"), status_code=401,
                             headers={"WWW-Authenticate": "Bearer"})
 
