@@ -56,3 +56,18 @@ async def test_a_completed_task_leaves_my_tasks(system: WebSystem) -> None:
         page = (await http.get("/work/tasks")).text
     assert f"/work/cases/{case_id}/tasks/t3" not in page
     assert f"/work/cases/{case_id}/tasks/t1" in page
+
+
+async def test_the_escalations_page_is_titled_so_and_its_trays_keep_the_dso_on_it(
+        system: WebSystem) -> None:
+    """A DSO who opens *Escalations* read "My tasks" at the top, and each tray link went to
+    /work/tasks, where the break-glass box is not: switching tray lost it."""
+    system.add_staff("dso-1", Role.DSO)
+    await system.open_case("cw-1")
+    async with system.client("dso-1") as http:
+        page = (await http.get("/work/escalations")).text
+        switched = (await http.get("/work/escalations?tray=team")).text
+    assert '<h1 class="govuk-heading-l">Escalations</h1>' in page
+    tray_links = re.findall(r'href="(/work/[a-z]+)\?tray=', page)
+    assert tray_links and set(tray_links) == {"/work/escalations"}
+    assert 'action="/work/break-glass"' in switched
