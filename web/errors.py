@@ -37,6 +37,7 @@ def error_body(field: str | None, rule: str, message: str, section: str | None =
 
 
 SAFE_PART = re.compile(r"^(?:[a-z_][a-z0-9_]{0,63}|[0-9]{1,4})$")
+HEADER_NAME = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
 KEY_MARK = "[key]"
 
 
@@ -53,6 +54,11 @@ def field_paths(errors: Sequence[Any]) -> list[str]:
             loc[-1] = "*"
         parts = [loc[0]] if loc else []
         for index in range(1, len(loc)):
+            if loc[0] == "header" and index == 1 and HEADER_NAME.match(str(loc[index])):
+                # A header pydantic reports is one we declared: its name is ours, and is
+                # written as HTTP writes it ("Idempotency-Key").
+                parts.append("-".join(w.capitalize() for w in str(loc[index]).split("-")))
+                continue
             unsafe = tuple(err["loc"][:index + 1]) in bad_keys or not SAFE_PART.match(
                 str(loc[index]))
             parts.append("*" if unsafe else loc[index])
