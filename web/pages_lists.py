@@ -28,7 +28,17 @@ router = APIRouter(prefix="/work")
 TRAY_NAMES = {Tray.MINE: "Assigned to me", Tray.TEAM: "My team", Tray.OVERDUE: "Overdue",
               Tray.DUE_THIS_WEEK: "Due this week", Tray.ESCALATED: "Escalated"}
 RISK_NAMES = {"high": "High", "not_high": "Not high", "not_assessed": "Not assessed"}
-KIND_NAMES = {kind.value: kind.value.replace("_", " ").capitalize() for kind in TaskKind}
+# Words of a task kind's code as staff write them (the code says "marac", "da", ...).
+KIND_WORDS = {"marac": "MARAC", "dash": "DASH", "dso": "DSO", "da": "domestic abuse"}
+
+
+def kind_name(kind: TaskKind) -> str:
+    """"record_marac_hearing" → "Record MARAC hearing"."""
+    words = " ".join(KIND_WORDS.get(w, w) for w in kind.value.split("_"))
+    return words[0].upper() + words[1:]
+
+
+KIND_NAMES = {kind.value: kind_name(kind) for kind in TaskKind}
 
 
 def filter_options() -> dict[str, list[tuple[str, str]]]:

@@ -71,3 +71,14 @@ async def test_the_escalations_page_is_titled_so_and_its_trays_keep_the_dso_on_i
     tray_links = re.findall(r'href="(/work/[a-z]+)\?tray=', page)
     assert tray_links and set(tray_links) == {"/work/escalations"}
     assert 'action="/work/break-glass"' in switched
+
+
+async def test_the_task_filter_names_kinds_in_words_staff_use(system: WebSystem) -> None:
+    """The filter read "Marac action", "Complete dash", "Refer to da support" and "Tell line
+    manager and dso": the names of the code, lower-cased."""
+    async with system.client("cw-1") as http:
+        page = (await http.get("/work/tasks")).text
+    for name in ("Record MARAC hearing", "Complete DASH", "Refer to domestic abuse support",
+                 "Tell line manager and DSO"):
+        assert f">{name}</option>" in page
+    assert not re.search(r">[^<]*\b(?:marac|dash|dso|da)\b[^<]*</option>", page)
