@@ -141,3 +141,12 @@ async def test_a_form_sent_without_the_sessions_csrf_token_is_a_page_not_json(
     assert "Go back to the form, reload it" in answer.text
     assert "csrf_token_matches" not in answer.text and "CSRF" not in answer.text
     assert api.status_code == 403 and api.json()["errors"][0]["rule"] == "csrf_token_matches"
+
+
+async def test_a_search_up_to_the_last_date_there_is_shows_results_not_the_sorry_page(
+        system: WebSystem) -> None:
+    async with system.client(CW) as http:
+        answer = await http.get("/work/cases?received_to-day=31&received_to-month=12"
+                                "&received_to-year=9999")
+    assert answer.status_code == 200
+    assert "Sorry, there is a problem" not in answer.text
