@@ -82,3 +82,18 @@ async def test_the_task_filter_names_kinds_in_words_staff_use(system: WebSystem)
                  "Tell line manager and DSO"):
         assert f">{name}</option>" in page
     assert not re.search(r">[^<]*\b(?:marac|dash|dso|da)\b[^<]*</option>", page)
+
+
+async def test_a_task_names_the_rule_that_opened_it_in_words_not_its_code(
+        system: WebSystem) -> None:
+    """The task page and the case's task list read "Rule
+    victim_report_contact_victim (D 8.14)": the code, underscores and all."""
+    case_id = await system.open_case("cw-1")
+    async with system.client("cw-1") as http:
+        task = (await http.get(f"/work/cases/{case_id}/tasks/t1")).text
+        case = (await http.get(f"/work/cases/{case_id}")).text
+    # The case page's task list: the line under each task names its rule.
+    task_lines = " ".join(re.findall(r'<span class="govuk-body-s">([^<]*\(D [^<]*)</span>', case))
+    for text in (task, task_lines):
+        assert re.search(r"[A-Za-z ]+ \(D 8\.\d+", text)
+        assert not re.search(r"\b[a-z]+_[a-z_]+ \(D ", text)
