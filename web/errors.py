@@ -150,8 +150,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfRejected)
     async def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:
-        if is_page(request):
-            # Most often a form left open across a sign-out and sign-in: say what to do.
+        if is_page(request) or (request.url.path == "/sign-out" and request.headers.get(
+                "content-type", "").startswith("application/x-www-form-urlencoded")):
+            # Most often a form left open across a sign-out and sign-in (the sign-out button
+            # is a form on every page): say what to do.
             return error_page(request, 403, "There is a problem",
                               "This form was opened before you last signed in. Go back to "
                               "the form, reload it, and send it again.")
