@@ -72,7 +72,7 @@ def conditions(board: TaskBoard, staff: StaffFacts, query: CaseQuery) -> list[Co
         found.append(c.case_id.startswith(query.reference.strip().lower(), autoescape=True))
     if query.received_from:
         found.append(c.reported_at >= _start_of(query.received_from))
-    if query.received_to:
+    if query.received_to and query.received_to < date.max:  # the last date bounds nothing
         found.append(c.reported_at < _start_of(query.received_to + timedelta(days=1)))
     if query.team:
         found.append(c.team == query.team)

@@ -16,7 +16,7 @@ from temporalio.service import RPCError
 
 from aggregates.access import Forbidden
 from aggregates.errors import CaseNotFound, RuleViolation
-from web.auth import CsrfRejected, NotSignedIn
+from web.auth import SESSION_COOKIE, CsrfRejected, NotSignedIn
 from web.dispatch import refusal_of
 from web.form_messages import page_message
 from workflows.client import CommandRefused, WorkflowNotRunning
@@ -37,6 +37,7 @@ def error_body(field: str | None, rule: str, message: str, section: str | None =
 
 
 SAFE_PART = re.compile(r"^(?:[a-z_][a-z0-9_]{0,63}|[0-9]{1,4})$")
+HEADER_NAME = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
 KEY_MARK = "[key]"
 
 
@@ -53,6 +54,11 @@ def field_paths(errors: Sequence[Any]) -> list[str]:
             loc[-1] = "*"
         parts = [loc[0]] if loc else []
         for index in range(1, len(loc)):
+            if loc[0] == "header" and index == 1 and HEADER_NAME.match(str(loc[index])):
+                # A header pydantic reports is one we declared: its name is ours, and is
+                # written as HTTP writes it ("Idempotency-Key").
+                parts.append("-".join(w.capitalize() for w in str(loc[index]).split("-")))
+                continue
             unsafe = tuple(err["loc"][:index + 1]) in bad_keys or not SAFE_PART.match(
                 str(loc[index]))
             parts.append("*" if unsafe else loc[index])
@@ -132,12 +138,25 @@ def install_error_handlers(app: FastAPI) -> None:
                             status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(NotSignedIn)
-    async def not_signed_in(_: Request, exc: NotSignedIn) -> JSONResponse:
+    async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+        if request.url.path == "/sign-out":
+            # The session ended already (an idle time-out under a page left open): what the
+            # person asked for is done, so on to the sign-in page, as after signing out.
+            response = RedirectResponse("/sign-in", status_code=303)
+            response.delete_cookie(SESSION_COOKIE, path="/")
+            return response
         return JSONResponse(error_body(None, "signed_in", "sign in first"), status_code=401,
                             headers={"WWW-Authenticate": "Bearer"})
 
     @app.exception_handler(CsrfRejected)
-    async def csrf_rejected(_: Request, exc: CsrfRejected) -> JSONResponse:
+    async def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:
+        if is_page(request) or (request.url.path == "/sign-out" and request.headers.get(
+                "content-type", "").startswith("application/x-www-form-urlencoded")):
+            # Most often a form left open across a sign-out and sign-in (the sign-out button
+            # is a form on every page): say what to do.
+            return error_page(request, 403, "There is a problem",
+                              "This form was opened before you last signed in. Go back to "
+                              "the form, reload it, and send it again.")
         return JSONResponse(error_body("csrf_token", "csrf_token_matches",
                                        "the request did not carry this session's CSRF token"),
                             status_code=403)

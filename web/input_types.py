@@ -19,7 +19,8 @@ from aggregates.input_rules import (
     text_message,
 )
 
-__all__ = ["Bool", "DueDate", "HearingDate", "IncidentDate", "Int", "Line", "ReportedAt", "Text"]
+__all__ = ["LINE_CHECK", "TEXT_CHECK", "Bool", "DueDate", "HearingDate", "IncidentDate", "Int",
+           "Line", "ReportedAt", "Text"]
 
 Int = StrictInt  # `true` or "6" is not a number
 Bool = StrictBool  # 1 or "yes" is not a boolean
@@ -34,8 +35,14 @@ def _text_check(multiline: bool) -> AfterValidator:
     return AfterValidator(check)
 
 
-Line = Annotated[str, _text_check(multiline=False)]  # names, ids, labels: one line
-Text = Annotated[str, _text_check(multiline=True)]  # summaries, notes, addresses
+LINE_CHECK = _text_check(multiline=False)
+TEXT_CHECK = _text_check(multiline=True)
+Line = Annotated[str, LINE_CHECK]  # names, ids, labels: one line
+Text = Annotated[str, TEXT_CHECK]  # summaries, notes, addresses
+# An optional one needs its length inside, before the check:
+# `Annotated[str, StringConstraints(max_length=40), LINE_CHECK] | None`. Written
+# `Line | None = Field(max_length=40)`, pydantic checks the length as a list's
+# (`too_long`, "at most 40 items"), and a page read "Choose at most 40 for ...".
 
 
 def _range_check(kind: str) -> AfterValidator:

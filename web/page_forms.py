@@ -7,6 +7,7 @@ what was typed and a GOV.UK error summary in plain words (web/form_messages.py).
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import date
@@ -91,10 +92,21 @@ def yes_no(form: FormData, name: str) -> bool | None:
     return {"yes": True, "no": False}.get(text(form, name))
 
 
+PLAIN_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def whole_number(typed: str) -> int | None:
+    """`typed` as a whole number if it is one in ASCII digits (at most 9 of them), else None.
+    Not `str.isdigit`: "²" passes it and `int` refuses it, and so does `int` a number of more
+    than 4,300 digits; both were a 500."""
+    return int(typed) if PLAIN_NUMBER.fullmatch(typed) else None
+
+
 def number(form: FormData, name: str, default: str = "0") -> int | str:
     """A number field: the number, or what was typed (the body refuses it, naming the field)."""
     typed = text(form, name) or default
-    return int(typed) if typed.isdigit() else typed
+    found = whole_number(typed)
+    return typed if found is None else found
 
 
 def date_from(form: FormData, name: str) -> str | None:

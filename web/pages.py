@@ -51,6 +51,16 @@ def error_for(errors: Any, field: str) -> str | None:
 
 
 templates.env.globals["error_for"] = error_for
+
+
+def rule_words(rule: str) -> str:
+    """A rule's name as a phrase: "tell_line_manager_and_dso" → "Tell line manager and dso"
+    (the name itself stays in the JSON and the recorded event)."""
+    phrase = str(rule).replace("_", " ")
+    return phrase[:1].upper() + phrase[1:]
+
+
+templates.env.filters["rule_words"] = rule_words
 templates.env.tests["markup"] = lambda value: hasattr(value, "__html__")
 
 # The service navigation: (text, href, who sees it).

@@ -22,6 +22,7 @@ from web.page_forms import (
     form_values,
     render,
     text,
+    whole_number,
     yes_no,
 )
 from web.resubmission import form_request_id
@@ -89,7 +90,8 @@ def report_from_form(form: FormData) -> dict[str, Any]:
         "immediate_risk": yes_no(form, "immediate_risk"),
         "household": {"adults": [{"care_and_support_needs": True}]
                       if form.get("adult_care_needs") else [],
-                      "children": [{"age": int(a) if a.isdigit() else a} for a in ages]},
+                      "children": [{"age": a if whole_number(a) is None else whole_number(a)}
+                                   for a in ages]},
         "tenure": form.get("tenure"),
         "perpetrator_lives_at_address": yes_no(form, "perpetrator_lives_at_address"),
         "perpetrator": {"name": perpetrator} if perpetrator else None,

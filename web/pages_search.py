@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from activities.case_search import CasePage, CaseQuery, search_cases
 from aggregates.referrals import ReferralStatus
 from aggregates.report import Role
-from web.page_forms import Reader, date_from, render
+from web.page_forms import Reader, date_from, render, whole_number
 from web.pages_lists import RISK_NAMES, filter_options
 from web.presenters import when
 
@@ -65,7 +65,7 @@ def read_query(params: Any, options: dict[str, list[tuple[str, str]]],
         value = values.get(name, "")
         return value if value in {v for v, _ in options[name]} else ""
 
-    page = int(values["page"]) if values.get("page", "").isdigit() else 1
+    page = whole_number(values.get("page", "")) or 1
     query = CaseQuery(reference=reference if not errors else "",
                       received_from=days["received_from"], received_to=days["received_to"],
                       team=option("team"), officer=values.get("officer", "")[:200],

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -50,6 +50,10 @@ async def seen_moment(request: Request, principal: Principal, case_id: uuid.UUID
     await visible_case(store, case_id, principal, "read_as_at")
     if version is not None and at is not None:
         raise RuleViolation("one_moment", "give a version or a time, not both", field="at")
+    if at is not None and at.tzinfo is not None and at > datetime.now(UTC):
+        # Nobody has seen the case then: showing today's case under that time would mislead.
+        raise RuleViolation("moment_not_in_future", "the time must be now or in the past",
+                            field="at")
     moment = await asyncio.to_thread(case_as_at, store.events, case_id, version=version, at=at)
     role = principal.staff.role
     view = redact_view("case_as_at", moment.view, role)

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from aggregates.access import Permission
@@ -30,7 +30,7 @@ from aggregates.dash import CHECKLIST_VERSION, QUESTIONS, Answer
 from aggregates.data_categories import redact_view
 from web.auth import Principal, require, visible_case
 from web.command_routes import CommandRoute, IdempotencyKey, api_command
-from web.input_types import Bool, DueDate, HearingDate, IncidentDate, Int, Line, Text
+from web.input_types import LINE_CHECK, Bool, DueDate, HearingDate, IncidentDate, Int, Line, Text
 from web.routes_cases import intake_of
 from web.schemas import TasksOut
 from web.staff_lookup import directory_for
@@ -90,7 +90,7 @@ class IncidentIn(BaseModel):
 
 class ChildIn(BaseModel):
     age: Int
-    name: Line | None = Field(default=None, max_length=200)
+    name: Annotated[str, StringConstraints(max_length=200), LINE_CHECK] | None = None
 
 
 class ConsentIn(BaseModel):

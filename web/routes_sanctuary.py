@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from aggregates.access import Permission
 from aggregates.commands.sanctuary import (
@@ -33,7 +33,7 @@ from aggregates.sanctuary_rules import (
 )
 from web.auth import Principal, require, visible_case
 from web.command_routes import CommandRoute, IdempotencyKey, api_command
-from web.input_types import Bool, Int, Line, Text
+from web.input_types import LINE_CHECK, Bool, Int, Line, Text
 from web.routes_cases import intake_of
 from web.schemas import TasksOut
 
@@ -48,7 +48,7 @@ class SanctuaryReferralIn(BaseModel):
     referrer_kind: ReferrerKind
     referrer_name: Line = Field(min_length=1, max_length=200)
     referrer_contact: Line = Field(min_length=1, max_length=200)
-    referring_agency: Line | None = Field(default=None, max_length=200)
+    referring_agency: Annotated[str, StringConstraints(max_length=200), LINE_CHECK] | None = None
     household_type: HouseholdType
     protected_characteristics: dict[ProtectedCharacteristic, Line] = Field(
         default_factory=dict, max_length=len(ProtectedCharacteristic))

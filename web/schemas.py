@@ -4,8 +4,9 @@ rules are checked by the domain, which names them."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from aggregates.report import (
     AdditionalNeed,
@@ -22,9 +23,10 @@ from aggregates.report import (
     Tenure,
     Victim,
 )
-from web.input_types import Bool, Int, Line, ReportedAt, Text
+from web.input_types import LINE_CHECK, TEXT_CHECK, Bool, Int, Line, ReportedAt, Text
 
-Name = Field(default=None, max_length=200)
+OptionalName = Annotated[str, StringConstraints(max_length=200), LINE_CHECK] | None
+LateEntryReason = Annotated[str, StringConstraints(max_length=2_000), TEXT_CHECK] | None
 
 
 class Strict(BaseModel):
@@ -33,26 +35,26 @@ class Strict(BaseModel):
 
 class ReporterIn(Strict):
     kind: ReporterKind
-    name: Line | None = Name
-    organisation: Line | None = Name
-    contact: Line | None = Name
+    name: OptionalName = None
+    organisation: OptionalName = None
+    contact: OptionalName = None
 
 
 class VictimIn(Strict):
     name: Line = Field(min_length=1, max_length=200)
     address: Text = Field(min_length=1, max_length=500)
-    phone: Line | None = Field(default=None, max_length=40)
-    email: Line | None = Field(default=None, max_length=254)
+    phone: Annotated[str, StringConstraints(max_length=40), LINE_CHECK] | None = None
+    email: Annotated[str, StringConstraints(max_length=254), LINE_CHECK] | None = None
 
 
 class AdultIn(Strict):
-    name: Line | None = Name
+    name: OptionalName = None
     care_and_support_needs: Bool = False
 
 
 class ChildIn(Strict):
     age: Int
-    name: Line | None = Name
+    name: OptionalName = None
 
 
 class HouseholdIn(Strict):
@@ -61,8 +63,8 @@ class HouseholdIn(Strict):
 
 
 class PerpetratorIn(Strict):
-    name: Line | None = Name
-    relationship: Line | None = Field(default=None, max_length=100)
+    name: OptionalName = None
+    relationship: Annotated[str, StringConstraints(max_length=100), LINE_CHECK] | None = None
 
 
 class ReportIn(Strict):
@@ -81,8 +83,8 @@ class ReportIn(Strict):
     reasonable_adjustments: list[Adjustment] = Field(default_factory=list, max_length=20)
     additional_needs: list[AdditionalNeed] = Field(default_factory=list, max_length=5)
     perpetrator: PerpetratorIn | None = None
-    late_entry_reason: Text | None = Field(
-        default=None, max_length=2_000,
+    late_entry_reason: LateEntryReason = Field(
+        default=None,
         description="Why the report is entered long after `reported_at` (required then: the "
                     "council's policy says how long)")
 

@@ -64,3 +64,20 @@ async def test_an_auditor_sees_the_case_as_it_stood_before_a_later_decision(
     assert refused.status_code == 403
     reads = [e for e in log["entries"] if e["action"] == "read_as_at"]
     assert len(reads) == 4 and {e["staff_id"] for e in reads} == {AUD}
+
+
+async def test_a_time_not_yet_come_is_refused_in_words_not_shown_as_the_case_then(
+        system: WebSystem) -> None:
+    """"At 31 December 9999, 11:59pm -14:00" was a 500 on the page (past the last date
+    London time can show) and, on the API, today's case labelled as a time nobody has seen."""
+    case_id = await system.open_case(CW)
+    async with system.client(AUD) as auditor:
+        page = await auditor.get(f"/work/cases/{case_id}/as-at",
+                                 params={"at": "9999-12-31T23:59:59-14:00"})
+        api = await auditor.get(f"/cases/{case_id}/as-at",
+                                params={"at": "2999-01-01T00:00:00Z"})
+    assert page.status_code == 422
+    assert "The time must be now or in the past" in page.text
+    assert api.status_code == 422
+    assert (api.json()["errors"][0]["field"], api.json()["errors"][0]["rule"]) == (
+        "at", "moment_not_in_future")

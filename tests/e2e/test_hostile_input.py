@@ -175,3 +175,16 @@ async def test_dash_refusal_does_not_echo_the_keys_sent(system: WebSystem,
     assert unknown.status_code == 422 and "Fairweather" not in unknown.text
     assert unknown.json()["errors"][0] == {"field": "*", "rule": "extra_forbidden",
                                            "message": "Extra inputs are not permitted"}
+
+
+async def test_a_too_long_idempotency_key_is_refused_naming_the_header(
+        system: WebSystem, case_id: str) -> None:
+    """A header's name is ours, not the caller's: the 422 names it (it read `"field": "*"`,
+    which left a client guessing which part of its request was wrong)."""
+    async with system.client(CW) as http:
+        answer = await http.post(f"/cases/{case_id}/notes", json={"note": "Called back"},
+                                 headers={"Idempotency-Key": "k" * 201})
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "Idempotency-Key"
+    assert answer.json()["errors"][0]["rule"] == "string_too_long"
+    assert "kkkk" not in answer.text

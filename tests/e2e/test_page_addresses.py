@@ -109,3 +109,44 @@ async def test_docs_load_with_no_internet_every_asset_is_served_here(
     assert [a.status_code for a in assets] == [200] * len(linked)
     assert any(url.endswith("swagger-ui-bundle.js") for url in linked)
     assert redirect.status_code == 200
+
+
+@pytest.mark.parametrize("path", [
+    "/work/tasks?page=²", "/work/cases?page=²", "/work/tasks?page=" + "9" * 4301,
+    "/work/cases?page=" + "9" * 4301,
+])
+async def test_a_page_number_that_is_no_plain_number_shows_the_first_page_not_the_sorry_page(
+        system: WebSystem, path: str) -> None:
+    """"²" passes `str.isdigit` but not `int`, and Python refuses to read a number of more
+    than 4,300 digits: either was a 500 and a stack trace in the log."""
+    async with system.client(CW) as http:
+        answer = await http.get(path)
+    assert answer.status_code == 200
+    assert "Sorry, there is a problem" not in answer.text
+
+
+async def test_a_form_sent_without_the_sessions_csrf_token_is_a_page_not_json(
+        system: WebSystem) -> None:
+    """A form left open in a tab across a sign-out and sign-in carries a token that is no
+    longer the session's: the person sees a page telling them what to do, never JSON."""
+    from tests.e2e.test_sign_in import PASSWORD, sign_in
+
+    system.add_staff("cw-2", Role.CASEWORKER, password=PASSWORD)
+    async with system.client() as http:
+        assert (await sign_in(http, "cw-2", PASSWORD)).status_code == 303
+        answer = await http.post("/work/cases/new", data={"csrf_token": "stale"})
+        api = await http.post("/sign-out")
+    assert answer.status_code == 403
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "Go back to the form, reload it" in answer.text
+    assert "csrf_token_matches" not in answer.text and "CSRF" not in answer.text
+    assert api.status_code == 403 and api.json()["errors"][0]["rule"] == "csrf_token_matches"
+
+
+async def test_a_search_up_to_the_last_date_there_is_shows_results_not_the_sorry_page(
+        system: WebSystem) -> None:
+    async with system.client(CW) as http:
+        answer = await http.get("/work/cases?received_to-day=31&received_to-month=12"
+                                "&received_to-year=9999")
+    assert answer.status_code == 200
+    assert "Sorry, there is a problem" not in answer.text

@@ -101,3 +101,24 @@ async def test_the_form_refuses_a_time_that_cannot_be_the_reports_in_words(
     assert refused.status_code == 422
     assert message in refused.text
     assert "datetime" not in refused.text and "report_time_not_in_future" not in refused.text
+
+
+async def test_the_form_says_in_words_how_long_a_typed_answer_may_be_and_refuses_odd_digits(
+        system: WebSystem) -> None:
+    """An optional text field that is too long was read back as "Choose at most 40 for the
+    victim's phone number" (pydantic's list error), and a child's age typed as "²" was a 500."""
+    async with system.client(CW) as http:
+        form = await http.get("/work/cases/new")
+        long_phone = await http.post("/work/cases/new", data=report_form(
+            hidden_request_id(form.text), victim_phone="0" * 41))
+        odd_age = await http.post("/work/cases/new", data=report_form(
+            hidden_request_id(form.text), children_ages="²"))
+        api = await http.post("/cases", json=report_body(
+            reported_at=(datetime.now(UTC) - timedelta(days=2)).isoformat(),
+            late_entry_reason="x" * 2001))
+    assert long_phone.status_code == 422
+    assert "must be 40 characters or fewer" in long_phone.text
+    assert "Choose at most" not in long_phone.text
+    assert odd_age.status_code == 422 and "Sorry" not in odd_age.text
+    [error] = api.json()["errors"]
+    assert (error["field"], error["rule"]) == ("late_entry_reason", "string_too_long")

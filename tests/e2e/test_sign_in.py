@@ -104,3 +104,34 @@ async def test_deactivated_staff_lose_sessions_and_tokens_at_once(system: WebSys
         assert gone.status_code == 204
         assert (await http.get("/me")).status_code == 401
         assert (await by_token.get("/me")).status_code == 401
+
+
+async def test_signing_out_of_a_session_that_has_already_ended_goes_to_the_sign_in_page(
+        system: WebSystem) -> None:
+    """After the 30-minute idle time-out the page still shows "Sign out"; pressing it (its
+    form posts the session's token) leads to the sign-in page, not a JSON 401."""
+    async with system.client() as http:
+        await sign_in(http, "cw-1", PASSWORD)
+        token = (await http.get("/me")).json()["csrf_token"]
+        cookie = http.cookies["da_session"]
+        assert (await http.post("/sign-out", data={"csrf_token": token})).status_code == 303
+        http.cookies.set("da_session", cookie)  # the page was left open: the cookie is stale
+        again = await http.post("/sign-out", data={"csrf_token": token})
+        api = await http.get("/me")
+    assert again.status_code == 303 and again.headers["location"] == "/sign-in"
+    assert 'da_session=""' in again.headers.get("set-cookie", "")
+    assert api.status_code == 401  # the API keeps its 401 for a missing sign-in
+
+
+async def test_the_sign_out_button_of_a_page_from_an_earlier_session_answers_a_page(
+        system: WebSystem) -> None:
+    """A tab left open across signing out and in again posts the old session's token with
+    its "Sign out" button: the person sees a page saying what to do, not JSON."""
+    async with system.client() as http:
+        await sign_in(http, "cw-1", PASSWORD)
+        answer = await http.post("/sign-out", data={"csrf_token": "from-an-earlier-session"})
+        still = await http.get("/me")
+    assert answer.status_code == 403
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "reload it" in answer.text and "csrf_token_matches" not in answer.text
+    assert still.status_code == 200  # a sign-out without the session's token changes nothing

@@ -56,3 +56,44 @@ async def test_a_completed_task_leaves_my_tasks(system: WebSystem) -> None:
         page = (await http.get("/work/tasks")).text
     assert f"/work/cases/{case_id}/tasks/t3" not in page
     assert f"/work/cases/{case_id}/tasks/t1" in page
+
+
+async def test_the_escalations_page_is_titled_so_and_its_trays_keep_the_dso_on_it(
+        system: WebSystem) -> None:
+    """A DSO who opens *Escalations* read "My tasks" at the top, and each tray link went to
+    /work/tasks, where the break-glass box is not: switching tray lost it."""
+    system.add_staff("dso-1", Role.DSO)
+    await system.open_case("cw-1")
+    async with system.client("dso-1") as http:
+        page = (await http.get("/work/escalations")).text
+        switched = (await http.get("/work/escalations?tray=team")).text
+    assert '<h1 class="govuk-heading-l">Escalations</h1>' in page
+    tray_links = re.findall(r'href="(/work/[a-z]+)\?tray=', page)
+    assert tray_links and set(tray_links) == {"/work/escalations"}
+    assert 'action="/work/break-glass"' in switched
+
+
+async def test_the_task_filter_names_kinds_in_words_staff_use(system: WebSystem) -> None:
+    """The filter read "Marac action", "Complete dash", "Refer to da support" and "Tell line
+    manager and dso": the names of the code, lower-cased."""
+    async with system.client("cw-1") as http:
+        page = (await http.get("/work/tasks")).text
+    for name in ("Record MARAC hearing", "Complete DASH", "Refer to domestic abuse support",
+                 "Tell line manager and DSO"):
+        assert f">{name}</option>" in page
+    assert not re.search(r">[^<]*\b(?:marac|dash|dso|da)\b[^<]*</option>", page)
+
+
+async def test_a_task_names_the_rule_that_opened_it_in_words_not_its_code(
+        system: WebSystem) -> None:
+    """The task page and the case's task list read "Rule
+    victim_report_contact_victim (D 8.14)": the code, underscores and all."""
+    case_id = await system.open_case("cw-1")
+    async with system.client("cw-1") as http:
+        task = (await http.get(f"/work/cases/{case_id}/tasks/t1")).text
+        case = (await http.get(f"/work/cases/{case_id}")).text
+    # The case page's task list: the line under each task names its rule.
+    task_lines = " ".join(re.findall(r'<span class="govuk-body-s">([^<]*\(D [^<]*)</span>', case))
+    for text in (task, task_lines):
+        assert re.search(r"[A-Za-z ]+ \(D 8\.\d+", text)
+        assert not re.search(r"\b[a-z]+_[a-z_]+ \(D ", text)

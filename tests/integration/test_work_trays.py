@@ -137,3 +137,16 @@ def test_search_finds_cases_by_each_field_within_need_to_know(board: TaskBoard) 
     assert found(AUDITOR, status="closed") == ["3"]
     assert found(AUDITOR) == ["2", "1", "3"]  # never the restricted one, nor Dartford's
     assert found(DSO) == ["2"]
+
+
+def test_search_takes_the_first_and_last_dates_there_are(board: TaskBoard) -> None:
+    """"Received on or before 31 12 9999" was a 500: the day after it, the query's end, is
+    past the last date Python has. The first and last dates bound nothing."""
+    def found(**query: object) -> list[str]:
+        page = search_cases(board, AUDITOR, NOW, CaseQuery(**query))  # type: ignore[arg-type]
+        return [row.case_id[-1] for row in page.rows]
+
+    everything = found()
+    assert found(received_to=date.max) == everything
+    assert found(received_from=date.min, received_to=date.max) == everything
+    assert found(received_from=date.max) == []
