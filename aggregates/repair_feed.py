@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -93,7 +93,22 @@ def parse_csv(text: str, today: date) -> ParsedFeed:
                                         "the header row must name job_reference, address "
                                         "or property_reference, job_type, raised_on and "
                                         "council"),))
-    return parse_rows(((reader.line_num, row) for row in reader), today)
+    broken: list[RowError] = []
+
+    def rows() -> Iterator[tuple[int, Mapping[str, Any]]]:
+        # The csv module stops at a field over its limit or a malformed quote; the rows
+        # before it are good and kept, the bad line is reported like any other bad row.
+        try:
+            for row in reader:
+                yield reader.line_num, row
+        except csv.Error:
+            broken.append(RowError(reader.line_num + 1, "", "csv_is_well_formed",
+                                   "this line is not well-formed CSV or a field is over "
+                                   f"{csv.field_size_limit()} characters; the lines after "
+                                   "it were not read: send them again"))
+
+    feed = parse_rows(rows(), today)
+    return ParsedFeed(feed.jobs, feed.errors + tuple(broken))
 
 
 def parse_rows(rows: Iterable[tuple[int, Mapping[str, Any]]], today: date) -> ParsedFeed:

@@ -83,6 +83,20 @@ def test_a_header_without_the_fields_is_one_error_on_line_1() -> None:
         (1, "header_names_fields")]
 
 
+def test_a_field_too_long_for_csv_is_a_bad_row_and_the_rows_before_it_are_kept() -> None:
+    # A 140 KB field fits under the feed's body limit but not the csv module's field limit:
+    # the sender gets its line back, not a server error that loses the good rows.
+    long_address = "x" * 140_000
+    text = ("job_reference,address,job_type,raised_on,council\n"
+            "R1,1 Secret Road,broken_window,2026-11-01,dover\n"
+            f'R2,"{long_address}",lost_keys,2026-11-01,dover\n'
+            "R3,3 Quiet Close,lost_keys,2026-11-01,dover\n")
+    feed = parse_csv(text, TODAY)
+    assert [j.job_reference for j in feed.jobs] == ["R1"]
+    assert [(e.line, e.rule) for e in feed.errors] == [(3, "csv_is_well_formed")]
+    assert "x" * 20 not in feed.errors[0].message
+
+
 def test_auditors_never_read_the_address_of_a_review_and_staff_do() -> None:
     from aggregates.data_categories import readable_by
     from aggregates.data_categories_home import REPAIR_REVIEW
