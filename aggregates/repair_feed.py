@@ -3,7 +3,8 @@ file or an HTTP body, checked field by field. A bad row is reported by its line,
 rule, never with the value sent (it may be an address); the good rows are still taken.
 
 Row shape (CSV header or JSON object keys): `job_reference` (1-64 letters, digits, '-', '_',
-'/', '.'), `address` or `property_reference` (at least one), `job_type` (`JobType`),
+'/', '.'), `address` or `property_reference` (at least one; no control or hidden
+characters, `aggregates/input_rules.py`), `job_type` (`JobType`),
 `raised_on` (ISO date, YYYY-MM-DD, not in the future), `council` (`Council`).
 Pure functions: no I/O.
 """
@@ -19,6 +20,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from aggregates.input_rules import TEXT_RULE, forbidden_character, text_message
 from aggregates.report import Council
 
 MAX_ADDRESS = 300
@@ -156,6 +158,11 @@ def _parse_row(line: int, row: Mapping[str, Any], today: date
     elif len(address) > MAX_ADDRESS or len(property_reference) > MAX_ADDRESS:
         bad("address", "address_within_length", f"the address is longer than {MAX_ADDRESS} "
             "characters")
+    else:
+        hidden = (forbidden_character(address, multiline=False)
+                  or forbidden_character(property_reference, multiline=False))
+        if hidden is not None:
+            bad("address", TEXT_RULE, text_message(hidden))
     job_type = None
     try:
         job_type = JobType(_text(row, "job_type").casefold())

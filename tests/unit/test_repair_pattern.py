@@ -97,6 +97,20 @@ def test_a_field_too_long_for_csv_is_a_bad_row_and_the_rows_before_it_are_kept()
     assert "x" * 20 not in feed.errors[0].message
 
 
+def test_an_address_with_hidden_or_control_characters_is_a_bad_row() -> None:
+    # A right-to-left override would show the review's address reordered to the housing
+    # team, and NUL breaks storage: refused here as in every other field (input_rules).
+    text = ("job_reference,address,job_type,raised_on,council\n"
+            "R1,\u202e1 Secret Road,broken_window,2026-11-01,dover\n"
+            "R2,2 Hidden\x00 Lane,lost_keys,2026-11-01,dover\n"
+            "R3,3 Quiet Close,lost_keys,2026-11-01,dover\n")
+    feed = parse_csv(text, TODAY)
+    assert [j.job_reference for j in feed.jobs] == ["R3"]
+    assert [(e.line, e.field, e.rule) for e in feed.errors] == [
+        (2, "address", "text_has_no_control_characters"),
+        (3, "address", "text_has_no_control_characters")]
+
+
 def test_auditors_never_read_the_address_of_a_review_and_staff_do() -> None:
     from aggregates.data_categories import readable_by
     from aggregates.data_categories_home import REPAIR_REVIEW
