@@ -5,7 +5,7 @@ rule, never with the value sent (it may be an address); the good rows are still 
 Row shape (CSV header or JSON object keys): `job_reference` (1-64 letters, digits, '-', '_',
 '/', '.'), `address` or `property_reference` (at least one; no control or hidden
 characters, `aggregates/input_rules.py`), `job_type` (`JobType`),
-`raised_on` (ISO date, YYYY-MM-DD, not in the future), `council` (`Council`).
+`raised_on` (ISO date, YYYY-MM-DD, from 1900, not in the future), `council` (`Council`).
 Pure functions: no I/O.
 """
 
@@ -20,7 +20,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from aggregates.input_rules import TEXT_RULE, forbidden_character, text_message
+from aggregates.input_rules import EARLIEST_DATE, TEXT_RULE, forbidden_character, text_message
 from aggregates.report import Council
 
 MAX_ADDRESS = 300
@@ -176,6 +176,9 @@ def _parse_row(line: int, row: Mapping[str, Any], today: date
         bad("raised_on", "raised_on_is_a_date", "enter the date raised as YYYY-MM-DD")
     if raised_on is not None and raised_on > today:
         bad("raised_on", "raised_on_not_in_future", "the date raised is in the future")
+    if raised_on is not None and raised_on < EARLIEST_DATE:
+        bad("raised_on", "raised_on_in_range",
+            f"the date raised must be from {EARLIEST_DATE.isoformat()}")
     council = None
     try:
         council = Council(_text(row, "council").casefold())

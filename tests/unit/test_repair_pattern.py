@@ -111,6 +111,16 @@ def test_an_address_with_hidden_or_control_characters_is_a_bad_row() -> None:
         (3, "address", "text_has_no_control_characters")]
 
 
+def test_a_job_raised_before_1900_is_a_typing_slip_and_a_bad_row() -> None:
+    text = ("job_reference,address,job_type,raised_on,council\n"
+            "R1,1 Secret Road,broken_window,0001-01-01,dover\n"
+            "R2,1 Secret Road,broken_window,1900-01-01,dover\n")
+    feed = parse_csv(text, TODAY)
+    assert [j.job_reference for j in feed.jobs] == ["R2"]
+    assert [(e.line, e.field, e.rule) for e in feed.errors] == [
+        (2, "raised_on", "raised_on_in_range")]
+
+
 def test_auditors_never_read_the_address_of_a_review_and_staff_do() -> None:
     from aggregates.data_categories import readable_by
     from aggregates.data_categories_home import REPAIR_REVIEW
