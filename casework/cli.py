@@ -112,7 +112,7 @@ def _log_command(args: argparse.Namespace, settings: Settings) -> None:
     else:
         try:
             found = log_admin.verify_log(settings.event_store_url, args.vkey, args.checkpoint)
-        except (NoteError, LookupError, ValueError) as refused:
+        except (NoteError, LookupError, ValueError, OSError) as refused:
             raise SystemExit(f"verify-log: {refused}") from None
         for problem in found.problems:
             print(f"FAIL {problem}")
