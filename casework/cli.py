@@ -70,7 +70,13 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "import-repairs":
         from casework.repairs_admin import import_repairs, report_lines
 
-        result = import_repairs(settings, args.file)
+        try:
+            result = import_repairs(settings, args.file)
+        except OSError as unreadable:
+            raise SystemExit(f"import-repairs: cannot read {args.file}: "
+                             f"{unreadable.strerror}") from None
+        except UnicodeDecodeError:  # its message would quote the file's bytes
+            raise SystemExit(f"import-repairs: {args.file} is not UTF-8 text") from None
         print("\n".join(report_lines(result)))
         if result.errors:
             raise SystemExit(1)  # the good rows are kept; the exit status says some were not
