@@ -109,7 +109,8 @@ def forbidden_character(text: str, *, multiline: bool) -> str | None:
 def text_message(category: str) -> str:
     kind = {"Cc": "control", "Zl": "line separator",
             "Zp": "paragraph separator"}.get(category, "invisible formatting")
-    return f"the text contains a {kind} character ({category}), which is not allowed"
+    article = "an" if kind[0] in "aeiou" else "a"
+    return f"the text contains {article} {kind} character ({category}), which is not allowed"
 
 
 def check_text(text: str, *, field: str, multiline: bool = False) -> None:

@@ -3,8 +3,9 @@ file or an HTTP body, checked field by field. A bad row is reported by its line,
 rule, never with the value sent (it may be an address); the good rows are still taken.
 
 Row shape (CSV header or JSON object keys): `job_reference` (1-64 letters, digits, '-', '_',
-'/', '.'), `address` or `property_reference` (at least one), `job_type` (`JobType`),
-`raised_on` (ISO date, YYYY-MM-DD, not in the future), `council` (`Council`).
+'/', '.'), `address` or `property_reference` (at least one; no control or hidden
+characters, `aggregates/input_rules.py`), `job_type` (`JobType`),
+`raised_on` (ISO date, YYYY-MM-DD, from 1900, not in the future), `council` (`Council`).
 Pure functions: no I/O.
 """
 
@@ -13,12 +14,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from aggregates.input_rules import EARLIEST_DATE, TEXT_RULE, forbidden_character, text_message
 from aggregates.report import Council
 
 MAX_ADDRESS = 300
@@ -93,7 +95,22 @@ def parse_csv(text: str, today: date) -> ParsedFeed:
                                         "the header row must name job_reference, address "
                                         "or property_reference, job_type, raised_on and "
                                         "council"),))
-    return parse_rows(((reader.line_num, row) for row in reader), today)
+    broken: list[RowError] = []
+
+    def rows() -> Iterator[tuple[int, Mapping[str, Any]]]:
+        # The csv module stops at a field over its limit or a malformed quote; the rows
+        # before it are good and kept, the bad line is reported like any other bad row.
+        try:
+            for row in reader:
+                yield reader.line_num, row
+        except csv.Error:
+            broken.append(RowError(reader.line_num + 1, "", "csv_is_well_formed",
+                                   "this line is not well-formed CSV or a field is over "
+                                   f"{csv.field_size_limit()} characters; the lines after "
+                                   "it were not read: send them again"))
+
+    feed = parse_rows(rows(), today)
+    return ParsedFeed(feed.jobs, feed.errors + tuple(broken))
 
 
 def parse_rows(rows: Iterable[tuple[int, Mapping[str, Any]]], today: date) -> ParsedFeed:
@@ -141,6 +158,11 @@ def _parse_row(line: int, row: Mapping[str, Any], today: date
     elif len(address) > MAX_ADDRESS or len(property_reference) > MAX_ADDRESS:
         bad("address", "address_within_length", f"the address is longer than {MAX_ADDRESS} "
             "characters")
+    else:
+        hidden = (forbidden_character(address, multiline=False)
+                  or forbidden_character(property_reference, multiline=False))
+        if hidden is not None:
+            bad("address", TEXT_RULE, text_message(hidden))
     job_type = None
     try:
         job_type = JobType(_text(row, "job_type").casefold())
@@ -154,6 +176,9 @@ def _parse_row(line: int, row: Mapping[str, Any], today: date
         bad("raised_on", "raised_on_is_a_date", "enter the date raised as YYYY-MM-DD")
     if raised_on is not None and raised_on > today:
         bad("raised_on", "raised_on_not_in_future", "the date raised is in the future")
+    if raised_on is not None and raised_on < EARLIEST_DATE:
+        bad("raised_on", "raised_on_in_range",
+            f"the date raised must be from {EARLIEST_DATE.isoformat()}")
     council = None
     try:
         council = Council(_text(row, "council").casefold())

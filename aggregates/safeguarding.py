@@ -68,6 +68,8 @@ class ReferralOpened(CaseEvent):
             referral_id=self.referral_id, kind=ReferralKind(self.kind), partner=self.partner,
             rule=self.rule, section=self.section, status=ReferralStatus.QUEUED,
             opened_on=date.fromisoformat(self.opened_on), opened_at=self.at)
+        # A referral may be all its command records (KCC SAFER): its retry must be known.
+        remember_command(case.recent_commands, self.command_id)
 
 
 class ReferralDelivered(CaseEvent):

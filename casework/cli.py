@@ -70,7 +70,13 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "import-repairs":
         from casework.repairs_admin import import_repairs, report_lines
 
-        result = import_repairs(settings, args.file)
+        try:
+            result = import_repairs(settings, args.file)
+        except OSError as unreadable:
+            raise SystemExit(f"import-repairs: cannot read {args.file}: "
+                             f"{unreadable.strerror}") from None
+        except UnicodeDecodeError:  # its message would quote the file's bytes
+            raise SystemExit(f"import-repairs: {args.file} is not UTF-8 text") from None
         print("\n".join(report_lines(result)))
         if result.errors:
             raise SystemExit(1)  # the good rows are kept; the exit status says some were not
@@ -112,7 +118,7 @@ def _log_command(args: argparse.Namespace, settings: Settings) -> None:
     else:
         try:
             found = log_admin.verify_log(settings.event_store_url, args.vkey, args.checkpoint)
-        except (NoteError, LookupError, ValueError) as refused:
+        except (NoteError, LookupError, ValueError, OSError) as refused:
             raise SystemExit(f"verify-log: {refused}") from None
         for problem in found.problems:
             print(f"FAIL {problem}")

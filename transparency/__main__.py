@@ -67,7 +67,7 @@ def run(argv: list[str] | None = None) -> str:
         older, newer = _checkpoint(args.older, verifier), _checkpoint(args.newer, verifier)
         verify_extends(older, newer, hashes)
         return f"ok: the checkpoint of {newer.size} leaves extends the one of {older.size}"
-    except (KeyError, TypeError, json.JSONDecodeError, binascii.Error) as bad:
+    except (KeyError, TypeError, RecursionError, json.JSONDecodeError, binascii.Error) as bad:
         raise ValueError(f"the proof file is not a proof: {bad}") from None
 
 

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from aggregates.case import Case
+from aggregates.corrections import corrections_of
 from aggregates.data_categories import redact_event, redact_view
 from aggregates.report import Role
 from aggregates.tasks import OUTCOMES, TaskKind
@@ -81,6 +82,7 @@ async def history(case_id: uuid.UUID, request: Request, principal: Reader,
     data = redact_event(event.type, event.data, principal.staff.role)
     return render(request, principal, "pages/history.html", case_id=str(case_id), step=step,
                   total=len(events), event=event, data=data, what=timeline_line(event.type, data),
+                  corrected_by=corrections_of(events).get(event.version, []),
                   who=who(data), when=when(event.at or event.recorded_at),
                   recorded=when(event.recorded_at),
                   details=field_rows({k: v for k, v in data.items()

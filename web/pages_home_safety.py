@@ -36,6 +36,7 @@ from web.command_routes import CommandRoute
 from web.form_messages import LABELS, Label
 from web.page_forms import Errors, date_from, field_errors, page_access, render, submit, text
 from web.page_forms import yes_no as yes_no_of
+from web.presenters import when
 from web.routes_cases import intake_of
 from web.routes_repairs import REPORT_REPAIR
 from web.routes_safer import REFER as REFER_SAFER
@@ -161,7 +162,7 @@ def _page(request: Request, principal: Principal, step: str) -> Any:
             can_decline=status is SanctuaryStatus.ACCEPTED,
             can_install=status in (SanctuaryStatus.ACCEPTED, SanctuaryStatus.INSTALLED),
             can_tell=bool(referral and status in OUTCOMES and not referral.referrer_told_at),
-            jobs=[redact_view("repair_job", j.to_dict(), role)
+            jobs=[_job_words(redact_view("repair_job", j.to_dict(), role))
                   for j in case.repairs.jobs.values()],
             safer=[redact_view("referral", r.to_dict(), role) for r in safer],
             safer_works=[redact_view("safer_works", w.to_dict(), role) for w in case.safer.works],
@@ -170,6 +171,11 @@ def _page(request: Request, principal: Principal, step: str) -> Any:
             values=values, errors=errors,
             field_errors=field_errors(errors))
     return show
+
+
+def _job_words(job: dict[str, Any]) -> dict[str, Any]:
+    """The job with its deadline in words in London time, as on every task list."""
+    return {**job, "due": when(job["due_at"]) if job.get("due_at") else "not shown"}
 
 
 @router.post("/cases/{case_id}/home-safety/{step}")

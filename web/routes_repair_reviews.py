@@ -47,7 +47,7 @@ def _parsed(body: bytes, content_type: str, principal: Principal) -> ParsedFeed:
     if content_type.startswith("application/json"):
         try:
             data = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # deep nesting fits under the body limit
             data = None
         rows = data.get("jobs") if isinstance(data, dict) else data
         if not isinstance(rows, list):

@@ -77,3 +77,26 @@ async def test_a_wrong_entry_is_corrected_by_a_new_one_and_marked_in_the_history
     stored = [e for e in system.store.events_of(uuid.UUID(case_id))
               if e.type == "EntryCorrected"]
     assert len(stored) == 1
+
+
+async def test_the_history_page_of_a_corrected_entry_says_so_and_links_its_correction(
+        system: WebSystem) -> None:
+    # An auditor stepping through the pages must not read the wrong entry as standing: the
+    # page says it was corrected and where, as `corrected_by` does in the JSON.
+    case_id = await system.open_case(CW)
+    async with system.client(CW) as caseworker:
+        await caseworker.post(f"/cases/{case_id}/notes", json={"note": NOTE})
+        events = (await caseworker.get(f"/cases/{case_id}/events")).json()
+        [note] = [e for e in events if e["type"] == "CaseNoteRecorded"]
+        fixed = await caseworker.post(f"/cases/{case_id}/corrections",
+                                      json={"corrects_version": note["version"], **FIX})
+        assert fixed.status_code == 200, fixed.text
+        [fix] = [e for e in (await caseworker.get(f"/cases/{case_id}/events")).json()
+                 if e["type"] == "EntryCorrected"]
+    async with system.client(AUD) as auditor:
+        wrong = await auditor.get(f"/work/cases/{case_id}/history?step={note['version']}")
+        other = await auditor.get(f"/work/cases/{case_id}/history?step=1")
+    assert wrong.status_code == 200
+    assert "This entry was corrected" in wrong.text
+    assert f'href="?step={fix["version"]}"' in wrong.text
+    assert "This entry was corrected" not in other.text

@@ -86,3 +86,13 @@ async def test_auditors_and_the_repairs_system_get_no_review_list(system: WebSys
     async with system.client(AUD) as auditor:
         assert (await auditor.get("/repair-reviews")).status_code == 403
         assert (await auditor.get("/work/repair-reviews")).status_code == 403
+
+
+async def test_a_feed_nested_too_deep_to_parse_is_one_bad_body_not_a_server_error(
+        system: WebSystem) -> None:
+    # 100,000 nested lists fit under the body limit; the JSON parser gives up by recursion.
+    async with system.client(FEEDER) as feeder:
+        fed = await feeder.post("/repairs/jobs", content="[" * 100_000,
+                                headers={"content-type": "application/json"})
+        assert fed.status_code == 422, fed.text
+        assert [e["rule"] for e in fed.json()["errors"]] == ["body_is_a_list_of_jobs"]

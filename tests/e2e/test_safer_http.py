@@ -89,3 +89,24 @@ async def test_kccs_signed_works_message_is_recorded_once_and_forgeries_change_n
     events = system.store.events_of(uuid.UUID(case_id))
     [recorded] = [e for e in events if e.type == "SaferWorksRecorded"]
     assert recorded.data["signature"].startswith("v1a,")
+
+
+async def test_a_safer_referral_retried_with_its_idempotency_key_is_answered_as_the_first(
+        setup: tuple[WebSystem, RunningPartner]) -> None:
+    # A client that lost the first answer retries with the same key: it gets the same
+    # answer, and KCC gets one referral (the page sends its form's request id the same way).
+    system, kcc = setup
+    case_id = await system.open_case(CW, household=NO_REFERRALS)
+    async with system.client(CW) as http:
+        answers = [await http.post(f"/cases/{case_id}/safer/referral",
+                                   headers={"Idempotency-Key": "safer-once"},
+                                   json={"reason": "Wants locks; agreed on the phone"})
+                   for _ in range(2)]
+        assert [a.status_code for a in answers] == [200, 200], answers[1].text
+        assert answers[0].json() == answers[1].json()
+
+        async def delivered() -> list[dict] | None:
+            found = (await http.get(f"/cases/{case_id}/safer")).json()["referrals"]
+            return found if found and found[0]["status"] != "queued" else None
+        assert len(await eventually(delivered)) == 1
+    assert kcc.received()["accepted"] == 1

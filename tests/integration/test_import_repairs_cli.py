@@ -30,3 +30,13 @@ def test_import_prints_each_bad_row_keeps_the_good_and_is_idempotent(tmp_path: P
     assert again.stdout.splitlines()[-1] == (
         "0 jobs taken, 4 seen before, 1 problems in rows; 0 reviews opened")
     assert "Tower" not in first.stdout + first.stderr + again.stdout + again.stderr
+
+
+def test_a_file_missing_or_not_utf8_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    latin = tmp_path / "latin1.csv"
+    latin.write_bytes(FEED.replace("Dover", "Douvres \xe9").encode("latin-1"))
+    for path in (tmp_path / "missing.csv", latin):
+        refused = casework(tmp_path, "import-repairs", str(path))
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr
+        assert refused.stderr.startswith("import-repairs: ")
+        assert "Douvres" not in refused.stderr

@@ -77,3 +77,13 @@ def test_production_needs_the_key_file_and_a_named_log(
     monkeypatch.delenv("DA_LOG_ORIGIN")
     with pytest.raises(MissingKeyError, match="DA_LOG_ORIGIN"):
         log_key(Settings())
+
+
+def test_a_checkpoint_file_that_cannot_be_read_is_one_line_not_a_traceback(
+        data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    vkey = run(capsys, "log-key").strip()
+    build_store(Settings())
+    with pytest.raises(SystemExit) as refused:
+        run(capsys, "verify-log", "--vkey", vkey, "--checkpoint", str(data_dir / "missing"))
+    assert str(refused.value).startswith("verify-log: ")
+    assert "No such file" in str(refused.value)

@@ -11,7 +11,12 @@ import pytest
 
 from aggregates.case import check_report
 from aggregates.errors import RuleViolation
-from aggregates.input_rules import check_date_in_range, check_text, forbidden_character
+from aggregates.input_rules import (
+    check_date_in_range,
+    check_text,
+    forbidden_character,
+    text_message,
+)
 from aggregates.policies import policy_in_force
 from aggregates.report import Child, Council, Household
 from gateways.signing import VerificationError, generate_private_key, verify_message
@@ -83,3 +88,9 @@ def test_signed_body_nested_3000_deep_is_refused_not_a_recursion_error() -> None
         verify_message(body, headers, public_keys=[key.public_key()], now=1700000000)
     assert refused.value.reason == "malformed"
 
+
+
+def test_the_refusal_of_a_hidden_character_reads_as_english() -> None:
+    assert text_message("Cf") == ("the text contains an invisible formatting character (Cf), "
+                                  "which is not allowed")
+    assert text_message("Cc").startswith("the text contains a control character")

@@ -83,6 +83,44 @@ def test_a_header_without_the_fields_is_one_error_on_line_1() -> None:
         (1, "header_names_fields")]
 
 
+def test_a_field_too_long_for_csv_is_a_bad_row_and_the_rows_before_it_are_kept() -> None:
+    # A 140 KB field fits under the feed's body limit but not the csv module's field limit:
+    # the sender gets its line back, not a server error that loses the good rows.
+    long_address = "x" * 140_000
+    text = ("job_reference,address,job_type,raised_on,council\n"
+            "R1,1 Secret Road,broken_window,2026-11-01,dover\n"
+            f'R2,"{long_address}",lost_keys,2026-11-01,dover\n'
+            "R3,3 Quiet Close,lost_keys,2026-11-01,dover\n")
+    feed = parse_csv(text, TODAY)
+    assert [j.job_reference for j in feed.jobs] == ["R1"]
+    assert [(e.line, e.rule) for e in feed.errors] == [(3, "csv_is_well_formed")]
+    assert "x" * 20 not in feed.errors[0].message
+
+
+def test_an_address_with_hidden_or_control_characters_is_a_bad_row() -> None:
+    # A right-to-left override would show the review's address reordered to the housing
+    # team, and NUL breaks storage: refused here as in every other field (input_rules).
+    text = ("job_reference,address,job_type,raised_on,council\n"
+            "R1,\u202e1 Secret Road,broken_window,2026-11-01,dover\n"
+            "R2,2 Hidden\x00 Lane,lost_keys,2026-11-01,dover\n"
+            "R3,3 Quiet Close,lost_keys,2026-11-01,dover\n")
+    feed = parse_csv(text, TODAY)
+    assert [j.job_reference for j in feed.jobs] == ["R3"]
+    assert [(e.line, e.field, e.rule) for e in feed.errors] == [
+        (2, "address", "text_has_no_control_characters"),
+        (3, "address", "text_has_no_control_characters")]
+
+
+def test_a_job_raised_before_1900_is_a_typing_slip_and_a_bad_row() -> None:
+    text = ("job_reference,address,job_type,raised_on,council\n"
+            "R1,1 Secret Road,broken_window,0001-01-01,dover\n"
+            "R2,1 Secret Road,broken_window,1900-01-01,dover\n")
+    feed = parse_csv(text, TODAY)
+    assert [j.job_reference for j in feed.jobs] == ["R2"]
+    assert [(e.line, e.field, e.rule) for e in feed.errors] == [
+        (2, "raised_on", "raised_on_in_range")]
+
+
 def test_auditors_never_read_the_address_of_a_review_and_staff_do() -> None:
     from aggregates.data_categories import readable_by
     from aggregates.data_categories_home import REPAIR_REVIEW

@@ -53,6 +53,16 @@ def test_a_safer_referral_rests_on_a_recorded_decision_on_the_households_agreeme
                                            "victim_contact", "victim_identity"]
 
 
+def test_a_safer_referral_sent_twice_with_one_key_is_taken_once() -> None:
+    """A retried request (the page sent twice, an API client's retry with its Idempotency-Key)
+    carries the same command id: the case knows it applied it, so the store does not apply it
+    again and the second answer is the first's, not a refusal."""
+    case, referral_id = referred()
+    assert case.has_applied("c1")
+    assert [r.referral_id for r in case.referrals.values() if r.kind.value == "safer"] == [
+        referral_id]
+
+
 def test_one_safer_referral_at_a_time() -> None:
     case, _ = referred()
     with pytest.raises(ConflictError, match="safer_one_referral_at_a_time"):

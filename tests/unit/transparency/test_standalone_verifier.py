@@ -81,3 +81,13 @@ def test_a_checkpoint_not_signed_by_the_log_key_is_refused(saved: Path) -> None:
                      "--proof", str(saved / "inclusion.json"))
     assert refused.returncode == 1
     assert "no signature from a known key" in refused.stderr
+
+
+def test_a_proof_file_nested_too_deep_is_refused_in_words_not_a_traceback(
+        saved: Path) -> None:
+    (saved / "deep.json").write_text("[" * 100_000)
+    refused = verify("inclusion", "--vkey", VKEY, "--checkpoint", str(saved / "newer"),
+                     "--proof", str(saved / "deep.json"))
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("FAILED: the proof file is not a proof")
+    assert "Traceback" not in refused.stderr
