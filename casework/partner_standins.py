@@ -20,7 +20,7 @@ from gateways.signing import (
 )
 
 DEMO_PARTNERS = ("kent_medway_marac", "childrens_services", "adult_social_care",
-                 "support_services")
+                 "support_services", "kcc_safer", "repairs_contractor")
 FIRST_PARTNER_PORT = 8101  # `make run`: the partners on 8101, 8102, ... in DEMO_PARTNERS order
 
 
