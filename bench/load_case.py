@@ -5,7 +5,8 @@ Run: `.venv/bin/python bench/load_case.py [--sizes 100,1000,2000,10000] [--repea
 For each size N, one case on a SQLite file (in a temporary directory) is opened, triaged, and
 then given `record_contact` commands (one event each, the same kind throughout) through the
 command registry, saved in batches, until it has N events; the store snapshots it every
-SNAPSHOT_EVERY events as production does. Then, the median of `--repeats`, in milliseconds of CPU
+SNAPSHOT_EVERY events as production does. Then, each run starting with the CPU's caches evicted
+(`evict_caches`), the median of `--repeats`, in milliseconds of CPU
 time of this process (the machine is shared: wall time measures the neighbours too; it is
 printed as well):
 
@@ -66,9 +67,24 @@ def build_case(store: CaseStore, events: int) -> uuid.UUID:
     return case_id
 
 
+# Larger than this machine's last-level cache (32 MiB L3): writing it before a timed run
+# evicts what the previous run left there.
+EVICT_BYTES = 64 * 1024 * 1024
+
+
+def evict_caches() -> None:
+    """Overwrite a buffer larger than the CPU's caches, so the next run starts cold. Without it
+    the repeats of a small case run from cache (a 1,000-event case's rows and objects fit in
+    it, a 10,000-event case's do not), which compares a warm small case with a cold large one;
+    production loads a case it has not just loaded."""
+    buffer = bytearray(EVICT_BYTES)
+    buffer[:] = b"\x01" * EVICT_BYTES
+
+
 def median_ms(action: Callable[[], object], repeats: int, clock: Callable[[], float]) -> float:
     times = []
     for _ in range(repeats):
+        evict_caches()
         start = clock()
         action()
         times.append((clock() - start) * 1000)
