@@ -147,7 +147,7 @@ DOVER_2025 = Policy(
     # emergency repair, and help to access KCC's SAFER scheme.
     has_sanctuary_scheme=False,
     sanctuary_scheme=Rule("no_sanctuary_scheme_offer_improved_security_or_safer",
-                          "D 8.36, D 8.37 (Dover has no Sanctuary Scheme)"),
+                          "D 8.36, D 8.37; Dover has no Sanctuary Scheme"),
     sanctuary_outcome_and_complaints=Rule("tell_referrer_outcome_and_how_to_complain",
                                           "D 10 (complaints; unused: no Sanctuary Scheme)"),
     emergency_repair=Rule("emergency_repair_within_24_hours", "D 8.36, D 8.37"),

@@ -42,8 +42,9 @@ def _words(review: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _review(request: Request, principal: Principal, property_id: uuid.UUID,
-                  review_id: str) -> dict[str, Any]:
-    reviews = await asyncio.to_thread(visible_reviews, properties_of(request), principal)
+                  review_id: str, open_only: bool = True) -> dict[str, Any]:
+    reviews = await asyncio.to_thread(visible_reviews, properties_of(request), principal,
+                                      open_only)
     for review in reviews:
         if review["property_id"] == str(property_id) and review["review_id"] == review_id:
             return _words(review)
@@ -70,8 +71,16 @@ async def review_page(property_id: uuid.UUID, review_id: str, request: Request,
 @router.post("/repair-reviews/{property_id}/{review_id}")
 async def review_decided(property_id: uuid.UUID, review_id: str, request: Request,
                          principal: Reviewer) -> Response:
-    """No further action, with the reason; back to the list when recorded."""
-    review = await _review(request, principal, property_id, review_id)
+    """No further action, with the reason; back to the list when recorded. A review already
+    closed (the form sent twice, or by a colleague first) answers 409 with a page saying so."""
+    try:
+        review = await _review(request, principal, property_id, review_id)
+    except HTTPException:
+        closed = await _review(request, principal, property_id, review_id, open_only=False)
+        errors = [{"field": "reason", "message": "This review has already been closed: "
+                   "nothing more was recorded"}]
+        return render(request, principal, "pages/repair_review.html", status_code=409,
+                      review=closed, values={}, errors=errors, field_errors={})
     form = await request.form()
     values = {"reason": text(form, "reason")}
     try:

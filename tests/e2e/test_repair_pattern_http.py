@@ -74,6 +74,11 @@ async def test_a_csv_feed_opens_one_review_the_team_closes_with_a_reason(
                              json={"reason": "Tenant's son lost his keys twice; visited"})
         assert done.status_code == 200
         assert (await cw.get("/repair-reviews")).json() == []
+        # The page form sent again (browser back, resubmit): a page saying so, not "not found".
+        twice = await cw.post(f"/work{url}", data={"reason": "Visited, keys lost twice"})
+        assert twice.status_code == 409
+        assert "This review has already been closed" in twice.text
+        assert "review_closed_once" not in twice.text
     for who in (OTHER_TEAM, DARTFORD_CW):
         async with system.client(who) as other:
             assert (await other.get("/repair-reviews")).json() == []

@@ -99,7 +99,7 @@ async def test_a_dover_case_is_told_what_dover_offers_instead_of_a_sanctuary_sch
     assert refused.json()["errors"][0]["rule"] == (
         "no_sanctuary_scheme_offer_improved_security_or_safer")
     assert view["offered"] is False and view["referral"] is None
-    assert view["section"] == "D 8.36, D 8.37 (Dover has no Sanctuary Scheme)"
+    assert view["section"] == "D 8.36, D 8.37; Dover has no Sanctuary Scheme"
 
 
 async def test_an_auditor_reads_no_protected_characteristic_referrer_or_findings_anywhere(

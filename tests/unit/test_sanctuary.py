@@ -242,7 +242,7 @@ def test_a_dover_case_gets_improved_security_or_safer_not_the_sanctuary_scheme()
     with pytest.raises(RuleViolation) as refused:
         steps.refer()
     assert refused.value.rule == "no_sanctuary_scheme_offer_improved_security_or_safer"
-    assert refused.value.section == "D 8.36, D 8.37 (Dover has no Sanctuary Scheme)"
+    assert refused.value.section == "D 8.36, D 8.37; Dover has no Sanctuary Scheme"
     assert "SAFER" in refused.value.message
     assert steps.case.sanctuary.referral is None
 
