@@ -49,7 +49,9 @@ def guard_tables(engine: sa.Engine, schema: str | None, tables: Iterable[str]) -
         elif conn.dialect.name == "sqlite":
             _guard_sqlite(conn, names)
         else:
-            raise NotImplementedError(f"no append-only guard for {conn.dialect.name}")
+            # Only the two databases we support can refuse edits; any other is refused outright.
+            raise RuntimeError(f"the event store must be SQLite or PostgreSQL, not "
+                               f"{conn.dialect.name}: no append-only guard for it")
 
 
 def _guard_sqlite(conn: sa.Connection, tables: list[str]) -> None:

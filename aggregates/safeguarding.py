@@ -1,9 +1,8 @@
 """The safeguarding slice of a case: referrals to partners and their delivery; children
 joining the household; the victim's consent to a support referral; contact with the parties.
 
-State: `SafeguardingState` (`case.safeguarding`: `Referral` records, `AddedChild`). Events:
-`Referral*`, `ChildAdded`, `SupportConsentRecorded`, `ContactRecorded`. Rules:
-aggregates/referrals.py, aggregates/sharing.py (what a referral shares), aggregates/contact.py.
+State `case.safeguarding` (`Referral`, `AddedChild`); events `Referral*`, `ChildAdded`,
+`SupportConsentRecorded`, `ContactRecorded`; rules in referrals.py, sharing.py, contact.py.
 """
 
 from __future__ import annotations
@@ -53,7 +52,6 @@ class SafeguardingState:
     support_consent: bool | None = None
 
 
-# ---- events -------------------------------------------------------------------------------
 
 class ReferralOpened(CaseEvent):
     referral_id: str

@@ -15,10 +15,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from aggregates.data_categories import WITHHELD
-from aggregates.referrals import Partner
-from gateways.default_partners import NAMES
 from web.home_safety_wording import HOME_SAFETY_WORDING
+from web.wording_basics import partner_name, referral_phrase, rule_phrase, words, yes_no
 
 Wording = Callable[[Mapping[str, Any]], str]
 
@@ -26,38 +24,6 @@ REFERRAL_KINDS = {"marac": "MARAC", "repeat_marac": "Repeat MARAC",
                   "children": "Children's safeguarding", "adult_safeguarding":
                   "Adult safeguarding", "support_services": "Support services",
                   "emergency_repair": "Emergency repair", "safer": "KCC SAFER"}
-
-
-def partner_name(partner: str) -> str:
-    """A partner's name ('Kent Police'), or its code in words if it is not one we know."""
-    try:
-        return NAMES[Partner(partner)]
-    except ValueError:
-        return partner.replace("_", " ")
-
-
-def words(code: Any) -> str:
-    """A code in words: 'contact_victim' → 'contact victim'; a withheld value says so."""
-    if code is None:
-        return "none"
-    if code == WITHHELD:
-        return "(withheld)"
-    return str(code).replace("_", " ")
-
-
-def yes_no(value: Any) -> str:
-    return "(withheld)" if value == WITHHELD else ("yes" if value else "no")
-
-
-def _rule(data: Mapping[str, Any]) -> str:
-    rule, section = data.get("rule"), data.get("section")
-    if not rule:
-        return ""
-    return f" under the rule {words(rule)}" + (f" ({section})" if section else "")
-
-
-def _referral(data: Mapping[str, Any]) -> str:
-    return f"referral {data.get('referral_id', '?')}"
 
 
 def opened(data: Mapping[str, Any]) -> str:
@@ -81,7 +47,7 @@ def task_opened(data: Mapping[str, Any]) -> str:
     due = task.get("due_at")
     return (f"Task opened: {task.get('title', '?')} ({task.get('task_id', '?')}), for "
             f"{words(task.get('assignee'))}" + (f", due {due}" if due else ", no deadline")
-            + _rule(task) + ".")
+            + rule_phrase(task) + ".")
 
 
 def task_completed(data: Mapping[str, Any]) -> str:
@@ -92,7 +58,7 @@ def task_completed(data: Mapping[str, Any]) -> str:
 
 def deadline_escalated(data: Mapping[str, Any]) -> str:
     return (f"Deadline of task {data.get('task_id', '?')} missed: escalated to "
-            f"{words(data.get('escalated_to'))}{_rule(data)}.")
+            f"{words(data.get('escalated_to'))}{rule_phrase(data)}.")
 
 
 def assigned(data: Mapping[str, Any]) -> str:
@@ -134,21 +100,21 @@ def referral_opened(data: Mapping[str, Any]) -> str:
     return (f"Referral made ({REFERRAL_KINDS.get(kind, words(kind))}, "
             f"{data.get('referral_id', '?')}) to "
             f"{partner_name(str(data.get('partner', '')))} on {data.get('opened_on', '?')}"
-            f"{_rule(data)}.")
+            f"{rule_phrase(data)}.")
 
 
 def referral_delivered(data: Mapping[str, Any]) -> str:
-    return (f"{_referral(data).capitalize()} delivered to the partner (delivery "
+    return (f"{referral_phrase(data).capitalize()} delivered to the partner (delivery "
             f"{data.get('delivery_id', '?')}).")
 
 
 def referral_acknowledged(data: Mapping[str, Any]) -> str:
-    return (f"The partner acknowledged {_referral(data)} with a signed message "
+    return (f"The partner acknowledged {referral_phrase(data)} with a signed message "
             f"({data.get('ack_message_id', '?')}).")
 
 
 def referral_delivery_failed(data: Mapping[str, Any]) -> str:
-    return f"{_referral(data).capitalize()} could not be delivered: " \
+    return f"{referral_phrase(data).capitalize()} could not be delivered: " \
            f"{words(data.get('failure'))}."
 
 
@@ -164,7 +130,7 @@ def dash_completed(data: Mapping[str, Any]) -> str:
 
 
 def marac_heard(data: Mapping[str, Any]) -> str:
-    return f"MARAC heard {_referral(data)} on {data.get('heard_on', '?')}."
+    return f"MARAC heard {referral_phrase(data)} on {data.get('heard_on', '?')}."
 
 
 def marac_action_agreed(data: Mapping[str, Any]) -> str:

@@ -7,16 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from aggregates.data_categories import WITHHELD
-
-
-def words(code: Any) -> str:
-    return "(withheld)" if code == WITHHELD else str(code).replace("_", " ")
-
-
-def _rule(data: Mapping[str, Any]) -> str:
-    rule, section = data.get("rule"), data.get("section")
-    return f" under the rule {words(rule)}" + (f" ({section})" if section else "") if rule else ""
+from web.wording_basics import rule_phrase, words
 
 
 def sanctuary_referred(data: Mapping[str, Any]) -> str:
@@ -30,7 +21,7 @@ def sanctuary_risk_assessed(data: Mapping[str, Any]) -> str:
 
 def sanctuary_decided(data: Mapping[str, Any]) -> str:
     verdict = "accepted" if data.get("accepted") is True else "not accepted"
-    return f"Sanctuary Scheme referral {verdict}{_rule(data)}."
+    return f"Sanctuary Scheme referral {verdict}{rule_phrase(data)}."
 
 
 def sanctuary_measures_declined(data: Mapping[str, Any]) -> str:
