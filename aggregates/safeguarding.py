@@ -52,7 +52,6 @@ class SafeguardingState:
     support_consent: bool | None = None
 
 
-
 class ReferralOpened(CaseEvent):
     referral_id: str
     kind: str
