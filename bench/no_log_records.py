@@ -18,6 +18,9 @@ class NoLogApplicationRecorder(CoreSelectApplicationRecorder):
     def create_table(self) -> None:
         SQLAlchemyApplicationRecorder.create_table(self)
 
+    def _lock_table(self, session: Session) -> None:
+        SQLAlchemyApplicationRecorder._lock_table(self, session)
+
     def _insert_stored_events(self, session: Session, stored_events: Sequence[StoredEvent],
                               **kwargs: Any) -> Sequence[int]:
         return SQLAlchemyApplicationRecorder._insert_stored_events(self, session, stored_events,
