@@ -93,7 +93,9 @@ _CACHE_LOCK = threading.Lock()
 
 def cache_key(session: Session, leaves: sa.Table) -> tuple[str, str]:
     """Which log a session writes: its database address (without password) and the table."""
-    return (str(session.get_bind().url), leaves.fullname)
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, sa.Connection) else bind
+    return (str(engine.url), leaves.fullname)
 
 
 def cached(key: tuple[str, str]) -> Frontier | None:

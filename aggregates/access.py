@@ -53,6 +53,9 @@ class Permission(StrEnum):
     # the reviews they open and decides on each.
     FEED_REPAIR_JOBS = "feed_repair_jobs"
     REVIEW_REPAIR_PATTERN = "review_repair_pattern"
+    # The transparency log's self-check alerts: listed, and acknowledged (who, when).
+    READ_LOG_ALERTS = "read_log_alerts"
+    ACKNOWLEDGE_LOG_ALERT = "acknowledge_log_alert"
 
 
 _CASE_STAFF = {Permission.OPEN_CASE, Permission.READ_CASE, Permission.COMPLETE_TASK,
@@ -76,6 +79,12 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.SYSTEM: frozenset({Permission.RECORD_PARTNER_MESSAGE}),
     # Only jobs in: it reads no case, no review, nothing of anyone.
     Role.REPAIRS_SYSTEM: frozenset({Permission.FEED_REPAIR_JOBS}),
+    # The record's integrity, not its contents: checkpoints and consistency proofs (hashes
+    # only) and the self-check's alerts. No case, so no case's access log or inclusion
+    # proof either (those stay with the council's auditors, who have need to know).
+    Role.INFORMATION_GOVERNANCE_LEAD: frozenset({
+        Permission.READ_TRANSPARENCY_LOG, Permission.READ_LOG_ALERTS,
+        Permission.ACKNOWLEDGE_LOG_ALERT, Permission.READ_OWN_NOTIFICATIONS}),
 }
 
 

@@ -60,6 +60,8 @@ READABLE: Mapping[Role, frozenset[Category]] = {
                              C.RATIONALE}),
     Role.ADMINISTRATOR: frozenset(),
     Role.SYSTEM: frozenset(),
+    # The record's integrity (hashes, alerts naming leaves and streams), never its contents.
+    Role.INFORMATION_GOVERNANCE_LEAD: frozenset(),
 }
 
 

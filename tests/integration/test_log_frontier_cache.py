@@ -68,10 +68,10 @@ def test_a_rolled_back_append_leaves_the_cached_edge_as_it_was(store: CaseStore)
     read(store, case_id)
     key = cache_key(store)
     before = log_frontier.cached(key)
-    with pytest.raises(RuntimeError, match="refused after the leaf"):
-        with store.recorder.transaction(commit=True):  # type: ignore[attr-defined]
-            read(store, case_id)  # appended in this transaction ...
-            raise RuntimeError("refused after the leaf")  # ... and rolled back
+    with (pytest.raises(RuntimeError, match="refused after the leaf"),
+          store.recorder.transaction(commit=True)):  # type: ignore[attr-defined]
+        read(store, case_id)  # appended in this transaction ...
+        raise RuntimeError("refused after the leaf")  # ... and rolled back
     assert log_frontier.cached(key) == before
     read(store, case_id)
     assert check_log(store) == before.size + 1  # type: ignore[union-attr]
