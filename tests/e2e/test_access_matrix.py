@@ -26,6 +26,7 @@ from tests.e2e.home_safety_matrix import (
     repair_pattern_call,
     repair_pattern_rows,
 )
+from tests.e2e.log_alerts_matrix import is_log_alert_route, log_alert_call, log_alert_rows
 from tests.web_harness import TST, WebSystem, web_system
 from transparency.note import Signer
 from web.auth import access_rule_of
@@ -135,6 +136,7 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("GET", "/transparency/consistency"): AUDITORS_ONLY,
     ("GET", "/cases/{case_id}/events/{version}/inclusion"): AUDITORS_ONLY,
     ("GET", "/cases/{case_id}/access-log/{version}/inclusion"): AUDITORS_ONLY,
+    **log_alert_rows(row),  # the information-governance lead's alone
 }
 
 # Each task is completed by one role, in this order (t4 opens when t2 is done, D 8.28).
@@ -188,6 +190,8 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     url = path
     if "repair-reviews" in path or path == "/repairs/jobs":
         return await repair_pattern_call(http, method, path)
+    if is_log_alert_route(path):
+        return await log_alert_call(http, method, path)
     if path.startswith("/work"):
         url = path.replace("{case_id}", case).replace("{task_id}", "t1").replace("{step}", "repair")
         if method == "GET":
