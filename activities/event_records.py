@@ -35,6 +35,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from activities.append_only import guard_tables
+from activities.event_writes import insert_logged
 from activities.transparency_store import (
     LogTables,
     append_events,
@@ -106,11 +107,14 @@ class CoreSelectApplicationRecorder(_CoreSelect, SQLAlchemyApplicationRecorder):
 
     def _insert_stored_events(self, session: Session, stored_events: Sequence[StoredEvent],
                               **kwargs: Any) -> Sequence[int]:
-        # The library takes the locks (`_lock_table`), inserts and flushes (so the ids
-        # exist); the leaves follow in the same transaction.
-        ids = super()._insert_stored_events(session, stored_events, **kwargs)
-        append_events(session, self.log_tables, self.events_table_name, stored_events, ids,
-                      locked=True)
+        # The library's steps (take the locks, insert, notify), the insert a Core one that
+        # appends each event's leaf too (`activities.event_writes`): one statement on
+        # PostgreSQL for one event.
+        self._lock_table(session)
+        table: Any = self.events_record_cls.__table__  # type: ignore[attr-defined]
+        ids = insert_logged(session, table, self.log_tables, self.events_table_name,
+                            stored_events)
+        self._notify_channel(session)
         return ids
 
     def backfill_log(self) -> int:

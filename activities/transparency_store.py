@@ -151,7 +151,7 @@ def append_events(session: Session, tables: LogTables, events_table: str,
                   locked: bool = False) -> None:
     """Append one leaf per event, in the order given, with the full subtrees each completes,
     inside `session`'s transaction (which must already hold the events table's lock, and the
-    log's if `locked`: `lock_statement`).
+    log's if `locked`: `CoreSelectApplicationRecorder._lock_table`).
 
     With this process's cached right edge (`activities.log_frontier`) that is one guarded
     statement on PostgreSQL for a one-event transaction (two on SQLite, where a statement
@@ -230,6 +230,15 @@ _LEAF_COLUMNS = ("leaf_index", "events_table", "notification_id", "stream_id", "
                  "leaf_hash")
 
 
+def log_ends_at(leaves: sa.Table) -> sa.ColumnElement[bool]:
+    """The log's last leaf is :last_index with hash :last_hash (and none follows it, up to
+    :leaf_index, the next): what a guarded append checks under the append lock."""
+    t = leaves
+    return (sa.exists().where((t.c.leaf_index == sa.bindparam("last_index"))
+                              & (t.c.leaf_hash == sa.bindparam("last_hash")))
+            & ~sa.exists().where(t.c.leaf_index >= sa.bindparam("leaf_index")))
+
+
 @functools.cache
 def _guarded_leaf(tables: LogTables, *, empty: bool) -> sa.Insert:
     """INSERT the leaf ... only if the log ends at leaf :last_index with hash :last_hash
@@ -237,12 +246,7 @@ def _guarded_leaf(tables: LogTables, *, empty: bool) -> sa.Insert:
     most of the Python cost of a one-event transaction. (RETURNING rather than rowcount:
     psycopg reports no count for an INSERT ... SELECT.)"""
     t = tables.leaves
-    if empty:
-        log_is_start = ~sa.exists().where(t.c.leaf_index >= 0)
-    else:
-        log_is_start = (sa.exists().where((t.c.leaf_index == sa.bindparam("last_index"))
-                                          & (t.c.leaf_hash == sa.bindparam("last_hash")))
-                        & ~sa.exists().where(t.c.leaf_index >= sa.bindparam("leaf_index")))
+    log_is_start = ~sa.exists().where(t.c.leaf_index >= 0) if empty else log_ends_at(t)
     return sa.insert(t).from_select(list(_LEAF_COLUMNS), sa.select(
         *[sa.bindparam(c, type_=t.c[c].type) for c in _LEAF_COLUMNS]).where(log_is_start)
     ).returning(t.c.leaf_index)

@@ -77,11 +77,9 @@ def test_a_rolled_back_append_leaves_the_cached_edge_as_it_was(store: CaseStore)
     assert check_log(store) == before.size + 1  # type: ignore[union-attr]
 
 
-def test_a_log_emptied_behind_our_back_is_not_appended_to_from_the_cache(
-        sqlite_store: CaseStore) -> None:
+def test_an_edge_past_the_end_of_the_log_is_not_appended_to(store: CaseStore) -> None:
     """A restored (older) database under the same address: the cached edge ends past the log,
     so it is not used."""
-    store = sqlite_store
     case_id = open_case(store)
     read(store, case_id)
     key = cache_key(store)
