@@ -34,7 +34,9 @@ _EVENT_COLUMNS = ("originator_id", "originator_version", "topic", "state")
 
 def insert_event_rows(session: Session, events: sa.Table,
                       stored_events: Sequence[StoredEvent]) -> list[int]:
-    """Insert the events' rows; their notification ids, in order."""
+    """Insert the events' rows; their notification ids, in order (none for none)."""
+    if not stored_events:
+        return []
     rows = [{"originator_id": e.originator_id, "originator_version": e.originator_version,
              "topic": e.topic, "state": e.state} for e in stored_events]
     if len(rows) == 1:
