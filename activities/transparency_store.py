@@ -19,6 +19,11 @@ processes write. On PostgreSQL that is `LOCK TABLE transparency_leaves IN EXCLUS
 write transaction already holds the database's only write lock (and the library's in-process
 semaphore). One events table's leaves are therefore in its notification order.
 
+Cost: a writer keeps the tree's right edge it last committed (`activities.log_frontier`), so
+an append is one guarded insert and reads the log only when another process appended since
+(then two reads); `activities.event_writes` puts it in the event's own statement on
+PostgreSQL.
+
 The database refuses UPDATE and DELETE on all three (`activities.append_only`).
 
 Errors: whatever the database raises; the caller's transaction then rolls back the events
