@@ -25,8 +25,9 @@ import sqlalchemy as sa
 from eventsourcing.persistence import StoredEvent
 from sqlalchemy.orm import Session
 
+from activities.guarded_appends import log_ends_at
 from activities.log_frontier import cache_key, cached, forget, remember_on_commit
-from activities.transparency_store import LogTables, append_events, log_ends_at
+from activities.transparency_store import LogTables, append_events
 from transparency.leaves import stored_event_leaf_hash
 
 _EVENT_COLUMNS = ("originator_id", "originator_version", "topic", "state")

@@ -32,7 +32,6 @@ and their leaves together.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,6 +40,7 @@ from eventsourcing.persistence import StoredEvent
 from sqlalchemy.orm import Session
 
 from activities.append_only import guard_tables
+from activities.guarded_appends import append_if_log_is, insert_rows
 from activities.log_frontier import (
     Frontier,
     cache_key,
@@ -177,13 +177,13 @@ def append_events(session: Session, tables: LogTables, events_table: str,
     start = cached(key)
     if start is not None:
         after, nodes = start.appended(leaf_hashes)
-        if _append_if_log_is(session, tables, start, leaves, nodes):
+        if append_if_log_is(session, tables, start, leaves, nodes):
             remember_on_commit(session, key, after)
             return
         forget(key)  # another process appended since: read the edge as it is now
     start = read_frontier(session, tables)
     after, nodes = start.appended(leaf_hashes)
-    _insert(session, tables, start.size, leaves, nodes)
+    insert_rows(session, tables, start.size, leaves, nodes)
     remember_on_commit(session, key, after)
 
 
@@ -206,80 +206,6 @@ def read_frontier(session: Session, tables: LogTables) -> Frontier:
     if missing:
         raise KeyError(f"no full subtree {missing[0]} in the log")
     return Frontier(size, last_leaf, edge)
-
-
-def _append_if_log_is(session: Session, tables: LogTables, start: Frontier,
-                      leaves: list[dict[str, object]],
-                      nodes: list[tuple[int, int, bytes]]) -> bool:
-    """Insert the first leaf (and on PostgreSQL, for one leaf, the nodes it completes, in the
-    same statement) only if the log still ends where `start` does; then the rest. Returns
-    whether anything was inserted."""
-    values: dict[str, object] = {"leaf_index": start.size, **leaves[0],
-                                 "last_index": start.size - 1, "last_hash": start.last_leaf}
-    rest = nodes
-    if len(leaves) == 1 and nodes and session.get_bind().dialect.name == "postgresql":
-        for position, (level, index, node) in enumerate(nodes):
-            values.update({f"level_{position}": level, f"index_{position}": index,
-                           f"hash_{position}": node})
-        if len(session.execute(_guarded_with_nodes(tables, len(nodes)), values).all()) != len(
-                nodes):
-            return False
-        rest = []
-    elif not session.execute(_guarded_leaf(tables, empty=start.size == 0), values).all():
-        return False
-    _insert(session, tables, start.size + 1, leaves[1:], rest)
-    return True
-
-
-_LEAF_COLUMNS = ("leaf_index", "events_table", "notification_id", "stream_id", "version",
-                 "leaf_hash")
-
-
-def log_ends_at(leaves: sa.Table) -> sa.ColumnElement[bool]:
-    """The log's last leaf is :last_index with hash :last_hash (and none follows it, up to
-    :leaf_index, the next): what a guarded append checks under the append lock."""
-    t = leaves
-    return (sa.exists().where((t.c.leaf_index == sa.bindparam("last_index"))
-                              & (t.c.leaf_hash == sa.bindparam("last_hash")))
-            & ~sa.exists().where(t.c.leaf_index >= sa.bindparam("leaf_index")))
-
-
-@functools.cache
-def _guarded_leaf(tables: LogTables, *, empty: bool) -> sa.Insert:
-    """INSERT the leaf ... only if the log ends at leaf :last_index with hash :last_hash
-    (`empty`: only if the log is empty), RETURNING its index. Built once: statements are
-    most of the Python cost of a one-event transaction. (RETURNING rather than rowcount:
-    psycopg reports no count for an INSERT ... SELECT.)"""
-    t = tables.leaves
-    log_is_start = ~sa.exists().where(t.c.leaf_index >= 0) if empty else log_ends_at(t)
-    return sa.insert(t).from_select(list(_LEAF_COLUMNS), sa.select(
-        *[sa.bindparam(c, type_=t.c[c].type) for c in _LEAF_COLUMNS]).where(log_is_start)
-    ).returning(t.c.leaf_index)
-
-
-@functools.cache
-def _guarded_with_nodes(tables: LogTables, count: int) -> sa.Insert:
-    """PostgreSQL: the guarded leaf as a data-modifying WITH whose RETURNING row, if any, lets
-    `count` node rows (:level_i, :index_i, :hash_i) in: one round trip for an append."""
-    n = tables.nodes
-    logged = _guarded_leaf(tables, empty=False).cte("logged_leaf")
-    rows = sa.union_all(*[sa.select(sa.bindparam(f"level_{i}", type_=n.c.level.type),
-                                    sa.bindparam(f"index_{i}", type_=n.c.node_index.type),
-                                    sa.bindparam(f"hash_{i}", type_=n.c.hash.type))
-                          .where(sa.exists(sa.select(logged.c.leaf_index)))
-                          for i in range(count)])
-    return sa.insert(n).from_select(["level", "node_index", "hash"], rows).add_cte(
-        logged).returning(n.c.level)
-
-
-def _insert(session: Session, tables: LogTables, first_index: int,
-            leaves: list[dict[str, object]], nodes: list[tuple[int, int, bytes]]) -> None:
-    if leaves:
-        session.execute(sa.insert(tables.leaves), [
-            {"leaf_index": first_index + offset, **leaf} for offset, leaf in enumerate(leaves)])
-    if nodes:
-        session.execute(sa.insert(tables.nodes), [
-            {"level": level, "node_index": index, "hash": node} for level, index, node in nodes])
 
 
 def last_logged_notification(session: Session, tables: LogTables, events_table: str) -> int:

@@ -5,6 +5,7 @@ PostgreSQL. Each check ends with the whole log recomputed from the events (`chec
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -22,17 +23,29 @@ def cache_key(store: CaseStore) -> tuple[str, str]:
 
 
 def statements_of(store: CaseStore, action: object) -> list[str]:
+    """Every statement the database runs during `action` (SQLite: as SQLite traces them, so
+    those sent through its own cursor count too)."""
     engine = store.recorder.datastore.engine  # type: ignore[attr-defined]
     seen: list[str] = []
 
     def record(conn: object, cursor: object, statement: str, *rest: object) -> None:
         seen.append(" ".join(statement.split()))
 
-    sa.event.listen(engine, "before_cursor_execute", record)
+    def trace(conn: sa.Connection) -> None:
+        raw: Any = conn.connection.dbapi_connection
+        raw.set_trace_callback(lambda statement: seen.append(" ".join(statement.split())))
+
+    sqlite = engine.dialect.name == "sqlite"
+    event, listener = ("begin", trace) if sqlite else ("before_cursor_execute", record)
+    sa.event.listen(engine, event, listener)
     try:
         action()  # type: ignore[operator]
     finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
+        sa.event.remove(engine, event, listener)
+        if sqlite:
+            with engine.connect() as conn:  # the pool's connections stop tracing
+                raw: Any = conn.connection.dbapi_connection
+                raw.set_trace_callback(None)
     return seen
 
 
