@@ -166,8 +166,10 @@ def _settle(decision: Decision, period: Period) -> None:
         if fixes:  # rule 1 until it holds, then the audit
             hidden |= fixes
             continue
-        span = Span(sorted((shape.variables(cell) for cell in block if cell not in hidden),
-                           key=len))
+        # Single counts first: they fix a variable each, which keeps the other rows short.
+        shown = [shape.variables(cell) for cell in block if cell not in hidden]
+        shown.sort(key=len)
+        span = Span(shown)
         exposed = [cell for cell in block if cell in hidden and decision.sensitive(cell)
                    and span.contains(shape.variables(cell))]
         for cell in exposed:
