@@ -24,6 +24,7 @@ from monitoring.periods import Period, PeriodError, PeriodKind, ended_periods
 from monitoring.suppression import Shape, decide_year
 
 ALL_TEAMS = "All teams"
+DEFAULT_MIN_COUNT = 5  # DA_MONITORING_MIN_COUNT's default: counts from 1 to 4 are hidden
 TOTAL = "Total"
 
 
@@ -179,3 +180,16 @@ def safe_report(source: ReportSource, name: str, council: Council, period: Perio
     return SafeReport(definition, council, period, tuple(rows), tuple(columns),
                       tuple(tuple(shown((period, r, c)) for c in shape.column_indices)
                             for r in shape.row_indices), by_month, min_count)
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    """What the monitoring page and export read: the figures and the threshold in force
+    (`DA_MONITORING_MIN_COUNT`)."""
+
+    source: ReportSource
+    min_count: int
+
+
+# A source that offers no report: the page shows the definitions only.
+EMPTY_SOURCE = InMemoryReportSource({council: (ALL_TEAMS,) for council in Council})
