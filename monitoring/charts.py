@@ -76,7 +76,7 @@ def line_chart(*, chart_id: str, title: str, description: str, ticks: Sequence[s
     A hidden figure draws no point and breaks the line there; its tick reads
     `hidden_words`. Each point is a circle carrying `data-value`."""
     highest = max([v for v in values if v is not None] + [1])
-    step = (WIDTH - LEFT - 30) / max(len(ticks) - 1, 1)
+    step = (WIDTH - LEFT - 60) / max(len(ticks) - 1, 1)  # room for "not shown" at the end
     bottom = PLOT_TOP + PLOT_HEIGHT
     body = [f'<line x1="{LEFT}" y1="{bottom}" x2="{WIDTH - 10}" y2="{bottom}" stroke="{INK}"/>',
             f'<line x1="{LEFT}" y1="{PLOT_TOP}" x2="{LEFT}" y2="{bottom}" stroke="{INK}"/>',

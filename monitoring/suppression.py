@@ -18,7 +18,8 @@ worked out:
    cell must have company: at least two cells of the group are hidden, and when the total is
    shown the hidden parts together hold 0 or at least `min_count` (otherwise their sum, the
    total less the shown parts, is itself a small number). The cell added is the shown cell of
-   the group with the smallest count (a part before a total), so that the least is hidden.
+   the group with the smallest count other than 0 (a part before a total), so that the least
+   is hidden.
    This is the classical "at least two per group" rule (as in the hypercube method of
    tau-Argus), applied until nothing changes.
 2. Audit. The group rule alone can leave a hidden cell that follows from a chain of groups
@@ -190,12 +191,14 @@ def _lacks_company(decision: Decision, group: Group) -> bool:
 
 
 def _cheapest(decision: Decision, cells: Iterable[Cell], new: set[Cell]) -> set[Cell]:
-    """The shown cell of the new period with the smallest count, a part before a total."""
+    """The shown cell of the new period with the smallest count, a part before a total; a 0
+    only if nothing else is left (hiding a 0 beside a small count leaves their sum small, so
+    the rule would only ask for another)."""
     shape = decision.shape
     candidates = [c for c in cells if c in new and c not in decision.hidden]
     if not candidates:
         return set()
-    return {min(candidates, key=lambda c: (decision.values[c],
+    return {min(candidates, key=lambda c: (decision.values[c] == 0, decision.values[c],
                                            c[1] == shape.rows or c[2] == shape.columns,
                                            c[1], c[2]))}
 
