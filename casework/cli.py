@@ -149,9 +149,14 @@ def _monitoring_export(args: argparse.Namespace, settings: Settings) -> None:
     from aggregates.working_days import local_date
     from casework.monitoring_admin import export_report
     from casework.wiring import build_store
-    from monitoring.periods import PeriodError
-    from monitoring.reports import UnknownReport
+    from monitoring.periods import PeriodError, period_between
+    from monitoring.reports import UnknownReport, report_named
 
+    try:  # what the command line can say is wrong, before any store is opened
+        report_named(args.report)
+        period_between(args.first, args.last)
+    except (PeriodError, UnknownReport) as refused:
+        raise SystemExit(f"monitoring-export: {refused}") from None
     board = TaskBoard(build_store(settings), settings.event_store_url)
     try:
         print(export_report(BoardReportSource(board), report=args.report, first=args.first,
@@ -159,7 +164,7 @@ def _monitoring_export(args: argparse.Namespace, settings: Settings) -> None:
                             file_format=args.file_format, out=args.out,
                             today=local_date(datetime.now(UTC)),
                             min_count=settings.monitoring_min_count))
-    except (PeriodError, UnknownReport, LookupError, OSError) as refused:
+    except (PeriodError, LookupError, OSError) as refused:
         raise SystemExit(f"monitoring-export: {refused}") from None
     finally:
         board.close()
