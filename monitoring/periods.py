@@ -28,6 +28,9 @@ class PeriodError(ValueError):
     """A range that is not one whole period of the grid; the message says which rule."""
 
 
+# Years a report may name: the service began long after the first, and the last keeps every
+# date computed from a period within what `datetime.date` holds.
+FIRST_YEAR, LAST_YEAR = 2000, 2999
 MONTH_NAMES = ("April", "May", "June", "July", "August", "September", "October",
                "November", "December", "January", "February", "March")
 
@@ -43,6 +46,8 @@ class Period:
     index: int = 0
 
     def __post_init__(self) -> None:
+        if not FIRST_YEAR <= self.year <= LAST_YEAR:
+            raise PeriodError(f"a financial year runs from {FIRST_YEAR} to {LAST_YEAR}")
         limit = {PeriodKind.MONTH: 12, PeriodKind.QUARTER: 4, PeriodKind.YEAR: 1}[self.kind]
         if not 0 <= self.index < limit:
             raise PeriodError(f"a {self.kind} index runs from 0 to {limit - 1}")

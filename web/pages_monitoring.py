@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup
-from starlette.datastructures import QueryParams
 
 from aggregates.report import Council
 from aggregates.working_days import local_date
@@ -52,13 +51,13 @@ def latest_quarter(today: date) -> str:
     return quarters[-1].code
 
 
-def read_choice(params: QueryParams, principal: Principal,
+def read_choice(asked: dict[str, str | None], principal: Principal,
                 today: date) -> tuple[dict[str, str], list[dict[str, str]]]:
     """The report, council and period asked for (defaults where nothing was asked), and an
     error for each that is not one on offer."""
-    chosen = {"report": params.get("report") or next(iter(REPORTS)),
-              "council": params.get("council") or principal.staff.council.value,
-              "period": params.get("period") or latest_quarter(today)}
+    chosen = {"report": asked.get("report") or next(iter(REPORTS)),
+              "council": asked.get("council") or principal.staff.council.value,
+              "period": asked.get("period") or latest_quarter(today)}
     errors = []
     if chosen["report"] not in REPORTS:
         errors.append({"field": "report", "message": "Choose a report from the list"})
@@ -133,32 +132,41 @@ def _page(request: Request, principal: Principal, today: date, chosen: dict[str,
 
 
 @router.get("/monitoring")
-async def monitoring_page(request: Request, principal: Lead) -> Response:
-    """Monitoring reports of the council: charts and tables of one whole ended period,
-    small numbers hidden."""
+async def monitoring_page(request: Request, principal: Lead, report: str | None = None,
+                          council: str | None = None,
+                          period: str | None = None) -> Response:
+    """Monitoring reports of the council: charts and tables of one whole ended period
+    (`period`: 2026-27, 2026-27-Q1 or 2026-27-M01), small numbers hidden."""
     today = local_date(datetime.now(UTC))
-    chosen, errors = read_choice(request.query_params, principal, today)
-    report = None if errors else await _report(request, chosen, today)
-    return _page(request, principal, today, chosen, errors, report)
+    asked = {"report": report, "council": council, "period": period}
+    chosen, errors = read_choice(asked, principal, today)
+    found = None if errors else await _report(request, chosen, today)
+    return _page(request, principal, today, chosen, errors, found)
 
 
-@router.get("/monitoring/export")
-async def monitoring_export(request: Request, principal: Lead) -> Response:
-    """One monitoring report as a CSV or XLSX file (`format`), small numbers hidden and the
-    threshold in its notes."""
+@router.get("/monitoring/export", response_class=Response, responses={200: {
+    "description": "The report as a file.",
+    "content": {media_type: {"schema": {"type": "string", "format": "binary"}}
+                for media_type, _ in FORMATS.values()}}})
+async def monitoring_export(request: Request, principal: Lead, report: str | None = None,
+                            council: str | None = None, period: str | None = None,
+                            file_format: Annotated[str, Query(alias="format")] = "csv"
+                            ) -> Response:
+    """One monitoring report as a CSV or XLSX file (`format`: csv or xlsx), small numbers
+    hidden and the threshold in its notes."""
     today = local_date(datetime.now(UTC))
-    chosen, errors = read_choice(request.query_params, principal, today)
-    file_format = request.query_params.get("format", "csv")
+    asked = {"report": report, "council": council, "period": period}
+    chosen, errors = read_choice(asked, principal, today)
     if file_format not in FORMATS:
         errors.append({"field": "format", "message": "Choose CSV or XLSX"})
-    report = None if errors else await _report(request, chosen, today)
-    if report is None:
+    found = None if errors else await _report(request, chosen, today)
+    if found is None:
         if not errors:
             errors.append({"field": "report", "message": "The figures of this report are "
                                                          "not available yet"})
         return _page(request, principal, today, chosen, errors, None)
     media_type, write = FORMATS[file_format]
-    name = f"{report.definition.name}-{report.council.value}-{report.period.code}.{file_format}"
-    return Response(write(report, made_on=today), media_type=media_type,
+    name = f"{found.definition.name}-{found.council.value}-{found.period.code}.{file_format}"
+    return Response(write(found, made_on=today), media_type=media_type,
                     headers={"Content-Disposition": f'attachment; filename="{name}"',
                              "Cache-Control": "no-store"})

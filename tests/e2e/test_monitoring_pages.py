@@ -86,6 +86,7 @@ async def test_bad_choices_are_refused_naming_the_field(system: WebSystem) -> No
         for params, message in (
                 ({"period": "2025-26-Q5"}, "Choose a month, quarter or financial year"),
                 ({"period": "2026-28"}, "Choose a month, quarter or financial year"),
+                ({"period": "9999-00"}, "Choose a month, quarter or financial year"),
                 ({"period": "2030-31"}, "Choose a period that has ended"),
                 ({"council": "dartford"}, "Choose the council you work for"),
                 ({"report": "everything"}, "Choose a report from the list")):
