@@ -134,3 +134,15 @@ def test_csv_and_xlsx_hold_the_same_safe_figures_and_the_threshold():
 
 def test_every_report_names_the_sections_that_ask_for_it():
     assert all(r.sections and r.rows for r in REPORTS.values())
+
+
+def test_the_threshold_is_a_setting_of_at_least_two():
+    """Issue 17 item 3: "a threshold set in settings (default 5)"; 1 would hide nothing."""
+    from pydantic import ValidationError
+
+    from casework.settings import Settings
+
+    assert Settings().monitoring_min_count == 5
+    assert Settings(monitoring_min_count=10).monitoring_min_count == 10
+    with pytest.raises(ValidationError, match="monitoring_min_count"):
+        Settings(monitoring_min_count=1)
