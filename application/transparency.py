@@ -25,6 +25,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 
+from activities.cosignatures import Cosignatures
 from activities.event_records import CoreSelectApplicationRecorder
 from activities.log_alerts import LogAlerts
 from activities.transparency_store import LogTables, SessionTree, log_size
@@ -93,6 +94,23 @@ class TransparencyLog:
         engine = self._recorder.datastore.engine
         assert isinstance(engine, sa.Engine)
         return LogAlerts(engine, self._recorder.schema_name)
+
+    def cosignatures(self) -> Cosignatures:
+        """Witnesses' cosignatures of the checkpoints (activities/cosignatures.py)."""
+        engine = self._recorder.datastore.engine
+        assert isinstance(engine, sa.Engine)
+        return Cosignatures(engine, self._recorder.schema_name)
+
+    def cosigned_note(self, size: int) -> bytes:
+        """The checkpoint of `size` leaves as a signed note with every stored witness
+        cosignature line appended after the log's signature (C2SP tlog-cosignature: a
+        verifier checks the lines of the witness keys it trusts, ignores the others).
+        Raises `LogError` `checkpoint_exists` if no checkpoint of that size was made."""
+        checkpoint = self.checkpoint_of_size(size)
+        if checkpoint is None:
+            raise LogError("checkpoint_exists", "no checkpoint of that tree size was made")
+        lines = "".join(c.line for c in self.cosignatures().of_size(size))
+        return checkpoint.note + lines.encode()
 
     # ---- checkpoints -----------------------------------------------------------------------
 

@@ -42,7 +42,13 @@ from gateways.partner_standin import RunningPartner, arguments, partner_app
 from gateways.signing import VerificationError, sign_message, verify_message
 from transparency.note import NoteError, Signer, Verifier
 from transparency.note_keys import ALG_COSIGNATURE_V1
-from transparency.witness import Witness, WitnessedTree, WitnessRefusal, parse_add_checkpoint
+from transparency.witness import (
+    FORK_REASONS,
+    Witness,
+    WitnessedTree,
+    WitnessRefusal,
+    parse_add_checkpoint,
+)
 
 ADD_CHECKPOINT = "/witness/add-checkpoint"
 MAX_REQUEST_BYTES = 64 * 1024  # 63 proof lines and a checkpoint with its signatures
@@ -76,7 +82,8 @@ class StandInWitness:
             try:
                 cosigning = self.witness.check(parse_add_checkpoint(body), now=now)
             except WitnessRefusal as refused:
-                if refused.signed_by_log:  # the log signed it: proof of what it showed us
+                if refused.signed_by_log and refused.reason in FORK_REASONS:
+                    # The log signed it: proof of the other history it showed this witness.
                     self.evidence.append({"reason": refused.reason, "request": body.decode()})
                 raise
             if self.state_file is not None:

@@ -53,6 +53,11 @@ STATUS = {
     "conflicting_checkpoint": 409, "bad_consistency_proof": 422,
 }
 
+# Refusals that, with the log's signature on the checkpoint, prove the log signed two trees
+# that do not extend one another (or a witness was shown one the log's own history lacks).
+FORK_REASONS = frozenset({"conflicting_checkpoint", "bad_consistency_proof",
+                          "older_checkpoint"})
+
 
 class WitnessRefusal(ValueError):
     """The witness will not cosign. `reason` is a key of `STATUS`; `latest_size` the size it
