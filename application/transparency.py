@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -232,9 +233,13 @@ class CheckpointSchedule:
     tree that does not extend the last checkpoint is not signed and is logged as an ERROR
     (an alert) every time, until someone looks; other failures are retried next time."""
 
-    def __init__(self, log_: TransparencyLog, log_key: Signer) -> None:
+    def __init__(self, log_: TransparencyLog, log_key: Signer, *,
+                 after: Callable[[], object] | None = None) -> None:
         self.log = log_
         self.log_key = log_key
+        # Run after every attempt, a checkpoint made or not: the witnessing round
+        # (application/witnessing.py), so a witness that was down is asked again.
+        self.after = after
 
     def make_one(self) -> StoredCheckpoint | None:
         """A checkpoint now, or None if it could not be made (logged)."""
@@ -251,4 +256,6 @@ class CheckpointSchedule:
         """Make a checkpoint now and then every `interval_seconds`, until cancelled."""
         while True:
             await asyncio.to_thread(self.make_one)
+            if self.after is not None:
+                await asyncio.to_thread(self.after)
             await asyncio.sleep(interval_seconds)

@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from activities.cosignatures import StoredCosignature
 from application.transparency import StoredCheckpoint, TransparencyLog
@@ -174,3 +176,12 @@ class Witnessing:
                                       checkpoint_size=checkpoint.size, problem_count=1,
                                       summary=summary)
         return WitnessOutcome(entry.partner, checkpoint.size, "refused", reason)
+
+
+def witnessing_for(log_: TransparencyLog, log_key: Verifier, registry: PartnerRegistry | None,
+                   signing_keys: Sequence[Ed25519PrivateKey]) -> Witnessing | None:
+    """Rounds for the witnesses `registry` lists (None when there is none), asking them in
+    envelopes signed with `signing_keys` (the council's partner signing keys)."""
+    if registry is None or not registry.witnesses():
+        return None
+    return Witnessing(log_, log_key, registry, WitnessClient(signing_keys))
