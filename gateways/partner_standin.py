@@ -31,7 +31,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 import uvicorn
@@ -208,7 +208,7 @@ class RunningPartner:
     def inbox_url(self) -> str:
         return f"{self._server.url}/inbox"
 
-    def __enter__(self) -> RunningPartner:
+    def __enter__(self) -> Self:
         self._server.__enter__()
         self._http = httpx.Client(base_url=self._server.url, timeout=10)
         return self

@@ -7,6 +7,8 @@ readers two histories without a witness refusing and an alert being raised.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from activities.case_store import CaseStore
-from application.transparency import TransparencyLog
+from application.transparency import CheckpointSchedule, TransparencyLog
 from application.witnessing import Witnessing
 from gateways.default_partners import registry_document
 from gateways.partner_standin import RunningPartner
@@ -229,3 +231,30 @@ def test_cosignatures_by_another_key_or_over_another_checkpoint_are_never_stored
     assert log.cosignatures().of_size(checkpoint.size) == []
     assert log.cosigned_note(checkpoint.size) == checkpoint.note
     assert len(alerts(store)) == 3
+
+
+async def test_the_worker_schedule_asks_a_witness_that_was_down_again_each_round(
+        sqlite_store: CaseStore, police: RunningWitnessPartner) -> None:
+    """casework/worker.py runs `CheckpointSchedule` with the witnessing round after each
+    checkpoint: a witness that was down cosigns in a later round, with no new checkpoint."""
+    store, log = sqlite_store, the_log(sqlite_store)
+    open_case(store)
+    police.set(down=True)
+    rounds = witnessing(store, registry(police, police.registry_witness()))
+    schedule = CheckpointSchedule(log, LOG_KEY, after=rounds.round_logged)
+    running = asyncio.create_task(schedule.run_forever(0.05))
+    try:
+        await asyncio.sleep(0.5)
+        made = log.latest_checkpoint()
+        assert made is not None and log.cosignatures().of_size(made.size) == []
+        await asyncio.to_thread(police.set, down=False)
+        for _ in range(100):
+            if log.cosignatures().of_size(made.size):
+                break
+            await asyncio.sleep(0.05)
+        assert [c.partner for c in log.cosignatures().of_size(made.size)] == ["police"]
+        assert log.latest_checkpoint() == made  # nothing new was signed meanwhile
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
