@@ -108,9 +108,12 @@ def _answer(entry: PartnerEntry, message_id: str, response: httpx.Response,
         answer = verify_message(response.content, response.headers,
                                 public_keys=entry.public_keys, now=now)
     except VerificationError as exc:
-        # An unsigned answer (a 401 from the witness about our envelope included) proves
-        # nothing either way: it is neither a cosignature nor a refusal by the partner.
-        raise WitnessAnswerRefused(entry.partner, f"answer_{exc.reason}") from None
+        # An unsigned answer proves nothing either way: it is neither a cosignature nor a
+        # refusal by the partner. An unsigned 401 is the witness refusing our envelope (our
+        # key unknown to it, or our clock off): said so, for whoever reads the alert.
+        reason = ("our_envelope_refused" if response.status_code == 401
+                  else f"answer_{exc.reason}")
+        raise WitnessAnswerRefused(entry.partner, reason) from None
     if answer.get("request_id") != message_id:
         raise WitnessAnswerRefused(entry.partner, "answer_to_another_request")
     if response.status_code == 200 and answer.get("status") == "cosigned":

@@ -258,3 +258,16 @@ async def test_the_worker_schedule_asks_a_witness_that_was_down_again_each_round
         running.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await running
+
+
+def test_a_witness_that_does_not_know_our_key_is_an_alert_not_a_silent_gap(
+        sqlite_store: CaseStore) -> None:
+    store, log = sqlite_store, the_log(sqlite_store)
+    open_case(store)
+    log.make_checkpoint(LOG_KEY)
+    other_council = generate_private_key().public_key()
+    with RunningWitnessPartner("police", [other_council], [LOG_KEY.verifier]) as strict:
+        assert outcomes(witnessing(store, registry(strict, strict.registry_witness()))) == [
+            ("refused", "our_envelope_refused")]
+        assert strict.witness.witness.latest == {}
+    assert "our_envelope_refused" in alerts(store)[0]
