@@ -70,18 +70,21 @@ class Cosignatures:
     def add(self, cosignature: StoredCosignature) -> bool:
         """Keep a verified cosignature; False if this key's for that size is kept already."""
         t = self._table
-        with self._engine.begin() as conn:
-            exists = conn.execute(sa.select(t.c.tree_size).where(
-                (t.c.tree_size == cosignature.tree_size)
-                & (t.c.key_name == cosignature.key_name)
-                & (t.c.key_id == cosignature.key_id))).first()
-            if exists is not None:
-                return False
-            conn.execute(sa.insert(t).values(
-                tree_size=cosignature.tree_size, key_name=cosignature.key_name,
-                key_id=cosignature.key_id, partner=cosignature.partner,
-                cosigned_at=cosignature.cosigned_at, received_at=cosignature.received_at,
-                line=cosignature.line))
+        try:
+            with self._engine.begin() as conn:
+                exists = conn.execute(sa.select(t.c.tree_size).where(
+                    (t.c.tree_size == cosignature.tree_size)
+                    & (t.c.key_name == cosignature.key_name)
+                    & (t.c.key_id == cosignature.key_id))).first()
+                if exists is not None:
+                    return False
+                conn.execute(sa.insert(t).values(
+                    tree_size=cosignature.tree_size, key_name=cosignature.key_name,
+                    key_id=cosignature.key_id, partner=cosignature.partner,
+                    cosigned_at=cosignature.cosigned_at, received_at=cosignature.received_at,
+                    line=cosignature.line))
+        except sa.exc.IntegrityError:  # two workers' rounds stored the same one at once
+            return False
         return True
 
     def of_size(self, tree_size: int) -> list[StoredCosignature]:

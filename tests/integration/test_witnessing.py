@@ -271,3 +271,21 @@ def test_a_witness_that_does_not_know_our_key_is_an_alert_not_a_silent_gap(
             ("refused", "our_envelope_refused")]
         assert strict.witness.witness.latest == {}
     assert "our_envelope_refused" in alerts(store)[0]
+
+
+def test_a_witness_shown_a_larger_forged_checkpoint_refuses_ours_as_older(
+        store: CaseStore, police: RunningWitnessPartner) -> None:
+    """Split view the other way: a reader was shown a larger checkpoint, signed with the log
+    key, that our log never made; the witness that cosigned it refuses ours as older."""
+    log = the_log(store)
+    open_case(store)
+    ours = log.make_checkpoint(LOG_KEY)
+    forged = sign_checkpoint(Checkpoint(ORIGIN, ours.size + 10, b"\x05" * 32), LOG_KEY)
+    entry = registry(police, police.registry_witness()).get("police")
+    assert WitnessClient([COUNCIL]).add_checkpoint(
+        entry, format_add_checkpoint(0, [], forged)).cosigned
+    assert outcomes(witnessing(store, registry(police, police.registry_witness()))) == [
+        ("refused", "older_checkpoint")]
+    [alert] = alerts(store)
+    assert "older_checkpoint" in alert and "split view" in alert
+    assert [e["reason"] for e in police.witness.evidence] == ["older_checkpoint"]
