@@ -111,9 +111,9 @@ def _answer(entry: PartnerEntry, message_id: str, response: httpx.Response,
         # An unsigned answer proves nothing either way: it is neither a cosignature nor a
         # refusal by the partner. An unsigned 401 is the witness refusing our envelope (our
         # key unknown to it, or our clock off): said so, for whoever reads the alert.
-        reason = ("our_envelope_refused" if response.status_code == 401
-                  else f"answer_{exc.reason}")
-        raise WitnessAnswerRefused(entry.partner, reason) from None
+        why = ("our_envelope_refused" if response.status_code == 401
+               else f"answer_{exc.reason}")
+        raise WitnessAnswerRefused(entry.partner, why) from None
     if answer.get("request_id") != message_id:
         raise WitnessAnswerRefused(entry.partner, "answer_to_another_request")
     if response.status_code == 200 and answer.get("status") == "cosigned":
@@ -123,7 +123,7 @@ def _answer(entry: PartnerEntry, message_id: str, response: httpx.Response,
         return WitnessAnswer(True, cosignatures=lines.encode())
     reason, latest = answer.get("error"), answer.get("latest_size")
     if (answer.get("status") != "refused" or not isinstance(reason, str)
-            or not _REASON.fullmatch(reason)
+            or not _REASON.fullmatch(reason) or isinstance(latest, bool)
             or not (latest is None or (isinstance(latest, int) and latest >= 0))):
         raise WitnessAnswerRefused(entry.partner, "malformed_answer")
     return WitnessAnswer(False, reason=reason, latest_size=latest)
