@@ -13,6 +13,7 @@ import uvicorn
 
 from activities.monitoring_board import BoardReportSource
 from activities.task_board import TaskBoard
+from casework.log_admin import witnesses
 from casework.settings import Environment, Settings
 from casework.wiring import (
     build_auth,
@@ -48,7 +49,8 @@ async def serve_worker(settings: Settings) -> None:
                      settings.reconcile_interval_seconds, build_gateway(settings),
                      WorkerTuning.from_settings(settings), stop=stop,
                      checkpoints=(log_key(settings), settings.checkpoint_minutes * 60),
-                     self_check_seconds=settings.log_self_check_minutes * 60)
+                     self_check_seconds=settings.log_self_check_minutes * 60,
+                     witnesses=witnesses(settings))
     log.info("worker stopped")
 
 
