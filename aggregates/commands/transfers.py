@@ -159,3 +159,54 @@ def _granted(case: Case, cmd: RecordNewTenancyGranted, ctx: CommandContext) -> N
         security_of_tenure=parse_choice(SecurityOfTenure, cmd.security_of_tenure,
                                         "security_of_tenure"),
         actor=ctx.actor, at=ctx.at, command_id=ctx.command_id)
+
+
+# ---- the other way: another landlord's request to us (aggregates/inbound_transfer.py) ------
+
+@dataclass(frozen=True)
+class RecordInboundTransferRequest(Command):
+    """Another landlord's verified request (given by the system after the edge verified it):
+    their `request_id`, who sent it, the tenancy the tenant holds, and the message itself."""
+
+    command_name: ClassVar[str] = "record_inbound_transfer_request"
+    permission: ClassVar[Permission] = LANDLORD_MESSAGE
+    request_id: str
+    from_landlord: str
+    message_id: str
+    current_tenancy: str  # a SecurityOfTenure value
+    signed_body: str
+    signature: str
+
+
+@dataclass(frozen=True)
+class AnswerInboundTransfer(Command):
+    """`offered`: a home is offered (then `offer_ref`, `new_address` and `tenancy_type`, a
+    SecurityOfTenure value, are needed) or the request is refused; `reason`: why."""
+
+    command_name: ClassVar[str] = "answer_inbound_transfer"
+    permission: ClassVar[Permission] = CASE_WORK
+    offered: bool
+    reason: str
+    offer_ref: str | None = None
+    new_address: str | None = None
+    tenancy_type: str | None = None
+
+
+@handles(RecordInboundTransferRequest)
+def _inbound(case: Case, cmd: RecordInboundTransferRequest, ctx: CommandContext) -> None:
+    case.record_inbound_transfer_request(
+        request_id=cmd.request_id,
+        from_landlord=parse_landlord(cmd.from_landlord, "from_landlord"),
+        message_id=cmd.message_id,
+        current_tenancy=parse_choice(SecurityOfTenure, cmd.current_tenancy, "current_tenancy"),
+        signed_body=cmd.signed_body, signature=cmd.signature, actor=ctx.actor, at=ctx.at,
+        command_id=ctx.command_id)
+
+
+@handles(AnswerInboundTransfer)
+def _answer(case: Case, cmd: AnswerInboundTransfer, ctx: CommandContext) -> None:
+    case.answer_inbound_transfer(
+        offered=cmd.offered, offer_ref=cmd.offer_ref, new_address=cmd.new_address,
+        tenancy_type=(parse_choice(SecurityOfTenure, cmd.tenancy_type, "tenancy_type")
+                      if cmd.tenancy_type else None),
+        reason=cmd.reason, actor=ctx.actor, at=ctx.at, command_id=ctx.command_id)
