@@ -16,6 +16,7 @@ aggregates/transfer_rules.py. The destination area and the new address are the d
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,7 @@ from aggregates.transfer_rules import (
     check_destination_area,
     check_eligible,
     check_keeps_tenancy_rights,
+    check_named_dso,
     check_other_provider,
     check_sharing_decided,
     transfer_policy,
@@ -54,6 +56,7 @@ from aggregates.triage import TaskSpec, close_after_working_days
 from aggregates.working_days import local_date
 
 if TYPE_CHECKING:
+    from aggregates.access_changes import KnownStaff
     from aggregates.transfer_rules import TransferPolicy
 
 MOVE_DATE_AHEAD = timedelta(days=366)  # a move agreed more than a year ahead is a typing slip
@@ -80,11 +83,12 @@ class TransferCommands(CaseParts):
     def request_reciprocal_transfer(self, *, transfer_id: str, receiving_landlord: KentLandlord,
                                     destination_area: str, risk_from: RiskFrom,
                                     old_tenancy: SecurityOfTenure | None, dso_id: str | None,
-                                    reason: str, actor: Actor, at: datetime,
-                                    command_id: str) -> None:
+                                    reason: str, actor: Actor, at: datetime, command_id: str,
+                                    known: Mapping[str, KnownStaff] | None = None) -> None:
         """Ask another Kent landlord to house our tenant at risk (D 8.22, D 8.35). One open
         transfer at a time; a recorded decision to share with that landlord for the transfer
-        comes first (D 12.5). `old_tenancy`: None is the tenure's usual one."""
+        comes first (D 12.5). `old_tenancy`: None is the tenure's usual one; `known`: the
+        staff directory's facts of the DSO named (`dso_id`), who must be one of the council."""
         rules = self.transfer_rules
         if self.transfer.open is not None:
             raise ConflictError("transfer_one_at_a_time", "the case already has a transfer "
@@ -96,6 +100,7 @@ class TransferCommands(CaseParts):
         check_eligible(tenure, risk_from, rules)
         check_other_provider(receiving_landlord, self.council, rules)
         check_destination_area(destination_area)
+        check_named_dso(dso_id, known or {}, self.council)
         check_reason(reason)
         decision_id = check_sharing_decided(
             [d.to_dict() for d in self.sharing.decisions], self.sharing.consents,

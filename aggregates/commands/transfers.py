@@ -8,12 +8,13 @@ The rules are the case's (aggregates/reciprocal_transfer.py, aggregates/transfer
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from aggregates.access import Permission
+from aggregates.access_changes import known_staff
 from aggregates.case import Case
-from aggregates.commands.registry import Command, CommandContext, handles
+from aggregates.commands.registry import Command, CommandContext, Directory, handles
 from aggregates.commands.safeguarding import parse_date
 from aggregates.commands.sanctuary import parse_choice
 from aggregates.transfer_rules import RiskFrom, SecurityOfTenure, parse_landlord
@@ -26,7 +27,8 @@ LANDLORD_MESSAGE = Permission.RECORD_PARTNER_MESSAGE
 class RequestReciprocalTransfer(Command):
     """`receiving_landlord`: a KentLandlord id; `destination_area`: the safe area in words;
     `risk_from`: a RiskFrom value; `old_tenancy`: a SecurityOfTenure value (None: the usual
-    one of the case's tenure); `dso_id`: the DSO named on the transfer, if any."""
+    one of the case's tenure); `dso_id`: the DSO named on the transfer, if any, and
+    `directory` what the staff directory says of them (looked up by the edge)."""
 
     command_name: ClassVar[str] = "request_reciprocal_transfer"
     permission: ClassVar[Permission] = CASE_WORK
@@ -37,6 +39,7 @@ class RequestReciprocalTransfer(Command):
     risk_from: str = RiskFrom.DOMESTIC_ABUSE.value
     old_tenancy: str | None = None
     dso_id: str | None = None
+    directory: Directory = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def _request(case: Case, cmd: RequestReciprocalTransfer, ctx: CommandContext) ->
         old_tenancy=(parse_choice(SecurityOfTenure, cmd.old_tenancy, "old_tenancy")
                      if cmd.old_tenancy else None),
         dso_id=cmd.dso_id or None, reason=cmd.reason, actor=ctx.actor, at=ctx.at,
-        command_id=ctx.command_id)
+        command_id=ctx.command_id, known=known_staff(cmd.directory))
 
 
 @handles(RecordTransferRequestSent)
