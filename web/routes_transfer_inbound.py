@@ -1,5 +1,5 @@
 """Another Kent landlord's signed request to house their tenant here (D 8.22; DBC 4.2.1):
-`POST /partners/{landlord}/transfers`. Verified as every partner message is
+`POST /partners/{partner}/transfers` ({partner}: the landlord's id). Verified as every partner message is
 (web/routes_partners.py): the signature against the landlord's registered keys, the
 timestamp, the message id never seen before from that landlord; else 401 and nothing is
 recorded. A verified request opens a case of our own and is recorded on it
@@ -37,13 +37,14 @@ ANSWER_SECONDS = 12.0  # as for acknowledgements: answered before a sender gives
 RETRY_AFTER_SECONDS = 10
 
 
-@router.post("/partners/{landlord}/transfers", status_code=202,
+@router.post("/partners/{partner}/transfers", status_code=202,
              dependencies=[Depends(partner_signed)])
-async def transfer_request(landlord: str, request: Request) -> Any:
+async def transfer_request(partner: str, request: Request) -> Any:
     """A Kent landlord's signed request to house their tenant at risk here (Standard Webhooks
     v1a headers); it opens a case of our own with a task to answer it."""
     registry, inbound = request.app.state.partners, request.app.state.inbound
     body = await request.body()
+    landlord = partner  # the edge (web/limits.py) knows a sender by its `partner` path part
     try:
         sender = KentLandlord(landlord)
         entry = registry.get(landlord)

@@ -35,7 +35,7 @@ def transfer_rows(row: Callable[..., Row], read: Row) -> dict[tuple[str, str], R
         **dict.fromkeys((("POST", f"/cases/{{case_id}}/transfer/{step}")
                          for step in TRANSFER_BODIES), row(401, 422, 422, 422, 403, 403)),
         # Landlords authenticate by signature; staff credentials count for nothing here.
-        ("POST", "/partners/{landlord}/transfers"): row(401, 401, 401, 401, 401, 401),
+        ("POST", "/partners/{partner}/transfers"): row(401, 401, 401, 401, 401, 401),
         ("GET", "/work/cases/{case_id}/safe-move"): row(303, 200, 200, 200, 403, 403),
         # An empty form: past the role check, the body refuses it (nothing written).
         ("POST", "/work/cases/{case_id}/safe-move/{step}"): row(303, 422, 422, 422, 403, 403),
@@ -50,7 +50,7 @@ async def transfer_call(http: httpx.AsyncClient, method: str, path: str, case: s
                         ) -> httpx.Response:
     """The request of a transfer cell: pages get an empty form, the API a body."""
     url = path.replace("{case_id}", case).replace("{step}", "request")
-    if path == "/partners/{landlord}/transfers":
+    if path == "/partners/{partner}/transfers":
         return await http.post("/partners/landlord_moat_homes/transfers",
                                json={"type": "transfer_request"})
     if method == "GET":
