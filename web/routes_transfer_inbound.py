@@ -1,6 +1,6 @@
-"""Another Kent landlord's signed request to house their tenant here (D 8.22; DBC 4.2.1):
-`POST /partners/{partner}/transfers` ({partner}: the landlord's id). Verified as every partner message is
-(web/routes_partners.py): the signature against the landlord's registered keys, the
+"""Another Kent landlord's signed request to house their tenant here (D 8.22; DBC 4.2.1): `POST
+/partners/{partner}/transfers` ({partner}: the landlord's id). Verified as every partner message
+is (web/routes_partners.py): the signature against the landlord's registered keys, the
 timestamp, the message id never seen before from that landlord; else 401 and nothing is
 recorded. A verified request opens a case of our own and is recorded on it
 (application/inbound_transfers.py); a retry of one we hold is 202 and records nothing more; a
