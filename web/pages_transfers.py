@@ -91,7 +91,7 @@ BODIES: dict[str, tuple[CommandRoute, Callable[[FormData], dict[str, Any]]]] = {
     "new-tenancy": (GRANTED, lambda f: {
         "transfer_id": _transfer_id(f), "granted_on": date_from(f, "granted_on"),
         "security_of_tenure": text(f, "security_of_tenure")}),
-    "answer": (ANSWER, lambda f: {
+    "inbound-answer": (ANSWER, lambda f: {
         "offered": yes_no_of(f, "offered"), "reason": str(f.get("reason") or ""),
         "offer_ref": text(f, "offer_ref") or None,
         "new_address": str(f.get("new_address") or "").strip() or None,
