@@ -36,6 +36,7 @@ from aggregates.commands.registry import Command
 from aggregates.commands.sharing import RecordConsent, RecordSharingDecision
 from aggregates.data_categories import redact_view
 from aggregates.errors import CaseNotFound
+from aggregates.landlords import LANDLORD_IDS
 from aggregates.referrals import Partner
 from aggregates.sharing import DataCategory, LawfulBasis, Purpose
 from gateways.registry import UnknownPartner
@@ -162,7 +163,8 @@ class SharingDecisionIn(BaseModel):
     # anyone acting for them, free text); the contract lists the registered partners' ids.
     partner: Line = Field(min_length=1, max_length=64,
                           description="A registered partner's id, never free text.",
-                          json_schema_extra={"enum": [p.value for p in Partner]})
+                          json_schema_extra={"enum": [p.value for p in Partner]
+                                             + sorted(LANDLORD_IDS)})
     purpose: Purpose
     shared: Bool
     categories: list[DataCategory] = Field(default_factory=list, max_length=20)
