@@ -158,7 +158,7 @@ def retry_later(rule: str, message: str, seconds: int) -> JSONResponse:
                         headers={"Retry-After": str(seconds)})
 
 
-RECIPIENTS: list[JsonValue] = [p.value for p in Partner] + sorted(LANDLORD_IDS)
+RECIPIENTS: list[JsonValue] = [*(p.value for p in Partner), *sorted(LANDLORD_IDS)]
 
 
 class SharingDecisionIn(BaseModel):
