@@ -104,6 +104,9 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("GET", "/work/tasks"): row(303, 200, 200, 200, 200, 403),
     ("GET", "/work/cases"): row(303, 200, 200, 200, 200, 403),
     ("GET", "/work/escalations"): row(303, 403, 200, 200, 403, 403),
+    # Monitoring (issue 17): line managers and DSOs; the default report is the board's.
+    ("GET", "/work/monitoring"): row(303, 403, 200, 200, 403, 403),
+    ("GET", "/work/monitoring/export"): row(303, 403, 200, 200, 403, 403),
     ("GET", "/work/cases/new"): row(303, 200, 200, 200, 403, 403),
     ("POST", "/work/cases/new"): row(303, 422, 422, 422, 403, 403),
     ("GET", "/work/cases/{case_id}"): row(303, 200, 200, 200, 200, 403),
