@@ -31,6 +31,7 @@ from web.pages_risk import router as risk_pages
 from web.pages_search import router as search_pages
 from web.pages_sharing import router as sharing_pages
 from web.pages_tasks import router as task_pages
+from web.pages_transfers import router as transfer_pages
 from web.routes_access import router as access_router
 from web.routes_as_at import router as as_at_router
 from web.routes_auth import router as auth_router
@@ -43,6 +44,8 @@ from web.routes_safeguarding import router as safeguarding_router
 from web.routes_safer import router as safer_router
 from web.routes_sanctuary import router as sanctuary_router
 from web.routes_staff import router as staff_router
+from web.routes_transfer_inbound import router as transfer_inbound_router
+from web.routes_transfers import router as transfers_router
 from web.routes_transparency import router as transparency_router
 
 
@@ -90,7 +93,7 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     # /work/cases/new before /work/cases/{case_id}, which would take "new" for a case id.
     for pages in (list_pages, search_pages, report_pages, case_pages, task_pages, risk_pages,
                   sharing_pages, break_glass_pages, as_at_pages, home_safety_pages,
-                  repair_review_pages, monitoring_pages):
+                  repair_review_pages, monitoring_pages, transfer_pages):
         app.include_router(pages)
     app.include_router(safeguarding_router)
     app.include_router(sanctuary_router)
@@ -101,5 +104,7 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.include_router(partners_router)
     app.include_router(staff_router)
     app.include_router(transparency_router)
+    app.include_router(transfers_router)
+    app.include_router(transfer_inbound_router)
     app.openapi = contract_openapi(app)  # type: ignore[method-assign]
     return app
