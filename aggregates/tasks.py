@@ -29,6 +29,8 @@ class TaskKind(StrEnum):
     EXPLORE_HOUSING_OPTIONS = "explore_housing_options"
     EMERGENCY_REPAIR = "emergency_repair"
     CHASE_EMERGENCY_REPAIR = "chase_emergency_repair"
+    TAKE_HOMELESSNESS_APPLICATION = "take_homelessness_application"
+    TENANCY_ROUTE_STEP = "tenancy_route_step"
 
 
 TITLES: dict[TaskKind, str] = {
@@ -57,6 +59,9 @@ TITLES: dict[TaskKind, str] = {
         "Emergency repair: the contractor confirms the home is secure within 24 hours",
     TaskKind.CHASE_EMERGENCY_REPAIR:
         "An emergency repair passed its deadline unconfirmed: make the home secure now",
+    TaskKind.TAKE_HOMELESSNESS_APPLICATION:
+        "Take the homelessness application: assess needs and the prevention and relief duties",
+    TaskKind.TENANCY_ROUTE_STEP: "Take the next step of the tenancy route",
 }
 
 # The outcomes that complete each kind of task. An attempt that did not reach the victim is not
@@ -82,6 +87,9 @@ OUTCOMES: dict[TaskKind, frozenset[str]] = {
     # Completed only by the contractor's signed confirmation (aggregates/repairs.py).
     TaskKind.EMERGENCY_REPAIR: frozenset(),
     TaskKind.CHASE_EMERGENCY_REPAIR: frozenset({"home_made_secure", "repair_confirmed"}),
+    TaskKind.TAKE_HOMELESSNESS_APPLICATION: frozenset({"application_taken", "victim_declined"}),
+    # Completed only by recording the step (aggregates/tenancy_options.py).
+    TaskKind.TENANCY_ROUTE_STEP: frozenset(),
 }
 
 # Tasks the generic completion cannot close: their own command does, with the data it needs.
@@ -89,6 +97,7 @@ COMPLETED_BY_COMMAND: dict[TaskKind, str] = {
     TaskKind.COMPLETE_DASH: "complete_dash",
     TaskKind.SEEK_SUPPORT_CONSENT: "record_support_consent",
     TaskKind.RECORD_MARAC_HEARING: "record_marac_hearing",
+    TaskKind.TENANCY_ROUTE_STEP: "complete_tenancy_step",
 }
 
 # Roles that may complete a task. Auditors read and never change anything.
