@@ -26,6 +26,7 @@ from tests.e2e.home_safety_matrix import (
     repair_pattern_call,
     repair_pattern_rows,
 )
+from tests.e2e.housing_matrix import housing_request, housing_rows
 from tests.web_harness import TST, WebSystem, web_system
 from transparency.note import Signer
 from web.auth import access_rule_of
@@ -97,6 +98,7 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("POST", "/cases/{case_id}/consent"): CASE_WORK,
     **home_safety_rows(row, READ, CASE_WORK),
     **repair_pattern_rows(row),
+    **housing_rows(row, READ, CASE_WORK),
     # Pages: no sign-in → to the sign-in page; a role without the permission → 403; an
     # empty form → 422 with the form shown again (nothing written).
     ("GET", "/work/tasks"): row(303, 200, 200, 200, 200, 403),
@@ -189,7 +191,8 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     if "repair-reviews" in path or path == "/repairs/jobs":
         return await repair_pattern_call(http, method, path)
     if path.startswith("/work"):
-        url = path.replace("{case_id}", case).replace("{task_id}", "t1").replace("{step}", "repair")
+        url = path.replace("{case_id}", case).replace("{task_id}", "t1").replace(
+            "{step}", "repair").replace("{housing_step}", "advice")
         if method == "GET":
             return await http.get(url)
         return await http.post(url, data={})
@@ -252,6 +255,8 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
         url = path.replace("{case_id}", case)
         body = {"corrects_version": 1, "what_was_wrong": "The wrong channel",
                 "correction": "It was by email", "reason": "Misread the form"}
+    elif housing_request(path, case) is not None:
+        url, body = housing_request(path, case)  # type: ignore[misc]
     elif path.endswith("/notes"):  # a case note, over the API or the page
         url, body = path.replace("{case_id}", case), {"note": "Call after 6pm only"}
     elif "{case_id}" in path or path.endswith("/works"):
