@@ -68,7 +68,7 @@ def check_local_connection_refusal(housing: HousingPolicy, *,
     if moving_because_of_abuse:
         rule = housing.no_local_connection_test
         raise RuleViolation(rule.name, "no local connection test may be applied to a victim "
-                            "moving because of the abuse", field="local_connection_met",
+                            "moving because of the abuse", field="met",
                             section=rule.section)
 
 

@@ -121,7 +121,7 @@ def test_local_connection_refusal_is_refused_for_victim_moving_because_of_abuse(
         steps("record_local_connection", met=False)
     assert refused.value.rule == "no_local_connection_test_for_victim_moving_because_of_abuse"
     assert refused.value.section == section
-    assert refused.value.field == "local_connection_met"
+    assert refused.value.field == "met"
     assert "moving because of the abuse" in refused.value.message
     assert steps.case.version == version  # nothing recorded
     assert steps.case.homelessness.application.local_connection_met is None  # type: ignore
