@@ -56,8 +56,22 @@ router = APIRouter(prefix="/work")
 Worker = Annotated[Principal, Depends(page_access(APPLICATION.permission))]
 
 
+# Choices whose code does not read as words.
+WORDS = {
+    "idva_or_da_service": "An IDVA or a domestic abuse service",
+    "ground_2a": "Ground 2A: a partner left because of violence or threats",
+    "tenancy_breach": "Breach of the tenancy agreement",
+    "unauthorised_occupant_possession": "Possession from an unauthorised occupant",
+    "joint_notice_to_quit": "A joint tenant's notice to quit (ends it for both)",
+    "court_transfer_to_sole_name": "A court transfer into the victim's sole name",
+    "flexible_ended_by_both": "A flexible tenancy ended by both tenants",
+    "sole_tenant_leaves": "The sole tenant ends the tenancy",
+}
+
+
 def _choices(values: type[StrEnum]) -> list[tuple[str, str]]:
-    return [(v.value, v.value.replace("_", " ").capitalize()) for v in values]
+    return [(v.value, WORDS.get(v.value, v.value.replace("_", " ").capitalize()))
+            for v in values]
 
 
 OPTIONS = {
@@ -87,6 +101,7 @@ PAGE_LABELS: dict[str, Label] = {
     "options": Label("the options advised", choice=True),
     "holding": Label("whether the tenancy is sole or joint", choice=True),
     "security": Label("the kind of tenancy", choice=True),
+    "new_security": Label("the kind of tenancy granted", choice=True),
     "victim_is_tenant": Label("whether the victim is a tenant", choice=True),
     "perpetrator_is_tenant": Label("whether the perpetrator is a tenant", choice=True),
     "route": Label("the route", choice=True),
@@ -118,7 +133,7 @@ BODIES: dict[str, tuple[CommandRoute, Callable[[FormData], dict[str, Any]]]] = {
     "route": (ROUTE, lambda f: {"route": text(f, "route")}),
     "step": (STEP, lambda f: {"step": text(f, "step")}),
     "new-tenancy": (NEW_TENANCY, lambda f: {
-        "security": text(f, "security"),
+        "security": text(f, "new_security"),
         "left_because_of_abuse": yes_no_of(f, "left_because_of_abuse")}),
     "complex-case-panel": (PANEL, lambda f: {"issues": _list(f, "issues")}),
     "victim-wishes": (WISHES, lambda f: {"wishes": str(f.get("wishes") or "")}),
@@ -167,6 +182,13 @@ def _step_words(case: Case) -> str:
     return next(s.words for s in spec.steps if s.name == route.next_step)
 
 
+def _field(path: str, step: str) -> str:
+    """A body path as the form field showing it: the new tenancy's kind has a box of its own
+    (the tenancy form on the same page has one named `security`)."""
+    head = path.partition(".")[0] or "form"
+    return "new_security" if (step, head) == ("new-tenancy", "security") else head
+
+
 @router.post("/cases/{case_id}/housing-options/{housing_step}")
 async def housing_options_submit(case_id: uuid.UUID, housing_step: str, request: Request,
                                  principal: Worker) -> Response:
@@ -177,5 +199,5 @@ async def housing_options_submit(case_id: uuid.UUID, housing_step: str, request:
     route, body_of = BODIES[housing_step]
     return await submit(request, principal, case_id, route, body_of(form), form,
                         _page(request, principal, housing_step), multi=MULTI,
-                        field_of=lambda path: path.partition(".")[0] or "form",
+                        field_of=lambda path: _field(path, housing_step),
                         labels=PAGE_LABELS)
