@@ -221,6 +221,10 @@ class TenancyCommands(CaseParts):
         """A new tenancy granted. A tenant who left a secure tenancy because of the abuse is
         granted a secure one (D 3.1; DBC 4.1.2)."""
         housing = housing_policy(self.policy)
+        if self.tenancy.security is None:
+            raise RuleViolation("tenancy_recorded_first", "record the tenancy they are leaving "
+                                "first", field="security", section=housing.new_secure_tenancy
+                                .section)
         left_secure = (self.tenancy.security == TenancySecurity.SECURE.value
                        and self.tenancy.victim_is_tenant and left_because_of_abuse)
         check_new_tenancy(housing, left_secure_because_of_abuse=left_secure, offered=security)

@@ -191,3 +191,11 @@ def test_enforcement_needs_a_perpetrator_who_is_a_tenant() -> None:
     with pytest.raises(RuleViolation) as refused:
         steps("consider_enforcement", ground="ground_2a")
     assert refused.value.rule == "enforcement_against_perpetrator_tenant"
+
+
+def test_a_new_tenancy_needs_the_tenancy_left_recorded_first() -> None:
+    """Whether the new one must be secure depends on the tenancy left (D 3.1)."""
+    with pytest.raises(RuleViolation) as refused:
+        Steps(case_of(Council.DOVER))("grant_new_tenancy", security="flexible",
+                                      left_because_of_abuse=True)
+    assert (refused.value.rule, refused.value.field) == ("tenancy_recorded_first", "security")
