@@ -143,3 +143,21 @@ async def test_an_auditor_reads_the_decisions_but_not_the_victims_words(
     wishes = [e for e in events if e["type"] == "VictimWishesRecorded"]
     assert wishes and wishes[0]["data"]["wishes"] == WITHHELD
     assert "Do not tell him" not in str(events)
+
+
+async def test_a_tenancy_step_task_sends_the_officer_to_the_housing_options_page(
+        system: WebSystem) -> None:
+    case_id = await system.open_case(CW)
+    base = f"/cases/{case_id}/housing-options"
+    async with system.client(CW) as http:
+        assert (await http.post(f"{base}/tenancy", json={
+            "holding": "sole", "security": "secure", "victim_is_tenant": True,
+            "perpetrator_is_tenant": False})).status_code == 200
+        assert (await http.post(f"{base}/route", json={"route": "sole_tenant_leaves"})
+                ).status_code == 200
+        task = next(t for t in await tasks_of(http, case_id)
+                    if t["kind"] == "tenancy_route_step")
+        page = await http.get(f"/work/cases/{case_id}/tasks/{task['task_id']}")
+    assert page.status_code == 200
+    assert f'href="/work/cases/{case_id}/housing-options"' in page.text
+    assert task["section"] == "configured default (DBC 7.4.4; Dover silent)"
