@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aggregates.errors import UnknownPolicy
 from aggregates.housing_terms import TenancyRouteKind
 from aggregates.policies import DEFAULT, Policy, Rule
 from aggregates.report import Council, Tenure
@@ -155,5 +156,12 @@ COUNCIL_HOMES = frozenset({Tenure.COUNCIL_GENERAL_NEEDS, Tenure.COUNCIL_HOUSING_
 
 
 def housing_policy(policy: Policy) -> HousingPolicy:
-    """The homelessness and tenancy rules of the case's policy version."""
-    return HOUSING_POLICIES[(policy.council, policy.version)]
+    """The homelessness and tenancy rules of the case's policy version; `UnknownPolicy` if a
+    version was registered in aggregates/policies.py without its entry here."""
+    try:
+        return HOUSING_POLICIES[(policy.council, policy.version)]
+    except KeyError:
+        raise UnknownPolicy("housing_policy_is_registered",
+                            f"no homelessness and tenancy rules are registered for "
+                            f"{policy.council.value} {policy.version}",
+                            field="policy_version") from None

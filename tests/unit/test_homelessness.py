@@ -183,3 +183,19 @@ def test_upcast_v4_v5_gives_an_old_snapshot_the_housing_slices_initial_states() 
     assert state["homelessness"] == HomelessnessState()
     assert state["tenancy"] == TenancyState()
     assert set(state) == set(SHAPES[5])
+
+
+def test_every_registered_policy_version_has_its_homelessness_and_tenancy_rules() -> None:
+    """A new policy version is new data in both places; a missing entry is a refusal naming
+    it, never a crash."""
+    from dataclasses import replace
+
+    from aggregates.errors import UnknownPolicy
+    from aggregates.housing_policies import housing_policy
+    from aggregates.policies import DOVER_2025, POLICIES
+
+    for policy in POLICIES.values():
+        assert housing_policy(policy).routes
+    with pytest.raises(UnknownPolicy) as refused:
+        housing_policy(replace(DOVER_2025, version="dover-2099"))
+    assert refused.value.rule == "housing_policy_is_registered"
