@@ -104,6 +104,9 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("GET", "/work/tasks"): row(303, 200, 200, 200, 200, 403),
     ("GET", "/work/cases"): row(303, 200, 200, 200, 200, 403),
     ("GET", "/work/escalations"): row(303, 403, 200, 200, 403, 403),
+    # Monitoring (issue 17): line managers and DSOs; the default report is the board's.
+    ("GET", "/work/monitoring"): row(303, 403, 200, 200, 403, 403),
+    ("GET", "/work/monitoring/export"): row(303, 403, 200, 200, 403, 403),
     ("GET", "/work/cases/new"): row(303, 200, 200, 200, 403, 403),
     ("POST", "/work/cases/new"): row(303, 422, 422, 422, 403, 403),
     ("GET", "/work/cases/{case_id}"): row(303, 200, 200, 200, 200, 403),
@@ -135,6 +138,8 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     # The transparency log: auditors only (hashes and indexes, never a case's content).
     ("GET", "/transparency/checkpoint"): AUDITORS_ONLY,
     ("GET", "/transparency/consistency"): AUDITORS_ONLY,
+    ("GET", "/transparency/checkpoints/{tree_size}"): AUDITORS_ONLY,
+    ("GET", "/transparency/witnesses"): AUDITORS_ONLY,
     ("GET", "/cases/{case_id}/events/{version}/inclusion"): AUDITORS_ONLY,
     ("GET", "/cases/{case_id}/access-log/{version}/inclusion"): AUDITORS_ONLY,
 }
@@ -198,7 +203,8 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
         return await http.post(url, data={})
     if "inclusion" in path or path.startswith("/transparency/"):
         size = cases["tree_size"]
-        url = path.replace("{case_id}", case).replace("{version}", "1") + (
+        url = path.replace("{case_id}", case).replace("{version}", "1").replace(
+            "{tree_size}", str(size)) + (
             f"?old_size=1&new_size={size}" if path.endswith("consistency")
             else "" if path.endswith("checkpoint") else f"?tree_size={size}")
         return await http.get(url)
