@@ -28,6 +28,7 @@ from aggregates.data_categories_home import (
     SANCTUARY_MEASURE,
     SANCTUARY_REFERRAL,
 )
+from aggregates.data_categories_housing import HOUSING_EVENTS, HOUSING_VIEW
 from aggregates.data_categories_transfer import TRANSFER_EVENTS, TRANSFER_VIEW
 from aggregates.policies import POLICIES
 from aggregates.redaction import (  # noqa: F401 (the names readers import from here)
@@ -113,7 +114,7 @@ SHARING_DECISION: Mapping[str, Spec] = {
 # The teams a council's policy routes cases to; any other team name given on assignment is
 # free text to a reader.
 ROUTED_TEAMS = frozenset(team for policy in POLICIES.values()
-                         for team in policy.housing_team_for_tenure.values())
+                         for team in policy.routed_teams)
 
 # The case as it stood at a moment (application/case_history.py `case_view`).
 CASE_AS_AT: Mapping[str, Spec] = {
@@ -145,6 +146,7 @@ VIEWS: Mapping[str, Spec] = {
                   "offered": C.CASE_REFERENCE, "rule": C.CASE_REFERENCE,
                   "section": C.CASE_REFERENCE},
     "repair_job": REPAIR_JOB,
+    "housing": HOUSING_VIEW,
     "safer_works": {**dict.fromkeys(("referral_id", "completed_on", "message_id"),
                                     C.CASE_REFERENCE), "measures": SAFER_MEASURES},
     "transfer": TRANSFER_VIEW,
@@ -196,6 +198,7 @@ EVENTS: Mapping[str, Mapping[str, Spec]] = {
     "CaseNoteRecorded": {"note": C.CASE_NOTE},
     **HOME_SAFETY_EVENTS,
     **TRANSFER_EVENTS,
+    **HOUSING_EVENTS,
     # A correction's words may repeat anything the wrong entry held: free text.
     "EntryCorrected": {**_ref("corrects_version"), "what_was_wrong": C.NARRATIVE,
                        "correction": C.NARRATIVE},

@@ -23,6 +23,7 @@ from web.pages_as_at import router as as_at_pages
 from web.pages_break_glass import router as break_glass_pages
 from web.pages_case import router as case_pages
 from web.pages_home_safety import router as home_safety_pages
+from web.pages_housing import router as housing_pages
 from web.pages_lists import router as list_pages
 from web.pages_monitoring import router as monitoring_pages
 from web.pages_repair_reviews import router as repair_review_pages
@@ -37,6 +38,7 @@ from web.routes_as_at import router as as_at_router
 from web.routes_auth import router as auth_router
 from web.routes_cases import router as cases_router
 from web.routes_corrections import router as corrections_router
+from web.routes_housing import router as housing_router
 from web.routes_partners import router as partners_router
 from web.routes_repair_reviews import router as repair_reviews_router
 from web.routes_repairs import router as repairs_router
@@ -93,13 +95,14 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     # /work/cases/new before /work/cases/{case_id}, which would take "new" for a case id.
     for pages in (list_pages, search_pages, report_pages, case_pages, task_pages, risk_pages,
                   sharing_pages, break_glass_pages, as_at_pages, home_safety_pages,
-                  repair_review_pages, monitoring_pages, transfer_pages):
+                  repair_review_pages, monitoring_pages, transfer_pages, housing_pages):
         app.include_router(pages)
     app.include_router(safeguarding_router)
     app.include_router(sanctuary_router)
     app.include_router(repairs_router)
     app.include_router(repair_reviews_router)
     app.include_router(safer_router)
+    app.include_router(housing_router)
     app.include_router(corrections_router)
     app.include_router(partners_router)
     app.include_router(staff_router)

@@ -26,6 +26,7 @@ from tests.e2e.home_safety_matrix import (
     repair_pattern_call,
     repair_pattern_rows,
 )
+from tests.e2e.housing_matrix import housing_request, housing_rows
 from tests.e2e.transfer_matrix import is_transfer_route, transfer_call, transfer_rows
 from tests.web_harness import TST, WebSystem, web_system
 from transparency.note import Signer
@@ -99,6 +100,7 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     **home_safety_rows(row, READ, CASE_WORK),
     **repair_pattern_rows(row),
     **transfer_rows(row, READ),
+    **housing_rows(row, READ, CASE_WORK),
     # Pages: no sign-in → to the sign-in page; a role without the permission → 403; an
     # empty form → 422 with the form shown again (nothing written).
     ("GET", "/work/tasks"): row(303, 200, 200, 200, 200, 403),
@@ -198,7 +200,8 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     if is_transfer_route(path):
         return await transfer_call(http, method, path, case)
     if path.startswith("/work"):
-        url = path.replace("{case_id}", case).replace("{task_id}", "t1").replace("{step}", "repair")
+        url = path.replace("{case_id}", case).replace("{task_id}", "t1").replace(
+            "{step}", "repair").replace("{housing_step}", "advice")
         if method == "GET":
             return await http.get(url)
         return await http.post(url, data={})
@@ -262,6 +265,8 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
         url = path.replace("{case_id}", case)
         body = {"corrects_version": 1, "what_was_wrong": "The wrong channel",
                 "correction": "It was by email", "reason": "Misread the form"}
+    elif housing_request(path, case) is not None:
+        url, body = housing_request(path, case)  # type: ignore[misc]
     elif path.endswith("/notes"):  # a case note, over the API or the page
         url, body = path.replace("{case_id}", case), {"note": "Call after 6pm only"}
     elif "{case_id}" in path or path.endswith("/works"):

@@ -13,11 +13,14 @@ from aggregates import (
     case_risk,
     case_work,
     corrections,
+    enforcement,
+    homelessness,
     repairs,
     safeguarding,
     safer,
     sanctuary,
     sharing_decisions,
+    tenancy_options,
 )
 from aggregates.case import Case
 from aggregates.data_categories import (
@@ -37,7 +40,8 @@ def case_event_classes() -> dict[str, type]:
     nested = {name: cls for name, cls in vars(Case).items()
               if inspect.isclass(cls) and issubclass(cls, Aggregate.Event)}
     for module in (case_work, case_access, case_risk, safeguarding, sharing_decisions,
-                   sanctuary, repairs, safer, corrections):
+                   sanctuary, repairs, safer, corrections, homelessness, tenancy_options,
+                   enforcement):
         nested.update({name: cls for name, cls in vars(module).items()
                        if inspect.isclass(cls) and issubclass(cls, Aggregate.Event)
                        and cls.__module__ == module.__name__})
