@@ -42,8 +42,9 @@ async def test_a_bundle_holds_what_the_decision_covers_and_verifies_offline(
                           council_key=raw_public_key(keys.council_key))
     assert report.ok, report.failed
     entries = bundle["entries"]
-    assert [e["type"] for e in entries][0] == "Opened"
-    assert {"TriageDecided", "SharingDecided", "EntryCorrected"} <= {e["type"] for e in entries}
+    assert entries[0]["type"] == "Opened"
+    assert {"TriageDecided", "SharingDecided", "EntryCorrected"} <= {
+        e["type"] for e in entries}
     assert [e["version"] for e in entries] == list(range(1, len(entries) + 1))
     assert bundle["header"]["decision"]["justification"] == JUSTIFICATION
     report_seen = entries[0]["content"]["report"]
