@@ -17,7 +17,8 @@ from transparency.note_keys import ALG_COSIGNATURE_V1
 
 CASE_ID = "6f1c2a9e-0d4b-4c59-9a51-2f1e8b7c3d10"
 ORIGIN = "test.invalid/da-casework-log"
-EVENTS = [("Opened", {"council": "dover", "reason": "A report by telephone."}),
+EVENTS: list[tuple[str, dict[str, Any]]] = [
+          ("Opened", {"council": "dover", "reason": "A report by telephone."}),
           ("TriageDecided", {"immediate_risk": True, "reason": "Triage."}),
           ("TaskOpened", {"task": {"task_id": "t1", "title": "Contact the victim"}}),
           ("DashCompleted", {"level": "high", "judgement_reason": "Escalating threats."}),
