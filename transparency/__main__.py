@@ -118,7 +118,8 @@ def main() -> None:
         print(run())
     except BundleFailed as failed:
         print(failed)
-        print(f"FAILED: {str(failed).count('FAIL ')} checks failed", file=sys.stderr)
+        count = sum(line.startswith("FAIL ") for line in str(failed).splitlines())
+        print(f"FAILED: {count} {'check' if count == 1 else 'checks'} failed", file=sys.stderr)
         raise SystemExit(1) from None
     except (ValueError, OSError) as failed:
         print(f"FAILED: {failed}", file=sys.stderr)
