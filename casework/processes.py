@@ -12,6 +12,8 @@ from typing import Any
 import uvicorn
 
 from activities.task_board import TaskBoard
+from application.evidence_bundle import BundleKeys
+from casework.keys import MissingKeyError
 from casework.settings import Environment, Settings
 from casework.wiring import (
     build_auth,
@@ -24,6 +26,7 @@ from casework.wiring import (
     build_store,
     connect_temporal,
     log_key,
+    signing_key,
 )
 from casework.worker import WorkerTuning, run_worker
 from web.app import create_app
@@ -59,11 +62,22 @@ async def serve_web(settings: Settings) -> None:
                      show_docs=settings.environment is Environment.DEVELOPMENT,
                      partners=build_registry(settings), inbound=build_inbound_log(settings),
                      board=TaskBoard(store, settings.event_store_url),
-                     request_keys=build_request_keys(settings))
+                     request_keys=build_request_keys(settings),
+                     evidence_keys=evidence_keys(settings))
     config = uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
                             log_level="warning", access_log=False, proxy_headers=True,
                             forwarded_allow_ips=settings.web_forwarded_allow_ips)
     await uvicorn.Server(config).serve()
+
+
+def evidence_keys(settings: Settings) -> BundleKeys | None:
+    """The keys that sign evidence bundles, if this process can read them (else the export
+    answers 503 and `casework evidence-bundle` is the way)."""
+    try:
+        return BundleKeys(log_key=log_key(settings), council_key=signing_key(settings))
+    except (MissingKeyError, OSError, ValueError):
+        logging.getLogger(__name__).warning("evidence bundles: no signing keys here")
+        return None
 
 
 def run(serve: Callable[[Settings], Coroutine[Any, Any, None]], settings: Settings) -> None:

@@ -7,6 +7,7 @@ from fastapi import Depends, FastAPI
 from activities.inbound_log import InboundLog
 from activities.request_keys import RequestKeys
 from activities.task_board import TaskBoard
+from application.evidence_bundle import BundleKeys
 from application.intake import Intake
 from gateways.registry import PartnerRegistry
 from web.auth import AuthServices, public
@@ -33,6 +34,7 @@ from web.routes_as_at import router as as_at_router
 from web.routes_auth import router as auth_router
 from web.routes_cases import router as cases_router
 from web.routes_corrections import router as corrections_router
+from web.routes_evidence import router as evidence_router
 from web.routes_partners import router as partners_router
 from web.routes_repair_reviews import router as repair_reviews_router
 from web.routes_repairs import router as repairs_router
@@ -46,9 +48,11 @@ from web.routes_transparency import router as transparency_router
 def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = None,
                *, show_docs: bool = True, partners: PartnerRegistry | None = None,
                inbound: InboundLog | None = None, board: TaskBoard | None = None,
-               request_keys: RequestKeys | None = None) -> FastAPI:
+               request_keys: RequestKeys | None = None,
+               evidence_keys: BundleKeys | None = None) -> FastAPI:
     """The web app over an intake service (store + workflow client) and sign-in services.
-    `request_keys` is required to serve case commands (None only to list the routes)."""
+    `request_keys` is required to serve case commands (None only to list the routes);
+    `evidence_keys` sign evidence bundles (None: the export answers 503)."""
     app = FastAPI(
         title="Domestic abuse referrals", version="0.2.0",
         docs_url=None, redoc_url=None,  # /docs is served from local files: web/docs_page.py
@@ -61,6 +65,7 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.state.inbound = inbound
     app.state.board = board
     app.state.request_keys = request_keys
+    app.state.evidence_keys = evidence_keys
     install_error_handlers(app)
     app.add_middleware(EdgeGuard)  # who, and how much, before any body is read
     # Outermost: refusals of the guard are marked no-store too.
@@ -92,5 +97,6 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.include_router(partners_router)
     app.include_router(staff_router)
     app.include_router(transparency_router)
+    app.include_router(evidence_router)
     app.openapi = contract_openapi(app)  # type: ignore[method-assign]
     return app
