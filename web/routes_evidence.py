@@ -75,6 +75,9 @@ async def evidence_bundle(
         body = await asyncio.to_thread(
             lambda: render_pdf(bundle) if output is BundleFormat.PDF
             else render_html(bundle).encode())
+    # A download, never a page of ours: should a browser show it anyway, nothing in it runs
+    # or loads (its one stylesheet is inline).
     return Response(body, media_type=MEDIA[output], headers={
-        "Content-Disposition": f'attachment; filename="{name}"',
-        "Cache-Control": "no-store"})
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store",
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+        "X-Content-Type-Options": "nosniff"})
