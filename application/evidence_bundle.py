@@ -45,7 +45,8 @@ from aggregates.sharing_decisions import SharingDecision
 from application.case_reading import Reader, checked_read
 from application.transparency import TransparencyLog
 from transparency.bundle import BundleEntry, seal_bundle
-from transparency.note import Signer
+from transparency.checkpoint import Checkpoint, sign_checkpoint
+from transparency.note import NoteError, Signer, open_note, parse_note
 
 ACTION = "export_evidence_bundle"
 
@@ -123,6 +124,12 @@ def build_bundle(store: CaseStore, case: Case, request: BundleRequest,
     checkpoint = log.make_checkpoint(keys.log_key)
     cosigned = getattr(log, "cosigned_note", None)  # witnesses' cosignatures, where kept
     note: bytes = cosigned(checkpoint.size) if callable(cosigned) else checkpoint.note
+    if not _signed_by(note, keys.log_key):
+        # The tree head kept for this size was signed by another key (one rotated out): the
+        # tree is the same and was checked to extend the last checkpoint, so sign it anew
+        # with the key the bundle names.
+        note = sign_checkpoint(Checkpoint(keys.log_key.name, checkpoint.size,
+                                          checkpoint.root_hash), keys.log_key)
     facts = reader.facts
     readable = readable_under_decision(decision.categories, facts.role)
     entries: list[BundleEntry] = []
@@ -169,6 +176,14 @@ def _window(store: CaseStore, request: BundleRequest) -> Sequence[Any]:
         raise RuleViolation("window_holds_events", "no event of the case was recorded in "
                             "that window", field="from")
     return chosen
+
+
+def _signed_by(note: bytes, key: Signer) -> bool:
+    try:
+        return open_note(note, [key.verifier]).is_signed_by(key.verifier) and (
+            Checkpoint.parse(parse_note(note).text).origin == key.name)
+    except NoteError:
+        return False
 
 
 def _iso(moment: datetime | None) -> str | None:

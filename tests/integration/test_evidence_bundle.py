@@ -15,6 +15,7 @@ from activities.case_store import CaseStore
 from aggregates.errors import CaseNotFound, RuleViolation
 from aggregates.report import Council
 from application.evidence_bundle import BundleRequest, export_evidence_bundle
+from application.transparency import TransparencyLog
 from tests.evidence_support import (
     JUSTIFICATION,
     auditor,
@@ -25,7 +26,7 @@ from tests.evidence_support import (
 from tests.support import NOTE, SUMMARY, VICTIM_ADDRESS, VICTIM_NAME
 from transparency.bundle import raw_public_key
 from transparency.bundle_check import check_bundle
-from transparency.note import Verifier
+from transparency.note import Signer, Verifier
 
 WITHHELD = "Withheld: not needed for your role"
 
@@ -127,3 +128,16 @@ async def test_a_window_holds_the_events_stored_in_it_and_says_so(store: CaseSto
             case_id, uuid.UUID(decision), window_from=middle,
             window_to=middle - timedelta(days=1)), keys)
     assert (backwards.value.rule, backwards.value.field) == ("window_in_order", "to")
+
+
+async def test_a_tree_head_kept_under_another_key_is_signed_anew_with_the_bundles(
+        store: CaseStore) -> None:
+    """A log key rotated out signed the checkpoint of this size: the bundle names the key
+    it is checked with, so its checkpoint must carry that key's signature."""
+    case_id, decision = case_for_the_police(store)
+    TransparencyLog(store.recorder).make_checkpoint(  # type: ignore[arg-type]
+        Signer.generate("test.invalid/da-casework-log"))
+    keys = bundle_keys()
+    bundle = await export_evidence_bundle(store, auditor(), BundleRequest(
+        case_id, uuid.UUID(decision)), keys)
+    assert check_bundle(bundle, log_key=keys.log_key.verifier).ok
