@@ -12,6 +12,8 @@ Rules, each a `RuleViolation` naming its field (422 at the edge):
 - `sharing_decision_is_to_share`: it is a decision to share, not one not to;
 - `sharing_decision_still_in_force`: no later decision for that recipient and purpose
   replaced it, and consent it rests on was not withdrawn (`aggregates.sharing`);
+- `log_extends_checkpoint` (a `ConflictError`, 409): the log was changed under its last
+  checkpoint, so nothing can be proven against it (the self-check alerts on it too);
 - `window_in_order`, `window_has_time_zone`, `window_holds_events`: the window, by the time
   each event was stored (as `application.case_history` reads "as it stood"), is a run of
   versions from the first stored at or after `from` to the last stored at or before `to`.
@@ -39,11 +41,11 @@ from aggregates.access import need_to_know
 from aggregates.case import Case
 from aggregates.case_events import CaseEvent
 from aggregates.data_categories import readable_under_decision, redact_event_for
-from aggregates.errors import RuleViolation
+from aggregates.errors import ConflictError, RuleViolation
 from aggregates.sharing import SharingRefused, covering_decision
 from aggregates.sharing_decisions import SharingDecision
 from application.case_reading import Reader, checked_read
-from application.transparency import TransparencyLog
+from application.transparency import LogError, StoredCheckpoint, TransparencyLog
 from transparency.bundle import BundleEntry, seal_bundle
 from transparency.checkpoint import Checkpoint, sign_checkpoint
 from transparency.note import NoteError, Signer, open_note, parse_note
@@ -121,7 +123,8 @@ def build_bundle(store: CaseStore, case: Case, request: BundleRequest,
     """Read the window's stored events, sign a checkpoint over them, prove each, seal."""
     stored = _window(store, request)
     log = TransparencyLog(store.recorder)  # type: ignore[arg-type]
-    checkpoint = log.make_checkpoint(keys.log_key)
+    checkpoint = _checkpoint_covering(log, request.case_id, stored[-1].originator_version,
+                                      keys.log_key)
     cosigned = getattr(log, "cosigned_note", None)  # witnesses' cosignatures, where kept
     note: bytes = cosigned(checkpoint.size) if callable(cosigned) else checkpoint.note
     if not _signed_by(note, keys.log_key):
@@ -176,6 +179,23 @@ def _window(store: CaseStore, request: BundleRequest) -> Sequence[Any]:
         raise RuleViolation("window_holds_events", "no event of the case was recorded in "
                             "that window", field="from")
     return chosen
+
+
+def _checkpoint_covering(log: TransparencyLog, case_id: UUID, last_version: int,
+                         log_key: Signer) -> StoredCheckpoint:
+    """The latest checkpoint kept, if it holds the window's last event (it may carry
+    witnesses' cosignatures, which a checkpoint signed now has not yet); else one signed now
+    (which also checks the tree extends the last checkpoint, `LogError` if not)."""
+    last_leaf, _ = log.leaf_of(case_id, last_version)
+    latest = log.latest_checkpoint()
+    if latest is not None and latest.size > last_leaf:
+        return latest
+    try:
+        return log.make_checkpoint(log_key)
+    except LogError as refused:  # the log was changed: nothing can be proven against it
+        raise ConflictError(refused.rule, "the transparency log does not extend its last "
+                            "checkpoint, so no bundle can be proven now", field=None,
+                            section="issue 15: transparency log") from None
 
 
 def _signed_by(note: bytes, key: Signer) -> bool:

@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from activities.case_store import CaseStore
-from aggregates.errors import CaseNotFound, RuleViolation
+from aggregates.errors import CaseNotFound, ConflictError, RuleViolation
 from aggregates.report import Council
 from application.evidence_bundle import BundleRequest, export_evidence_bundle
 from application.transparency import TransparencyLog
@@ -23,6 +24,7 @@ from tests.evidence_support import (
     case_for_the_police,
     command,
 )
+from tests.integration.test_transparency_checkpoints import rebuild_log_tables, rewrite_event
 from tests.support import NOTE, SUMMARY, VICTIM_ADDRESS, VICTIM_NAME
 from transparency.bundle import raw_public_key
 from transparency.bundle_check import check_bundle
@@ -141,3 +143,37 @@ async def test_a_tree_head_kept_under_another_key_is_signed_anew_with_the_bundle
     bundle = await export_evidence_bundle(store, auditor(), BundleRequest(
         case_id, uuid.UUID(decision)), keys)
     assert check_bundle(bundle, log_key=keys.log_key.verifier).ok
+
+
+async def test_the_latest_checkpoint_is_used_when_it_holds_the_window(
+        store: CaseStore) -> None:
+    """It may carry witnesses' cosignatures; one signed at export has none yet."""
+    case_id, decision = case_for_the_police(store)
+    keys = bundle_keys()
+    kept = TransparencyLog(store.recorder).make_checkpoint(keys.log_key)  # type: ignore[arg-type]
+    case_for_the_police(store)  # the log grows past it
+    bundle = await export_evidence_bundle(store, auditor(), BundleRequest(
+        case_id, uuid.UUID(decision)), keys)
+    assert bundle["header"]["checkpoint"] == kept.note.decode()
+    assert check_bundle(bundle, log_key=keys.log_key.verifier).ok
+
+
+async def test_no_bundle_is_proven_against_a_log_changed_under_its_checkpoint(
+        store: CaseStore) -> None:
+    """The insider of issue 15 re-encrypts an event and rebuilds the log's tables to match:
+    the export refuses (409) rather than sign a tree that does not extend the last one."""
+    case_id, decision = case_for_the_police(store)
+    keys = bundle_keys()
+    TransparencyLog(store.recorder).make_checkpoint(keys.log_key)  # type: ignore[arg-type]
+
+    def edit(state: dict[str, Any]) -> None:
+        state["reason"] = "Changed later."
+
+    rewrite_event(store, case_id, 1, edit)
+    rebuild_log_tables(store)
+    command(store, case_id, "record_contact", party="victim", purpose="about_abuse",
+            channel="telephone")
+    with pytest.raises(ConflictError) as refused:
+        await export_evidence_bundle(store, auditor(), BundleRequest(
+            case_id, uuid.UUID(decision)), keys)
+    assert refused.value.rule == "log_extends_checkpoint"
