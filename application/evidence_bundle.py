@@ -33,10 +33,12 @@ from datetime import UTC, datetime
 from typing import Any, cast
 from uuid import UUID
 
+import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from activities.case_store import CaseStore
 from activities.recorded_events import recorded
+from activities.transparency_store import SessionTree
 from aggregates.access import need_to_know
 from aggregates.case import Case
 from aggregates.case_events import CaseEvent
@@ -48,6 +50,7 @@ from application.case_reading import Reader, checked_read
 from application.transparency import LogError, StoredCheckpoint, TransparencyLog
 from transparency.bundle import BundleEntry, seal_bundle
 from transparency.checkpoint import Checkpoint, sign_checkpoint
+from transparency.log_tree import SubtreeHashes, inclusion_proof
 from transparency.note import NoteError, Signer, open_note, parse_note
 
 ACTION = "export_evidence_bundle"
@@ -120,7 +123,19 @@ def decision_for_export(case: Case, request: BundleRequest) -> SharingDecision:
 
 def build_bundle(store: CaseStore, case: Case, request: BundleRequest,
                  decision: SharingDecision, keys: BundleKeys, reader: Reader) -> dict[str, Any]:
-    """Read the window's stored events, sign a checkpoint over them, prove each, seal."""
+    """Read the window's stored events, sign a checkpoint over them, prove each, seal.
+    `ConflictError` when the log cannot prove them (changed under its last checkpoint, or an
+    event without its leaf): nothing can be proven against it (the self-check alerts)."""
+    try:
+        return _build(store, case, request, decision, keys, reader)
+    except LogError as refused:
+        raise ConflictError(refused.rule, "the transparency log cannot prove these events "
+                            "now: it was changed", section="issue 15: transparency log"
+                            ) from None
+
+
+def _build(store: CaseStore, case: Case, request: BundleRequest, decision: SharingDecision,
+           keys: BundleKeys, reader: Reader) -> dict[str, Any]:
     stored = _window(store, request)
     log = TransparencyLog(store.recorder)  # type: ignore[arg-type]
     checkpoint = _checkpoint_covering(log, request.case_id, stored[-1].originator_version,
@@ -135,15 +150,17 @@ def build_bundle(store: CaseStore, case: Case, request: BundleRequest,
                                           checkpoint.root_hash), keys.log_key)
     facts = reader.facts
     readable = readable_under_decision(decision.categories, facts.role)
+    proofs = _proofs(log, request.case_id, [r.originator_version for r in stored],
+                     checkpoint.size)
     entries: list[BundleEntry] = []
     for row in stored:
         event = cast(CaseEvent, store.mapper.to_domain_event(row))
         seen = recorded(event)
-        found = log.inclusion(request.case_id, row.originator_version, checkpoint.size)
+        index, leaf_hash, proof = proofs[row.originator_version]
         entries.append(BundleEntry(
             version=seen.version, type=seen.type, recorded_at=seen.recorded_at.isoformat(),
             topic=row.topic, state_sha256=hashlib.sha256(row.state).digest(),
-            leaf_index=found.leaf_index, leaf_hash=found.leaf_hash, proof=tuple(found.proof),
+            leaf_index=index, leaf_hash=leaf_hash, proof=tuple(proof),
             content=redact_event_for(seen.type, seen.data, readable)))
     header = {
         "bundle_id": str(uuid.uuid4()), "case_id": str(request.case_id),
@@ -181,6 +198,38 @@ def _window(store: CaseStore, request: BundleRequest) -> Sequence[Any]:
     return chosen
 
 
+class _RememberedTree:
+    """A log's subtree hashes, each read once: the proofs of one case's events share most
+    of their upper nodes (one proof alone reads about log2(n) of them)."""
+
+    def __init__(self, tree: SubtreeHashes) -> None:
+        self._tree = tree
+        self._known: dict[tuple[int, int], bytes] = {}
+
+    def full_subtree_hash(self, level: int, index: int) -> bytes:
+        key = (level, index)
+        if key not in self._known:
+            self._known[key] = self._tree.full_subtree_hash(level, index)
+        return self._known[key]
+
+
+def _proofs(log: TransparencyLog, case_id: UUID, versions: Sequence[int],
+            size: int) -> dict[int, tuple[int, bytes, list[bytes]]]:
+    """version → (leaf index, leaf hash, inclusion proof in the tree of `size` leaves), read
+    in one transaction (RFC 9162 §2.1.3.1, as `TransparencyLog.inclusion` gives one)."""
+    t = log.tables.leaves
+    wanted = set(versions)
+    with log.transaction() as session:
+        rows = session.execute(sa.select(t.c.version, t.c.leaf_index, t.c.leaf_hash).where(
+            t.c.stream_id == str(case_id))).all()
+        leaves = {int(r[0]): (int(r[1]), bytes(r[2])) for r in rows if int(r[0]) in wanted}
+        missing = wanted - set(leaves)
+        if missing:
+            raise LogError("event_is_logged", f"events {sorted(missing)} are not in the log")
+        tree = _RememberedTree(SessionTree(session, log.tables))
+        return {v: (i, h, inclusion_proof(tree, i, size)) for v, (i, h) in leaves.items()}
+
+
 def _checkpoint_covering(log: TransparencyLog, case_id: UUID, last_version: int,
                          log_key: Signer) -> StoredCheckpoint:
     """The latest checkpoint kept, if it holds the window's last event (it may carry
@@ -190,12 +239,7 @@ def _checkpoint_covering(log: TransparencyLog, case_id: UUID, last_version: int,
     latest = log.latest_checkpoint()
     if latest is not None and latest.size > last_leaf:
         return latest
-    try:
-        return log.make_checkpoint(log_key)
-    except LogError as refused:  # the log was changed: nothing can be proven against it
-        raise ConflictError(refused.rule, "the transparency log does not extend its last "
-                            "checkpoint, so no bundle can be proven now", field=None,
-                            section="issue 15: transparency log") from None
+    return log.make_checkpoint(log_key)
 
 
 def _signed_by(note: bytes, key: Signer) -> bool:
