@@ -178,3 +178,50 @@ def test_a_forged_cosignature_from_a_known_witness_fails(keys: Keys) -> None:
 def test_something_that_is_not_a_bundle_is_refused_as_such() -> None:
     with pytest.raises(BundleFormatError, match="not an evidence bundle of format"):
         check_bundle({"format": "something else"})
+
+
+ODD_VALUES: list[Any] = [None, True, -1, 2**70, 1.5, "", "not base64!", [], {}, ["x"],
+                         {"a": float("nan")}]
+
+
+@pytest.mark.parametrize("field", ["version", "type", "recorded_at", "topic", "state_sha256",
+                                   "leaf_index", "leaf_hash", "proof", "content",
+                                   "signature"])
+def test_a_hostile_entry_is_refused_or_failed_never_a_crash(
+        honest: dict[str, Any], keys: Keys, field: str) -> None:
+    """Whatever a forger puts in a field, the check says the bundle is malformed or names a
+    failed check; it never ends in another exception (a verifier that crashes proves
+    nothing, and one that passes a broken bundle is worse)."""
+    for value in ODD_VALUES:
+        bundle = copy.deepcopy(honest)
+        bundle["entries"][2][field] = value
+        try:
+            report = checked(bundle, keys)
+        except BundleFormatError:
+            continue
+        assert not report.ok, (field, value)
+
+
+@pytest.mark.parametrize("field", ["case_id", "checkpoint", "log_key", "window",
+                                   "witness_keys", "decision"])
+def test_a_hostile_header_is_refused_or_failed_never_a_crash(
+        honest: dict[str, Any], keys: Keys, field: str) -> None:
+    for value in ODD_VALUES:
+        if value == honest["header"][field]:
+            continue  # not a change
+        bundle = copy.deepcopy(honest)
+        bundle["header"][field] = value
+        try:
+            report = check_bundle(bundle)
+        except BundleFormatError:
+            continue
+        assert not report.ok, (field, value)
+
+
+def test_a_window_claiming_millions_of_events_lists_fifty_and_counts_the_rest(
+        honest: dict[str, Any], keys: Keys) -> None:
+    bundle = copy.deepcopy(honest)
+    bundle["header"]["window"]["last_version"] = 10**6
+    failed = checked(bundle, keys).failed
+    assert failed[50] == "window: 999945 more events are missing"
+    assert len(failed) == 52  # and the bundle signature
