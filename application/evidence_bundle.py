@@ -171,7 +171,9 @@ def _build(store: CaseStore, case: Case, request: BundleRequest, decision: Shari
         "window": {"from": _iso(request.window_from), "to": _iso(request.window_to),
                    "first_version": stored[0].originator_version,
                    "last_version": stored[-1].originator_version,
-                   "case_latest_version": case.version},
+                   # Events may have been added since the case was read for need to know.
+                   "case_latest_version": max(case.version,
+                                              stored[-1].originator_version)},
         "checkpoint": note.decode(), "log_key": keys.log_key.verifier.vkey(),
         "witness_keys": list(keys.witness_keys),
     }
