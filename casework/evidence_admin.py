@@ -20,7 +20,13 @@ from aggregates.access import Permission, StaffFacts, check_permission
 from aggregates.errors import RuleViolation
 from application.evidence_bundle import BundleKeys, BundleRequest, export_evidence_bundle
 from casework.settings import Settings
-from casework.wiring import build_directory, build_store, log_key, signing_key
+from casework.wiring import (
+    build_directory,
+    build_registry,
+    build_store,
+    log_key,
+    signing_key,
+)
 from transparency.bundle_check import check_bundle
 from web.evidence_render import render_html, render_pdf
 
@@ -55,8 +61,11 @@ def export_to(settings: Settings, *, staff_id: str, case_id: UUID, decision_id: 
     """Export and write the three files into `out` (created, readable by the owner only);
     returns their paths. Raises `RuleViolation`, `CaseNotFound`, `OSError`."""
     who = exporter(settings, staff_id)
+    registry = build_registry(settings)
+    registered = () if registry is None else tuple(
+        e.witness.key.vkey() for e in registry.witnesses() if e.witness is not None)
     keys = BundleKeys(log_key=log_key(settings), council_key=signing_key(settings),
-                      witness_keys=witness_keys)
+                      witness_keys=tuple(dict.fromkeys((*registered, *witness_keys))))
     bundle = asyncio.run(export_evidence_bundle(
         build_store(settings), who, BundleRequest(case_id, decision_id, window_from, window_to),
         keys))

@@ -66,6 +66,18 @@ MARKING: Mapping[str, Marking] = {
     "EmergencyRepairReported": FACT,
     "EmergencyRepairConfirmed": FACT,
     "SaferWorksRecorded": FACT,        # KCC's signed record of the works
+    # Kent reciprocal transfers: requests, offers and answers as made and received.
+    "ReciprocalTransferRequested": FACT,
+    "TransferRequestSent": FACT,
+    "TransferOfferReceived": FACT,
+    "TransferRefused": FACT,           # the other landlord's refusal, as they gave it
+    "TransferOfferAccepted": FACT,     # the victim's choice
+    "TransferOfferDeclined": FACT,
+    "TransferMoveDateAgreed": FACT,
+    "OldTenancyEnded": FACT,
+    "NewTenancyGranted": FACT,
+    "InboundTransferRequestReceived": FACT,
+    "InboundTransferAnswered": OPINION,  # our decision to offer a home or refuse
 }
 
 # The fields of an event that say why a judgement or decision was made (its rationale).

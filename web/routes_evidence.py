@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -26,6 +27,7 @@ from starlette.exceptions import HTTPException
 
 from aggregates.access import Permission
 from application.evidence_bundle import BundleKeys, BundleRequest, export_evidence_bundle
+from gateways.registry import PartnerRegistry
 from web.auth import Principal, require
 from web.routes_cases import intake_of
 
@@ -63,6 +65,10 @@ async def evidence_bundle(
     if keys is None:
         raise HTTPException(503, "evidence bundles are not signed by this process; use "
                                  "`casework evidence-bundle`")
+    registry: PartnerRegistry | None = request.app.state.partners
+    if registry is not None:  # the witnesses' keys, so their cosignatures are checked too
+        keys = replace(keys, witness_keys=tuple(
+            e.witness.key.vkey() for e in registry.witnesses() if e.witness is not None))
     bundle = await export_evidence_bundle(
         intake_of(request).store, principal,
         BundleRequest(case_id, sharing_decision_id, window_from, window_to), keys)

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from activities.case_store import CaseStore
+from activities.cosignatures import StoredCosignature
 from aggregates.errors import CaseNotFound, ConflictError, RuleViolation
 from aggregates.report import Council
 from application.evidence_bundle import BundleRequest, export_evidence_bundle
@@ -28,7 +30,9 @@ from tests.integration.test_transparency_checkpoints import rebuild_log_tables, 
 from tests.support import NOTE, SUMMARY, VICTIM_ADDRESS, VICTIM_NAME
 from transparency.bundle import raw_public_key
 from transparency.bundle_check import check_bundle
-from transparency.note import Signer, Verifier
+from transparency.checkpoint import cosign_checkpoint
+from transparency.note import Signer, Verifier, parse_note
+from transparency.note_keys import ALG_COSIGNATURE_V1
 
 WITHHELD = "Withheld: not needed for your role"
 
@@ -177,3 +181,34 @@ async def test_no_bundle_is_proven_against_a_log_changed_under_its_checkpoint(
         await export_evidence_bundle(store, auditor(), BundleRequest(
             case_id, uuid.UUID(decision)), keys)
     assert refused.value.rule == "log_extends_checkpoint"
+
+
+async def test_witnesses_cosignatures_travel_with_the_bundle_and_are_checked(
+        store: CaseStore) -> None:
+    """A partner that witnesses the log cosigned the checkpoint (issue 15 scope 3): the
+    bundle's checkpoint carries its line, and the witness's key named in the bundle checks
+    it; a cosignature of a key nobody names is reported unchecked, never trusted."""
+    case_id, decision = case_for_the_police(store)
+    keys = bundle_keys()
+    log = TransparencyLog(store.recorder)  # type: ignore[arg-type]
+    kept = log.make_checkpoint(keys.log_key)
+    witness = Signer.generate("police.example/witness", ALG_COSIGNATURE_V1)
+    line = parse_note(cosign_checkpoint(kept.note, witness, timestamp=1_790_000_000)
+                      ).signatures[-1]
+    log.cosignatures().add(StoredCosignature(
+        tree_size=kept.size, partner="police", key_name=line.name, key_id=line.key_id,
+        cosigned_at=1_790_000_000, received_at=1_790_000_001, line=line.line()))
+    who = f"police.example/witness+{witness.verifier.key_id:08x}"
+
+    named = await export_evidence_bundle(store, auditor(), BundleRequest(
+        case_id, uuid.UUID(decision)), replace(keys, witness_keys=(
+            witness.verifier.vkey(),)))
+    assert named["header"]["checkpoint"].endswith(line.line())
+    report = check_bundle(named, log_key=keys.log_key.verifier)
+    assert report.ok, report.failed
+    assert f"cosignature {who} (taken from the bundle): verifies" in report.passed
+
+    unnamed = await export_evidence_bundle(store, auditor(), BundleRequest(
+        case_id, uuid.UUID(decision)), keys)
+    assert check_bundle(unnamed, log_key=keys.log_key.verifier).unchecked == [
+        f"cosignature {who}: no key for it was given or is in the bundle"]
