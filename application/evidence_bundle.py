@@ -4,16 +4,19 @@ Ombudsman (issue 15 scope 4; D 8.24-8.28), under a recorded decision to share (D
 The bundle (transparency/bundle.py, which explains how each readable entry is bound to its
 logged record) holds: every event of the window, decrypted and cut to what the decision covers
 and the exporter's role may read (`aggregates.data_categories.readable_under_decision`); for
-each, its stored record's digest and its inclusion proof; a checkpoint signed now (with its
-witnesses' cosignatures where the log keeps them); and the public keys.
+each, its stored record's digest and its inclusion proof; the latest checkpoint if it holds
+the window's last event, else one signed now (with every cosignature the witnesses gave it:
+`TransparencyLog.cosigned_note`); and the public keys (the log's, the council's, and the
+witnesses' given in `BundleKeys`).
 
 Rules, each a `RuleViolation` naming its field (422 at the edge):
 - `sharing_decision_recorded`: the decision id is one recorded on this case;
 - `sharing_decision_is_to_share`: it is a decision to share, not one not to;
 - `sharing_decision_still_in_force`: no later decision for that recipient and purpose
   replaced it, and consent it rests on was not withdrawn (`aggregates.sharing`);
-- `log_extends_checkpoint` (a `ConflictError`, 409): the log was changed under its last
-  checkpoint, so nothing can be proven against it (the self-check alerts on it too);
+- `log_extends_checkpoint`, `event_is_logged` (a `ConflictError`, 409): the log was changed
+  under its last checkpoint, or an event has no leaf, so nothing can be proven against it
+  (the self-check alerts on it too);
 - `window_in_order`, `window_has_time_zone`, `window_holds_events`: the window, by the time
   each event was stored (as `application.case_history` reads "as it stood"), is a run of
   versions from the first stored at or after `from` to the last stored at or before `to`.
