@@ -143,8 +143,7 @@ def _build(store: CaseStore, case: Case, request: BundleRequest, decision: Shari
     log = TransparencyLog(store.recorder)  # type: ignore[arg-type]
     checkpoint = _checkpoint_covering(log, request.case_id, stored[-1].originator_version,
                                       keys.log_key)
-    cosigned = getattr(log, "cosigned_note", None)  # witnesses' cosignatures, where kept
-    note: bytes = cosigned(checkpoint.size) if callable(cosigned) else checkpoint.note
+    note = log.cosigned_note(checkpoint.size)  # with every witness's cosignature kept
     if not _signed_by(note, keys.log_key):
         # The tree head kept for this size was signed by another key (one rotated out): the
         # tree is the same and was checked to extend the last checkpoint, so sign it anew
