@@ -17,7 +17,7 @@ the set was closed (free text then) is `NARRATIVE`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from aggregates.contact import CONTACT_PURPOSES, PARTIES, ContactChannel
@@ -224,3 +224,26 @@ def redact_event(event_type: str, data: Mapping[str, Any], role: Role, *,
 def redact_view(view: str, data: Any, role: Role, *, named: bool = False) -> Any:
     """A view of the case (a key of `VIEWS`) as `role` may read it."""
     return redact(data, VIEWS[view], readable_by(role, named=named))
+
+
+# What the recipient of an evidence bundle reads (D 8.24-8.28: records given as evidence;
+# D 12.5: only what a recorded decision to share covers): the categories the decision names,
+# plus what the record is made of and needs to be read as evidence at all (ids, rules,
+# dates and staff ids; facts that identify nobody: channel, tenure, ages; and the rationale
+# of every decision, which evidence must carry). Free text, case notes, the reporter and
+# protected characteristics are never in a decision's vocabulary, so never exported; and
+# nobody exports what their own role may not read.
+EVIDENCE_RECORD = frozenset({C.CASE_REFERENCE, C.CASE_FACTS, C.RATIONALE})
+
+
+def readable_under_decision(categories: Iterable[str], role: Role) -> frozenset[Category]:
+    """The categories an evidence bundle exported by `role` under a decision covering
+    `categories` (DataCategory values) shows."""
+    covered = {Category(c) for c in categories if c in {k.value for k in Category}}
+    return frozenset((covered | EVIDENCE_RECORD) & readable_by(role))
+
+
+def redact_event_for(event_type: str, data: Mapping[str, Any],
+                     readable: frozenset[Category]) -> dict[str, Any]:
+    """An event's data with only `readable` categories shown (see `redact_event`)."""
+    return dict(redact(data, {**COMMON, **EVENTS.get(event_type, {})}, readable))

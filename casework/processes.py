@@ -13,6 +13,8 @@ import uvicorn
 
 from activities.monitoring_board import BoardReportSource
 from activities.task_board import TaskBoard
+from application.evidence_bundle import BundleKeys
+from casework.keys import MissingKeyError
 from casework.log_admin import witnesses
 from casework.settings import Environment, Settings
 from casework.wiring import (
@@ -26,6 +28,7 @@ from casework.wiring import (
     build_store,
     connect_temporal,
     log_key,
+    signing_key,
 )
 from casework.worker import WorkerTuning, run_worker
 from monitoring.reports import Monitoring
@@ -65,11 +68,22 @@ async def serve_web(settings: Settings) -> None:
                      partners=build_registry(settings), inbound=build_inbound_log(settings),
                      board=board, request_keys=build_request_keys(settings),
                      monitoring=Monitoring(BoardReportSource(board),
-                                           settings.monitoring_min_count))
+                                           settings.monitoring_min_count),
+                     evidence_keys=evidence_keys(settings))
     config = uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
                             log_level="warning", access_log=False, proxy_headers=True,
                             forwarded_allow_ips=settings.web_forwarded_allow_ips)
     await uvicorn.Server(config).serve()
+
+
+def evidence_keys(settings: Settings) -> BundleKeys | None:
+    """The keys that sign evidence bundles, if this process can read them (else the export
+    answers 503 and `casework evidence-bundle` is the way)."""
+    try:
+        return BundleKeys(log_key=log_key(settings), council_key=signing_key(settings))
+    except (MissingKeyError, OSError, ValueError):
+        logging.getLogger(__name__).warning("evidence bundles: no signing keys here")
+        return None
 
 
 def run(serve: Callable[[Settings], Coroutine[Any, Any, None]], settings: Settings) -> None:

@@ -8,6 +8,7 @@ from activities.inbound_log import InboundLog
 from activities.monitoring_board import BoardReportSource
 from activities.request_keys import RequestKeys
 from activities.task_board import TaskBoard
+from application.evidence_bundle import BundleKeys
 from application.intake import Intake
 from gateways.registry import PartnerRegistry
 from monitoring.reports import DEFAULT_MIN_COUNT, EMPTY_SOURCE, Monitoring
@@ -38,6 +39,7 @@ from web.routes_as_at import router as as_at_router
 from web.routes_auth import router as auth_router
 from web.routes_cases import router as cases_router
 from web.routes_corrections import router as corrections_router
+from web.routes_evidence import router as evidence_router
 from web.routes_housing import router as housing_router
 from web.routes_partners import router as partners_router
 from web.routes_repair_reviews import router as repair_reviews_router
@@ -55,11 +57,13 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
                *, show_docs: bool = True, partners: PartnerRegistry | None = None,
                inbound: InboundLog | None = None, board: TaskBoard | None = None,
                request_keys: RequestKeys | None = None,
-               monitoring: Monitoring | None = None) -> FastAPI:
+               monitoring: Monitoring | None = None,
+               evidence_keys: BundleKeys | None = None) -> FastAPI:
     """The web app over an intake service (store + workflow client) and sign-in services.
     `request_keys` is required to serve case commands (None only to list the routes).
     `monitoring`: the reports' figures and threshold; by default the figures the board
-    holds, with the default threshold."""
+    holds, with the default threshold. `evidence_keys` sign evidence bundles (None: the
+    export answers 503)."""
     app = FastAPI(
         title="Domestic abuse referrals", version="0.2.0",
         docs_url=None, redoc_url=None,  # /docs is served from local files: web/docs_page.py
@@ -72,6 +76,7 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.state.inbound = inbound
     app.state.board = board
     app.state.request_keys = request_keys
+    app.state.evidence_keys = evidence_keys
     app.state.monitoring = monitoring or Monitoring(
         BoardReportSource(board) if board is not None else EMPTY_SOURCE,
         DEFAULT_MIN_COUNT)
@@ -109,5 +114,6 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.include_router(transparency_router)
     app.include_router(transfers_router)
     app.include_router(transfer_inbound_router)
+    app.include_router(evidence_router)
     app.openapi = contract_openapi(app)  # type: ignore[method-assign]
     return app

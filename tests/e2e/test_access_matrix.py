@@ -144,6 +144,9 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("GET", "/transparency/witnesses"): AUDITORS_ONLY,
     ("GET", "/cases/{case_id}/events/{version}/inclusion"): AUDITORS_ONLY,
     ("GET", "/cases/{case_id}/access-log/{version}/inclusion"): AUDITORS_ONLY,
+    # Evidence bundles: safeguarding leads and auditors; past the role, a decision id that
+    # is recorded on no case is refused 422 (sharing_decision_recorded).
+    ("GET", "/cases/{case_id}/evidence-bundle"): row(401, 403, 422, 422, 422, 403),
 }
 
 # Each task is completed by one role, in this order (t4 opens when t2 is done, D 8.28).
@@ -205,6 +208,9 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
         if method == "GET":
             return await http.get(url)
         return await http.post(url, data={})
+    if path.endswith("/evidence-bundle"):
+        return await http.get(path.replace("{case_id}", case),
+                              params={"sharing_decision_id": str(uuid.uuid4())})
     if "inclusion" in path or path.startswith("/transparency/"):
         size = cases["tree_size"]
         url = path.replace("{case_id}", case).replace("{version}", "1").replace(
