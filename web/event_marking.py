@@ -78,6 +78,18 @@ MARKING: Mapping[str, Marking] = {
     "NewTenancyGranted": FACT,
     "InboundTransferRequestReceived": FACT,
     "InboundTransferAnswered": OPINION,  # our decision to offer a home or refuse
+    # Homelessness and tenancy options.
+    "HomelessnessApplicationRecorded": OPINION,  # eligibility and priority need assessed
+    "LocalConnectionRecorded": FACT,
+    "LossOfSettledHomeRecorded": OPINION,  # that the abuse caused the loss: a finding
+    "HousingOptionsAdvised": FACT,     # the advice given, as given
+    "TenancyRecorded": FACT,
+    "TenancyRouteStarted": OPINION,    # the route chosen for the victim's tenancy
+    "TenancyRouteStepCompleted": FACT,
+    "ComplexCasePanelReferred": OPINION,  # complex issues judged to need the panel
+    "VictimWishesRecorded": FACT,      # what the victim said
+    "SpecialistConsulted": FACT,
+    "EnforcementConsidered": OPINION,  # a decision on enforcement against the perpetrator
 }
 
 # The fields of an event that say why a judgement or decision was made (its rationale).
