@@ -22,6 +22,9 @@ NAMES = {
     Partner.SUPPORT_SERVICES: "Addiction and mental health support services",
     Partner.KENT_HOUSING_PROVIDERS: "Kent housing providers (reciprocal agreement)",
     Partner.REPAIRS_CONTRACTOR: "The council's repairs contractor",
+    Partner.COURT: "A court (evidence bundle)",
+    Partner.HOUSING_OMBUDSMAN: "The Housing Ombudsman",
+    Partner.LOCAL_GOVERNMENT_OMBUDSMAN: "The Local Government and Social Care Ombudsman",
 }
 
 _IDENTITY = {C.CASE_REFERENCE, C.VICTIM_IDENTITY}
@@ -41,6 +44,14 @@ PROFILES: dict[Partner, frozenset[C]] = {
     # The contractor needs where and whom to call, never the story or the identity.
     Partner.REPAIRS_CONTRACTOR: frozenset({C.CASE_REFERENCE, C.VICTIM_ADDRESS,
                                            C.VICTIM_CONTACT}),
+    # A court may be given the whole record a decision covers, but never where the victim
+    # moved to (D 8.22): that stays with the receiving landlord.
+    Partner.COURT: frozenset(set(C) - {C.TRANSFER_DESTINATION}),
+    # An Ombudsman judges how the council handled the case, not the perpetrator.
+    Partner.HOUSING_OMBUDSMAN: frozenset(set(C) - {C.TRANSFER_DESTINATION,
+                                                   C.PERPETRATOR_DETAILS}),
+    Partner.LOCAL_GOVERNMENT_OMBUDSMAN: frozenset(set(C) - {C.TRANSFER_DESTINATION,
+                                                            C.PERPETRATOR_DETAILS}),
 }
 
 

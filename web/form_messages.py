@@ -159,6 +159,8 @@ MESSAGES: dict[str, str] = {
                                          "only. For other homes the landlord repairs, and "
                                          "SAFER can improve security",
     # Kent reciprocal transfers (the Safe move page).
+    "transfer_destination_only_to_receiving_landlord": "Where the victim moves to can only be "
+                                                       "shared with the receiving landlord",
     "transfer_needs_sharing_decision": "Record a decision to share with this landlord for a "
                                        "reciprocal transfer first, on the sharing page",
     "transfer_for_social_tenant_at_risk": "Only a social tenant at risk can move under the "

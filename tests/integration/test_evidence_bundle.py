@@ -15,12 +15,14 @@ import pytest
 
 from activities.case_store import CaseStore
 from activities.cosignatures import StoredCosignature
+from aggregates.access import StaffFacts
 from aggregates.errors import CaseNotFound, ConflictError, RuleViolation
-from aggregates.report import Council
+from aggregates.report import Council, Role
 from application.evidence_bundle import BundleRequest, export_evidence_bundle
 from application.transparency import TransparencyLog
 from tests.evidence_support import (
     JUSTIFICATION,
+    Exporter,
     auditor,
     bundle_keys,
     case_for_the_police,
@@ -212,3 +214,35 @@ async def test_witnesses_cosignatures_travel_with_the_bundle_and_are_checked(
         case_id, uuid.UUID(decision)), keys)
     assert check_bundle(unnamed, log_key=keys.log_key.verifier).unchecked == [
         f"cosignature {who}: no key for it was given or is in the bundle"]
+
+
+async def test_a_court_is_given_a_bundle_under_a_decision_for_evidence(
+        store: CaseStore) -> None:
+    """D 8.24-8.28, DBC 10.2: records may be called on as evidence by a court. A decision to
+    share with the court for evidence is the ground for its bundle; the DSO exporting it
+    reads the address, which the decision covers, so the court is given it."""
+    case_id, _ = case_for_the_police(store)
+    command(store, case_id, "record_sharing_decision", partner="court", purpose="evidence",
+            shared=True, categories=["case_reference", "victim_identity", "victim_address"],
+            lawful_basis="public_task", justification=JUSTIFICATION)
+    decision = store.get_case(case_id).sharing_decisions[-1].decision_id
+    team = store.get_case(case_id).assigned_team
+    dso = Exporter(StaffFacts(staff_id="dso-1", role=Role.DSO, teams=frozenset({team}),
+                              council=Council.DOVER))
+    bundle = await export_evidence_bundle(store, dso, BundleRequest(
+        case_id, uuid.UUID(decision)), bundle_keys())
+    assert bundle["header"]["decision"]["partner"] == "court"
+    assert bundle["entries"][0]["content"]["report"]["victim"]["address"] != WITHHELD
+
+
+def test_no_decision_gives_a_court_where_the_victim_moved_to(store: CaseStore) -> None:
+    """D 8.22: the destination of a reciprocal transfer goes to the receiving landlord only,
+    so a decision to give it to a court is refused by the partner's profile."""
+    case_id, _ = case_for_the_police(store)
+    with pytest.raises(RuleViolation) as refused:
+        command(store, case_id, "record_sharing_decision", partner="court",
+                purpose="evidence", shared=True,
+                categories=["case_reference", "transfer_destination"],
+                lawful_basis="public_task", justification=JUSTIFICATION)
+    assert (refused.value.rule, refused.value.field) == (
+        "transfer_destination_only_to_receiving_landlord", "categories")
