@@ -56,13 +56,16 @@ class Permission(StrEnum):
     # The transparency log's self-check alerts: listed, and acknowledged (who, when).
     READ_LOG_ALERTS = "read_log_alerts"
     ACKNOWLEDGE_LOG_ALERT = "acknowledge_log_alert"
+    # An evidence bundle for the police, a court or the Ombudsman (D 8.24-8.28), under a
+    # recorded decision to share: safeguarding leads and auditors, never every caseworker.
+    EXPORT_EVIDENCE = "export_evidence"
 
 
 _CASE_STAFF = {Permission.OPEN_CASE, Permission.READ_CASE, Permission.COMPLETE_TASK,
                Permission.RECORD_CASE_WORK, Permission.DECLARE_CONFLICT,
                Permission.READ_OWN_NOTIFICATIONS, Permission.REVIEW_REPAIR_PATTERN}
 _SAFEGUARDING_LEADS = _CASE_STAFF | {Permission.ASSIGN_CASE, Permission.RESTRICT_CASE,
-                                     Permission.BREAK_GLASS}
+                                     Permission.BREAK_GLASS, Permission.EXPORT_EVIDENCE}
 CASE_STAFF_ROLES = frozenset({Role.CASEWORKER, Role.DSO, Role.LINE_MANAGER})
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
@@ -73,7 +76,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     # change nothing.
     Role.AUDITOR: frozenset({Permission.READ_CASE, Permission.READ_ACCESS_LOG,
                              Permission.READ_TRANSPARENCY_LOG, Permission.DECLARE_CONFLICT,
-                             Permission.READ_OWN_NOTIFICATIONS}),
+                             Permission.READ_OWN_NOTIFICATIONS,
+                             Permission.EXPORT_EVIDENCE}),
     # Administrators manage accounts; they have no need to know any case.
     Role.ADMINISTRATOR: frozenset({Permission.MANAGE_STAFF, Permission.READ_OWN_NOTIFICATIONS}),
     Role.SYSTEM: frozenset({Permission.RECORD_PARTNER_MESSAGE}),

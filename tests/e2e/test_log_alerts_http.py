@@ -38,6 +38,8 @@ IG_LEAD: dict[tuple[str, str], int] = {
     ("POST", "/partners/{partner}/messages"): 401, ("POST", "/partners/{partner}/works"): 401,
     # Checkpoints and consistency proofs: hashes only, the record's integrity.
     ("GET", "/transparency/checkpoint"): 200, ("GET", "/transparency/consistency"): 200,
+    ("GET", "/transparency/checkpoints/{tree_size}"): 200,
+    ("GET", "/transparency/witnesses"): 200,
     # Proofs of one case's events pass need to know, which the lead never has: the same 404
     # as a case that does not exist.
     ("GET", "/cases/{case_id}/events/{version}/inclusion"): 404,
