@@ -36,6 +36,7 @@ IG_LEAD: dict[tuple[str, str], int] = {
     ("GET", "/auth/oidc/sign-in"): 404, ("GET", "/auth/oidc/callback"): 404,
     ("GET", "/me"): 200, ("GET", "/me/notifications"): 200,
     ("POST", "/partners/{partner}/messages"): 401, ("POST", "/partners/{partner}/works"): 401,
+    ("POST", "/partners/{partner}/transfers"): 401,
     # Checkpoints and consistency proofs: hashes only, the record's integrity.
     ("GET", "/transparency/checkpoint"): 200, ("GET", "/transparency/consistency"): 200,
     ("GET", "/transparency/checkpoints/{tree_size}"): 200,
