@@ -49,13 +49,16 @@ class ComplaintsRegister(Application):
 
     def receive(self, *, complaint_id: UUID, council: Council, channel: str, subject: str,
                 area: str, received_at: datetime, case_id: UUID | None, complainant: str,
-                summary: str, adjustments: list[str], actor: Actor) -> Complaint:
+                summary: str, adjustments: list[str], actor: Actor,
+                case_council: Council | None = None) -> Complaint:
         """Record a new complaint; an id used before (a repeated idempotency key) raises
-        `ConflictError` `idempotency_key_used_once`."""
+        `ConflictError` `idempotency_key_used_once`. `case_council`: the council of the case
+        it names (None: no such case)."""
         complaint = Complaint.receive(
             complaint_id=complaint_id, council=council, channel=channel, subject=subject,
             area=area, received_at=received_at, case_id=case_id, complainant=complainant,
-            summary=summary, adjustments=adjustments, actor=actor, at=self.clock())
+            summary=summary, adjustments=adjustments, actor=actor, at=self.clock(),
+            case_council=case_council)
         try:
             self.save(complaint)
         except IntegrityError:

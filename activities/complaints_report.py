@@ -14,7 +14,7 @@ council. When the reports move onto projections (issue 17 item 1) this becomes o
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -51,8 +51,10 @@ def row_of(report: str, event: Any) -> str | None:
 class ComplaintsReportSource:
     """The complaints reports' monthly counts for a council (one column: all teams)."""
 
-    def __init__(self, register: ComplaintsRegister) -> None:
-        self._register = register
+    def __init__(self, register: ComplaintsRegister | Callable[[], ComplaintsRegister]) -> None:
+        # A callable: the register is made on first use (the web app's, beside its store).
+        self._register = (register if not isinstance(register, ComplaintsRegister)
+                          else lambda: register)
 
     def offers(self, report: ReportDefinition) -> bool:
         return report.name in OFFERED
@@ -68,7 +70,7 @@ class ComplaintsReportSource:
                               f"{report.name}")
         councils: dict[Any, str] = {}
         counted: Counter[tuple[int, str]] = Counter()
-        for _, event in self._register.steps():
+        for _, event in self._register().steps():
             if isinstance(event, Complaint.Received):
                 councils[event.originator_id] = event.council
             if councils.get(event.originator_id) != council.value:

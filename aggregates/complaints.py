@@ -211,9 +211,14 @@ class Complaint(Aggregate):
     def receive(cls, *, complaint_id: UUID, council: Council, channel: str, subject: str,
                 area: str, received_at: datetime, case_id: UUID | None, complainant: str,
                 summary: str, adjustments: Iterable[str], actor: Actor,
-                at: datetime) -> Complaint:
+                at: datetime, case_council: Council | None = None) -> Complaint:
         """Record a complaint made by any channel (D 10.1-10.2), with the reasonable
-        adjustments the complainant needs through the process (D 10.3)."""
+        adjustments the complainant needs through the process (D 10.3). A case it names
+        must be one of the council's (`case_council`: the named case's council, None if
+        there is no such case: the same refusal, so nothing is learnt of other councils)."""
+        if case_id is not None and case_council is not council:
+            raise RuleViolation("complaint_case_is_the_councils",
+                                "name a case of your council, or none", field="case_id")
         needs = [a.strip() for a in adjustments if a.strip()]
         if len(needs) > MAX_ADJUSTMENTS:
             raise RuleViolation("adjustments_are_few", f"name at most {MAX_ADJUSTMENTS} "

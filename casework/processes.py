@@ -11,8 +11,8 @@ from typing import Any
 
 import uvicorn
 
-from activities.monitoring_board import BoardReportSource
 from activities.task_board import TaskBoard
+from casework.complaints_admin import build_complaints_register, monitoring_source
 from casework.settings import Environment, Settings
 from casework.wiring import (
     build_auth,
@@ -57,13 +57,15 @@ async def serve_web(settings: Settings) -> None:
     store = build_store(settings)
     client = await connect_temporal(settings)
     board = TaskBoard(store, settings.event_store_url)
+    complaints = build_complaints_register(settings)
     app = create_app(build_intake(settings, store, client), build_auth(settings),
                      build_oidc(settings),
                      show_docs=settings.environment is Environment.DEVELOPMENT,
                      partners=build_registry(settings), inbound=build_inbound_log(settings),
                      board=board, request_keys=build_request_keys(settings),
-                     monitoring=Monitoring(BoardReportSource(board),
-                                           settings.monitoring_min_count))
+                     monitoring=Monitoring(monitoring_source(board, complaints),
+                                           settings.monitoring_min_count),
+                     complaints=complaints)
     config = uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
                             log_level="warning", access_log=False, proxy_headers=True,
                             forwarded_allow_ips=settings.web_forwarded_allow_ips)

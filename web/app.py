@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 
+from activities.complaints_register import ComplaintsRegister
+from activities.complaints_report import ComplaintsReportSource
 from activities.inbound_log import InboundLog
 from activities.monitoring_board import BoardReportSource
 from activities.request_keys import RequestKeys
@@ -11,6 +13,7 @@ from activities.task_board import TaskBoard
 from application.intake import Intake
 from gateways.registry import PartnerRegistry
 from monitoring.reports import DEFAULT_MIN_COUNT, EMPTY_SOURCE, Monitoring
+from monitoring.sources import CombinedReportSource
 from web.auth import AuthServices, public
 from web.contract import contract_openapi
 from web.docs_page import install_docs
@@ -35,6 +38,8 @@ from web.routes_access import router as access_router
 from web.routes_as_at import router as as_at_router
 from web.routes_auth import router as auth_router
 from web.routes_cases import router as cases_router
+from web.routes_complaints import register_of_app
+from web.routes_complaints import router as complaints_router
 from web.routes_corrections import router as corrections_router
 from web.routes_partners import router as partners_router
 from web.routes_repair_reviews import router as repair_reviews_router
@@ -50,11 +55,13 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
                *, show_docs: bool = True, partners: PartnerRegistry | None = None,
                inbound: InboundLog | None = None, board: TaskBoard | None = None,
                request_keys: RequestKeys | None = None,
-               monitoring: Monitoring | None = None) -> FastAPI:
+               monitoring: Monitoring | None = None,
+               complaints: ComplaintsRegister | None = None) -> FastAPI:
     """The web app over an intake service (store + workflow client) and sign-in services.
     `request_keys` is required to serve case commands (None only to list the routes).
     `monitoring`: the reports' figures and threshold; by default the figures the board
-    holds, with the default threshold."""
+    and the complaints register hold, with the default threshold. `complaints`: the
+    register (None: one beside the case store, made on first use)."""
     app = FastAPI(
         title="Domestic abuse referrals", version="0.2.0",
         docs_url=None, redoc_url=None,  # /docs is served from local files: web/docs_page.py
@@ -67,9 +74,10 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.state.inbound = inbound
     app.state.board = board
     app.state.request_keys = request_keys
-    app.state.monitoring = monitoring or Monitoring(
+    app.state.complaints = complaints
+    app.state.monitoring = monitoring or Monitoring(CombinedReportSource(
         BoardReportSource(board) if board is not None else EMPTY_SOURCE,
-        DEFAULT_MIN_COUNT)
+        ComplaintsReportSource(lambda: register_of_app(app))), DEFAULT_MIN_COUNT)
     install_error_handlers(app)
     app.add_middleware(EdgeGuard)  # who, and how much, before any body is read
     # Outermost: refusals of the guard are marked no-store too.
@@ -98,6 +106,7 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.include_router(repair_reviews_router)
     app.include_router(safer_router)
     app.include_router(corrections_router)
+    app.include_router(complaints_router)
     app.include_router(partners_router)
     app.include_router(staff_router)
     app.include_router(transparency_router)

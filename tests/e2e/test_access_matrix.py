@@ -20,6 +20,7 @@ from temporalio.testing import WorkflowEnvironment
 from aggregates.report import Role
 from aggregates.working_days import local_date
 from application.transparency import TransparencyLog
+from tests.e2e.complaints_matrix import complaint_call, complaint_rows
 from tests.e2e.home_safety_matrix import (
     home_safety_request,
     home_safety_rows,
@@ -97,6 +98,7 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("POST", "/cases/{case_id}/consent"): CASE_WORK,
     **home_safety_rows(row, READ, CASE_WORK),
     **repair_pattern_rows(row),
+    **complaint_rows(row),
     # Pages: no sign-in → to the sign-in page; a role without the permission → 403; an
     # empty form → 422 with the form shown again (nothing written).
     ("GET", "/work/tasks"): row(303, 200, 200, 200, 200, 403),
@@ -191,6 +193,8 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     url = path
     if "repair-reviews" in path or path == "/repairs/jobs":
         return await repair_pattern_call(http, method, path)
+    if path.startswith("/complaints"):
+        return await complaint_call(http, method, path, cases)
     if path.startswith("/work"):
         url = path.replace("{case_id}", case).replace("{task_id}", "t1").replace("{step}", "repair")
         if method == "GET":

@@ -70,6 +70,9 @@ def test_a_complaint_is_kept_encrypted_and_found_only_in_its_council(
     with engine.connect() as conn:
         stored = b"".join(bytes(state) for state in conn.execute(
             sa.text(f"SELECT state FROM {table}")).scalars())
+        # The record is corrected by new events, never edited (activities/append_only.py).
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+            conn.execute(sa.text(f"DELETE FROM {table}"))
     engine.dispose()
     assert stored and b"broken lock" not in stored and b"Resident" not in stored
 

@@ -65,6 +65,17 @@ def test_a_complaint_is_not_received_after_it_is_recorded_nor_over_30_days_befor
     assert refusal(lambda: received(received_at=datetime(2026, 3, 9))).rule == "time_has_zone"
 
 
+def test_a_complaint_names_a_case_of_its_council_or_none() -> None:
+    """The council boundary (ARCHITECTURE "Need to know"): another council's case and no
+    case at all are refused alike, so a complaint tells nothing of other councils."""
+    case_id = uuid4()
+    assert received(case_id=case_id, case_council=Council.DOVER).case_id == str(case_id)
+    for other in (Council.DARTFORD, None):
+        error = refusal(lambda other=other: received(case_id=case_id, case_council=other))
+        assert (error.rule, error.field) == ("complaint_case_is_the_councils", "case_id")
+        assert error.message == "name a case of your council, or none"
+
+
 def test_a_complaint_says_what_it_is_about() -> None:
     """D 10.1: an expression of dissatisfaction about a service, action or lack of action."""
     error = refusal(lambda: received(summary="  bad  "))
