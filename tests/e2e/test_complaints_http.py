@@ -113,6 +113,7 @@ async def test_the_monitoring_source_counts_the_complaint_in_its_month(
     """SCAR Q15: complaints data is monitored; the page's source offers both reports."""
     async with system.client("cw-1") as cw:
         assert (await cw.post("/complaints", json=body(channel="email"))).status_code == 201
+    assert system.app is not None
     source = system.app.state.monitoring.source
     channel = REPORTS["complaints-channel"]
     assert source.offers(channel) and source.offers(REPORTS["complaints-outcome"])
