@@ -1,6 +1,7 @@
-"""The complaints register: every complaint (aggregates/complaints.py) as a stream of
-encrypted events, an eventsourcing application of its own (tables `complaintsregister_*`)
-in the same database as the cases, encrypted and compressed the same way (`store_env`).
+"""The complaints register: every complaint (aggregates/complaints.py) and every piece of
+victim feedback (aggregates/feedback.py, D 8.62) as a stream of encrypted events: an
+eventsourcing application of its own (tables `complaintsregister_*`) in the same database
+as the cases, encrypted and compressed the same way (`store_env`).
 
 One short method per use case: load the complaint of the caller's council, call it, save
 once. A complaint of another council is not found, the same answer as one that does not
@@ -22,11 +23,14 @@ from eventsourcing.utils import get_topic
 
 from aggregates.complaints import Complaint
 from aggregates.errors import ConflictError
+from aggregates.feedback import Feedback
 from aggregates.report import Actor, Council
 
 RECEIVED = get_topic(Complaint.Received)
 STEPS = [RECEIVED, get_topic(Complaint.StageAnswered), get_topic(Complaint.Escalated),
-         get_topic(Complaint.Withdrawn), get_topic(Complaint.TakenToOmbudsman)]
+         get_topic(Complaint.Withdrawn), get_topic(Complaint.TakenToOmbudsman),
+         get_topic(Feedback.Given)]
+FEEDBACK = get_topic(Feedback.Given)
 PAGE = 500
 
 
@@ -66,6 +70,24 @@ class ComplaintsRegister(Application):
                                 "recorded with the same idempotency key",
                                 field="Idempotency-Key") from None
         return complaint
+
+    def give_feedback(self, *, feedback_id: UUID, council: Council, channel: str,
+                      satisfaction: str, given_at: datetime, case_id: UUID | None,
+                      comments: str, may_quote: bool, actor: Actor,
+                      case_council: Council | None = None) -> Feedback:
+        """Record feedback a victim chose to give (D 8.62); an id used before (a repeated
+        idempotency key) raises `ConflictError` `idempotency_key_used_once`."""
+        feedback = Feedback.give(
+            feedback_id=feedback_id, council=council, channel=channel,
+            satisfaction=satisfaction, given_at=given_at, case_id=case_id, comments=comments,
+            may_quote=may_quote, actor=actor, at=self.clock(), case_council=case_council)
+        try:
+            self.save(feedback)
+        except IntegrityError:
+            raise ConflictError("idempotency_key_used_once", "this feedback was already "
+                                "recorded with the same idempotency key",
+                                field="Idempotency-Key") from None
+        return feedback
 
     def answer_stage(self, complaint_id: UUID, council: Council, *, outcome: str, reason: str,
                      actor: Actor) -> Complaint:
@@ -123,8 +145,16 @@ class ComplaintsRegister(Application):
         found = [c for c in loaded if c.council is council]
         return sorted(found, key=lambda c: c.received_at, reverse=True)
 
+    def feedback(self, council: Council) -> list[Feedback]:
+        """Every piece of feedback given to `council`, newest recorded first."""
+        ids = [event.originator_id for _, event in self._events([FEEDBACK])]
+        loaded: list[Feedback] = [self.repository.get(i) for i in ids]
+        return sorted((f for f in loaded if f.council is council),
+                      key=lambda f: f.recorded_at, reverse=True)
+
     def steps(self) -> Iterator[tuple[int, DomainEventProtocol]]:
-        """(position, event) for every complaint event in the order recorded, decrypted: what
+        """(position, event) for every complaint and feedback event in the order recorded,
+        decrypted: what
         the monitoring figures count (activities/complaints_report.py)."""
         return self._events(STEPS)
 

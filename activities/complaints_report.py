@@ -1,6 +1,7 @@
 """Monitoring figures of complaints (D 10, DBC 11, SCAR Q15: "complaints data will also be
-monitored"), from the complaints register: a `monitoring.reports.ReportSource` for the
-reports `complaints-channel` and `complaints-outcome`.
+monitored") and of victim feedback (D 8.62), from the complaints register: a
+`monitoring.reports.ReportSource` for the reports `complaints-channel`, `complaints-outcome`
+and `feedback-satisfaction`.
 
 Each event is counted in the month (London time) of its `at`, the time it was recorded,
 which never changes: a month's counts are final once it ends, as safe numbers need
@@ -20,13 +21,14 @@ from typing import Any
 
 from activities.complaints_register import ComplaintsRegister
 from aggregates.complaints import Complaint
+from aggregates.feedback import Feedback
 from aggregates.report import Council
 from aggregates.working_days import LONDON
 from monitoring.periods import financial_year_of
 from monitoring.reports import ALL_TEAMS, ReportDefinition
 
-CHANNEL, OUTCOME = "complaints-channel", "complaints-outcome"
-OFFERED = frozenset({CHANNEL, OUTCOME})
+CHANNEL, OUTCOME, FEEDBACK = "complaints-channel", "complaints-outcome", "feedback-satisfaction"
+OFFERED = frozenset({CHANNEL, OUTCOME, FEEDBACK})
 
 
 def month_of(at: str) -> tuple[int, int]:
@@ -39,6 +41,8 @@ def row_of(report: str, event: Any) -> str | None:
     """The row of `report` that `event` counts in, or None if it counts in none."""
     if report == CHANNEL:
         return event.channel if isinstance(event, Complaint.Received) else None
+    if report == FEEDBACK:
+        return event.satisfaction if isinstance(event, Feedback.Given) else None
     if isinstance(event, Complaint.StageAnswered):
         return f"{event.stage}:{event.outcome}"
     if isinstance(event, Complaint.Withdrawn):
@@ -71,7 +75,7 @@ class ComplaintsReportSource:
         councils: dict[Any, str] = {}
         counted: Counter[tuple[int, str]] = Counter()
         for _, event in self._register().steps():
-            if isinstance(event, Complaint.Received):
+            if isinstance(event, Complaint.Received | Feedback.Given):
                 councils[event.originator_id] = event.council
             if councils.get(event.originator_id) != council.value:
                 continue

@@ -109,20 +109,22 @@ def choice(kind: type[E], value: str, field: str, rule: str, section: str) -> E:
                             section=section) from None
 
 
-def check_received_at(received_at: datetime, at: datetime) -> None:
-    """A complaint is dated when the council received it: not after it is recorded, nor more
-    than MAX_BACKDATE before (configured default, as reports: D 8.11)."""
+def check_received_at(received_at: datetime, at: datetime, *, what: str = "complaint",
+                      field: str = "received_at", section: str = "D 10.1") -> None:
+    """A complaint (or feedback: `what`) is dated when the council received it: not after
+    it is recorded, nor more than MAX_BACKDATE before (configured default, as reports:
+    D 8.11)."""
     if received_at.tzinfo is None:
         raise RuleViolation("time_has_zone", "give the time with its zone (e.g. Z)",
-                            field="received_at")
+                            field=field)
     if received_at > at:
-        raise RuleViolation("complaint_received_not_in_future",
-                            "the complaint cannot be received after it is recorded",
-                            field="received_at", section="D 10.1")
+        raise RuleViolation(f"{what}_received_not_in_future",
+                            f"the {what} cannot be received after it is recorded",
+                            field=field, section=section)
     if at - received_at > MAX_BACKDATE:
-        raise RuleViolation("complaint_recorded_within_30_days",
-                            "a complaint is recorded within 30 days of receiving it",
-                            field="received_at", section="configured default (D 8.11)")
+        raise RuleViolation(f"{what}_recorded_within_30_days",
+                            f"the {what} is recorded within 30 days of receiving it",
+                            field=field, section="configured default (D 8.11)")
 
 
 def check_text(value: str, field: str, minimum: int, rule: str, section: str) -> str:

@@ -95,6 +95,13 @@ REPORTS: dict[str, ReportDefinition] = {r.name: r for r in (
          ("2:partly_upheld", "Stage 2: partly upheld"), ("2:not_upheld", "Stage 2: not upheld"),
          ("withdrawn", "Withdrawn"), ("ombudsman", "Taken to an Ombudsman")),
         "D 10.4, DBC 11.2, SCAR Q15"),
+    ReportDefinition(
+        "feedback-satisfaction", "Victim feedback, by satisfaction",
+        "Feedback victims and survivors chose to give, recorded in the month, by how "
+        "satisfied they said they were.",
+        (("very_satisfied", "Very satisfied"), ("satisfied", "Satisfied"),
+         ("neither", "Neither satisfied nor dissatisfied"), ("dissatisfied", "Dissatisfied"),
+         ("very_dissatisfied", "Very dissatisfied"), ("not_said", "Did not say")), "D 8.62"),
 )}
 
 

@@ -191,3 +191,37 @@ def test_complaints_figures_match_a_hand_count(env: dict[str, str]) -> None:
     assert quarter.row_labels[-1] == "Total"
     assert [row[0] for row in quarter.cells] == [0, None, None, 0, None, 0, 0, None]
     assert quarter.months == (("April 2025", 7), ("May 2025", 0), ("June 2025", None))
+
+
+def test_feedback_figures_match_a_hand_count(env: dict[str, str]) -> None:
+    """D 8.62: feedback given, by satisfaction, in the London month recorded; Dartford's
+    never counts in Dover's; feedback is listed newest first, its words kept encrypted."""
+    clock = Clock(at(date(2025, 4, 7)))
+    register = ComplaintsRegister(env, clock)
+
+    def give(council: Council, satisfaction: str) -> UUID:
+        feedback_id = uuid4()
+        register.give_feedback(feedback_id=feedback_id, council=council, channel="survey",
+                               satisfaction=satisfaction, given_at=clock() - timedelta(days=1),
+                               case_id=None, comments="Felt listened to", may_quote=False,
+                               actor=CW)
+        return feedback_id
+
+    for satisfaction in ["very_satisfied"] * 5 + ["satisfied"] * 2 + ["dissatisfied"]:
+        give(Council.DOVER, satisfaction)
+    give(Council.DARTFORD, "very_dissatisfied")
+    clock.now = at(date(2025, 5, 2))
+    latest = give(Council.DOVER, "not_said")
+    receive(register)  # a complaint in the same register counts in no feedback row
+
+    source = ComplaintsReportSource(register)
+    report = REPORTS["feedback-satisfaction"]
+    assert source.offers(report)
+    counts = source.monthly_counts(report, Council.DOVER, 2025, [0, 1])
+    # rows: very satisfied, satisfied, neither, dissatisfied, very dissatisfied, did not say
+    assert counts[0] == [[5], [2], [0], [1], [0], [0]]
+    assert counts[1] == [[0], [0], [0], [0], [0], [1]]
+    assert source.monthly_counts(report, Council.DARTFORD, 2025, [0])[0][4] == [1]
+    dover = register.feedback(Council.DOVER)
+    assert len(dover) == 9 and dover[0].id == latest
+    assert len(register.feedback(Council.DARTFORD)) == 1

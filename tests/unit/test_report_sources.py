@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from aggregates.complaints import STAGES, ComplaintChannel, Outcome
+from aggregates.feedback import Satisfaction
 from aggregates.report import Council
 from monitoring.reports import ALL_TEAMS, REPORTS, InMemoryReportSource
 from monitoring.sources import CombinedReportSource
@@ -37,9 +38,12 @@ def test_sources_that_disagree_on_a_councils_teams_are_not_combined() -> None:
 
 
 def test_the_complaints_reports_have_a_row_for_every_channel_stage_and_outcome() -> None:
-    """D 10.2 channels; each stage's outcome (D 10.4); withdrawn; the Ombudsman (DBC 11.2)."""
+    """D 10.2 channels; each stage's outcome (D 10.4); withdrawn; the Ombudsman (DBC 11.2);
+    each rating of victim feedback (D 8.62)."""
     assert [code for code, _ in REPORTS["complaints-channel"].rows] == [
         c.value for c in ComplaintChannel]
     assert [code for code, _ in REPORTS["complaints-outcome"].rows] == [
         f"{stage}:{o.value}" for stage in range(1, STAGES + 1) for o in Outcome
     ] + ["withdrawn", "ombudsman"]
+    assert [code for code, _ in REPORTS["feedback-satisfaction"].rows] == [
+        s.value for s in Satisfaction]
