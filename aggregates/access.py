@@ -59,15 +59,19 @@ class Permission(StrEnum):
     RECORD_COMPLAINT = "record_complaint"
     HANDLE_COMPLAINTS = "handle_complaints"
     READ_COMPLAINTS = "read_complaints"
+    # Victim feedback (D 8.62): case staff record what a victim chose to give; the leads
+    # and auditors read it for monitoring and the policy's reviews.
+    RECORD_FEEDBACK = "record_feedback"
+    READ_FEEDBACK = "read_feedback"
 
 
 _CASE_STAFF = {Permission.OPEN_CASE, Permission.READ_CASE, Permission.COMPLETE_TASK,
                Permission.RECORD_CASE_WORK, Permission.DECLARE_CONFLICT,
                Permission.READ_OWN_NOTIFICATIONS, Permission.REVIEW_REPAIR_PATTERN,
-               Permission.RECORD_COMPLAINT}
+               Permission.RECORD_COMPLAINT, Permission.RECORD_FEEDBACK}
 _SAFEGUARDING_LEADS = _CASE_STAFF | {Permission.ASSIGN_CASE, Permission.RESTRICT_CASE,
                                      Permission.BREAK_GLASS, Permission.HANDLE_COMPLAINTS,
-                                     Permission.READ_COMPLAINTS}
+                                     Permission.READ_COMPLAINTS, Permission.READ_FEEDBACK}
 CASE_STAFF_ROLES = frozenset({Role.CASEWORKER, Role.DSO, Role.LINE_MANAGER})
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
@@ -78,7 +82,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     # change nothing.
     Role.AUDITOR: frozenset({Permission.READ_CASE, Permission.READ_ACCESS_LOG,
                              Permission.READ_TRANSPARENCY_LOG, Permission.DECLARE_CONFLICT,
-                             Permission.READ_OWN_NOTIFICATIONS, Permission.READ_COMPLAINTS}),
+                             Permission.READ_OWN_NOTIFICATIONS, Permission.READ_COMPLAINTS,
+                             Permission.READ_FEEDBACK}),
     # Administrators manage accounts; they have no need to know any case.
     Role.ADMINISTRATOR: frozenset({Permission.MANAGE_STAFF, Permission.READ_OWN_NOTIFICATIONS}),
     Role.SYSTEM: frozenset({Permission.RECORD_PARTNER_MESSAGE}),

@@ -41,6 +41,7 @@ from web.routes_cases import router as cases_router
 from web.routes_complaints import register_of_app
 from web.routes_complaints import router as complaints_router
 from web.routes_corrections import router as corrections_router
+from web.routes_feedback import router as feedback_router
 from web.routes_partners import router as partners_router
 from web.routes_repair_reviews import router as repair_reviews_router
 from web.routes_repairs import router as repairs_router
@@ -107,6 +108,7 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.include_router(safer_router)
     app.include_router(corrections_router)
     app.include_router(complaints_router)
+    app.include_router(feedback_router)
     app.include_router(partners_router)
     app.include_router(staff_router)
     app.include_router(transparency_router)

@@ -36,6 +36,9 @@ def complaint_rows(row: Callable[..., Row]) -> dict[tuple[str, str], Row]:
         ("POST", "/complaints/{complaint_id}/escalation"): handlers,
         ("POST", "/complaints/{complaint_id}/withdrawal"): handlers,
         ("POST", "/complaints/{complaint_id}/ombudsman"): handlers,
+        # Victim feedback (D 8.62): recorded by case staff, read by the leads and auditors.
+        ("POST", "/feedback"): row(401, 201, 201, 201, 403, 403),
+        ("GET", "/feedback"): row(401, 403, 200, 200, 200, 403),
     }
 
 
@@ -60,6 +63,10 @@ async def complaint_call(http: httpx.AsyncClient, method: str, path: str,
                          cases: dict[str, str]) -> httpx.Response:
     """The request of a complaints cell. `cases["complaint"]` keeps the complaint the first
     permitted POST recorded, for the reads."""
+    if path == "/feedback":
+        return await (http.get(path) if method == "GET" else http.post(path, json={
+            "channel": "survey", "satisfaction": "satisfied", "comments": "Felt listened to",
+            "given_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat()}))
     if path == "/complaints":
         if method == "GET":
             return await http.get(path)

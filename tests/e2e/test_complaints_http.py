@@ -121,3 +121,34 @@ async def test_the_monitoring_source_counts_the_complaint_in_its_month(
     month = (today.month - 4) % 12
     counts = source.monthly_counts(channel, Council.DOVER, financial_year_of(today), [month])
     assert [row[0] for row in counts[month]] == [0, 1, 0, 0, 0, 0, 0]  # the email row
+
+
+async def test_feedback_a_victim_chose_to_give_is_read_by_the_leads_and_auditors(
+        system: WebSystem) -> None:
+    """D 8.62: recorded when given; the victim's words are for the council's own staff (and
+    a review, if they agreed), never an auditor; a rating alone or words alone will do."""
+    case_id = await system.open_case("cw-1")
+    given_at = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    async with system.client("cw-1") as cw:
+        words = await cw.post("/feedback", json={
+            "channel": "telephone", "satisfaction": "not_said", "given_at": given_at,
+            "case_id": case_id, "comments": "The lock was changed the same day",
+            "may_quote": True})
+        rating = await cw.post("/feedback", json={
+            "channel": "survey", "satisfaction": "dissatisfied", "given_at": given_at})
+        empty = await cw.post("/feedback", json={
+            "channel": "survey", "satisfaction": "not_said", "given_at": given_at})
+        assert (await cw.get("/feedback")).status_code == 403
+    assert words.status_code == rating.status_code == 201, (words.text, rating.text)
+    assert empty.status_code == 422
+    assert empty.json()["errors"][0]["rule"] == "feedback_says_something"
+    async with system.client("lm-1") as lm, system.client("aud-1") as auditor, \
+            system.client("lm-2") as dartford:
+        led, audited = (await lm.get("/feedback")).json(), (await auditor.get("/feedback")).json()
+        assert (await dartford.get("/feedback")).json() == []
+    assert {f["satisfaction"] for f in led} == {"not_said", "dissatisfied"}
+    quoted = next(f for f in led if f["may_quote"])
+    assert (quoted["comments"], quoted["case_id"]) == ("The lock was changed the same day",
+                                                       case_id)
+    assert {f["comments"] for f in audited} == {WITHHELD}
+    assert {f["satisfaction"] for f in audited} == {"not_said", "dissatisfied"}
