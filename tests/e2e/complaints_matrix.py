@@ -39,6 +39,12 @@ def complaint_rows(row: Callable[..., Row]) -> dict[tuple[str, str], Row]:
         # Victim feedback (D 8.62): recorded by case staff, read by the leads and auditors.
         ("POST", "/feedback"): row(401, 201, 201, 201, 403, 403),
         ("GET", "/feedback"): row(401, 403, 200, 200, 200, 403),
+        # Pages: no sign-in → to the sign-in page; an empty form → 422, nothing recorded.
+        ("GET", "/work/complaints/new"): row(303, 200, 200, 200, 403, 403),
+        ("POST", "/work/complaints/new"): row(303, 422, 422, 422, 403, 403),
+        ("GET", "/work/complaints"): row(303, 403, 200, 200, 200, 403),
+        ("GET", "/work/complaints/{complaint_id}"): row(303, 403, 200, 200, 200, 403),
+        ("POST", "/work/complaints/{complaint_id}"): row(303, 403, 422, 422, 403, 403),
     }
 
 
@@ -67,6 +73,9 @@ async def complaint_call(http: httpx.AsyncClient, method: str, path: str,
         return await (http.get(path) if method == "GET" else http.post(path, json={
             "channel": "survey", "satisfaction": "satisfied", "comments": "Felt listened to",
             "given_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat()}))
+    if path.startswith("/work/"):
+        url = path.replace("{complaint_id}", cases["complaint"])
+        return await (http.get(url) if method == "GET" else http.post(url, data={}))
     if path == "/complaints":
         if method == "GET":
             return await http.get(path)

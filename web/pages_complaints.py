@@ -1,0 +1,189 @@
+"""Complaints from pages (D 10, DBC 11): case staff record a complaint however it was made;
+DSOs, line managers and auditors read the council's register and each complaint (as their
+role may read it); DSOs and line managers answer the stage a complaint is at. The forms
+build the API's bodies (web/routes_complaints.py) and send them to the same register, so the
+rules and refusals are the domain's, worded for the page (web/form_messages.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from activities.complaints_register import ComplaintNotFound
+from aggregates.access import ROLE_PERMISSIONS, Permission
+from aggregates.complaints import ComplaintChannel, ComplaintSubject, Outcome, ServiceArea
+from aggregates.working_days import LONDON, local_date
+from web.auth import Principal
+from web.form_messages import Label
+from web.page_forms import attempt, date_from, field_errors, form_values, page_access, render, text
+from web.routes_complaints import (
+    AnswerIn,
+    ComplaintIn,
+    case_council,
+    register_of,
+    shown,
+)
+
+router = APIRouter(prefix="/work")
+Recorder = Annotated[Principal, Depends(page_access(Permission.RECORD_COMPLAINT))]
+Reader = Annotated[Principal, Depends(page_access(Permission.READ_COMPLAINTS))]
+Handler = Annotated[Principal, Depends(page_access(Permission.HANDLE_COMPLAINTS))]
+
+CHANNELS = [(ComplaintChannel.LETTER, "Letter"), (ComplaintChannel.EMAIL, "Email"),
+            (ComplaintChannel.ONLINE_FORM, "Online complaint form"),
+            (ComplaintChannel.LEAFLET, "Complaint leaflet"),
+            (ComplaintChannel.TELEPHONE, "Telephone"),
+            (ComplaintChannel.IN_PERSON_BY_APPOINTMENT, "In person, by appointment"),
+            (ComplaintChannel.OTHER, "Another way")]
+SUBJECTS = [(ComplaintSubject.SERVICE, "The service"), (ComplaintSubject.OFFICER, "An officer"),
+            (ComplaintSubject.CONTRACTOR, "A contractor")]
+AREAS = [(ServiceArea.LANDLORD, "The council as landlord (tenants and leaseholders)"),
+         (ServiceArea.HOUSING_OPTIONS, "Housing options: allocations, homelessness, advice")]
+OUTCOMES = [(Outcome.UPHELD, "Upheld"), (Outcome.PARTLY_UPHELD, "Partly upheld"),
+            (Outcome.NOT_UPHELD, "Not upheld")]
+OPTIONS = {"channels": CHANNELS, "subjects": SUBJECTS, "areas": AREAS, "outcomes": OUTCOMES}
+WORDS = {str(k): v for k, v in (*CHANNELS, *SUBJECTS, *AREAS, *OUTCOMES)}
+STATUS_WORDS = {"stage_1_open": "Stage 1: waiting for an answer",
+                "stage_1_answered": "Stage 1: answered", "stage_2_open":
+                "Stage 2: waiting for an answer", "stage_2_answered": "Stage 2: answered",
+                "council_process_exhausted": "Council's process finished",
+                "with_ombudsman": "With the Ombudsman", "withdrawn": "Withdrawn"}
+LABELS = {"channel": Label("how the complaint was made", choice=True),
+          "subject": Label("what the complaint is about", choice=True),
+          "area": Label("the area of service", choice=True),
+          "received_at": Label("the date the complaint was received"),
+          "case_id": Label("the case reference"), "complainant": Label("the complainant's name"),
+          "summary": Label("what the complaint is about"),
+          "adjustments": Label("the adjustments"), "outcome": Label("the outcome", choice=True),
+          "reason": Label("why")}
+
+
+def received_at(form: FormData, now: datetime) -> str:
+    """Today (empty, or today's date): now; an earlier day: midday that day in London; not
+    a date: as typed, for the body to refuse naming the field."""
+    day = date_from(form, "received_at")
+    if day is None or day == local_date(now).isoformat():
+        return now.isoformat()
+    try:
+        return datetime.combine(date.fromisoformat(day), time(12), tzinfo=LONDON).isoformat()
+    except ValueError:
+        return day
+
+
+def complaint_from_form(form: FormData) -> dict[str, Any]:
+    """The API's complaint body from the form's fields (shape only; rules are the domain's)."""
+    return {"channel": form.get("channel"), "subject": form.get("subject"),
+            "area": form.get("area"), "received_at": received_at(form, datetime.now(UTC)),
+            "case_id": text(form, "case_id") or None, "complainant": text(form, "complainant"),
+            "summary": text(form, "summary"),
+            "adjustments": [a.strip() for a in text(form, "adjustments").splitlines()
+                            if a.strip()]}
+
+
+def _show_new(request: Request, principal: Principal, values: dict[str, Any],
+              errors: list[dict[str, str]], status: int = 200, recorded: bool = False
+              ) -> Response:
+    return render(request, principal, "pages/complaint_new.html", status_code=status,
+                  values=values, errors=errors, field_errors=field_errors(errors),
+                  options=OPTIONS, recorded=recorded)
+
+
+@router.get("/complaints/new")
+async def new_complaint(request: Request, principal: Recorder,
+                        recorded: bool = False) -> Response:
+    """The form to record a complaint, however it was made."""
+    return _show_new(request, principal, {}, [], recorded=recorded)
+
+
+@router.post("/complaints/new")
+async def complaint_recorded(request: Request, principal: Recorder) -> Response:
+    """Record the complaint; the form again with what was typed if a rule refuses it."""
+    form = await request.form()
+    values = form_values(form)
+    register = register_of(request)
+
+    async def send() -> None:
+        body = ComplaintIn.model_validate(complaint_from_form(form))
+        await asyncio.to_thread(
+            register.receive, complaint_id=uuid.uuid4(), council=principal.staff.council,
+            channel=body.channel.value, subject=body.subject.value, area=body.area.value,
+            received_at=body.received_at, case_id=body.case_id,
+            complainant=body.complainant, summary=body.summary,
+            adjustments=list(body.adjustments), actor=principal.actor,
+            case_council=await asyncio.to_thread(case_council, request, body.case_id))
+
+    refused = await attempt(send, values, labels=LABELS)
+    if refused is not None:
+        return _show_new(request, principal, values, refused[0], refused[1])
+    if Permission.READ_COMPLAINTS in ROLE_PERMISSIONS[principal.staff.role]:
+        return RedirectResponse("/work/complaints?recorded=1", status_code=303)
+    return RedirectResponse("/work/complaints/new?recorded=1", status_code=303)
+
+
+@router.get("/complaints")
+async def complaint_register(request: Request, principal: Reader,
+                             recorded: bool = False) -> Response:
+    """The council's complaints, newest received first."""
+    found = await asyncio.to_thread(register_of(request).complaints, principal.staff.council)
+    rows = [{**shown(c, principal), "status_words": STATUS_WORDS.get(c.status, c.status)}
+            for c in found]
+    return render(request, principal, "pages/complaints.html", complaints=rows, words=WORDS,
+                  recorded=recorded)
+
+
+async def _shown(request: Request, principal: Principal, complaint_id: uuid.UUID
+                 ) -> dict[str, Any]:
+    try:
+        complaint = await asyncio.to_thread(register_of(request).complaint, complaint_id,
+                                            principal.staff.council)
+    except ComplaintNotFound:
+        raise HTTPException(404, "complaint not found") from None
+    answered = any(r.stage == complaint.stage for r in complaint.responses)
+    open_stage = not answered and complaint.status.endswith("_open")
+    return {**shown(complaint, principal), "open_stage": open_stage,
+            "status_words": STATUS_WORDS.get(complaint.status, complaint.status)}
+
+
+def _show(request: Request, principal: Principal, complaint: dict[str, Any],
+          values: dict[str, Any], errors: list[dict[str, str]], status: int = 200
+          ) -> Response:
+    handles = Permission.HANDLE_COMPLAINTS in ROLE_PERMISSIONS[principal.staff.role]
+    return render(request, principal, "pages/complaint.html", status_code=status,
+                  complaint=complaint, words=WORDS, options=OPTIONS, values=values,
+                  errors=errors, field_errors=field_errors(errors),
+                  may_answer=handles and complaint["open_stage"])
+
+
+@router.get("/complaints/{complaint_id}")
+async def complaint_page(complaint_id: uuid.UUID, request: Request,
+                         principal: Reader) -> Response:
+    """One complaint: what it is about, where it stands, the answers given."""
+    return _show(request, principal, await _shown(request, principal, complaint_id), {}, [])
+
+
+@router.post("/complaints/{complaint_id}")
+async def complaint_answered(complaint_id: uuid.UUID, request: Request,
+                             principal: Handler) -> Response:
+    """Answer the stage the complaint is at (D 10.4); the page again if a rule refuses."""
+    complaint = await _shown(request, principal, complaint_id)
+    form = await request.form()
+    values = form_values(form)
+    register = register_of(request)
+
+    async def send() -> None:
+        body = AnswerIn.model_validate({"outcome": form.get("outcome"),
+                                        "reason": text(form, "reason")})
+        await asyncio.to_thread(register.answer_stage, complaint_id, principal.staff.council,
+                                outcome=body.outcome.value, reason=body.reason,
+                                actor=principal.actor)
+
+    refused = await attempt(send, values, labels=LABELS)
+    if refused is not None:
+        return _show(request, principal, complaint, values, refused[0], refused[1])
+    return RedirectResponse(f"/work/complaints/{complaint_id}", status_code=303)
