@@ -64,6 +64,21 @@ LABELS = {"channel": Label("how the complaint was made", choice=True),
           "reason": Label("why")}
 
 
+def day_words(iso: str) -> str:
+    """An ISO time as its London date in GOV.UK style: "30 November 2026"."""
+    try:
+        day = local_date(datetime.fromisoformat(iso))
+    except (TypeError, ValueError):
+        return iso  # withheld from the role: shown as the words it carries
+    return f"{day.day} {day:%B %Y}"
+
+
+def _worded(view: dict[str, Any], status: str) -> dict[str, Any]:
+    return {**view, "status_words": STATUS_WORDS.get(status, status),
+            "received_words": day_words(view["received_at"]),
+            "responses": [{**r, "at_words": day_words(r["at"])} for r in view["responses"]]}
+
+
 def received_at(form: FormData, now: datetime) -> str:
     """Today (empty, or today's date): now; an earlier day: midday that day in London; not
     a date: as typed, for the body to refuse naming the field."""
@@ -131,8 +146,7 @@ async def complaint_register(request: Request, principal: Reader,
                              recorded: bool = False) -> Response:
     """The council's complaints, newest received first."""
     found = await asyncio.to_thread(register_of(request).complaints, principal.staff.council)
-    rows = [{**shown(c, principal), "status_words": STATUS_WORDS.get(c.status, c.status)}
-            for c in found]
+    rows = [_worded(shown(c, principal), c.status) for c in found]
     return render(request, principal, "pages/complaints.html", complaints=rows, words=WORDS,
                   recorded=recorded)
 
@@ -146,8 +160,8 @@ async def _shown(request: Request, principal: Principal, complaint_id: uuid.UUID
         raise HTTPException(404, "complaint not found") from None
     answered = any(r.stage == complaint.stage for r in complaint.responses)
     open_stage = not answered and complaint.status.endswith("_open")
-    return {**shown(complaint, principal), "open_stage": open_stage,
-            "status_words": STATUS_WORDS.get(complaint.status, complaint.status)}
+    return {**_worded(shown(complaint, principal), complaint.status),
+            "open_stage": open_stage}
 
 
 def _show(request: Request, principal: Principal, complaint: dict[str, Any],
