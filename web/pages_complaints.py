@@ -17,7 +17,13 @@ from starlette.datastructures import FormData
 
 from activities.complaints_register import ComplaintNotFound
 from aggregates.access import ROLE_PERMISSIONS, Permission
-from aggregates.complaints import ComplaintChannel, ComplaintSubject, Outcome, ServiceArea
+from aggregates.complaints import (
+    ComplaintChannel,
+    ComplaintSubject,
+    Ombudsman,
+    Outcome,
+    ServiceArea,
+)
 from aggregates.working_days import LONDON, local_date
 from web.auth import Principal
 from web.form_messages import Label
@@ -25,6 +31,8 @@ from web.page_forms import attempt, date_from, field_errors, form_values, page_a
 from web.routes_complaints import (
     AnswerIn,
     ComplaintIn,
+    OmbudsmanIn,
+    ReasonIn,
     case_council,
     register_of,
     shown,
@@ -47,8 +55,11 @@ AREAS = [(ServiceArea.LANDLORD, "The council as landlord (tenants and leaseholde
          (ServiceArea.HOUSING_OPTIONS, "Housing options: allocations, homelessness, advice")]
 OUTCOMES = [(Outcome.UPHELD, "Upheld"), (Outcome.PARTLY_UPHELD, "Partly upheld"),
             (Outcome.NOT_UPHELD, "Not upheld")]
-OPTIONS = {"channels": CHANNELS, "subjects": SUBJECTS, "areas": AREAS, "outcomes": OUTCOMES}
-WORDS = {str(k): v for k, v in (*CHANNELS, *SUBJECTS, *AREAS, *OUTCOMES)}
+OMBUDSMEN = [(Ombudsman.HOUSING, "Housing Ombudsman"),
+             (Ombudsman.LOCAL_GOVERNMENT, "Local Government and Social Care Ombudsman")]
+OPTIONS = {"channels": CHANNELS, "subjects": SUBJECTS, "areas": AREAS, "outcomes": OUTCOMES,
+           "ombudsmen": OMBUDSMEN}
+WORDS = {str(k): v for k, v in (*CHANNELS, *SUBJECTS, *AREAS, *OUTCOMES, *OMBUDSMEN)}
 STATUS_WORDS = {"stage_1_open": "Stage 1: waiting for an answer",
                 "stage_1_answered": "Stage 1: answered", "stage_2_open":
                 "Stage 2: waiting for an answer", "stage_2_answered": "Stage 2: answered",
@@ -61,7 +72,10 @@ LABELS = {"channel": Label("how the complaint was made", choice=True),
           "case_id": Label("the case reference"), "complainant": Label("the complainant's name"),
           "summary": Label("what the complaint is about"),
           "adjustments": Label("the adjustments"), "outcome": Label("the outcome", choice=True),
-          "reason": Label("why")}
+          "reason": Label("why"),
+          "escalation_reason": Label("why the complainant wants the next stage"),
+          "withdrawal_reason": Label("why the complaint was withdrawn"),
+          "ombudsman": Label("which Ombudsman", choice=True)}
 
 
 def day_words(iso: str) -> str:
@@ -153,25 +167,28 @@ async def complaint_register(request: Request, principal: Reader,
 
 async def _shown(request: Request, principal: Principal, complaint_id: uuid.UUID
                  ) -> dict[str, Any]:
+    """The complaint as the role may read it, with the steps it is open to now."""
     try:
         complaint = await asyncio.to_thread(register_of(request).complaint, complaint_id,
                                             principal.staff.council)
     except ComplaintNotFound:
         raise HTTPException(404, "complaint not found") from None
     answered = any(r.stage == complaint.stage for r in complaint.responses)
-    open_stage = not answered and complaint.status.endswith("_open")
+    live = complaint.withdrawn_at is None and complaint.ombudsman is None
     return {**_worded(shown(complaint, principal), complaint.status),
-            "open_stage": open_stage}
+            "steps": {"answer": live and not answered,
+                      "escalate": live and answered and not complaint.exhausted,
+                      "ombudsman": live and complaint.exhausted, "withdraw": live}}
 
 
 def _show(request: Request, principal: Principal, complaint: dict[str, Any],
           values: dict[str, Any], errors: list[dict[str, str]], status: int = 200
           ) -> Response:
     handles = Permission.HANDLE_COMPLAINTS in ROLE_PERMISSIONS[principal.staff.role]
+    steps = {k: v and handles for k, v in complaint["steps"].items()}
     return render(request, principal, "pages/complaint.html", status_code=status,
                   complaint=complaint, words=WORDS, options=OPTIONS, values=values,
-                  errors=errors, field_errors=field_errors(errors),
-                  may_answer=handles and complaint["open_stage"])
+                  errors=errors, field_errors=field_errors(errors), steps=steps)
 
 
 @router.get("/complaints/{complaint_id}")
@@ -181,23 +198,43 @@ async def complaint_page(complaint_id: uuid.UUID, request: Request,
     return _show(request, principal, await _shown(request, principal, complaint_id), {}, [])
 
 
+# Each form of the page names its reason field apart, so an error shows beside its own form.
+REASON_FIELD = {"escalate": "escalation_reason", "withdraw": "withdrawal_reason"}
+
+
 @router.post("/complaints/{complaint_id}")
-async def complaint_answered(complaint_id: uuid.UUID, request: Request,
-                             principal: Handler) -> Response:
-    """Answer the stage the complaint is at (D 10.4); the page again if a rule refuses."""
+async def complaint_step(complaint_id: uuid.UUID, request: Request,
+                         principal: Handler) -> Response:
+    """One step of the procedure (`action`: answer the stage, the default (D 10.4); escalate
+    to the next; withdraw; ombudsman (DBC 11.2-11.4)); the page again if a rule refuses."""
     complaint = await _shown(request, principal, complaint_id)
     form = await request.form()
     values = form_values(form)
-    register = register_of(request)
+    action = text(form, "action") or "answer"
+    register, council, actor = register_of(request), principal.staff.council, principal.actor
 
     async def send() -> None:
-        body = AnswerIn.model_validate({"outcome": form.get("outcome"),
-                                        "reason": text(form, "reason")})
-        await asyncio.to_thread(register.answer_stage, complaint_id, principal.staff.council,
-                                outcome=body.outcome.value, reason=body.reason,
-                                actor=principal.actor)
+        if action in REASON_FIELD:
+            reason = ReasonIn.model_validate({"reason": text(form, REASON_FIELD[action])})
+            step = register.escalate if action == "escalate" else register.withdraw
+            await asyncio.to_thread(step, complaint_id, council, reason=reason.reason,
+                                    actor=actor)
+        elif action == "ombudsman":
+            chosen = OmbudsmanIn.model_validate({"ombudsman": form.get("ombudsman")})
+            await asyncio.to_thread(register.take_to_ombudsman, complaint_id, council,
+                                    ombudsman=chosen.ombudsman.value, actor=actor)
+        else:
+            body = AnswerIn.model_validate({"outcome": form.get("outcome"),
+                                            "reason": text(form, "reason")})
+            await asyncio.to_thread(register.answer_stage, complaint_id, council,
+                                    outcome=body.outcome.value, reason=body.reason,
+                                    actor=actor)
 
-    refused = await attempt(send, values, labels=LABELS)
+    def field_of(path: str) -> str:
+        field = path.split(".")[0] or "form"
+        return REASON_FIELD.get(action, "reason") if field == "reason" else field
+
+    refused = await attempt(send, values, field_of, labels=LABELS)
     if refused is not None:
         return _show(request, principal, complaint, values, refused[0], refused[1])
     return RedirectResponse(f"/work/complaints/{complaint_id}", status_code=303)

@@ -49,7 +49,8 @@ async def test_an_empty_form_names_each_missing_answer_in_plain_words(
 
 async def test_a_complaint_recorded_and_answered_from_the_pages_and_axe_passes(
         system: WebSystem) -> None:
-    """D 10.2 (by telephone), D 10.3 (adjustments), D 10.4 (stage 1 answered once)."""
+    """D 10.2 (by telephone), D 10.3 (adjustments), D 10.4 (each stage answered once),
+    DBC 11.2-11.3 (the Ombudsman once the process has finished, the one for the area)."""
     async with chromium_page(system.base_url, OUT) as page:
         await sign_in(page, "cw-1")
         await page.get_by_role("navigation", name="Menu").get_by_role(
@@ -81,12 +82,30 @@ async def test_a_complaint_recorded_and_answered_from_the_pages_and_axe_passes(
         await expect(page.locator(".govuk-error-summary")).to_contain_text("Select the outcome")
         assert await check_accessibility(page, "complaint-errors", OUT) == []
         await page.get_by_label("Not upheld").check()
-        await page.get_by_label("Why").fill("The call was made on the day")
+        await page.get_by_label("Why", exact=True).fill("The call was made on the day")
         await page.get_by_role("button", name="Record the answer").click()
         await expect(page.get_by_text("Stage 1: answered")).to_be_visible()
         await expect(page.get_by_role("button", name="Record the answer")).to_have_count(0)
         await screenshot(page, OUT, "complaint-answered")
         assert await check_accessibility(page, "complaint-answered", OUT) == []
+        # Not satisfied: stage 2 opens, is answered, and the council's process has finished.
+        await page.get_by_label("Why they want stage 2").fill("Still no call back")
+        await page.get_by_role("button", name="Open stage 2").click()
+        await page.get_by_label("Partly upheld").check()
+        await page.get_by_label("Why", exact=True).fill("The letter went out late")
+        await page.get_by_role("button", name="Record the answer").click()
+        await expect(page.get_by_text("Council's process finished")).to_be_visible()
+        # DBC 11.3: a tenant's complaint goes to the Housing Ombudsman, not the other.
+        await page.get_by_label("Local Government and Social Care Ombudsman").check()
+        await page.get_by_role("button", name="Record the Ombudsman").click()
+        await expect(page.locator(".govuk-error-summary")).to_contain_text(
+            "This area of service goes to the housing ombudsman")
+        assert await check_accessibility(page, "complaint-ombudsman-error", OUT) == []
+        await page.get_by_label("Housing Ombudsman", exact=True).check()
+        await page.get_by_role("button", name="Record the Ombudsman").click()
+        await expect(page.get_by_text("With the Ombudsman")).to_be_visible()
+        await expect(page.get_by_role("button")).to_have_count(1)  # sign out: nothing to do
+        await screenshot(page, OUT, "complaint-with-ombudsman")
         address = page.url
     async with system.client("lm-2") as dartford:  # another council: as if none
         assert (await dartford.get(address.removeprefix(system.base_url))).status_code == 404
