@@ -93,10 +93,11 @@ def _worded(view: dict[str, Any], status: str) -> dict[str, Any]:
             "responses": [{**r, "at_words": day_words(r["at"])} for r in view["responses"]]}
 
 
-def received_at(form: FormData, now: datetime) -> str:
-    """Today (empty, or today's date): now; an earlier day: midday that day in London; not
-    a date: as typed, for the body to refuse naming the field."""
-    day = date_from(form, "received_at")
+def received_at(form: FormData, now: datetime, name: str = "received_at") -> str:
+    """The date typed in GOV.UK's three inputs `name`: today (or empty) is now; an earlier
+    day is midday that day in London; not a date: as typed, for the body to refuse naming
+    the field."""
+    day = date_from(form, name)
     if day is None or day == local_date(now).isoformat():
         return now.isoformat()
     try:

@@ -45,6 +45,9 @@ def complaint_rows(row: Callable[..., Row]) -> dict[tuple[str, str], Row]:
         ("GET", "/work/complaints"): row(303, 403, 200, 200, 200, 403),
         ("GET", "/work/complaints/{complaint_id}"): row(303, 403, 200, 200, 200, 403),
         ("POST", "/work/complaints/{complaint_id}"): row(303, 403, 422, 422, 403, 403),
+        ("GET", "/work/feedback/new"): row(303, 200, 200, 200, 403, 403),
+        ("POST", "/work/feedback/new"): row(303, 422, 422, 422, 403, 403),
+        ("GET", "/work/feedback"): row(303, 403, 200, 200, 200, 403),
     }
 
 

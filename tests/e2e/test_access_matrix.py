@@ -193,7 +193,7 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     url = path
     if "repair-reviews" in path or path == "/repairs/jobs":
         return await repair_pattern_call(http, method, path)
-    if path.startswith(("/complaints", "/feedback", "/work/complaints")):
+    if path.startswith(("/complaints", "/feedback", "/work/complaints", "/work/feedback")):
         return await complaint_call(http, method, path, cases)
     if path.startswith("/work"):
         url = path.replace("{case_id}", case).replace("{task_id}", "t1").replace("{step}", "repair")

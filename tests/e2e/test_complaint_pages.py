@@ -109,3 +109,31 @@ async def test_a_complaint_recorded_and_answered_from_the_pages_and_axe_passes(
         address = page.url
     async with system.client("lm-2") as dartford:  # another council: as if none
         assert (await dartford.get(address.removeprefix(system.base_url))).status_code == 404
+
+
+async def test_feedback_is_recorded_from_its_form_and_read_by_role(system: WebSystem) -> None:
+    """D 8.62: nothing is asked for; what the victim chose to give is kept, their words for
+    the council's own staff, the rating for auditors; the form's errors are plain words."""
+    system.add_staff("aud-1", Role.AUDITOR, teams=())
+    async with system.client("cw-1") as cw:
+        empty = await cw.post("/work/feedback/new", data={"may_quote": "yes"})
+        assert empty.status_code == 422
+        assert "Select how the feedback was given" in empty.text
+        assert "Select how satisfied they said they were" in empty.text
+        assert 'value="yes" checked' in empty.text  # what was chosen is kept
+        done = await cw.post("/work/feedback/new", data={
+            "channel": "telephone", "satisfaction": "very_satisfied",
+            "comments": "The lock was changed the same day", "may_quote": "yes"})
+        assert done.status_code == 303
+        assert done.headers["location"] == "/work/feedback/new?recorded=1"
+    async with system.client("lm-1") as lm, system.client("aud-1") as auditor:
+        led, audited = (await lm.get("/work/feedback")).text, (
+            await auditor.get("/work/feedback")).text
+    assert "The lock was changed the same day" in led and "Very satisfied" in led
+    assert "The lock was changed the same day" not in audited and "Very satisfied" in audited
+    async with chromium_page(system.base_url, OUT) as page:
+        await sign_in(page, "cw-1")
+        await page.goto("/work/feedback/new")
+        await page.get_by_role("button", name="Record the feedback").click()
+        await expect(page.locator(".govuk-error-summary")).to_be_focused()
+        assert await check_accessibility(page, "feedback-new-errors", OUT) == []
