@@ -3,8 +3,11 @@ figures (SCAR Q15: "complaints data will also be monitored") against hand-counte
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -225,3 +228,28 @@ def test_feedback_figures_match_a_hand_count(env: dict[str, str]) -> None:
     dover = register.feedback(Council.DOVER)
     assert len(dover) == 9 and dover[0].id == latest
     assert len(register.feedback(Council.DARTFORD)) == 1
+
+
+def test_the_command_line_exports_the_complaints_figures(tmp_path: Path) -> None:
+    """`casework monitoring-export --report complaints-channel`: the register's figures,
+    small numbers hidden in the file as on the page (SCAR Q15)."""
+    from casework.complaints_admin import build_complaints_register
+    from casework.settings import Settings
+    from tests.integration.test_cli_staff import casework
+
+    register = build_complaints_register(Settings(data_dir=tmp_path, environment="development"))
+    register.clock = Clock(at(date(2025, 5, 6)))
+    for _ in range(6):
+        receive(register, channel="letter")
+    receive(register, channel="email")
+    out = tmp_path / "q1.csv"
+    done = casework(tmp_path, "monitoring-export", "--report", "complaints-channel",
+                    "--from", "2025-04-01", "--to", "2025-06-30", "--council", "dover",
+                    "--format", "csv", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Complaints received, by channel, Dover, Q1 2025 to 2026")
+    rows = {r[0]: r[1:] for r in csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig")))
+            if len(r) > 1}
+    # The 1 email is hidden, and the 6 letters with it (they are the total less the email).
+    assert rows["Email"] == ["not shown"] and rows["Letter"] == ["not shown"]
+    assert rows["Telephone"] == ["0"] and rows["Total"] == ["7"]
