@@ -234,10 +234,11 @@ def test_the_command_line_exports_the_complaints_figures(tmp_path: Path) -> None
     """`casework monitoring-export --report complaints-channel`: the register's figures,
     small numbers hidden in the file as on the page (SCAR Q15)."""
     from casework.complaints_admin import build_complaints_register
-    from casework.settings import Settings
+    from casework.settings import Environment, Settings
     from tests.integration.test_cli_staff import casework
 
-    register = build_complaints_register(Settings(data_dir=tmp_path, environment="development"))
+    register = build_complaints_register(Settings(data_dir=tmp_path,
+                                                         environment=Environment.DEVELOPMENT))
     register.clock = Clock(at(date(2025, 5, 6)))
     for _ in range(6):
         receive(register, channel="letter")
