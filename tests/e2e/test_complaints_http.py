@@ -152,3 +152,19 @@ async def test_feedback_a_victim_chose_to_give_is_read_by_the_leads_and_auditors
                                                        case_id)
     assert {f["comments"] for f in audited} == {WITHHELD}
     assert {f["satisfaction"] for f in audited} == {"not_said", "dissatisfied"}
+
+
+async def test_the_monitoring_page_shows_the_complaints_and_feedback_reports(
+        system: WebSystem) -> None:
+    """SCAR Q15, D 8.62: the managers' page offers them beside the board's, as tables of
+    every row (a quarter long ended: all nought, nothing hidden)."""
+    async with system.client("lm-1") as lm:
+        for report, label in (("complaints-channel", "In person, by appointment"),
+                              ("complaints-outcome", "Taken to an Ombudsman"),
+                              ("feedback-satisfaction", "Did not say")):
+            page = await lm.get("/work/monitoring", params={
+                "report": report, "council": "dover", "period": "2025-26-Q1"})
+            assert page.status_code == 200, page.text
+            assert REPORTS[report].title in page.text and label in page.text
+            assert "not available yet" not in page.text  # the register's figures, shown
+            assert 'role="img"' in page.text
