@@ -63,6 +63,9 @@ class Permission(StrEnum):
     # and auditors read it for monitoring and the policy's reviews.
     RECORD_FEEDBACK = "record_feedback"
     READ_FEEDBACK = "read_feedback"
+    # An evidence bundle for the police, a court or the Ombudsman (D 8.24-8.28), under a
+    # recorded decision to share: safeguarding leads and auditors, never every caseworker.
+    EXPORT_EVIDENCE = "export_evidence"
 
 
 _CASE_STAFF = {Permission.OPEN_CASE, Permission.READ_CASE, Permission.COMPLETE_TASK,
@@ -70,8 +73,9 @@ _CASE_STAFF = {Permission.OPEN_CASE, Permission.READ_CASE, Permission.COMPLETE_T
                Permission.READ_OWN_NOTIFICATIONS, Permission.REVIEW_REPAIR_PATTERN,
                Permission.RECORD_COMPLAINT, Permission.RECORD_FEEDBACK}
 _SAFEGUARDING_LEADS = _CASE_STAFF | {Permission.ASSIGN_CASE, Permission.RESTRICT_CASE,
-                                     Permission.BREAK_GLASS, Permission.HANDLE_COMPLAINTS,
-                                     Permission.READ_COMPLAINTS, Permission.READ_FEEDBACK}
+                                     Permission.BREAK_GLASS, Permission.EXPORT_EVIDENCE,
+                                     Permission.HANDLE_COMPLAINTS, Permission.READ_COMPLAINTS,
+                                     Permission.READ_FEEDBACK}
 CASE_STAFF_ROLES = frozenset({Role.CASEWORKER, Role.DSO, Role.LINE_MANAGER})
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
@@ -82,7 +86,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     # change nothing.
     Role.AUDITOR: frozenset({Permission.READ_CASE, Permission.READ_ACCESS_LOG,
                              Permission.READ_TRANSPARENCY_LOG, Permission.DECLARE_CONFLICT,
-                             Permission.READ_OWN_NOTIFICATIONS, Permission.READ_COMPLAINTS,
+                             Permission.READ_OWN_NOTIFICATIONS,
+                             Permission.EXPORT_EVIDENCE, Permission.READ_COMPLAINTS,
                              Permission.READ_FEEDBACK}),
     # Administrators manage accounts; they have no need to know any case.
     Role.ADMINISTRATOR: frozenset({Permission.MANAGE_STAFF, Permission.READ_OWN_NOTIFICATIONS}),

@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from aggregates.errors import RuleViolation
+from aggregates.landlords import LANDLORD_IDS
 from aggregates.referrals import Partner, ReferralKind
 
 SECTION = "D 12.5, D 12.6; DBC 12; DAHA"
@@ -35,8 +36,10 @@ class Purpose(StrEnum):
     SUPPORT_REFERRAL = "support_referral"
     POLICE_NOTIFICATION = "police_notification"
     SECURITY_MEASURES = "security_measures"      # Sanctuary Scheme, KCC SAFER
-    HOUSING_TRANSFER = "housing_transfer"        # Kent reciprocal
+    HOUSING_TRANSFER = "housing_transfer"        # Kent reciprocal (decisions before issue 14)
+    RECIPROCAL_TRANSFER = "reciprocal_transfer"  # a transfer to a named Kent landlord (D 8.22)
     REPAIRS = "repairs"
+    EVIDENCE = "evidence"  # records given to the police, a court or an Ombudsman (D 8.24-8.28)
 
 
 class DataCategory(StrEnum):
@@ -49,6 +52,8 @@ class DataCategory(StrEnum):
     RISK_ASSESSMENT = "risk_assessment"
     PERPETRATOR_DETAILS = "perpetrator_details"
     SUPPORT_NEEDS = "support_needs"
+    # Where the victim moves to (area, new address): only the receiving landlord (D 8.22).
+    TRANSFER_DESTINATION = "transfer_destination"
 
 
 class LawfulBasis(StrEnum):
@@ -62,8 +67,9 @@ class LawfulBasis(StrEnum):
 
 
 # The recipients a decision may name: the partner agencies, whose ids are the only ones the
-# partner registry may hold (`gateways.registry`).
-PARTNER_IDS: frozenset[str] = frozenset(p.value for p in Partner)
+# partner registry may hold (`gateways.registry`), and the landlords of the Kent reciprocal
+# agreement (aggregates/landlords.py).
+PARTNER_IDS: frozenset[str] = frozenset(p.value for p in Partner) | LANDLORD_IDS
 # Words naming the perpetrator or someone acting for them, looked for in the recipient folded
 # to lower-case letters and digits, so no spelling, case or separator gets past the named rule.
 PERPETRATOR_WORDS = ("perp", "abuser")
@@ -179,6 +185,13 @@ def check_decision(*, partner: str, purpose: str, categories: Iterable[str], sha
         if not justification.strip():
             raise RuleViolation("sharing_is_justified", "record why it is shared",
                                 field="justification", section="D 12.5")
+        # Where the victim moves to goes to the receiving landlord alone (D 8.22): no
+        # decision may give it to anyone else, not even a court.
+        if (DataCategory.TRANSFER_DESTINATION.value in set(categories)
+                and partner not in LANDLORD_IDS):
+            raise RuleViolation("transfer_destination_only_to_receiving_landlord",
+                                "where the victim moves to is shared with the receiving "
+                                "landlord only", field="categories", section="D 8.22")
     elif not reasons.strip():
         raise RuleViolation("not_sharing_has_reasons", "record why it is not shared",
                             field="reasons", section="D 12.5")

@@ -10,6 +10,7 @@ from activities.inbound_log import InboundLog
 from activities.monitoring_board import BoardReportSource
 from activities.request_keys import RequestKeys
 from activities.task_board import TaskBoard
+from application.evidence_bundle import BundleKeys
 from application.intake import Intake
 from gateways.registry import PartnerRegistry
 from monitoring.reports import DEFAULT_MIN_COUNT, EMPTY_SOURCE, Monitoring
@@ -28,6 +29,7 @@ from web.pages_case import router as case_pages
 from web.pages_complaints import router as complaint_pages
 from web.pages_feedback import router as feedback_pages
 from web.pages_home_safety import router as home_safety_pages
+from web.pages_housing import router as housing_pages
 from web.pages_lists import router as list_pages
 from web.pages_monitoring import router as monitoring_pages
 from web.pages_repair_reviews import router as repair_review_pages
@@ -36,6 +38,7 @@ from web.pages_risk import router as risk_pages
 from web.pages_search import router as search_pages
 from web.pages_sharing import router as sharing_pages
 from web.pages_tasks import router as task_pages
+from web.pages_transfers import router as transfer_pages
 from web.routes_access import router as access_router
 from web.routes_as_at import router as as_at_router
 from web.routes_auth import router as auth_router
@@ -43,7 +46,9 @@ from web.routes_cases import router as cases_router
 from web.routes_complaints import register_of_app
 from web.routes_complaints import router as complaints_router
 from web.routes_corrections import router as corrections_router
+from web.routes_evidence import router as evidence_router
 from web.routes_feedback import router as feedback_router
+from web.routes_housing import router as housing_router
 from web.routes_partners import router as partners_router
 from web.routes_repair_reviews import router as repair_reviews_router
 from web.routes_repairs import router as repairs_router
@@ -51,6 +56,8 @@ from web.routes_safeguarding import router as safeguarding_router
 from web.routes_safer import router as safer_router
 from web.routes_sanctuary import router as sanctuary_router
 from web.routes_staff import router as staff_router
+from web.routes_transfer_inbound import router as transfer_inbound_router
+from web.routes_transfers import router as transfers_router
 from web.routes_transparency import router as transparency_router
 
 
@@ -59,12 +66,14 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
                inbound: InboundLog | None = None, board: TaskBoard | None = None,
                request_keys: RequestKeys | None = None,
                monitoring: Monitoring | None = None,
+               evidence_keys: BundleKeys | None = None,
                complaints: ComplaintsRegister | None = None) -> FastAPI:
     """The web app over an intake service (store + workflow client) and sign-in services.
     `request_keys` is required to serve case commands (None only to list the routes).
     `monitoring`: the reports' figures and threshold; by default the figures the board
-    and the complaints register hold, with the default threshold. `complaints`: the
-    register (None: one beside the case store, made on first use)."""
+    and the complaints register hold, with the default threshold. `evidence_keys` sign
+    evidence bundles (None: the export answers 503). `complaints`: the register (None: one
+    beside the case store, made on first use)."""
     app = FastAPI(
         title="Domestic abuse referrals", version="0.2.0",
         docs_url=None, redoc_url=None,  # /docs is served from local files: web/docs_page.py
@@ -77,6 +86,7 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.state.inbound = inbound
     app.state.board = board
     app.state.request_keys = request_keys
+    app.state.evidence_keys = evidence_keys
     app.state.complaints = complaints
     app.state.monitoring = monitoring or Monitoring(CombinedReportSource(
         BoardReportSource(board) if board is not None else EMPTY_SOURCE,
@@ -101,18 +111,23 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     # /work/cases/new before /work/cases/{case_id}, which would take "new" for a case id.
     for pages in (list_pages, search_pages, report_pages, case_pages, task_pages, risk_pages,
                   sharing_pages, break_glass_pages, as_at_pages, home_safety_pages,
-                  repair_review_pages, monitoring_pages, complaint_pages, feedback_pages):
+                  repair_review_pages, monitoring_pages, transfer_pages, housing_pages,
+                  complaint_pages, feedback_pages):
         app.include_router(pages)
     app.include_router(safeguarding_router)
     app.include_router(sanctuary_router)
     app.include_router(repairs_router)
     app.include_router(repair_reviews_router)
     app.include_router(safer_router)
+    app.include_router(housing_router)
     app.include_router(corrections_router)
     app.include_router(complaints_router)
     app.include_router(feedback_router)
     app.include_router(partners_router)
     app.include_router(staff_router)
     app.include_router(transparency_router)
+    app.include_router(transfers_router)
+    app.include_router(transfer_inbound_router)
+    app.include_router(evidence_router)
     app.openapi = contract_openapi(app)  # type: ignore[method-assign]
     return app

@@ -6,6 +6,7 @@ import pytest
 
 from aggregates.commands import parse_command
 from aggregates.errors import RuleViolation
+from aggregates.landlords import LANDLORD_IDS
 from aggregates.referrals import Partner, ReferralKind
 from aggregates.sharing import (
     PARTNER_IDS,
@@ -181,8 +182,9 @@ def test_a_recipient_that_is_not_text_is_refused() -> None:
 
 
 def test_every_registered_partner_is_accepted_and_none_reads_as_the_perpetrator() -> None:
-    """D 12.5: the allow-list is the partner agencies (`Partner`)."""
-    assert {p.value for p in Partner} == PARTNER_IDS
+    """D 12.5: the allow-list is the partner agencies (`Partner`) and the landlords of the
+    Kent reciprocal agreement (D 8.22)."""
+    assert {p.value for p in Partner} | LANDLORD_IDS == PARTNER_IDS
     for partner in sorted(PARTNER_IDS):
         check_recipient(partner)
 
@@ -246,3 +248,17 @@ def test_a_free_text_decision_recorded_before_the_allow_list_still_loads(monkeyp
     with pytest.raises(SharingRefused, match="never_share_with_perpetrator"):
         covering_decision(replayed.sharing_decisions, partner="Perpetrator",
                           purpose="housing_transfer", consents={})
+
+
+def test_where_the_victim_moves_to_is_shared_with_the_receiving_landlord_only() -> None:
+    """D 8.22: the safe area and new address go to the receiving landlord alone; a decision
+    naming them for any other recipient is refused, one for a landlord is not."""
+    args = dict(purpose="evidence", categories=["case_reference", "transfer_destination"],
+                shared=True, lawful_basis="public_task", justification="asked for", reasons="")
+    for partner in ("court", "police", "housing_ombudsman"):
+        with pytest.raises(RuleViolation) as refused:
+            check_decision(partner=partner, **args)  # type: ignore[arg-type]
+        assert refused.value.rule == "transfer_destination_only_to_receiving_landlord"
+        assert refused.value.section == "D 8.22"
+    check_decision(partner=sorted(LANDLORD_IDS)[0],  # type: ignore[arg-type]
+                   **{**args, "purpose": "reciprocal_transfer"})
