@@ -56,6 +56,16 @@ class Permission(StrEnum):
     # The transparency log's self-check alerts: listed, and acknowledged (who, when).
     READ_LOG_ALERTS = "read_log_alerts"
     ACKNOWLEDGE_LOG_ALERT = "acknowledge_log_alert"
+    # Complaints (D 10, DBC 11): any member of case staff takes one, however made; the
+    # safeguarding leads handle them (a complaint may be about a caseworker, so caseworkers
+    # do not read the register); auditors read it without the complainant or free text.
+    RECORD_COMPLAINT = "record_complaint"
+    HANDLE_COMPLAINTS = "handle_complaints"
+    READ_COMPLAINTS = "read_complaints"
+    # Victim feedback (D 8.62): case staff record what a victim chose to give; the leads
+    # and auditors read it for monitoring and the policy's reviews.
+    RECORD_FEEDBACK = "record_feedback"
+    READ_FEEDBACK = "read_feedback"
     # An evidence bundle for the police, a court or the Ombudsman (D 8.24-8.28), under a
     # recorded decision to share: safeguarding leads and auditors, never every caseworker.
     EXPORT_EVIDENCE = "export_evidence"
@@ -63,9 +73,12 @@ class Permission(StrEnum):
 
 _CASE_STAFF = {Permission.OPEN_CASE, Permission.READ_CASE, Permission.COMPLETE_TASK,
                Permission.RECORD_CASE_WORK, Permission.DECLARE_CONFLICT,
-               Permission.READ_OWN_NOTIFICATIONS, Permission.REVIEW_REPAIR_PATTERN}
+               Permission.READ_OWN_NOTIFICATIONS, Permission.REVIEW_REPAIR_PATTERN,
+               Permission.RECORD_COMPLAINT, Permission.RECORD_FEEDBACK}
 _SAFEGUARDING_LEADS = _CASE_STAFF | {Permission.ASSIGN_CASE, Permission.RESTRICT_CASE,
-                                     Permission.BREAK_GLASS, Permission.EXPORT_EVIDENCE}
+                                     Permission.BREAK_GLASS, Permission.EXPORT_EVIDENCE,
+                                     Permission.HANDLE_COMPLAINTS, Permission.READ_COMPLAINTS,
+                                     Permission.READ_FEEDBACK}
 CASE_STAFF_ROLES = frozenset({Role.CASEWORKER, Role.DSO, Role.LINE_MANAGER})
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
@@ -77,7 +90,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.AUDITOR: frozenset({Permission.READ_CASE, Permission.READ_ACCESS_LOG,
                              Permission.READ_TRANSPARENCY_LOG, Permission.DECLARE_CONFLICT,
                              Permission.READ_OWN_NOTIFICATIONS,
-                             Permission.EXPORT_EVIDENCE}),
+                             Permission.EXPORT_EVIDENCE, Permission.READ_COMPLAINTS,
+                             Permission.READ_FEEDBACK}),
     # Administrators manage accounts; they have no need to know any case.
     Role.ADMINISTRATOR: frozenset({Permission.MANAGE_STAFF, Permission.READ_OWN_NOTIFICATIONS}),
     Role.SYSTEM: frozenset({Permission.RECORD_PARTNER_MESSAGE}),

@@ -44,9 +44,11 @@ PAGE = 2000
 MAX_PROBLEMS = 50  # listed; the count is always complete
 # The events tables of the applications whose events are logged (eventsourcing names them
 # "<application name>_events"): the case store, the staff directory and the properties
-# (the pattern of repairs, activities/property_store.py). Fixed here, never
+# (the pattern of repairs, activities/property_store.py) and the complaints
+# (activities/complaints_register.py). Fixed here, never
 # read from the leaf table, which an insider could point at a copy of the untouched rows.
-LOGGED_TABLES = ("casestore_events", "staffdirectory_events", "propertyrepairsstore_events")
+LOGGED_TABLES = ("casestore_events", "staffdirectory_events", "propertyrepairsstore_events",
+                 "complaintsregister_events")
 
 
 @dataclass

@@ -20,6 +20,7 @@ from temporalio.testing import WorkflowEnvironment
 from aggregates.report import Role
 from aggregates.working_days import local_date
 from application.transparency import TransparencyLog
+from tests.e2e.complaints_matrix import complaint_call, complaint_rows
 from tests.e2e.home_safety_matrix import (
     home_safety_request,
     home_safety_rows,
@@ -102,6 +103,7 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     **repair_pattern_rows(row),
     **transfer_rows(row, READ),
     **housing_rows(row, READ, CASE_WORK),
+    **complaint_rows(row),
     # Pages: no sign-in → to the sign-in page; a role without the permission → 403; an
     # empty form → 422 with the form shown again (nothing written).
     ("GET", "/work/tasks"): row(303, 200, 200, 200, 200, 403),
@@ -202,6 +204,8 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     url = path
     if "repair-reviews" in path or path == "/repairs/jobs":
         return await repair_pattern_call(http, method, path)
+    if path.startswith(("/complaints", "/feedback", "/work/complaints", "/work/feedback")):
+        return await complaint_call(http, method, path, cases)
     if is_transfer_route(path):
         return await transfer_call(http, method, path, case)
     if is_log_alert_route(path):
