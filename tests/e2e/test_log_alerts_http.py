@@ -119,7 +119,7 @@ async def test_the_lead_reaches_every_route_as_its_column_says(system: WebSystem
     case_id, size = await tampered(system)
     unknown = str(uuid.uuid4())
     cases = dict.fromkeys(("main", "restrict", "lift", "conflict", "other_team", "needs",
-                           "marac", "marac_referral"), unknown)
+                           "marac", "marac_referral", "complaint"), unknown)
     cases.update(main=case_id, today="2026-06-08", tree_size=str(size))
     failures = []
     for method, path in EXPECTED:
