@@ -26,7 +26,7 @@ of logged event ids. `bench/audit.py` times it (1,000,000 leaves: README "Design
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -38,7 +38,8 @@ from sqlalchemy_utils.types.uuid import UUIDType
 from activities.transparency_store import LogTables
 from transparency.checkpoint import Checkpoint
 from transparency.leaves import FORMAT_TAG, MAX_VERSION, event_leaf_hash
-from transparency.merkle import EMPTY_ROOT, LEAF_PREFIX, NODE_PREFIX, hash_children
+from transparency.merkle import LEAF_PREFIX, NODE_PREFIX
+from transparency.streaming_root import stack_root
 
 PAGE = 2000
 MAX_PROBLEMS = 50  # listed; the count is always complete
@@ -64,44 +65,30 @@ class Verification:
     def ok(self) -> bool:
         return self.problem_count == 0
 
+    def summary(self) -> str:
+        """'1 problem' / '3 problems'."""
+        return f"{self.problem_count} problem{'' if self.problem_count == 1 else 's'}"
+
     def fail(self, problem: str) -> None:
         self.problem_count += 1
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(problem)
 
 
-class StreamingRoot:
-    """The RFC 9162 root of leaves appended one by one, in O(log n) memory: a stack of the
-    full subtrees of the leaves so far, largest first, merged as they fill."""
-
-    def __init__(self) -> None:
-        self._stack: list[tuple[int, bytes]] = []  # (level, hash)
-        self.size = 0
-
-    def append(self, leaf_hash: bytes) -> None:
-        level, node = 0, leaf_hash
-        while self._stack and self._stack[-1][0] == level:
-            node = hash_children(self._stack.pop()[1], node)
-            level += 1
-        self._stack.append((level, node))
-        self.size += 1
-
-    def root(self) -> bytes:
-        """MTH of every leaf appended (the right edge nests to the right)."""
-        if not self._stack:
-            return EMPTY_ROOT
-        result = self._stack[-1][1]
-        for _, node in reversed(self._stack[:-1]):
-            result = hash_children(node, result)
-        return result
-
-
 def verify_store(session: Session, tables: LogTables, checkpoint: Checkpoint,
-                 logged_tables: tuple[str, ...] = LOGGED_TABLES) -> Verification:
+                 logged_tables: tuple[str, ...] = LOGGED_TABLES,
+                 earlier: Sequence[Checkpoint] = ()) -> Verification:
     """Check the store that `session` reads against `checkpoint` (already opened with the log's
     verifier key: `transparency.checkpoint.open_checkpoint`); every event of
-    `logged_tables` (those that exist) must be a leaf, and no leaf may name another table."""
+    `logged_tables` (those that exist) must be a leaf, and no leaf may name another table.
+
+    `earlier`: other opened checkpoints the store must still match (every one kept). An
+    insider with the database and the log key can rewrite an event, its leaf and nodes, and
+    sign a new checkpoint: the latest then matches, an earlier one does not. The event cannot
+    be named then (its old leaf hash is gone), only the first checkpoint it contradicts."""
     found = Verification(checkpoint)
+    at_size: dict[int, bytes] = {c.size: c.root_hash for c in earlier
+                                 if 0 < c.size < checkpoint.size}
     present = sa.inspect(session.get_bind())
     existing = tuple(name for name in logged_tables
                      if present.has_table(name, schema=tables.leaves.schema))
@@ -142,26 +129,21 @@ def verify_store(session: Session, tables: LogTables, checkpoint: Checkpoint,
                 node = sha256(NODE_PREFIX + stack.pop()[1] + node).digest()
                 level += 1
             stack.append((level, node))
+            signed_then = at_size.get(index + 1)
+            if signed_then is not None and stack_root(stack) != signed_then:
+                found.fail(f"the root recomputed from the first {index + 1} events differs "
+                           f"from the earlier signed checkpoint of {index + 1} leaves: the log "
+                           "was rewritten after that checkpoint was signed")
     found.leaves = expected_index
     if expected_index < size:
         found.fail(f"the log has {expected_index} leaves, fewer than the checkpoint's "
                    f"{size}")
-    elif _stack_root(stack) != checkpoint.root_hash:
+    elif stack_root(stack) != checkpoint.root_hash:
         found.fail(f"the root recomputed from the first {size} events differs "
                    "from the signed checkpoint's: an event was changed, removed or moved")
     for table_name in existing:
         _check_every_event_logged(session, tables, table_name, logged[table_name], found)
     return found
-
-
-def _stack_root(stack: list[tuple[int, bytes]]) -> bytes:
-    """MTH of the leaves whose full subtrees are `stack` (the right edge nests right)."""
-    if not stack:
-        return EMPTY_ROOT
-    result = stack[-1][1]
-    for _, node in reversed(stack[:-1]):
-        result = hash_children(node, result)
-    return result
 
 
 _TAG = len(FORMAT_TAG).to_bytes(4, "big") + FORMAT_TAG
@@ -297,3 +279,4 @@ def _check_every_event_logged(session: Session, tables: LogTables, name: str,
                                    .order_by(e.c.id)):
             found.fail(f"event {row.id} of {name} (stream {row.originator_id} version "
                        f"{row.originator_version}) is in no leaf (inserted)")
+

@@ -141,7 +141,7 @@ def _log_command(args: argparse.Namespace, settings: Settings) -> None:
         for problem in found.problems:
             print(f"FAIL {problem}")
         if not found.ok:
-            raise SystemExit(f"verify-log: {found.problem_count} problems against the "
+            raise SystemExit(f"verify-log: {found.summary()} against the "
                              f"checkpoint of {found.checkpoint.size} leaves")
         print(f"ok: {found.leaves} events logged; the first {found.checkpoint.size} match "
               f"the signed checkpoint of {found.checkpoint.origin}")
