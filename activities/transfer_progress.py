@@ -1,0 +1,35 @@
+"""A case's transfers as the workflows follow them, read from the case's transfer slice
+(aggregates/reciprocal_transfer.py): ids, the landlord's id and the status only."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from temporal_contracts.transfer_payloads import TransferProgress
+
+if TYPE_CHECKING:
+    from aggregates.case import Case
+
+
+def transfer_record(case: Case, transfer_id: str) -> dict[str, Any] | None:
+    """The case's transfer `transfer_id` as its record's `to_dict()`, or None."""
+    for record in transfers_of(case):
+        if record.get("transfer_id") == transfer_id:
+            return record
+    return None
+
+
+def transfers_of(case: Case) -> list[dict[str, Any]]:
+    """Every transfer the case records (the slice keeps one at a time, and those ended)."""
+    state = getattr(case, "transfers", None)
+    if isinstance(state, dict):
+        return [t.to_dict() for t in state.values()]
+    current = getattr(case, "transfer", None)
+    return [current.to_dict()] if current is not None else []
+
+
+def transfer_progress(case: Case) -> list[TransferProgress]:
+    """The case's transfers as the case workflow tracks them (ids, landlord, status)."""
+    return [TransferProgress(transfer_id=t["transfer_id"],
+                             landlord=t["receiving_landlord"], status=t["status"])
+            for t in transfers_of(case)]

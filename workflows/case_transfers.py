@@ -1,0 +1,113 @@
+"""The case workflow's side of a Kent reciprocal transfer (a mixin of `CaseWorkflow`): start a
+transfer's workflow when the case records a request, tell it each time the case moves the
+transfer on, and record on the case what the transfer's workflow learnt from the landlord
+(signal `record_transfer_step`), so the case workflow stays the case's single writer.
+
+Transfer workflows are abandoned, not ended, when the case workflow continues as new (they
+last months); the next run finds them by id (`WorkflowAlreadyStartedError`) and tells them
+again. Histories recorded before transfers existed replay unchanged: a case without a
+transfer schedules nothing here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import TYPE_CHECKING, Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError, WorkflowAlreadyStartedError
+from temporalio.workflow import ParentClosePolicy
+
+with workflow.unsafe.imports_passed_through():
+    from activities.case_activities import CaseActivities
+    from temporal_contracts.payloads import ApplyCommandInput, CaseCommandInput, CaseTasks
+    from temporal_contracts.retry_policies import COMMAND_RETRY
+    from temporal_contracts.transfer_payloads import (
+        TransferChanged,
+        TransferProgress,
+        TransferWorkflowInput,
+        transfer_workflow_id,
+    )
+    from workflows.transfer_workflow import ENDED, ReciprocalTransferWorkflow
+
+# The system commands a transfer's workflow may have recorded (what the landlord said).
+TRANSFER_COMMANDS = frozenset({"record_transfer_request_sent", "record_transfer_offer",
+                               "record_transfer_refusal", "record_new_tenancy_granted"})
+
+
+class CaseTransfers:
+    """Needs the case workflow's `_case_id`, `_triage_done`, `_write` and `_refresh`."""
+
+    _case_id: str
+    _triage_done: bool
+    if TYPE_CHECKING:
+        async def _write(self, activity: Any, arg: object, retry: RetryPolicy = ...
+                         ) -> CaseTasks: ...
+
+        def _refresh(self, tasks: CaseTasks) -> None: ...
+
+    def _transfer_statuses(self) -> dict[str, str]:
+        if not hasattr(self, "_transfers_seen"):
+            self._transfers_seen: dict[str, str] = {}
+        return self._transfers_seen
+
+    def _liaisons(self) -> list[asyncio.Task[None]]:
+        if not hasattr(self, "_transfer_liaisons"):
+            self._transfer_liaisons: list[asyncio.Task[None]] = []
+        return self._transfer_liaisons
+
+    def _follow_transfers(self, tasks: CaseTasks) -> None:
+        """Start a liaison with each transfer's workflow the first time this run sees it
+        under way; a change of status wakes the liaison."""
+        seen = self._transfer_statuses()
+        for transfer in tasks.transfers:
+            first = transfer.transfer_id not in seen
+            seen[transfer.transfer_id] = transfer.status
+            if first and transfer.status not in ENDED:
+                self._liaisons().append(asyncio.create_task(self._liaise(transfer)))
+
+    async def _liaise(self, transfer: TransferProgress) -> None:
+        """Start (or find) the transfer's workflow, then tell it every status the case
+        records for the transfer, until it ends."""
+        workflow_id = transfer_workflow_id(self._case_id, transfer.transfer_id)
+        with contextlib.suppress(WorkflowAlreadyStartedError):  # started by an earlier run
+            await workflow.start_child_workflow(
+                ReciprocalTransferWorkflow.run,
+                TransferWorkflowInput(case_id=self._case_id, transfer_id=transfer.transfer_id,
+                                      landlord=transfer.landlord),
+                id=workflow_id, parent_close_policy=ParentClosePolicy.ABANDON)
+        handle = workflow.get_external_workflow_handle(workflow_id)
+        told = ""
+        seen = self._transfer_statuses()
+        while told not in ENDED:
+            await workflow.wait_condition(
+                lambda last=told: seen[transfer.transfer_id] != last)  # type: ignore[misc]
+            told = seen[transfer.transfer_id]
+            try:
+                await handle.signal(ReciprocalTransferWorkflow.case_changed,
+                                    TransferChanged(status=told))
+            except ApplicationError:  # it has finished: nothing left to tell
+                return
+
+    @workflow.signal
+    async def record_transfer_step(self, input: CaseCommandInput) -> None:
+        """What a transfer's workflow learnt from the landlord, recorded as a system command
+        (idempotent by its request id). A refusal by the case is logged (ids and the rule);
+        the transfer's workflow sees the case unchanged and asks again later."""
+        if input.command not in TRANSFER_COMMANDS or input.role != "system":
+            workflow.logger.error("ALERT refused a transfer step that is not the landlord's")
+            return
+        await workflow.wait_condition(lambda: self._triage_done)
+        try:
+            tasks = await self._write(CaseActivities.apply_case_command, ApplyCommandInput(
+                case_id=self._case_id, command=input, at=workflow.now()), COMMAND_RETRY)
+        except ActivityError as err:
+            cause = err.cause
+            rule = (str(cause.details[0]) if isinstance(cause, ApplicationError)
+                    and cause.details else type(cause).__name__)
+            workflow.logger.error("ALERT transfer step %s was not recorded (%s)",
+                                  input.command, rule)
+            return
+        self._refresh(tasks)

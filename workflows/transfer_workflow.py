@@ -1,0 +1,187 @@
+"""One Kent reciprocal transfer between two landlords (D 8.22, D 8.35; DBC 4.2), a child of
+the case's workflow with a life of its own (the receiving landlord may be down for days; the
+victim may take weeks to decide):
+
+    request -> the landlord's offer or refusal -> the victim accepts or declines ->
+    move date -> the old tenancy ended -> the new tenancy granted
+
+It never writes the case: the case workflow is its single writer. What the landlord says is
+sent to the case workflow as a system command (signal `record_transfer_step`, idempotent by
+its request id, one per step); what the caseworker records reaches this workflow from the case
+workflow (signal `case_changed`), and every `RECHECK` it reads the case itself, so a lost
+signal (the parent continuing as new) delays a step, never loses it. Each step's message is
+sent once per step id (`gateways/transfer_messages.py`), retried with the referral's backoff
+for up to `GIVE_UP_AFTER`; a landlord that never takes the request ends the transfer as
+refused for that reason, which gives the caseworker a task ("choose next step"). Its input
+holds ids only; the activity reads the area and the packet from the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.transfer_activities import TransferActivities
+    from temporal_contracts.payloads import CaseCommandInput, case_workflow_id
+    from temporal_contracts.retry_policies import (
+        DELIVERY_RETRY,
+        GIVE_UP_AFTER,
+        STORE_RETRY,
+        STORE_TIMEOUT,
+    )
+    from temporal_contracts.transfer_payloads import (
+        StepAnswer,
+        TransferChanged,
+        TransferStatusInput,
+        TransferStepInput,
+        TransferWorkflowInput,
+    )
+
+# The case's transfer statuses in order (aggregates/transfer_rules.py TransferStatus).
+ORDER = ("requested", "sent", "offered", "accepted", "move_date_agreed", "old_tenancy_ended",
+         "completed")
+ENDED = frozenset({"refused", "declined", "completed"})
+RECHECK = timedelta(hours=6)           # read the case anyway, this often, while waiting
+FIRST_ENQUIRY = timedelta(hours=1)     # ask the landlord where its decision stands...
+LAST_ENQUIRY = timedelta(hours=24)     # ...less often as days pass
+SYSTEM = {"staff_id": "system", "role": "system"}
+
+
+def reached(status: str, wanted: str) -> bool:
+    """Whether the case's `status` is `wanted` or past it (an ended transfer is past all)."""
+    if status in ENDED:
+        return True
+    return status in ORDER and ORDER.index(status) >= ORDER.index(wanted)
+
+
+@workflow.defn
+class ReciprocalTransferWorkflow:
+    @workflow.init
+    def __init__(self, input: TransferWorkflowInput) -> None:
+        self._input = input
+        self._status = ""  # the case's status of the transfer, as last told or read
+
+    @workflow.signal
+    def case_changed(self, change: TransferChanged) -> None:
+        """The case workflow: the case moved the transfer on (a caseworker's step)."""
+        self._status = change.status
+
+    @workflow.query
+    def status(self) -> str:
+        return self._status
+
+    @workflow.run
+    async def run(self, input: TransferWorkflowInput) -> str:
+        """The transfer's outcome: "completed", "refused" or "declined"."""
+        await self._read_case()
+        if not reached(self._status, "sent"):
+            answer = await self._send_or_refuse("transfer_request")
+            if answer is not None:
+                await self._tell_case("record_transfer_request_sent",
+                                      {"message_id": answer.message_id}, until="sent")
+        if not reached(self._status, "offered"):
+            decision = await self._landlords_decision(("offer", "refusal"))
+            if decision.status == "offer":
+                await self._tell_case("record_transfer_offer", {
+                    "offer_ref": decision.offer_ref, "new_address": decision.new_address,
+                    "tenancy_type": decision.tenancy_type}, until="offered")
+            else:
+                await self._tell_case("record_transfer_refusal", {"reason": decision.reason},
+                                      until="offered")
+        if self._status in ENDED:
+            return self._status
+        await self._until(lambda: reached(self._status, "accepted"))
+        await self._send("victim_decision")
+        if self._status in ENDED:
+            return self._status
+        await self._until(lambda: reached(self._status, "move_date_agreed"))
+        await self._send("move_date")
+        await self._until(lambda: reached(self._status, "old_tenancy_ended"))
+        await self._send("old_tenancy_ended")
+        if not reached(self._status, "completed"):
+            granted = await self._landlords_decision(("granted",))
+            await self._tell_case("record_new_tenancy_granted", {
+                "granted_on": granted.granted_on,
+                "security_of_tenure": granted.security_of_tenure}, until="completed")
+        return self._status
+
+    async def _send(self, step: str, poll: int = 0) -> StepAnswer:
+        """One message to the landlord, retried with backoff for up to `GIVE_UP_AFTER`."""
+        return await workflow.execute_activity_method(
+            TransferActivities.send_transfer_step,
+            TransferStepInput(case_id=self._input.case_id, transfer_id=self._input.transfer_id,
+                              landlord=self._input.landlord, step=step, poll=poll),
+            start_to_close_timeout=timedelta(seconds=30), schedule_to_close_timeout=GIVE_UP_AFTER,
+            retry_policy=DELIVERY_RETRY)
+
+    async def _send_or_refuse(self, step: str) -> StepAnswer | None:
+        """Send the request; if it cannot be delivered (given up, refused by the landlord or
+        by the sharing gate), end the transfer as refused with the reason code."""
+        try:
+            return await self._send(step)
+        except ActivityError as err:
+            cause = err.cause
+            reason = (str(cause.details[0]) if isinstance(cause, ApplicationError)
+                      and cause.details else "landlord_unreachable_for_days")
+            workflow.logger.error("ALERT transfer %s: request not delivered (%s)",
+                                  self._input.transfer_id, reason)
+            await self._tell_case("record_transfer_refusal", {"reason": reason},
+                                  until="offered")
+            return None
+
+    async def _landlords_decision(self, wanted: tuple[str, ...]) -> StepAnswer:
+        """Ask the landlord where its decision stands until it is one of `wanted`: hourly at
+        first, then less often, up to daily (each enquiry numbered by the workflow's clock)."""
+        wait = FIRST_ENQUIRY
+        while True:
+            poll = int(workflow.now().timestamp())
+            answer = await self._send("transfer_enquiry", poll=poll)
+            if answer.status in wanted:
+                return answer
+            await workflow.sleep(wait)
+            wait = min(wait * 2, LAST_ENQUIRY)
+            self._continue_as_new_if_suggested()
+
+    async def _tell_case(self, command: str, args: dict[str, Any], *, until: str) -> None:
+        """Have the case workflow record the landlord's answer, then wait until the case
+        shows it (the command's request id makes a repeat a no-op)."""
+        payload = CaseCommandInput(
+            command=command, args={"transfer_id": self._input.transfer_id, **args},
+            request_id=f"transfer:{self._input.transfer_id}:{command}", **SYSTEM)
+        case = workflow.get_external_workflow_handle(case_workflow_id(self._input.case_id))
+        while True:
+            await case.signal("record_transfer_step", payload)
+            if await self._until(lambda: reached(self._status, until), once=True):
+                return
+
+    async def _until(self, done: Callable[[], bool], *, once: bool = False) -> bool:
+        """Wait until `done()`, reading the case every `RECHECK`; with `once`, give up after
+        one read (the caller signals again)."""
+        while not done():
+            try:
+                await workflow.wait_condition(done, timeout=RECHECK)
+            except TimeoutError:
+                await self._read_case()
+                if once and not done():
+                    return False
+            self._continue_as_new_if_suggested()
+        return True
+
+    async def _read_case(self) -> None:
+        now = await workflow.execute_activity_method(
+            TransferActivities.transfer_status,
+            TransferStatusInput(case_id=self._input.case_id,
+                                transfer_id=self._input.transfer_id),
+            start_to_close_timeout=STORE_TIMEOUT, retry_policy=STORE_RETRY)
+        if now.status:
+            self._status = now.status
+
+    def _continue_as_new_if_suggested(self) -> None:
+        """A transfer can wait months for people: start afresh (it resumes from the case)."""
+        if workflow.info().is_continue_as_new_suggested():
+            workflow.continue_as_new(self._input)
