@@ -20,12 +20,10 @@ def transfer_record(case: Case, transfer_id: str) -> dict[str, Any] | None:
 
 
 def transfers_of(case: Case) -> list[dict[str, Any]]:
-    """Every transfer the case records (the slice keeps one at a time, and those ended)."""
-    state = getattr(case, "transfers", None)
-    if isinstance(state, dict):
-        return [t.to_dict() for t in state.values()]
-    current = getattr(case, "transfer", None)
-    return [current.to_dict()] if current is not None else []
+    """Every transfer the case records, in the order asked (one open at a time)."""
+    state = getattr(case, "transfer", None)
+    transfers = getattr(state, "transfers", None) or {}
+    return [t.to_dict() for t in transfers.values()]
 
 
 def transfer_progress(case: Case) -> list[TransferProgress]:

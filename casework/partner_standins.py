@@ -1,6 +1,7 @@
 """Stand-in partner servers for a stack on one machine (`make run`, the benchmarks): one per
 partner a referral goes to today, each on loopback with a signing key of its own, verifying our
-signed referrals and acknowledging each with a signed receipt to the web app."""
+signed referrals and acknowledging each with a signed receipt to the web app; and two
+receiving landlords of Kent reciprocal transfers, which answer in signed replies."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import sys
 from collections.abc import Mapping, Sequence
 
+from aggregates.landlords import LANDLORD_IDS
 from casework.settings import Settings
 from casework.stack import LOOPBACK, ProcessSpec, Tier
 from casework.wiring import signing_key
@@ -20,7 +22,9 @@ from gateways.signing import (
 )
 
 DEMO_PARTNERS = ("kent_medway_marac", "childrens_services", "adult_social_care",
-                 "support_services", "kcc_safer", "repairs_contractor")
+                 "support_services", "kcc_safer", "repairs_contractor",
+                 # receiving landlords of Kent reciprocal transfers (gateways/landlord_standin)
+                 "landlord_folkestone_hythe_district_council", "landlord_moat_homes")
 FIRST_PARTNER_PORT = 8101  # `make run`: the partners on 8101, 8102, ... in DEMO_PARTNERS order
 
 
@@ -42,12 +46,15 @@ def partner_standins(settings: Settings, ports: Sequence[int], *,
             write_private_key(key_file, generate_private_key())
         endpoints[partner] = f"http://{LOOPBACK}:{port}/inbox"
         public_keys[partner] = [public_key_b64(load_private_key(key_file).public_key())]
-        specs.append(ProcessSpec(f"partner-{partner}", (
+        command = (sys.executable, "-m", "gateways.landlord_standin", "--landlord", partner,
+                   "--port", str(port), "--key-file", str(key_file),
+                   "--council-public-key", council_public) if partner in LANDLORD_IDS else (
             sys.executable, "-m", "gateways.partner_standin", "--partner", partner,
             "--port", str(port), "--key-file", str(key_file),
             "--council-public-key", council_public,
-            "--ack-url", f"{web}/partners/{partner}/messages",
-        ), env, listens=(LOOPBACK, port), tier=Tier.SERVICES, quiet=quiet))
+            "--ack-url", f"{web}/partners/{partner}/messages")
+        specs.append(ProcessSpec(f"partner-{partner}", command, env, listens=(LOOPBACK, port),
+                                 tier=Tier.SERVICES, quiet=quiet))
     settings.partners_file.write_text(json.dumps(
         registry_document(endpoints, public_keys), indent=2))
     return specs

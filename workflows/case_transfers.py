@@ -34,7 +34,7 @@ with workflow.unsafe.imports_passed_through():
 
 # The system commands a transfer's workflow may have recorded (what the landlord said).
 TRANSFER_COMMANDS = frozenset({"record_transfer_request_sent", "record_transfer_offer",
-                               "record_transfer_refusal", "record_new_tenancy_granted"})
+                               "record_transfer_refusal"})
 
 
 class CaseTransfers:

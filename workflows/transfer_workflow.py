@@ -3,7 +3,7 @@ the case's workflow with a life of its own (the receiving landlord may be down f
 victim may take weeks to decide):
 
     request -> the landlord's offer or refusal -> the victim accepts or declines ->
-    move date -> the old tenancy ended -> the new tenancy granted
+    move date -> the old tenancy ended -> the new tenancy granted (recorded by the caseworker)
 
 It never writes the case: the case workflow is its single writer. What the landlord says is
 sent to the case workflow as a system command (signal `record_transfer_step`, idempotent by
@@ -103,11 +103,9 @@ class ReciprocalTransferWorkflow:
         await self._send("move_date")
         await self._until(lambda: reached(self._status, "old_tenancy_ended"))
         await self._send("old_tenancy_ended")
-        if not reached(self._status, "completed"):
-            granted = await self._landlords_decision(("granted",))
-            await self._tell_case("record_new_tenancy_granted", {
-                "granted_on": granted.granted_on,
-                "security_of_tenure": granted.security_of_tenure}, until="completed")
+        # The caseworker records the new tenancy (its security is checked against the old
+        # one: D 8.35, DBC 4.1.2); the landlord's own word is on its `granted` answer.
+        await self._until(lambda: reached(self._status, "completed"))
         return self._status
 
     async def _send(self, step: str, poll: int = 0) -> StepAnswer:
