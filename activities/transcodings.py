@@ -29,6 +29,7 @@ from aggregates.sanctuary import SanctuaryState
 from aggregates.sanctuary_records import Measure, SanctuaryReferral
 from aggregates.sharing_decisions import SharingDecision, SharingState
 from aggregates.tasks import Task
+from aggregates.transfer_records import InboundTransfer, ReciprocalTransfer, TransferState
 
 
 class RecordAsDict(Transcoding):
@@ -137,4 +138,8 @@ ALL = (
     RecordAsDict(Measure, "da_sanctuary_measure"),
     StateAsFields(RepairsState, "da_repairs_state"), RecordAsDict(RepairJob, "da_repair_job"),
     StateAsFields(SaferState, "da_safer_state"), RecordAsDict(SaferWorks, "da_safer_works"),
+    # Kent reciprocal transfers (issue 14)
+    StateAsFields(TransferState, "da_transfer_state"),
+    RecordAsDict(ReciprocalTransfer, "da_reciprocal_transfer"),
+    RecordAsDict(InboundTransfer, "da_inbound_transfer"),
 )

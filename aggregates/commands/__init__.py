@@ -10,6 +10,8 @@ dataclass, its handler, and its route in web/.
 - repairs.py: emergency repairs
 - safer.py: KCC SAFER (the referral, and the works KCC's signed message reports)
 - corrections.py: correcting a wrong entry by a new one pointing at it
+- transfers.py: Kent reciprocal transfers (request, the landlord's answers, the victim's
+  decision, move date, old tenancy ended, new tenancy granted)
 """
 
 from aggregates.commands.access import (
@@ -52,13 +54,26 @@ from aggregates.commands.sanctuary import (
     TellSanctuaryReferrer,
 )
 from aggregates.commands.sharing import RecordConsent, RecordSharingDecision
+from aggregates.commands.transfers import (
+    AgreeTransferMoveDate,
+    RecordNewTenancyGranted,
+    RecordOldTenancyEnded,
+    RecordTransferOffer,
+    RecordTransferRefusal,
+    RecordTransferRequestSent,
+    RecordVictimTransferDecision,
+    RequestReciprocalTransfer,
+)
 
 __all__ = [
-    "COMMANDS", "AddChild", "AddMaracActions", "AssessSanctuaryRisk", "AssignCase", "Command",
-    "CommandContext", "CompleteDash", "CorrectEntry", "DecideSanctuary", "DeclareConflict",
-    "DeclineSanctuaryMeasures", "Directory", "LiftRestriction", "RecordConsent", "RecordContact",
-    "RecordMaracHearing", "RecordSaferWorks", "RecordSanctuaryMeasure", "RecordSharingDecision",
-    "RecordSupportConsent", "ReferToSafer", "ReferToSanctuary", "ReportEmergencyRepair",
-    "ReportIncident", "RestrictCase", "SaveDash", "TellSanctuaryReferrer", "UseBreakGlass",
-    "apply_command", "handles", "parse_answers", "parse_command", "parse_date",
+    "COMMANDS", "AddChild", "AddMaracActions", "AgreeTransferMoveDate", "AssessSanctuaryRisk",
+    "AssignCase", "Command", "CommandContext", "CompleteDash", "CorrectEntry", "DecideSanctuary",
+    "DeclareConflict", "DeclineSanctuaryMeasures", "Directory", "LiftRestriction", "RecordConsent",
+    "RecordContact", "RecordMaracHearing", "RecordNewTenancyGranted", "RecordOldTenancyEnded",
+    "RecordSaferWorks", "RecordSanctuaryMeasure", "RecordSharingDecision", "RecordSupportConsent",
+    "RecordTransferOffer", "RecordTransferRefusal", "RecordTransferRequestSent",
+    "RecordVictimTransferDecision", "ReferToSafer", "ReferToSanctuary", "ReportEmergencyRepair",
+    "ReportIncident", "RequestReciprocalTransfer", "RestrictCase", "SaveDash",
+    "TellSanctuaryReferrer", "UseBreakGlass", "apply_command", "handles", "parse_answers",
+    "parse_command", "parse_date",
 ]

@@ -124,6 +124,12 @@ EXPECTED_ROLES = {
                     CASE_STAFF),
     # Only the system, on a partner's verified signed message.
     "record_safer_works": {"system"},
+    # Kent reciprocal transfers (D 8.22): staff steps, and the landlord's signed answers.
+    **dict.fromkeys(("request_reciprocal_transfer", "record_victim_transfer_decision",
+                     "agree_transfer_move_date", "record_old_tenancy_ended",
+                     "record_new_tenancy_granted"), CASE_STAFF),
+    **dict.fromkeys(("record_transfer_request_sent", "record_transfer_offer",
+                     "record_transfer_refusal"), frozenset({"system"})),
 }
 
 
