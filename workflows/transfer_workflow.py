@@ -23,7 +23,8 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError, RetryState
+from temporalio.exceptions import TimeoutError as ActivityTimeout
 
 with workflow.unsafe.imports_passed_through():
     from activities.transfer_activities import TransferActivities
@@ -124,8 +125,12 @@ class ReciprocalTransferWorkflow:
             return await self._send(step)
         except ActivityError as err:
             cause = err.cause
-            reason = (str(cause.details[0]) if isinstance(cause, ApplicationError)
-                      and cause.details else "landlord_unreachable_for_days")
+            if err.retry_state is RetryState.TIMEOUT or isinstance(cause, ActivityTimeout):
+                reason = "landlord_unreachable_for_days"  # tried until GIVE_UP_AFTER
+            elif isinstance(cause, ApplicationError) and cause.details:
+                reason = str(cause.details[0])  # the rule or reason code, never contents
+            else:
+                reason = "delivery_failed"
             workflow.logger.error("ALERT transfer %s: request not delivered (%s)",
                                   self._input.transfer_id, reason)
             await self._tell_case("record_transfer_refusal", {"reason": reason},

@@ -1,3 +1,3 @@
 """The receiving landlord the transfer tests use (a member of the Kent reciprocal agreement)."""
 
-LANDLORD = "kent_housing_providers"
+LANDLORD = "landlord_moat_homes"

@@ -53,8 +53,10 @@ async def test_a_transfer_reaches_its_new_tenancy_with_the_landlord_down_for_two
             await eventually(lambda: _arrived(the.landlord, ids["victim_decision"]))
 
             the.landlord.set(down=True)  # two days down, in the middle of the transfer
+            move_date = (await env.get_current_time()).date() + timedelta(days=7)
             await orch.apply_command(case_id, command(
-                "agree_transfer_move_date", transfer_id=transfer_id, move_date="2027-03-01"))
+                "agree_transfer_move_date", transfer_id=transfer_id,
+                move_date=move_date.isoformat()))
             await env.sleep(timedelta(days=2))
             assert ids["move_date"] not in the.landlord.received()["arrivals"]
             assert the.landlord.received()["down_refusals"] >= 5  # kept trying, backing off
@@ -62,12 +64,14 @@ async def test_a_transfer_reaches_its_new_tenancy_with_the_landlord_down_for_two
             await env.sleep(timedelta(hours=1, minutes=5))  # the next try: within the hour
             await eventually(lambda: _arrived(the.landlord, ids["move_date"]))
 
+            await env.sleep(move_date - (await env.get_current_time()).date())
+            today = (await env.get_current_time()).date().isoformat()
             await orch.apply_command(case_id, command(
-                "record_old_tenancy_ended", transfer_id=transfer_id, ended_on="2027-03-01"))
+                "record_old_tenancy_ended", transfer_id=transfer_id, ended_on=today))
             await eventually(lambda: _arrived(the.landlord, ids["old_tenancy_ended"]))
             await orch.apply_command(case_id, command(
                 "record_new_tenancy_granted", transfer_id=transfer_id,
-                granted_on="2027-03-01", security_of_tenure="secure"))
+                granted_on=today, security_of_tenure="secure"))
             handle = env.client.get_workflow_handle(transfer_workflow_id(case_id, transfer_id))
             assert await handle.result() == "completed"
             await env.sleep(timedelta(days=3))  # nothing is sent again
@@ -118,7 +122,11 @@ async def test_a_landlord_that_never_takes_the_request_ends_it_as_refused_after_
             case_id, orch = await start_case(env, store, tq)
             await triaged_tasks(orch, case_id)
             transfer_id = await request_transfer(orch, case_id)
-            handle = env.client.get_workflow_handle(transfer_workflow_id(case_id, transfer_id))
-            assert await handle.result() == "refused"  # waits: the server skips the days
+            await env.sleep(timedelta(days=3, hours=23))
+            assert transfer_of(store, case_id, transfer_id)["status"] == "requested"
+            await env.sleep(timedelta(hours=2))
             refused = await status_becomes(store, case_id, transfer_id, "refused")
+            handle = env.client.get_workflow_handle(transfer_workflow_id(case_id, transfer_id))
+            assert await handle.result() == "refused"
+            assert the.landlord.received()["down_refusals"] >= 50  # tried hourly, then gave up
     assert refused["outcome_reason"] == "landlord_unreachable_for_days"

@@ -26,6 +26,8 @@ CHILDREN = "childrens_services"
 AREA = "Hythe and the Romney Marsh"
 NEW_ADDRESS = "Flat 9, 41 Seabrook Parade, Hythe"
 COUNCIL_KEY = generate_private_key()
+# Transfer workflows outlive their case's run (abandoned, not ended): each test ends its own.
+STARTED_TRANSFERS: list[tuple[str, str]] = []
 
 
 @dataclass
@@ -60,6 +62,7 @@ async def request_transfer(orch: CaseOrchestrator, case_id: str) -> str:
     await orch.apply_command(case_id, command(
         "request_reciprocal_transfer", transfer_id=transfer_id, receiving_landlord=LANDLORD,
         destination_area=AREA, reason="Unsafe to stay: the ex-partner knows the address."))
+    STARTED_TRANSFERS.append((case_id, transfer_id))
     return transfer_id
 
 
