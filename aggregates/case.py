@@ -29,6 +29,7 @@ from aggregates.case_versions import upcast_v1_v2, upcast_v2_v3, upcast_v3_v4, u
 from aggregates.case_work import WorkCommands, WorkState
 from aggregates.checks import check_reason
 from aggregates.errors import RuleViolation
+from aggregates.inbound_transfer import InboundTransferCommands
 from aggregates.input_rules import check_date_in_range
 from aggregates.policies import Policy, policy_for
 from aggregates.reciprocal_transfer import TransferCommands, TransferState
@@ -68,7 +69,8 @@ def check_report(report: Report, now: datetime) -> None:
 
 
 class Case(RepairsCommands, WorkCommands, AccessCommands, RiskCommands, SafeguardingCommands,
-           SharingCommands, SanctuaryCommands, SaferCommands, TransferCommands, Aggregate):
+           SharingCommands, SanctuaryCommands, SaferCommands, TransferCommands,
+           InboundTransferCommands, Aggregate):
     """A domestic-abuse case of one council, under the policy version in force at intake.
 
     The repairs slice comes first: its `record_referral_acknowledged` extends the

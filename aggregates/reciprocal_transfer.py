@@ -8,25 +8,35 @@ refused (system: the landlord's signed answer; a refusal ends the transfer and o
 to choose the next step) -> the victim accepts or declines -> move date -> old tenancy ended ->
 new tenancy granted, at least as secure as the old (the rule "keeps tenancy rights").
 
-State: `TransferState` (`case.transfer`, aggregates/transfer_records.py). Rules:
+State: `TransferState` (`case.transfer`, aggregates/transfer_records.py). Events:
+aggregates/transfer_events.py. Rules:
 aggregates/transfer_rules.py. The destination area and the new address are the data category
 `transfer_destination`: never in a task title, a reason or an error message.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from aggregates.case_events import CaseEvent
 from aggregates.case_parts import CaseParts
 from aggregates.checks import check_reason
 from aggregates.errors import ConflictError, RuleViolation
 from aggregates.landlords import LANDLORD_NAMES, KentLandlord
-from aggregates.recent_commands import remember_command
 from aggregates.report import Actor
 from aggregates.tasks import TaskKind
+from aggregates.transfer_events import (
+    NewTenancyGranted,
+    OldTenancyEnded,
+    ReciprocalTransferRequested,
+    TransferMoveDateAgreed,
+    TransferOfferAccepted,
+    TransferOfferDeclined,
+    TransferOfferReceived,
+    TransferRefused,
+    TransferRequestSent,
+)
 from aggregates.transfer_records import ReciprocalTransfer, TransferState
 from aggregates.transfer_rules import (
     USUAL_TENANCY,
@@ -37,6 +47,7 @@ from aggregates.transfer_rules import (
     check_destination_area,
     check_eligible,
     check_keeps_tenancy_rights,
+    check_named_dso,
     check_other_provider,
     check_sharing_decided,
     transfer_policy,
@@ -45,130 +56,11 @@ from aggregates.triage import TaskSpec, close_after_working_days
 from aggregates.working_days import local_date
 
 if TYPE_CHECKING:
-    from aggregates.case import Case
+    from aggregates.access_changes import KnownStaff
     from aggregates.transfer_rules import TransferPolicy
 
 MOVE_DATE_AHEAD = timedelta(days=366)  # a move agreed more than a year ahead is a typing slip
 
-
-def _update(case: Case, transfer_id: str, **changes: Any) -> None:
-    """Replace fields of a transfer (events are applied only after their command found it,
-    so a missing transfer is a corrupt stream, not a rule)."""
-    transfers = case.transfer.transfers
-    if transfer_id not in transfers:
-        raise LookupError("a transfer event without its transfer")
-    transfers[transfer_id] = replace(transfers[transfer_id], **changes)
-
-
-# ---- events -------------------------------------------------------------------------------
-
-class ReciprocalTransferRequested(CaseEvent):
-    transfer_id: str
-    receiving_landlord: str
-    destination_area: str
-    risk_from: str
-    old_tenancy: str
-    sharing_decision_id: str
-    dso_id: str | None
-
-    def apply(self, case: Case) -> None:
-        case.transfer.transfers[self.transfer_id] = ReciprocalTransfer(
-            transfer_id=self.transfer_id, requested_at=self.at,
-            requested_by=self.actor.staff_id, dso_id=self.dso_id,
-            receiving_landlord=self.receiving_landlord, destination_area=self.destination_area,
-            risk_from=RiskFrom(self.risk_from), old_tenancy=SecurityOfTenure(self.old_tenancy),
-            sharing_decision_id=self.sharing_decision_id)
-        remember_command(case.recent_commands, self.command_id)
-
-
-class TransferRequestSent(CaseEvent):
-    transfer_id: str
-    message_id: str
-
-    def apply(self, case: Case) -> None:
-        _update(case, self.transfer_id, status=TransferStatus.SENT, message_id=self.message_id)
-        remember_command(case.recent_commands, self.command_id)
-
-
-class TransferOfferReceived(CaseEvent):
-    transfer_id: str
-    offer_ref: str
-    new_address: str
-    tenancy_type: str
-
-    def apply(self, case: Case) -> None:
-        _update(case, self.transfer_id, status=TransferStatus.OFFERED, offer_ref=self.offer_ref,
-                new_address=self.new_address,
-                offered_tenancy=SecurityOfTenure(self.tenancy_type))
-        remember_command(case.recent_commands, self.command_id)
-
-
-class TransferRefused(CaseEvent):
-    """The receiving landlord refused; `refusal_reason` is theirs, in their words."""
-
-    transfer_id: str
-    refusal_reason: str
-
-    def apply(self, case: Case) -> None:
-        _update(case, self.transfer_id, status=TransferStatus.REFUSED,
-                outcome_reason=self.refusal_reason)
-        remember_command(case.recent_commands, self.command_id)
-
-
-class TransferOfferAccepted(CaseEvent):
-    transfer_id: str
-
-    def apply(self, case: Case) -> None:
-        _update(case, self.transfer_id, status=TransferStatus.ACCEPTED)
-        remember_command(case.recent_commands, self.command_id)
-
-
-class TransferOfferDeclined(CaseEvent):
-    """The victim declined the offer; `reason` says why, in their words."""
-
-    transfer_id: str
-
-    def apply(self, case: Case) -> None:
-        _update(case, self.transfer_id, status=TransferStatus.DECLINED,
-                outcome_reason=self.reason)
-        remember_command(case.recent_commands, self.command_id)
-
-
-class TransferMoveDateAgreed(CaseEvent):
-    transfer_id: str
-    move_date: str  # ISO date
-
-    def apply(self, case: Case) -> None:
-        _update(case, self.transfer_id, status=TransferStatus.MOVE_DATE_AGREED,
-                move_date=date.fromisoformat(self.move_date))
-        remember_command(case.recent_commands, self.command_id)
-
-
-class OldTenancyEnded(CaseEvent):
-    transfer_id: str
-    ended_on: str  # ISO date
-
-    def apply(self, case: Case) -> None:
-        _update(case, self.transfer_id, status=TransferStatus.OLD_TENANCY_ENDED,
-                old_tenancy_ended_on=date.fromisoformat(self.ended_on))
-        remember_command(case.recent_commands, self.command_id)
-
-
-class NewTenancyGranted(CaseEvent):
-    transfer_id: str
-    granted_on: str  # ISO date
-    security_of_tenure: str
-    rule: str
-    section: str
-
-    def apply(self, case: Case) -> None:
-        _update(case, self.transfer_id, status=TransferStatus.COMPLETED,
-                granted_on=date.fromisoformat(self.granted_on),
-                granted_tenancy=SecurityOfTenure(self.security_of_tenure))
-        remember_command(case.recent_commands, self.command_id)
-
-
-# ---- commands -----------------------------------------------------------------------------
 
 class TransferCommands(CaseParts):
     """Reciprocal transfer commands of `Case` (mixed into it)."""
@@ -191,11 +83,12 @@ class TransferCommands(CaseParts):
     def request_reciprocal_transfer(self, *, transfer_id: str, receiving_landlord: KentLandlord,
                                     destination_area: str, risk_from: RiskFrom,
                                     old_tenancy: SecurityOfTenure | None, dso_id: str | None,
-                                    reason: str, actor: Actor, at: datetime,
-                                    command_id: str) -> None:
+                                    reason: str, actor: Actor, at: datetime, command_id: str,
+                                    known: Mapping[str, KnownStaff] | None = None) -> None:
         """Ask another Kent landlord to house our tenant at risk (D 8.22, D 8.35). One open
         transfer at a time; a recorded decision to share with that landlord for the transfer
-        comes first (D 12.5). `old_tenancy`: None is the tenure's usual one."""
+        comes first (D 12.5). `old_tenancy`: None is the tenure's usual one; `known`: the
+        staff directory's facts of the DSO named (`dso_id`), who must be one of the council."""
         rules = self.transfer_rules
         if self.transfer.open is not None:
             raise ConflictError("transfer_one_at_a_time", "the case already has a transfer "
@@ -207,6 +100,7 @@ class TransferCommands(CaseParts):
         check_eligible(tenure, risk_from, rules)
         check_other_provider(receiving_landlord, self.council, rules)
         check_destination_area(destination_area)
+        check_named_dso(dso_id, known or {}, self.council)
         check_reason(reason)
         decision_id = check_sharing_decided(
             [d.to_dict() for d in self.sharing.decisions], self.sharing.consents,

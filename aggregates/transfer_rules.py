@@ -19,13 +19,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aggregates.errors import RuleViolation
 from aggregates.landlords import LANDLORD_KINDS, OWN_LANDLORD, KentLandlord, LandlordKind
 from aggregates.policies import DEFAULT, Rule
-from aggregates.report import Council, Tenure
+from aggregates.report import Council, Role, Tenure
 from aggregates.sharing import Purpose, SharingRefused, covering_decision
+
+if TYPE_CHECKING:
+    from aggregates.access_changes import KnownStaff
 
 PURPOSE = Purpose.RECIPROCAL_TRANSFER
 SHARING_SECTION = "D 12.5; DBC 12"
@@ -214,6 +217,20 @@ def check_keeps_tenancy_rights(old: SecurityOfTenure, new: SecurityOfTenure,
         raise RuleViolation(rule.name, "the new tenancy must be at least as secure as the "
                             f"old one ({old.value.replace('_', ' ')})",
                             field="security_of_tenure", section=rule.section)
+
+
+def check_named_dso(dso_id: str | None, known: Mapping[str, KnownStaff],
+                    council: Council) -> None:
+    """The DSO named on a transfer (who then reads its destination) is an active DSO of the
+    case's council; one message whatever is wrong, so the answer tells nothing of the id."""
+    if dso_id is None:
+        return
+    entry = known.get(dso_id)
+    if entry is None or not entry.active or entry.council is not council or (
+            entry.role is not Role.DSO):
+        raise RuleViolation("transfer_names_dso_of_council",
+                            "name an active Designated Safeguarding Officer of the case's "
+                            "council", field="dso_id", section="D 8.3")
 
 
 def check_day_between(day: date, earliest: date, latest: date, field: str, what: str) -> None:

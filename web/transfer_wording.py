@@ -89,9 +89,6 @@ TRANSFER_WORDING: Mapping[str, Callable[[Mapping[str, Any]], str]] = {
     "TransferMoveDateAgreed": transfer_move_date_agreed,
     "OldTenancyEnded": old_tenancy_ended,
     "NewTenancyGranted": new_tenancy_granted,
-}
-# The inbound request's events (aggregates/inbound_transfer.py) join once they exist.
-INBOUND_WORDING: Mapping[str, Callable[[Mapping[str, Any]], str]] = {
     "InboundTransferRequestReceived": inbound_transfer_received,
     "InboundTransferAnswered": inbound_transfer_answered,
 }

@@ -11,7 +11,8 @@ dataclass, its handler, and its route in web/.
 - safer.py: KCC SAFER (the referral, and the works KCC's signed message reports)
 - corrections.py: correcting a wrong entry by a new one pointing at it
 - transfers.py: Kent reciprocal transfers (request, the landlord's answers, the victim's
-  decision, move date, old tenancy ended, new tenancy granted)
+  decision, move date, old tenancy ended, new tenancy granted; another landlord's request
+  to us and our answer)
 """
 
 from aggregates.commands.access import (
@@ -56,6 +57,8 @@ from aggregates.commands.sanctuary import (
 from aggregates.commands.sharing import RecordConsent, RecordSharingDecision
 from aggregates.commands.transfers import (
     AgreeTransferMoveDate,
+    AnswerInboundTransfer,
+    RecordInboundTransferRequest,
     RecordNewTenancyGranted,
     RecordOldTenancyEnded,
     RecordTransferOffer,
@@ -66,11 +69,12 @@ from aggregates.commands.transfers import (
 )
 
 __all__ = [
-    "COMMANDS", "AddChild", "AddMaracActions", "AgreeTransferMoveDate", "AssessSanctuaryRisk",
-    "AssignCase", "Command", "CommandContext", "CompleteDash", "CorrectEntry", "DecideSanctuary",
-    "DeclareConflict", "DeclineSanctuaryMeasures", "Directory", "LiftRestriction", "RecordConsent",
-    "RecordContact", "RecordMaracHearing", "RecordNewTenancyGranted", "RecordOldTenancyEnded",
-    "RecordSaferWorks", "RecordSanctuaryMeasure", "RecordSharingDecision", "RecordSupportConsent",
+    "COMMANDS", "AddChild", "AddMaracActions", "AgreeTransferMoveDate", "AnswerInboundTransfer",
+    "AssessSanctuaryRisk", "AssignCase", "Command", "CommandContext", "CompleteDash",
+    "CorrectEntry", "DecideSanctuary", "DeclareConflict", "DeclineSanctuaryMeasures", "Directory",
+    "LiftRestriction", "RecordConsent", "RecordContact", "RecordInboundTransferRequest",
+    "RecordMaracHearing", "RecordNewTenancyGranted", "RecordOldTenancyEnded", "RecordSaferWorks",
+    "RecordSanctuaryMeasure", "RecordSharingDecision", "RecordSupportConsent",
     "RecordTransferOffer", "RecordTransferRefusal", "RecordTransferRequestSent",
     "RecordVictimTransferDecision", "ReferToSafer", "ReferToSanctuary", "ReportEmergencyRepair",
     "ReportIncident", "RequestReciprocalTransfer", "RestrictCase", "SaveDash",

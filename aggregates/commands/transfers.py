@@ -8,12 +8,13 @@ The rules are the case's (aggregates/reciprocal_transfer.py, aggregates/transfer
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from aggregates.access import Permission
+from aggregates.access_changes import known_staff
 from aggregates.case import Case
-from aggregates.commands.registry import Command, CommandContext, handles
+from aggregates.commands.registry import Command, CommandContext, Directory, handles
 from aggregates.commands.safeguarding import parse_date
 from aggregates.commands.sanctuary import parse_choice
 from aggregates.transfer_rules import RiskFrom, SecurityOfTenure, parse_landlord
@@ -26,7 +27,8 @@ LANDLORD_MESSAGE = Permission.RECORD_PARTNER_MESSAGE
 class RequestReciprocalTransfer(Command):
     """`receiving_landlord`: a KentLandlord id; `destination_area`: the safe area in words;
     `risk_from`: a RiskFrom value; `old_tenancy`: a SecurityOfTenure value (None: the usual
-    one of the case's tenure); `dso_id`: the DSO named on the transfer, if any."""
+    one of the case's tenure); `dso_id`: the DSO named on the transfer, if any, and
+    `directory` what the staff directory says of them (looked up by the edge)."""
 
     command_name: ClassVar[str] = "request_reciprocal_transfer"
     permission: ClassVar[Permission] = CASE_WORK
@@ -37,6 +39,7 @@ class RequestReciprocalTransfer(Command):
     risk_from: str = RiskFrom.DOMESTIC_ABUSE.value
     old_tenancy: str | None = None
     dso_id: str | None = None
+    directory: Directory = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def _request(case: Case, cmd: RequestReciprocalTransfer, ctx: CommandContext) ->
         old_tenancy=(parse_choice(SecurityOfTenure, cmd.old_tenancy, "old_tenancy")
                      if cmd.old_tenancy else None),
         dso_id=cmd.dso_id or None, reason=cmd.reason, actor=ctx.actor, at=ctx.at,
-        command_id=ctx.command_id)
+        command_id=ctx.command_id, known=known_staff(cmd.directory))
 
 
 @handles(RecordTransferRequestSent)
@@ -159,3 +162,54 @@ def _granted(case: Case, cmd: RecordNewTenancyGranted, ctx: CommandContext) -> N
         security_of_tenure=parse_choice(SecurityOfTenure, cmd.security_of_tenure,
                                         "security_of_tenure"),
         actor=ctx.actor, at=ctx.at, command_id=ctx.command_id)
+
+
+# ---- the other way: another landlord's request to us (aggregates/inbound_transfer.py) ------
+
+@dataclass(frozen=True)
+class RecordInboundTransferRequest(Command):
+    """Another landlord's verified request (given by the system after the edge verified it):
+    their `request_id`, who sent it, the tenancy the tenant holds, and the message itself."""
+
+    command_name: ClassVar[str] = "record_inbound_transfer_request"
+    permission: ClassVar[Permission] = LANDLORD_MESSAGE
+    request_id: str
+    from_landlord: str
+    message_id: str
+    current_tenancy: str  # a SecurityOfTenure value
+    signed_body: str
+    signature: str
+
+
+@dataclass(frozen=True)
+class AnswerInboundTransfer(Command):
+    """`offered`: a home is offered (then `offer_ref`, `new_address` and `tenancy_type`, a
+    SecurityOfTenure value, are needed) or the request is refused; `reason`: why."""
+
+    command_name: ClassVar[str] = "answer_inbound_transfer"
+    permission: ClassVar[Permission] = CASE_WORK
+    offered: bool
+    reason: str
+    offer_ref: str | None = None
+    new_address: str | None = None
+    tenancy_type: str | None = None
+
+
+@handles(RecordInboundTransferRequest)
+def _inbound(case: Case, cmd: RecordInboundTransferRequest, ctx: CommandContext) -> None:
+    case.record_inbound_transfer_request(
+        request_id=cmd.request_id,
+        from_landlord=parse_landlord(cmd.from_landlord, "from_landlord"),
+        message_id=cmd.message_id,
+        current_tenancy=parse_choice(SecurityOfTenure, cmd.current_tenancy, "current_tenancy"),
+        signed_body=cmd.signed_body, signature=cmd.signature, actor=ctx.actor, at=ctx.at,
+        command_id=ctx.command_id)
+
+
+@handles(AnswerInboundTransfer)
+def _answer(case: Case, cmd: AnswerInboundTransfer, ctx: CommandContext) -> None:
+    case.answer_inbound_transfer(
+        offered=cmd.offered, offer_ref=cmd.offer_ref, new_address=cmd.new_address,
+        tenancy_type=(parse_choice(SecurityOfTenure, cmd.tenancy_type, "tenancy_type")
+                      if cmd.tenancy_type else None),
+        reason=cmd.reason, actor=ctx.actor, at=ctx.at, command_id=ctx.command_id)

@@ -127,9 +127,10 @@ EXPECTED_ROLES = {
     # Kent reciprocal transfers (D 8.22): staff steps, and the landlord's signed answers.
     **dict.fromkeys(("request_reciprocal_transfer", "record_victim_transfer_decision",
                      "agree_transfer_move_date", "record_old_tenancy_ended",
-                     "record_new_tenancy_granted"), CASE_STAFF),
+                     "record_new_tenancy_granted", "answer_inbound_transfer"), CASE_STAFF),
     **dict.fromkeys(("record_transfer_request_sent", "record_transfer_offer",
-                     "record_transfer_refusal"), frozenset({"system"})),
+                     "record_transfer_refusal", "record_inbound_transfer_request"),
+                    frozenset({"system"})),
 }
 
 

@@ -304,11 +304,29 @@ def test_the_destination_is_never_in_the_recorded_reasons() -> None:
         assert AREA not in reason and NEW_ADDRESS not in reason
 
 
+DSO_ENTRY = {"role": "dso", "council": "dover", "active": True, "teams": []}
+
+
 def test_the_staff_named_on_a_transfer_are_the_requester_and_its_dso() -> None:
     steps = Transfer(case_of())
     steps.share_with()
-    steps.request(dso_id=DSO_ACTOR.staff_id)
+    steps.request(dso_id=DSO_ACTOR.staff_id, directory={DSO_ACTOR.staff_id: DSO_ENTRY})
     assert steps.state.named_staff == {CASEWORKER.staff_id, DSO_ACTOR.staff_id}
+
+
+@pytest.mark.parametrize("entry", [
+    None, {**DSO_ENTRY, "role": "caseworker"}, {**DSO_ENTRY, "council": "dartford"},
+    {**DSO_ENTRY, "active": False}])
+def test_the_dso_named_is_an_active_dso_of_the_council(entry: dict[str, Any] | None) -> None:
+    """D 8.3: DSOs coordinate serious safeguarding cases; the one named reads where the victim
+    moves, so it is a real DSO of this council, or the request is refused (nothing named)."""
+    steps = Transfer(case_of())
+    steps.share_with()
+    with pytest.raises(RuleViolation) as refused:
+        steps.request(dso_id=DSO_ACTOR.staff_id,
+                      directory={DSO_ACTOR.staff_id: entry} if entry else {})
+    assert (refused.value.rule, refused.value.field) == ("transfer_names_dso_of_council",
+                                                         "dso_id")
 
 
 def test_a_repeated_command_is_recognised() -> None:

@@ -44,7 +44,8 @@ def test_every_field_holding_a_destination_is_in_the_category() -> None:
         assert EVENTS[event][field] is Category.TRANSFER_DESTINATION
     steps = Transfer(case_of())
     steps.share_with()
-    steps.request(dso_id=DSO_ACTOR.staff_id)
+    steps.request(dso_id=DSO_ACTOR.staff_id, directory={DSO_ACTOR.staff_id: {
+        "role": "dso", "council": "dover", "active": True, "teams": []}})
     steps.offered()
     view = {"transfer": steps.state.to_dict()}
     seen = redact_view("transfer", view, Role.DSO)
