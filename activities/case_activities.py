@@ -21,7 +21,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.case_store import CaseStore
-from activities.transfer_progress import transfer_progress
+from activities.transfer_progress import inbound_progress, transfer_progress
 from aggregates.case import Case
 from aggregates.errors import CaseError
 from aggregates.referral_content import outbound_message
@@ -75,6 +75,7 @@ def to_case_tasks(case: Case) -> CaseTasks:
         ],
         completed_task_ids=sorted(case.completed),
         transfers=transfer_progress(case),
+        inbound_transfers=inbound_progress(case),
     )
 
 

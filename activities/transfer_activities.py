@@ -30,13 +30,15 @@ from activities.case_store import CaseStore
 from activities.transfer_packet import transfer_packet
 from activities.transfer_progress import transfer_record
 from aggregates.case import Case
+from aggregates.transfer_records import InboundStatus
 from gateways.base import PartnerGateway
 from gateways.http_gateway import DeliveryRefused, PartnerUnavailable
 from gateways.landlord_gateway import LandlordExchange
 from gateways.registry import UnknownPartner
-from gateways.transfer_messages import TransferStep, message_id
+from gateways.transfer_messages import AnswerStatus, LandlordAnswer, TransferStep, message_id
 from temporal_contracts.retry_policies import DELIVERY_ALERT_AFTER, STORE_ALERT_AFTER
 from temporal_contracts.transfer_payloads import (
+    InboundReplyInput,
     StepAnswer,
     TransferStatusInput,
     TransferStatusNow,
@@ -89,9 +91,14 @@ class TransferActivities(CaseActivities):
                                        "partner_not_registered", type=DELIVERY_REFUSED,
                                        non_retryable=True) from None
             message = step_message(case, transfer, step, profile)
-        mid = message_id(input.case_id, input.transfer_id, step, input.poll)
+        return self._exchange(input.landlord, message,
+                              message_id(input.case_id, input.transfer_id, step, input.poll))
+
+    def _exchange(self, landlord: str, message: dict[str, Any], mid: str) -> StepAnswer:
+        """Send a message to a landlord; its verified answer, or a typed, final or retried
+        failure."""
         try:
-            answer = self._landlords.exchange(landlord=input.landlord, message=message,
+            answer = self._landlords.exchange(landlord=landlord, message=message,
                                               message_id=mid)
         except DeliveryRefused as refused:
             raise ApplicationError(f"landlord refused the message ({refused.status})",
@@ -115,6 +122,33 @@ class TransferActivities(CaseActivities):
                                     input.transfer_id)
         return TransferStatusNow(status=found["status"] if found else "")
 
+    @activity.defn(name="send_inbound_reply")
+    @final_or_alerting(DELIVERY_ALERT_AFTER)
+    def send_inbound_reply(self, input: InboundReplyInput) -> StepAnswer:
+        """Send our recorded answer (offer or refusal) to the landlord whose request opened
+        the case; once per request id, as `send_transfer_step` sends a step."""
+        with domain_errors_as_application_errors():
+            case = self._store.get_case(UUID(input.case_id))
+            inbound = case.transfer.inbound
+            if inbound is None or inbound.request_id != input.request_id or (
+                    inbound.status == InboundStatus.RECEIVED):
+                raise ApplicationError("the case holds no answer to this request",
+                                       "inbound_transfer_answered", type=DELIVERY_REFUSED,
+                                       non_retryable=True)
+            offered = inbound.status == InboundStatus.OFFERED
+            answer = LandlordAnswer(
+                status=AnswerStatus.OFFER if offered else AnswerStatus.REFUSAL,
+                in_reply_to=inbound.message_id, offer_ref=inbound.offer_ref or "",
+                new_address=inbound.new_address or "",
+                tenancy_type=inbound.tenancy_type.value if inbound.tenancy_type else "",
+                reason="" if offered else "refused_by_receiving_landlord")
+            message = {**answer.to_message(inbound.request_id), "council": case.council.value}
+            if not offered and inbound.answer_reason:
+                message["reason_text"] = inbound.answer_reason  # their tenant: why not here
+        return self._exchange(input.landlord, message,
+                              message_id(input.case_id, input.request_id, TransferStep.ANSWER))
+
     def all(self) -> list[Callable[..., object]]:
-        return [*super().all(), self.send_transfer_step, self.transfer_status]
+        return [*super().all(), self.send_transfer_step, self.transfer_status,
+                self.send_inbound_reply]
 

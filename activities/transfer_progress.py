@@ -31,3 +31,13 @@ def transfer_progress(case: Case) -> list[TransferProgress]:
     return [TransferProgress(transfer_id=t["transfer_id"],
                              landlord=t["receiving_landlord"], status=t["status"])
             for t in transfers_of(case)]
+
+
+def inbound_progress(case: Case) -> list[TransferProgress]:
+    """The request another landlord sent us, if one opened the case."""
+    state = getattr(case, "transfer", None)
+    inbound = getattr(state, "inbound", None)
+    if inbound is None:
+        return []
+    return [TransferProgress(transfer_id=inbound.request_id, landlord=inbound.from_landlord,
+                             status=str(inbound.status))]

@@ -27,7 +27,7 @@ from transparency.note import Signer
 from workflows.case_workflow import CaseWorkflow
 from workflows.client import CaseOrchestrator
 from workflows.referral_workflow import ReferralWorkflow
-from workflows.transfer_workflow import ReciprocalTransferWorkflow
+from workflows.transfer_workflow import InboundReplyWorkflow, ReciprocalTransferWorkflow
 
 # On shutdown the worker stops taking tasks and gives the activities it is running this long
 # to finish (as long as their own start-to-close timeouts), so a delivery or a write in flight
@@ -79,7 +79,8 @@ def build_worker(client: Client, store: CaseStore, task_queue: str,
     gateway = gateway or RecordingGateway()
     return Worker(
         client, task_queue=task_queue,
-        workflows=[CaseWorkflow, ReferralWorkflow, ReciprocalTransferWorkflow],
+        workflows=[CaseWorkflow, ReferralWorkflow, ReciprocalTransferWorkflow,
+                   InboundReplyWorkflow],
         activities=TransferActivities(store, gateway,
                                       landlords or landlords_for(gateway)).all(),
         activity_executor=executor, graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,

@@ -19,6 +19,11 @@ Shapes (JSON objects; every one has `type`, `transfer_id`, `council`):
 - `victim_decision`: `accepted` (bool);   answer "received"
 - `move_date`: `move_date` (ISO date);    answer "received"
 - `old_tenancy_ended`: `ended_on`;        answer "received"
+
+When another landlord asked *us* (an inbound request), our answer is a `transfer_answer`
+message the other way, shaped as a landlord's answer above (`transfer_id` = their request id,
+`in_reply_to` = their message id, `status` "offer" or "refusal"), under the id
+`transfer:<case>:<their request id>:transfer_answer`; they answer "received".
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ class TransferStep(StrEnum):
     VICTIM_DECISION = "victim_decision"
     MOVE_DATE = "move_date"
     OLD_TENANCY_ENDED = "old_tenancy_ended"
+    ANSWER = "transfer_answer"   # ours, as the receiving landlord of an inbound request
 
 
 class AnswerStatus(StrEnum):

@@ -59,6 +59,9 @@ class CaseTasks:
     # The case's Kent reciprocal transfers (ids, landlord id, status): the case workflow
     # starts a transfer's workflow and tells it when the case moves it on.
     transfers: list[TransferProgress] = field(default_factory=list)
+    # The request another landlord sent us, if one opened the case (its request id, their id,
+    # and "received", "offered" or "refused"): our answer is sent back once given.
+    inbound_transfers: list[TransferProgress] = field(default_factory=list)
 
 
 # `at` on an activity's input is the time of its step, from the workflow's clock

@@ -73,3 +73,17 @@ class TransferChanged:
     """The case workflow telling a transfer's workflow that the case moved it on."""
 
     status: str
+
+
+def inbound_reply_workflow_id(case_id: str, request_id: str) -> str:
+    """The id of the workflow sending our answer to another landlord's request."""
+    return f"transfer-reply-{case_id}-{request_id}"
+
+
+@dataclass(frozen=True)
+class InboundReplyInput:
+    """Our answer to another landlord's request (`request_id`: theirs), read from the store."""
+
+    case_id: str
+    request_id: str
+    landlord: str

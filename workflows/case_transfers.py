@@ -16,7 +16,7 @@ import contextlib
 from typing import TYPE_CHECKING, Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.common import RetryPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ActivityError, ApplicationError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
@@ -25,12 +25,18 @@ with workflow.unsafe.imports_passed_through():
     from temporal_contracts.payloads import ApplyCommandInput, CaseCommandInput, CaseTasks
     from temporal_contracts.retry_policies import COMMAND_RETRY
     from temporal_contracts.transfer_payloads import (
+        InboundReplyInput,
         TransferChanged,
         TransferProgress,
         TransferWorkflowInput,
+        inbound_reply_workflow_id,
         transfer_workflow_id,
     )
-    from workflows.transfer_workflow import ENDED, ReciprocalTransferWorkflow
+    from workflows.transfer_workflow import (
+        ENDED,
+        InboundReplyWorkflow,
+        ReciprocalTransferWorkflow,
+    )
 
 # The system commands a transfer's workflow may have recorded (what the landlord said).
 TRANSFER_COMMANDS = frozenset({"record_transfer_request_sent", "record_transfer_offer",
@@ -62,6 +68,11 @@ class CaseTransfers:
         """Start a liaison with each transfer's workflow the first time this run sees it
         under way; a change of status wakes the liaison."""
         seen = self._transfer_statuses()
+        for inbound in tasks.inbound_transfers:
+            key = f"inbound:{inbound.transfer_id}"
+            if inbound.status != "received" and key not in seen:
+                seen[key] = inbound.status
+                self._liaisons().append(asyncio.create_task(self._reply(inbound)))
         for transfer in tasks.transfers:
             first = transfer.transfer_id not in seen
             seen[transfer.transfer_id] = transfer.status
@@ -90,6 +101,18 @@ class CaseTransfers:
                                     TransferChanged(status=told))
             except ApplicationError:  # it has finished: nothing left to tell
                 return
+
+    async def _reply(self, inbound: TransferProgress) -> None:
+        """Send our answer to the landlord whose request opened the case: once, whichever run
+        of the case's workflow first sees it (the id is never reused)."""
+        with contextlib.suppress(WorkflowAlreadyStartedError):
+            await workflow.start_child_workflow(
+                InboundReplyWorkflow.run,
+                InboundReplyInput(case_id=self._case_id, request_id=inbound.transfer_id,
+                                  landlord=inbound.landlord),
+                id=inbound_reply_workflow_id(self._case_id, inbound.transfer_id),
+                parent_close_policy=ParentClosePolicy.ABANDON,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
 
     @workflow.signal
     async def record_transfer_step(self, input: CaseCommandInput) -> None:

@@ -36,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
         STORE_TIMEOUT,
     )
     from temporal_contracts.transfer_payloads import (
+        InboundReplyInput,
         StepAnswer,
         TransferChanged,
         TransferStatusInput,
@@ -188,3 +189,23 @@ class ReciprocalTransferWorkflow:
         """A transfer can wait months for people: start afresh (it resumes from the case)."""
         if workflow.info().is_continue_as_new_suggested():
             workflow.continue_as_new(self._input)
+
+
+@workflow.defn
+class InboundReplyWorkflow:
+    """Our answer to another landlord's request (we are the receiving landlord), sent once,
+    signed, retried for up to `GIVE_UP_AFTER` while they are down; then an alert names the
+    request (the case shows the answer recorded either way)."""
+
+    @workflow.run
+    async def run(self, input: InboundReplyInput) -> str:
+        try:
+            answer = await workflow.execute_activity_method(
+                TransferActivities.send_inbound_reply, input,
+                start_to_close_timeout=timedelta(seconds=30),
+                schedule_to_close_timeout=GIVE_UP_AFTER, retry_policy=DELIVERY_RETRY)
+        except ActivityError:
+            workflow.logger.error("ALERT our answer to transfer request %s was not delivered",
+                                  input.request_id)
+            return "given_up"
+        return answer.status

@@ -11,8 +11,10 @@ from datetime import timedelta
 
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Replayer
 
 from activities.case_store import CaseStore
+from temporal_contracts.payloads import case_workflow_id
 from temporal_contracts.transfer_payloads import transfer_workflow_id
 from tests.conftest import running_worker
 from tests.support import eventually
@@ -24,6 +26,9 @@ from tests.workflows.transfer_steps import (
     step_ids,
     transfer_of,
 )
+from workflows.case_workflow import CaseWorkflow
+from workflows.referral_workflow import ReferralWorkflow
+from workflows.transfer_workflow import InboundReplyWorkflow, ReciprocalTransferWorkflow
 
 
 async def status_becomes(store: CaseStore, case_id: str, transfer_id: str,
@@ -76,6 +81,16 @@ async def test_a_transfer_reaches_its_new_tenancy_with_the_landlord_down_for_two
             assert await handle.result() == "completed"
             await env.sleep(timedelta(days=3))  # nothing is sent again
             got = the.landlord.received()
+            histories = [await env.client.get_workflow_handle(wid).fetch_history() for wid in (
+                case_workflow_id(case_id), transfer_workflow_id(case_id, transfer_id))]
+
+    # Today's code replays what it just recorded (a non-deterministic step would fail here).
+    replayer = Replayer(workflows=[CaseWorkflow, ReferralWorkflow, ReciprocalTransferWorkflow,
+                                   InboundReplyWorkflow],
+                        data_converter=env.client.data_converter)
+    for history in histories:
+        replayed = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+        assert replayed.replay_failure is None, replayed.replay_failure
 
     assert [m["message_id"] for m in got["messages"]] == list(ids.values())
     assert all(got["arrivals"][mid] == 1 for mid in ids.values())  # each step exactly once

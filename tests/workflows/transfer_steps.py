@@ -21,7 +21,7 @@ from gateways.signing import generate_private_key
 from tests.workflows.steps import command
 from workflows.client import CaseOrchestrator
 
-LANDLORD = "landlord_folkestone_hythe_district_council"
+LANDLORD = "landlord_folkestone_hythe_district_council"  # a council: grants secure
 CHILDREN = "childrens_services"
 AREA = "Hythe and the Romney Marsh"
 NEW_ADDRESS = "Flat 9, 41 Seabrook Parade, Hythe"
