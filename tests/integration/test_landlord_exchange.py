@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
+from casework.partner_standins import DEMO_PARTNERS, partner_standins
+from casework.settings import Settings
 from gateways.default_partners import registry_document
 from gateways.http_gateway import DeliveryRefused, PartnerUnavailable
 from gateways.landlord_gateway import SignedLandlordExchange
@@ -100,3 +103,20 @@ def test_the_landlord_refuses_a_message_we_did_not_sign(landlord: RunningLandlor
     response = httpx.post(landlord.inbox_url, content=forged.body, headers=forged.headers)
     assert response.status_code == 401 and response.json() == {"error": "bad_signature"}
     assert not landlord.received()["messages"]
+
+
+def test_the_run_stack_has_demo_landlords_registered_as_landlords(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    specs = partner_standins(settings, list(range(9101, 9101 + len(DEMO_PARTNERS))),
+                             quiet=True)
+    registry = PartnerRegistry.from_file(settings.partners_file)
+    landlords = [e for e in registry.all() if e.kind == "landlord"]
+    assert {e.partner for e in landlords} == {p for p in DEMO_PARTNERS
+                                              if p.startswith("landlord_")}
+    for entry in landlords:  # the one recipient of where a victim moves to (D 8.22)
+        assert "transfer_destination" in entry.profile
+        assert "perpetrator_details" not in entry.profile
+        [spec] = [s for s in specs if s.name == f"partner-{entry.partner}"]
+        assert "gateways.landlord_standin" in spec.argv
+    assert all("transfer_destination" not in e.profile for e in registry.all()
+               if e.kind != "landlord")
