@@ -7,7 +7,7 @@ case (`StepAnswer.new_address`), inside payloads the codec encrypts
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 def transfer_workflow_id(case_id: str, transfer_id: str) -> str:
@@ -29,6 +29,8 @@ class TransferWorkflowInput:
     case_id: str
     transfer_id: str
     landlord: str
+    # The case's steps already told to the landlord (carried over a continue-as-new).
+    sent: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

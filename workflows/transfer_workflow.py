@@ -19,6 +19,7 @@ holds ids only; the activity reads the area and the packet from the store.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -67,6 +68,7 @@ class ReciprocalTransferWorkflow:
     def __init__(self, input: TransferWorkflowInput) -> None:
         self._input = input
         self._status = ""  # the case's status of the transfer, as last told or read
+        self._sent = list(input.sent)  # the case's steps told to the landlord, in order
 
     @workflow.signal
     def case_changed(self, change: TransferChanged) -> None:
@@ -95,20 +97,25 @@ class ReciprocalTransferWorkflow:
             else:
                 await self._tell_case("record_transfer_refusal", {"reason": decision.reason},
                                       until="offered")
-        if self._status in ENDED:
+        if self._status == "refused":
             return self._status
-        await self._until(lambda: reached(self._status, "accepted"))
-        await self._send("victim_decision")
-        if self._status in ENDED:
-            return self._status
-        await self._until(lambda: reached(self._status, "move_date_agreed"))
-        await self._send("move_date")
-        await self._until(lambda: reached(self._status, "old_tenancy_ended"))
-        await self._send("old_tenancy_ended")
+        # The case's steps, each told to the landlord once (a new run knows what the last
+        # one sent from its input; a step the case is past is still sent if it never was).
+        for wanted, step in (("accepted", "victim_decision"), ("move_date_agreed", "move_date"),
+                             ("old_tenancy_ended", "old_tenancy_ended")):
+            await self._until(self._reached(wanted))
+            if step not in self._sent:
+                await self._send(step)
+                self._sent.append(step)
+            if self._status == "declined":
+                return self._status
         # The caseworker records the new tenancy (its security is checked against the old
         # one: D 8.35, DBC 4.1.2); the landlord's own word is on its `granted` answer.
-        await self._until(lambda: reached(self._status, "completed"))
+        await self._until(self._reached("completed"))
         return self._status
+
+    def _reached(self, wanted: str) -> Callable[[], bool]:
+        return lambda: reached(self._status, wanted)
 
     async def _send(self, step: str, poll: int = 0) -> StepAnswer:
         """One message to the landlord, retried with backoff for up to `GIVE_UP_AFTER`."""
@@ -188,7 +195,7 @@ class ReciprocalTransferWorkflow:
     def _continue_as_new_if_suggested(self) -> None:
         """A transfer can wait months for people: start afresh (it resumes from the case)."""
         if workflow.info().is_continue_as_new_suggested():
-            workflow.continue_as_new(self._input)
+            workflow.continue_as_new(replace(self._input, sent=list(self._sent)))
 
 
 @workflow.defn
