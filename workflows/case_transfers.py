@@ -17,7 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import ActivityError, ApplicationError, WorkflowAlreadyStartedError
+from temporalio.exceptions import (
+    ActivityError,
+    ApplicationError,
+    FailureError,
+    WorkflowAlreadyStartedError,
+)
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
@@ -99,7 +104,7 @@ class CaseTransfers:
             try:
                 await handle.signal(ReciprocalTransferWorkflow.case_changed,
                                     TransferChanged(status=told))
-            except ApplicationError:  # it has finished: nothing left to tell
+            except FailureError:  # it has finished: nothing left to tell
                 return
 
     async def _reply(self, inbound: TransferProgress) -> None:
