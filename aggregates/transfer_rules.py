@@ -195,11 +195,11 @@ def check_sharing_decided(decisions: Iterable[Mapping[str, Any]], consents: Mapp
         return covering_decision(decisions, partner=landlord.value, purpose=PURPOSE,
                                  consents=consents).decision_id
     except SharingRefused as refused:
+        # The gate's own rule (no decision, or consent withdrawn) is in `missing`.
         raise SharingRefused("transfer_needs_sharing_decision",
                              "record a decision to share with the receiving landlord for "
-                             f"the reciprocal transfer first ({refused.rule})",
-                             missing=refused.missing, field="receiving_landlord",
-                             section=SHARING_SECTION) from None
+                             "the reciprocal transfer first", missing=refused.missing,
+                             field="receiving_landlord", section=SHARING_SECTION) from None
 
 
 def check_keeps_tenancy_rights(old: SecurityOfTenure, new: SecurityOfTenure,

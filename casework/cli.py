@@ -1,9 +1,10 @@
 """Command line: `python -m casework run|demo|worker|web|keys|create-admin|add-staff|
-issue-token|log-key|checkpoint|verify-log|import-repairs`."""
+issue-token|log-key|checkpoint|verify-log|import-repairs|monitoring-export`."""
 
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from aggregates.errors import RuleViolation
@@ -47,6 +48,17 @@ def main(argv: list[str] | None = None) -> None:
     repairs = sub.add_parser("import-repairs", help="take a CSV feed of repair jobs; prints "
                              "each bad row by line and the jobs taken")
     repairs.add_argument("file", type=Path)
+    export = sub.add_parser("monitoring-export", help="write a monitoring report of one whole "
+                            "month, quarter or financial year as CSV or XLSX, small numbers "
+                            "hidden")
+    export.add_argument("--report", required=True)
+    export.add_argument("--from", dest="first", required=True, type=date.fromisoformat,
+                        help="first day, e.g. 2026-04-01")
+    export.add_argument("--to", dest="last", required=True, type=date.fromisoformat,
+                        help="last day, e.g. 2026-06-30")
+    export.add_argument("--council", required=True, choices=[c.value for c in Council])
+    export.add_argument("--format", dest="file_format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument("--out", required=True, type=Path)
     args = parser.parse_args(argv)
     settings = Settings()
     if args.command == "run":
@@ -80,6 +92,8 @@ def main(argv: list[str] | None = None) -> None:
         print("\n".join(report_lines(result)))
         if result.errors:
             raise SystemExit(1)  # the good rows are kept; the exit status says some were not
+    elif args.command == "monitoring-export":
+        _monitoring_export(args, settings)
     elif args.command in ("log-key", "checkpoint", "verify-log"):
         _log_command(args, settings)
     else:
@@ -127,3 +141,30 @@ def _log_command(args: argparse.Namespace, settings: Settings) -> None:
                              f"checkpoint of {found.checkpoint.size} leaves")
         print(f"ok: {found.leaves} events logged; the first {found.checkpoint.size} match "
               f"the signed checkpoint of {found.checkpoint.origin}")
+
+
+def _monitoring_export(args: argparse.Namespace, settings: Settings) -> None:
+    from activities.monitoring_board import BoardReportSource
+    from activities.task_board import TaskBoard
+    from aggregates.working_days import local_date
+    from casework.monitoring_admin import export_report
+    from casework.wiring import build_store
+    from monitoring.periods import PeriodError, period_between
+    from monitoring.reports import UnknownReport, report_named
+
+    try:  # what the command line can say is wrong, before any store is opened
+        report_named(args.report)
+        period_between(args.first, args.last)
+    except (PeriodError, UnknownReport) as refused:
+        raise SystemExit(f"monitoring-export: {refused}") from None
+    board = TaskBoard(build_store(settings), settings.event_store_url)
+    try:
+        print(export_report(BoardReportSource(board), report=args.report, first=args.first,
+                            last=args.last, council=Council(args.council),
+                            file_format=args.file_format, out=args.out,
+                            today=local_date(datetime.now(UTC)),
+                            min_count=settings.monitoring_min_count))
+    except (PeriodError, LookupError, OSError) as refused:
+        raise SystemExit(f"monitoring-export: {refused}") from None
+    finally:
+        board.close()

@@ -11,6 +11,7 @@ from typing import Any
 
 import uvicorn
 
+from activities.monitoring_board import BoardReportSource
 from activities.task_board import TaskBoard
 from casework.settings import Environment, Settings
 from casework.wiring import (
@@ -26,6 +27,7 @@ from casework.wiring import (
     log_key,
 )
 from casework.worker import WorkerTuning, run_worker
+from monitoring.reports import Monitoring
 from web.app import create_app
 
 log = logging.getLogger(__name__)
@@ -54,12 +56,14 @@ async def serve_web(settings: Settings) -> None:
     """The web app on the configured host and port."""
     store = build_store(settings)
     client = await connect_temporal(settings)
+    board = TaskBoard(store, settings.event_store_url)
     app = create_app(build_intake(settings, store, client), build_auth(settings),
                      build_oidc(settings),
                      show_docs=settings.environment is Environment.DEVELOPMENT,
                      partners=build_registry(settings), inbound=build_inbound_log(settings),
-                     board=TaskBoard(store, settings.event_store_url),
-                     request_keys=build_request_keys(settings))
+                     board=board, request_keys=build_request_keys(settings),
+                     monitoring=Monitoring(BoardReportSource(board),
+                                           settings.monitoring_min_count))
     config = uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
                             log_level="warning", access_log=False, proxy_headers=True,
                             forwarded_allow_ips=settings.web_forwarded_allow_ips)

@@ -158,6 +158,23 @@ MESSAGES: dict[str, str] = {
     "emergency_repair_for_council_home": "The council's contractor repairs council homes "
                                          "only. For other homes the landlord repairs, and "
                                          "SAFER can improve security",
+    # Kent reciprocal transfers (the Safe move page).
+    "transfer_needs_sharing_decision": "Record a decision to share with this landlord for a "
+                                       "reciprocal transfer first, on the sharing page",
+    "transfer_for_social_tenant_at_risk": "Only a social tenant at risk can move under the "
+                                          "Kent reciprocal agreement: explore other housing "
+                                          "options",
+    "transfer_to_another_kent_provider": "Select another landlord: a move within our own "
+                                         "homes is not a reciprocal transfer",
+    "transfer_keeps_tenancy_rights": "Select a tenancy at least as secure as the one the "
+                                     "tenant leaves, of a kind the landlord grants",
+    "transfer_one_at_a_time": "The case already has a transfer under way",
+    "transfer_step_in_order": "The transfer has moved on. Open the page again",
+    "transfer_names_dso_of_council": "Enter the staff id of an active Designated "
+                                     "Safeguarding Officer of the case's council",
+    "destination_area_named": "Enter the safe area: a town or district, in 120 characters "
+                              "or fewer",
+    "inbound_transfer_answered_once": "The request has already been answered",
 }
 
 # A domain message is shown as it is only when it reads as a plain sentence (no codes, no

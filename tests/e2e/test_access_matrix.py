@@ -26,6 +26,7 @@ from tests.e2e.home_safety_matrix import (
     repair_pattern_call,
     repair_pattern_rows,
 )
+from tests.e2e.transfer_matrix import is_transfer_route, transfer_call, transfer_rows
 from tests.web_harness import TST, WebSystem, web_system
 from transparency.note import Signer
 from web.auth import access_rule_of
@@ -97,11 +98,15 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("POST", "/cases/{case_id}/consent"): CASE_WORK,
     **home_safety_rows(row, READ, CASE_WORK),
     **repair_pattern_rows(row),
+    **transfer_rows(row, READ),
     # Pages: no sign-in → to the sign-in page; a role without the permission → 403; an
     # empty form → 422 with the form shown again (nothing written).
     ("GET", "/work/tasks"): row(303, 200, 200, 200, 200, 403),
     ("GET", "/work/cases"): row(303, 200, 200, 200, 200, 403),
     ("GET", "/work/escalations"): row(303, 403, 200, 200, 403, 403),
+    # Monitoring (issue 17): line managers and DSOs; the default report is the board's.
+    ("GET", "/work/monitoring"): row(303, 403, 200, 200, 403, 403),
+    ("GET", "/work/monitoring/export"): row(303, 403, 200, 200, 403, 403),
     ("GET", "/work/cases/new"): row(303, 200, 200, 200, 403, 403),
     ("POST", "/work/cases/new"): row(303, 422, 422, 422, 403, 403),
     ("GET", "/work/cases/{case_id}"): row(303, 200, 200, 200, 200, 403),
@@ -188,6 +193,8 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     url = path
     if "repair-reviews" in path or path == "/repairs/jobs":
         return await repair_pattern_call(http, method, path)
+    if is_transfer_route(path):
+        return await transfer_call(http, method, path, case)
     if path.startswith("/work"):
         url = path.replace("{case_id}", case).replace("{task_id}", "t1").replace("{step}", "repair")
         if method == "GET":
