@@ -146,12 +146,12 @@ async def test_the_destination_is_found_only_where_it_may_be(
     for who in MAY_NOT:
         assert read[who] > len(paths) // 2, f"{who} reads the case: the walk means something"
         assert seen[who] == [], f"{who} read the destination at {seen[who]}"
-    # The walk reaches where the destination is: the case holds it (decrypted from the
-    # store), and once the transfer's own routes exist, the staff named on it read it there.
+    # The walk reaches where the destination is: the case holds it, and the staff named on
+    # the transfer read it (its JSON and its page), so finding it nowhere else means something.
     assert stored_area == AREA
-    if any("transfer" in path for path in paths):
-        for who in NAMED:
-            assert any(AREA in hit for hit in seen[who]), f"{who} cannot read the area"
+    for who in NAMED:
+        assert any(AREA in hit for hit in seen[who]), f"{who} cannot read the area"
+        assert any("/safe-move" in hit for hit in seen[who]), f"{who}: not on the page"
     for task in tasks.open_tasks:
         assert not any(s in task.title for s in SECRETS)
     for secret in SECRETS:
