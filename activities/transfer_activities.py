@@ -27,9 +27,10 @@ from activities.case_activities import (
     final_or_alerting,
 )
 from activities.case_store import CaseStore
-from activities.transfer_packet import transfer_packet
+from activities.transfer_packet import PURPOSE, transfer_packet
 from activities.transfer_progress import transfer_record
 from aggregates.case import Case
+from aggregates.sharing import covering_decision
 from aggregates.transfer_records import InboundStatus
 from gateways.base import PartnerGateway
 from gateways.http_gateway import DeliveryRefused, PartnerUnavailable
@@ -51,6 +52,10 @@ def step_message(case: Case, transfer: dict[str, Any], step: TransferStep,
     """The message of `step`, from what the case records (see gateways/transfer_messages)."""
     base = {"type": step.value, "transfer_id": transfer["transfer_id"],
             "council": case.council.value}
+    if step is not TransferStep.REQUEST:  # each step only under the decision still standing
+        covering_decision([d.to_dict() for d in case.sharing_decisions],
+                          partner=transfer["receiving_landlord"], purpose=PURPOSE,
+                          consents=case.consents)
     if step is TransferStep.REQUEST:
         return {**base, "packet": transfer_packet(
             case, transfer_id=transfer["transfer_id"], landlord=transfer["receiving_landlord"],

@@ -69,9 +69,23 @@ class CaseTransfers:
             self._transfer_liaisons: list[asyncio.Task[None]] = []
         return self._transfer_liaisons
 
+    def _transfers_told(self) -> dict[str, str]:
+        if not hasattr(self, "_transfers_told_to"):
+            self._transfers_told_to: dict[str, str] = {}
+        return self._transfers_told_to
+
+    def _transfers_quiet(self) -> bool:
+        """Every transfer's workflow has been told the case's latest status (so a continue-
+        as-new never drops the news: the next run would see an ended transfer as ended and
+        tell nobody)."""
+        told = self._transfers_told()
+        return all(told.get(tid) == status for tid, status in self._transfer_statuses().items()
+                   if not tid.startswith("inbound:"))
+
     def _follow_transfers(self, tasks: CaseTasks) -> None:
-        """Start a liaison with each transfer's workflow the first time this run sees it
-        under way; a change of status wakes the liaison."""
+        """Start a liaison with each transfer's workflow the first time this run sees the
+        transfer (starting the workflow itself only for a transfer just requested: one seen
+        further on already has its workflow); a change of status wakes the liaison."""
         seen = self._transfer_statuses()
         for inbound in tasks.inbound_transfers:
             key = f"inbound:{inbound.transfer_id}"
@@ -81,7 +95,9 @@ class CaseTransfers:
         for transfer in tasks.transfers:
             first = transfer.transfer_id not in seen
             seen[transfer.transfer_id] = transfer.status
-            if first and transfer.status not in ENDED:
+            if first and transfer.status in ENDED:
+                self._transfers_told()[transfer.transfer_id] = transfer.status  # told before
+            elif first:
                 self._liaisons().append(asyncio.create_task(self._liaise(transfer)))
 
     async def _liaise(self, transfer: TransferProgress) -> None:
@@ -95,17 +111,18 @@ class CaseTransfers:
                                       landlord=transfer.landlord),
                 id=workflow_id, parent_close_policy=ParentClosePolicy.ABANDON)
         handle = workflow.get_external_workflow_handle(workflow_id)
-        told = ""
-        seen = self._transfer_statuses()
-        while told not in ENDED:
+        seen, told = self._transfer_statuses(), self._transfers_told()
+        while told.get(transfer.transfer_id) not in ENDED:
             await workflow.wait_condition(
-                lambda last=told: seen[transfer.transfer_id] != last)  # type: ignore[misc]
-            told = seen[transfer.transfer_id]
+                lambda: seen[transfer.transfer_id] != told.get(transfer.transfer_id))
+            status = seen[transfer.transfer_id]
             try:
                 await handle.signal(ReciprocalTransferWorkflow.case_changed,
-                                    TransferChanged(status=told))
+                                    TransferChanged(status=status))
             except FailureError:  # it has finished: nothing left to tell
+                told[transfer.transfer_id] = status
                 return
+            told[transfer.transfer_id] = status
 
     async def _reply(self, inbound: TransferProgress) -> None:
         """Send our answer to the landlord whose request opened the case: once, whichever run

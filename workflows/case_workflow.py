@@ -92,7 +92,7 @@ class CaseWorkflow(CaseTransfers):
         # The case stays open; keep history short by starting afresh when Temporal suggests it.
         await workflow.wait_condition(
             lambda: workflow.info().is_continue_as_new_suggested() and not self._completing
-            and all(d.done() for d in self._deliveries.values())
+            and all(d.done() for d in self._deliveries.values()) and self._transfers_quiet()
         )
         await workflow.wait_condition(workflow.all_handlers_finished)
         workflow.continue_as_new(input)

@@ -52,6 +52,7 @@ ENDED = frozenset({"refused", "declined", "completed"})
 RECHECK = timedelta(hours=6)           # read the case anyway, this often, while waiting
 FIRST_ENQUIRY = timedelta(hours=1)     # ask the landlord where its decision stands...
 LAST_ENQUIRY = timedelta(hours=24)     # ...less often as days pass
+AFTER_ALERT = timedelta(days=1)        # a later step not delivered is tried again after this
 SYSTEM = {"staff_id": "system", "role": "system"}
 
 
@@ -105,7 +106,7 @@ class ReciprocalTransferWorkflow:
                              ("old_tenancy_ended", "old_tenancy_ended")):
             await self._until(self._reached(wanted))
             if step not in self._sent:
-                await self._send(step)
+                await self._send_until_taken(step)
                 self._sent.append(step)
             if self._status == "declined":
                 return self._status
@@ -125,6 +126,22 @@ class ReciprocalTransferWorkflow:
                               landlord=self._input.landlord, step=step, poll=poll),
             start_to_close_timeout=timedelta(seconds=30), schedule_to_close_timeout=GIVE_UP_AFTER,
             retry_policy=DELIVERY_RETRY)
+
+    async def _send_until_taken(self, step: str) -> StepAnswer:
+        """A later step: the move is under way, so it is never given up. Each four days
+        without delivery (or a refusal by the gate, say a decision withdrawn) is an ALERT,
+        then it is tried again a day later."""
+        while True:
+            try:
+                return await self._send(step)
+            except ActivityError as err:
+                cause = err.cause
+                kind = (str(cause.details[0]) if isinstance(cause, ApplicationError)
+                        and cause.details else type(cause).__name__)
+                workflow.logger.error("ALERT transfer %s: %s not delivered (%s); trying "
+                                      "again in a day", self._input.transfer_id, step, kind)
+                await workflow.sleep(AFTER_ALERT)
+                self._continue_as_new_if_suggested()
 
     async def _send_or_refuse(self, step: str) -> StepAnswer | None:
         """Send the request; if it cannot be delivered (given up, refused by the landlord or
