@@ -17,7 +17,7 @@ the set was closed (free text then) is `NARRATIVE`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from aggregates.contact import CONTACT_PURPOSES, PARTIES, ContactChannel
@@ -28,6 +28,7 @@ from aggregates.data_categories_home import (
     SANCTUARY_MEASURE,
     SANCTUARY_REFERRAL,
 )
+from aggregates.data_categories_housing import HOUSING_EVENTS, HOUSING_VIEW
 from aggregates.data_categories_transfer import TRANSFER_EVENTS, TRANSFER_VIEW
 from aggregates.policies import POLICIES
 from aggregates.redaction import (  # noqa: F401 (the names readers import from here)
@@ -66,6 +67,8 @@ READABLE: Mapping[Role, frozenset[Category]] = {
                              C.RATIONALE, C.TRANSFER_DESTINATION}),
     Role.ADMINISTRATOR: frozenset(),
     Role.SYSTEM: frozenset(),
+    # The record's integrity (hashes, alerts naming leaves and streams), never its contents.
+    Role.INFORMATION_GOVERNANCE_LEAD: frozenset(),
 }
 
 
@@ -113,7 +116,7 @@ SHARING_DECISION: Mapping[str, Spec] = {
 # The teams a council's policy routes cases to; any other team name given on assignment is
 # free text to a reader.
 ROUTED_TEAMS = frozenset(team for policy in POLICIES.values()
-                         for team in policy.housing_team_for_tenure.values())
+                         for team in policy.routed_teams)
 
 # The case as it stood at a moment (application/case_history.py `case_view`).
 CASE_AS_AT: Mapping[str, Spec] = {
@@ -145,6 +148,7 @@ VIEWS: Mapping[str, Spec] = {
                   "offered": C.CASE_REFERENCE, "rule": C.CASE_REFERENCE,
                   "section": C.CASE_REFERENCE},
     "repair_job": REPAIR_JOB,
+    "housing": HOUSING_VIEW,
     "safer_works": {**dict.fromkeys(("referral_id", "completed_on", "message_id"),
                                     C.CASE_REFERENCE), "measures": SAFER_MEASURES},
     "transfer": TRANSFER_VIEW,
@@ -196,6 +200,7 @@ EVENTS: Mapping[str, Mapping[str, Spec]] = {
     "CaseNoteRecorded": {"note": C.CASE_NOTE},
     **HOME_SAFETY_EVENTS,
     **TRANSFER_EVENTS,
+    **HOUSING_EVENTS,
     # A correction's words may repeat anything the wrong entry held: free text.
     "EntryCorrected": {**_ref("corrects_version"), "what_was_wrong": C.NARRATIVE,
                        "correction": C.NARRATIVE},
@@ -221,3 +226,26 @@ def redact_event(event_type: str, data: Mapping[str, Any], role: Role, *,
 def redact_view(view: str, data: Any, role: Role, *, named: bool = False) -> Any:
     """A view of the case (a key of `VIEWS`) as `role` may read it."""
     return redact(data, VIEWS[view], readable_by(role, named=named))
+
+
+# What the recipient of an evidence bundle reads (D 8.24-8.28: records given as evidence;
+# D 12.5: only what a recorded decision to share covers): the categories the decision names,
+# plus what the record is made of and needs to be read as evidence at all (ids, rules,
+# dates and staff ids; facts that identify nobody: channel, tenure, ages; and the rationale
+# of every decision, which evidence must carry). Free text, case notes, the reporter and
+# protected characteristics are never in a decision's vocabulary, so never exported; and
+# nobody exports what their own role may not read.
+EVIDENCE_RECORD = frozenset({C.CASE_REFERENCE, C.CASE_FACTS, C.RATIONALE})
+
+
+def readable_under_decision(categories: Iterable[str], role: Role) -> frozenset[Category]:
+    """The categories an evidence bundle exported by `role` under a decision covering
+    `categories` (DataCategory values) shows."""
+    covered = {Category(c) for c in categories if c in {k.value for k in Category}}
+    return frozenset((covered | EVIDENCE_RECORD) & readable_by(role))
+
+
+def redact_event_for(event_type: str, data: Mapping[str, Any],
+                     readable: frozenset[Category]) -> dict[str, Any]:
+    """An event's data with only `readable` categories shown (see `redact_event`)."""
+    return dict(redact(data, {**COMMON, **EVENTS.get(event_type, {})}, readable))

@@ -6,7 +6,9 @@ role reads it by role alone except auditors, who check what was done; the staff 
 transfer (the officer who asked, the DSO named) read it on that case
 (`transfer_readers` below, applied by `redact_view` / `redact_event`'s `named` argument).
 Everything else here is a closed set or a reference: landlord ids, statuses, tenancy kinds,
-dates. The landlord's and victim's reasons are rationales (why the transfer ended).
+dates. Free text written about a transfer (why it is asked for, the victim's reasons, the
+landlord's refusal, our answer) routinely names places, so it is `TRANSFER_DESTINATION` too:
+the event's `reason` is overridden for those events (fail closed).
 """
 
 from __future__ import annotations
@@ -32,29 +34,33 @@ RECIPROCAL_TRANSFER: Mapping[str, Spec] = {
     "risk_from": OneOf(frozenset(RiskFrom), C.CASE_FACTS),
     "old_tenancy": TENANCY, "offered_tenancy": TENANCY, "granted_tenancy": TENANCY,
     "status": OneOf(frozenset(TransferStatus), C.CASE_REFERENCE),
-    "outcome_reason": C.RATIONALE,
+    "outcome_reason": C.TRANSFER_DESTINATION,
 }
 INBOUND_TRANSFER: Mapping[str, Spec] = {
     **ref("request_id", "message_id", "received_at", "status", "offer_ref", "answered_by"),
     "from_landlord": LANDLORD, "current_tenancy": TENANCY, "tenancy_type": TENANCY,
-    "new_address": C.TRANSFER_DESTINATION, "answer_reason": C.RATIONALE,
+    "new_address": C.TRANSFER_DESTINATION, "answer_reason": C.TRANSFER_DESTINATION,
 }
 TRANSFER_VIEW: Mapping[str, Spec] = {
     "transfer": RECIPROCAL_TRANSFER, "inbound": INBOUND_TRANSFER,
     **ref("case_id", "council", "rule", "section", "landlords"),
 }
 
+# The `reason` of the events whose reason is free text about the move (see above).
+PLACES = {"reason": C.TRANSFER_DESTINATION}
+
 TRANSFER_EVENTS: Mapping[str, Mapping[str, Spec]] = {
     "ReciprocalTransferRequested": {
-        **ref("transfer_id", "sharing_decision_id", "dso_id"), "receiving_landlord": LANDLORD,
+        **PLACES, **ref("transfer_id", "sharing_decision_id", "dso_id"),
+        "receiving_landlord": LANDLORD,
         "destination_area": C.TRANSFER_DESTINATION,
         "risk_from": OneOf(frozenset(RiskFrom), C.CASE_FACTS), "old_tenancy": TENANCY},
     "TransferRequestSent": ref("transfer_id", "message_id"),
     "TransferOfferReceived": {**ref("transfer_id", "offer_ref"),
                               "new_address": C.TRANSFER_DESTINATION, "tenancy_type": TENANCY},
-    "TransferRefused": {**ref("transfer_id"), "refusal_reason": C.RATIONALE},
-    "TransferOfferAccepted": ref("transfer_id"),
-    "TransferOfferDeclined": ref("transfer_id"),
+    "TransferRefused": {**ref("transfer_id"), "refusal_reason": C.TRANSFER_DESTINATION},
+    "TransferOfferAccepted": {**PLACES, **ref("transfer_id")},
+    "TransferOfferDeclined": {**PLACES, **ref("transfer_id")},
     "TransferMoveDateAgreed": ref("transfer_id", "move_date"),
     "OldTenancyEnded": ref("transfer_id", "ended_on"),
     "NewTenancyGranted": {**ref("transfer_id", "granted_on", "rule", "section"),
@@ -63,7 +69,8 @@ TRANSFER_EVENTS: Mapping[str, Mapping[str, Spec]] = {
         **ref("request_id", "message_id"), "from_landlord": LANDLORD,
         "current_tenancy": TENANCY, "signed_body": C.NARRATIVE, "signature": C.CASE_REFERENCE},
     "InboundTransferAnswered": {
-        **ref("request_id", "offered", "offer_ref"), "new_address": C.TRANSFER_DESTINATION,
+        **PLACES, **ref("request_id", "offered", "offer_ref"),
+        "new_address": C.TRANSFER_DESTINATION,
         "tenancy_type": TENANCY},
 }
 

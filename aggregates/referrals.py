@@ -24,6 +24,11 @@ class Partner(StrEnum):
     SUPPORT_SERVICES = "support_services"  # addiction and mental-health support (D 8.19)
     KENT_HOUSING_PROVIDERS = "kent_housing_providers"
     REPAIRS_CONTRACTOR = "repairs_contractor"
+    # Records given as evidence (D 8.24-8.28, DBC 10.2): an evidence bundle is exported to
+    # them under a recorded decision, never sent through a gateway.
+    COURT = "court"
+    HOUSING_OMBUDSMAN = "housing_ombudsman"
+    LOCAL_GOVERNMENT_OMBUDSMAN = "local_government_ombudsman"  # homelessness decisions
 
 
 class ReferralKind(StrEnum):

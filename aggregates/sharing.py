@@ -39,6 +39,7 @@ class Purpose(StrEnum):
     HOUSING_TRANSFER = "housing_transfer"        # Kent reciprocal (decisions before issue 14)
     RECIPROCAL_TRANSFER = "reciprocal_transfer"  # a transfer to a named Kent landlord (D 8.22)
     REPAIRS = "repairs"
+    EVIDENCE = "evidence"  # records given to the police, a court or an Ombudsman (D 8.24-8.28)
 
 
 class DataCategory(StrEnum):
@@ -184,6 +185,13 @@ def check_decision(*, partner: str, purpose: str, categories: Iterable[str], sha
         if not justification.strip():
             raise RuleViolation("sharing_is_justified", "record why it is shared",
                                 field="justification", section="D 12.5")
+        # Where the victim moves to goes to the receiving landlord alone (D 8.22): no
+        # decision may give it to anyone else, not even a court.
+        if (DataCategory.TRANSFER_DESTINATION.value in set(categories)
+                and partner not in LANDLORD_IDS):
+            raise RuleViolation("transfer_destination_only_to_receiving_landlord",
+                                "where the victim moves to is shared with the receiving "
+                                "landlord only", field="categories", section="D 8.22")
     elif not reasons.strip():
         raise RuleViolation("not_sharing_has_reasons", "record why it is not shared",
                             field="reasons", section="D 12.5")

@@ -31,6 +31,8 @@ class TaskKind(StrEnum):
     CHASE_EMERGENCY_REPAIR = "chase_emergency_repair"
     CHOOSE_TRANSFER_NEXT_STEP = "choose_transfer_next_step"
     ANSWER_INBOUND_TRANSFER = "answer_inbound_transfer"
+    TAKE_HOMELESSNESS_APPLICATION = "take_homelessness_application"
+    TENANCY_ROUTE_STEP = "tenancy_route_step"
 
 
 TITLES: dict[TaskKind, str] = {
@@ -63,6 +65,9 @@ TITLES: dict[TaskKind, str] = {
     TaskKind.CHOOSE_TRANSFER_NEXT_STEP: "Transfer refused: choose next step",
     TaskKind.ANSWER_INBOUND_TRANSFER:
         "Answer another landlord's transfer request: offer a home or refuse",
+    TaskKind.TAKE_HOMELESSNESS_APPLICATION:
+        "Take the homelessness application: assess needs and the prevention and relief duties",
+    TaskKind.TENANCY_ROUTE_STEP: "Take the next step of the tenancy route",
 }
 
 # The outcomes that complete each kind of task. An attempt that did not reach the victim is not
@@ -92,6 +97,9 @@ OUTCOMES: dict[TaskKind, frozenset[str]] = {
                                                    "other_housing_options", "victim_declined"}),
     # Completed only by the answer itself (aggregates/inbound_transfer.py).
     TaskKind.ANSWER_INBOUND_TRANSFER: frozenset(),
+    TaskKind.TAKE_HOMELESSNESS_APPLICATION: frozenset({"application_taken", "victim_declined"}),
+    # Completed only by recording the step (aggregates/tenancy_options.py).
+    TaskKind.TENANCY_ROUTE_STEP: frozenset(),
 }
 
 # Tasks the generic completion cannot close: their own command does, with the data it needs.
@@ -100,6 +108,7 @@ COMPLETED_BY_COMMAND: dict[TaskKind, str] = {
     TaskKind.SEEK_SUPPORT_CONSENT: "record_support_consent",
     TaskKind.RECORD_MARAC_HEARING: "record_marac_hearing",
     TaskKind.ANSWER_INBOUND_TRANSFER: "answer_inbound_transfer",
+    TaskKind.TENANCY_ROUTE_STEP: "complete_tenancy_step",
 }
 
 # Roles that may complete a task. Auditors read and never change anything.

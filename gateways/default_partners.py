@@ -23,6 +23,9 @@ NAMES = {
     Partner.SUPPORT_SERVICES: "Addiction and mental health support services",
     Partner.KENT_HOUSING_PROVIDERS: "Kent housing providers (reciprocal agreement)",
     Partner.REPAIRS_CONTRACTOR: "The council's repairs contractor",
+    Partner.COURT: "A court (evidence bundle)",
+    Partner.HOUSING_OMBUDSMAN: "The Housing Ombudsman",
+    Partner.LOCAL_GOVERNMENT_OMBUDSMAN: "The Local Government and Social Care Ombudsman",
 }
 
 _IDENTITY = {C.CASE_REFERENCE, C.VICTIM_IDENTITY}
@@ -42,6 +45,14 @@ PROFILES: dict[Partner, frozenset[C]] = {
     # The contractor needs where and whom to call, never the story or the identity.
     Partner.REPAIRS_CONTRACTOR: frozenset({C.CASE_REFERENCE, C.VICTIM_ADDRESS,
                                            C.VICTIM_CONTACT}),
+    # A court may be given the whole record a decision covers, but never where the victim
+    # moved to (D 8.22): that stays with the receiving landlord.
+    Partner.COURT: frozenset(set(C) - {C.TRANSFER_DESTINATION}),
+    # An Ombudsman judges how the council handled the case, not the perpetrator.
+    Partner.HOUSING_OMBUDSMAN: frozenset(set(C) - {C.TRANSFER_DESTINATION,
+                                                   C.PERPETRATOR_DETAILS}),
+    Partner.LOCAL_GOVERNMENT_OMBUDSMAN: frozenset(set(C) - {C.TRANSFER_DESTINATION,
+                                                            C.PERPETRATOR_DETAILS}),
 }
 
 
@@ -63,14 +74,22 @@ def kind_of(partner: str) -> str:
     return "landlord" if partner in LANDLORD_IDS else "agency"
 
 
-def registry_document(endpoints: dict[str, str], public_keys: dict[str, list[str]]
-                      ) -> dict[str, Any]:
-    """A registry file's contents for these endpoints and keys (development and tests)."""
+# The partners that cosign the council's transparency-log checkpoints (C2SP tlog-witness), so
+# the council cannot show two readers two histories: the police and the MARAC, who hold our
+# referrals as evidence and are independent of the council.
+WITNESSES = frozenset({Partner.POLICE, Partner.KENT_MEDWAY_MARAC})
+
+
+def registry_document(endpoints: dict[str, str], public_keys: dict[str, list[str]],
+                      witnesses: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+    """A registry file's contents for these endpoints and keys (development and tests);
+    `witnesses` gives a witnessing partner's {"key": cosignature vkey, "endpoint": url}."""
     names = {**{p.value: n for p, n in NAMES.items()},
              **{landlord.value: n for landlord, n in LANDLORD_NAMES.items()}}
     ids = [p.value for p in Partner] + [landlord.value for landlord in KentLandlord]
     return {"partners": [
         {"partner": p, "name": names[p], "kind": kind_of(p), "endpoint": endpoints[p],
          "public_keys": public_keys.get(p, []), "profile": sorted(profile_of(p)),
-         "failure_contact": "Designated Safeguarding Officer on duty"}
+         "failure_contact": "Designated Safeguarding Officer on duty",
+         **({"witness": (witnesses or {})[p]} if p in (witnesses or {}) else {})}
         for p in ids if p in endpoints]}

@@ -9,6 +9,7 @@ dataclass, its handler, and its route in web/.
 - sanctuary.py: the Sanctuary Scheme (refer, assess, decide, decline, install, tell)
 - repairs.py: emergency repairs
 - safer.py: KCC SAFER (the referral, and the works KCC's signed message reports)
+- housing.py: homelessness, tenancy options and enforcement against a perpetrator
 - corrections.py: correcting a wrong entry by a new one pointing at it
 - transfers.py: Kent reciprocal transfers (request, the landlord's answers, the victim's
   decision, move date, old tenancy ended, new tenancy granted; another landlord's request
@@ -23,6 +24,20 @@ from aggregates.commands.access import (
     UseBreakGlass,
 )
 from aggregates.commands.corrections import CorrectEntry
+from aggregates.commands.housing import (
+    CompleteTenancyStep,
+    ConsiderEnforcement,
+    GrantNewTenancy,
+    RecordHomelessnessApplication,
+    RecordLocalConnection,
+    RecordLossOfSettledHome,
+    RecordOptionsAdvice,
+    RecordSpecialistConsulted,
+    RecordTenancy,
+    RecordVictimWishes,
+    ReferToComplexCasePanel,
+    StartTenancyRoute,
+)
 from aggregates.commands.registry import (
     COMMANDS,
     Command,
@@ -80,4 +95,11 @@ __all__ = [
     "ReportIncident", "RequestReciprocalTransfer", "RestrictCase", "SaveDash",
     "TellSanctuaryReferrer", "UseBreakGlass", "apply_command", "handles", "parse_answers",
     "parse_command", "parse_date",
+]
+# Homelessness, tenancy options, enforcement (housing.py).
+__all__ += [
+    "CompleteTenancyStep", "ConsiderEnforcement", "GrantNewTenancy",
+    "RecordHomelessnessApplication", "RecordLocalConnection", "RecordLossOfSettledHome",
+    "RecordOptionsAdvice", "RecordSpecialistConsulted", "RecordTenancy", "RecordVictimWishes",
+    "ReferToComplexCasePanel", "StartTenancyRoute",
 ]

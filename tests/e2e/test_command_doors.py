@@ -25,6 +25,7 @@ from web.auth import access_rule_of
 CW, DSO, AUD = "cw-1", "dso-1", "aud-1"
 NO_CHILDREN = {"adults": [{"name": VICTIM_NAME}], "children": []}  # no referral at triage
 
+HOUSING_PAGE = ("POST", "/work/cases/{case_id}/housing-options/{housing_step}")
 # Each command → its API route and, where it has one, the page form that sends it.
 DOORS: dict[str, tuple[tuple[str, str], tuple[str, str] | None]] = {
     "assign_case": (("POST", "/cases/{case_id}/assign"), None),
@@ -74,6 +75,19 @@ DOORS: dict[str, tuple[tuple[str, str], tuple[str, str] | None]] = {
         ("record_old_tenancy_ended", "old-tenancy-ended"),
         ("record_new_tenancy_granted", "new-tenancy"),
         ("answer_inbound_transfer", "inbound-answer"))},
+    **{name: (("POST", f"/cases/{{case_id}}/{path}"), HOUSING_PAGE) for name, path in (
+        ("record_homelessness_application", "homelessness/application"),
+        ("record_local_connection", "homelessness/local-connection"),
+        ("record_loss_of_settled_home", "homelessness/loss-of-settled-home"),
+        ("record_options_advice", "housing-options/advice"),
+        ("record_tenancy", "housing-options/tenancy"),
+        ("start_tenancy_route", "housing-options/route"),
+        ("complete_tenancy_step", "housing-options/route/step"),
+        ("grant_new_tenancy", "housing-options/new-tenancy"),
+        ("refer_to_complex_case_panel", "housing-options/complex-case-panel"),
+        ("record_victim_wishes", "housing-options/victim-wishes"),
+        ("record_specialist_consulted", "housing-options/specialists"),
+        ("consider_enforcement", "housing-options/enforcement"))},
 }
 # Commands the system gives on a partner's verified, signed message: their only door is the
 # partner's, which no member of staff can use (it declares the partner's signature).

@@ -13,11 +13,14 @@ from aggregates import (
     case_risk,
     case_work,
     corrections,
+    enforcement,
+    homelessness,
     repairs,
     safeguarding,
     safer,
     sanctuary,
     sharing_decisions,
+    tenancy_options,
 )
 from aggregates.case import Case
 from aggregates.data_categories import (
@@ -37,7 +40,8 @@ def case_event_classes() -> dict[str, type]:
     nested = {name: cls for name, cls in vars(Case).items()
               if inspect.isclass(cls) and issubclass(cls, Aggregate.Event)}
     for module in (case_work, case_access, case_risk, safeguarding, sharing_decisions,
-                   sanctuary, repairs, safer, corrections):
+                   sanctuary, repairs, safer, corrections, homelessness, tenancy_options,
+                   enforcement):
         nested.update({name: cls for name, cls in vars(module).items()
                        if inspect.isclass(cls) and issubclass(cls, Aggregate.Event)
                        and cls.__module__ == module.__name__})
@@ -143,3 +147,12 @@ def test_administrators_read_nothing_and_case_staff_read_everything() -> None:
     assert READABLE[Role.ADMINISTRATOR] == frozenset()
     for role in (Role.CASEWORKER, Role.DSO, Role.LINE_MANAGER):
         assert READABLE[role] == frozenset(Category) - {Category.TRANSFER_DESTINATION}
+
+
+def test_the_information_governance_lead_reads_no_case_content() -> None:
+    """Issue 15 scope 6: the IG lead answers for the record's integrity (alerts, checkpoints:
+    hashes and leaf numbers), not for any case; every field of an event is withheld."""
+    role = Role.INFORMATION_GOVERNANCE_LEAD
+    assert READABLE[role] == frozenset()
+    assert redact_event("ContactRecorded", {"party": "victim", "note": "Call at six"},
+                        role) == {"party": WITHHELD, "note": WITHHELD}

@@ -339,7 +339,7 @@ def test_a_repeated_command_is_recognised() -> None:
 def test_a_version_4_snapshot_gets_an_empty_transfer_slice() -> None:
     state: dict[str, Any] = {}
     upcast_v4_v5(state)
-    assert state == {"transfer": TransferState()}
+    assert state["transfer"] == TransferState()
 
 
 def test_a_new_case_has_no_transfer() -> None:

@@ -248,3 +248,17 @@ def test_a_free_text_decision_recorded_before_the_allow_list_still_loads(monkeyp
     with pytest.raises(SharingRefused, match="never_share_with_perpetrator"):
         covering_decision(replayed.sharing_decisions, partner="Perpetrator",
                           purpose="housing_transfer", consents={})
+
+
+def test_where_the_victim_moves_to_is_shared_with_the_receiving_landlord_only() -> None:
+    """D 8.22: the safe area and new address go to the receiving landlord alone; a decision
+    naming them for any other recipient is refused, one for a landlord is not."""
+    args = dict(purpose="evidence", categories=["case_reference", "transfer_destination"],
+                shared=True, lawful_basis="public_task", justification="asked for", reasons="")
+    for partner in ("court", "police", "housing_ombudsman"):
+        with pytest.raises(RuleViolation) as refused:
+            check_decision(partner=partner, **args)  # type: ignore[arg-type]
+        assert refused.value.rule == "transfer_destination_only_to_receiving_landlord"
+        assert refused.value.section == "D 8.22"
+    check_decision(partner=sorted(LANDLORD_IDS)[0],  # type: ignore[arg-type]
+                   **{**args, "purpose": "reciprocal_transfer"})

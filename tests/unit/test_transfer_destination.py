@@ -55,3 +55,19 @@ def test_every_field_holding_a_destination_is_in_the_category() -> None:
     assert (mine["transfer"]["destination_area"], mine["transfer"]["new_address"]) == (
         AREA, NEW_ADDRESS)
     assert transfer_readers(steps.case.transfer) == {CASEWORKER.staff_id, DSO_ACTOR.staff_id}
+
+
+def test_free_text_about_the_move_is_read_only_by_the_staff_named_and_auditors() -> None:
+    """Why a transfer is asked for, the victim's reasons and the landlord's refusal routinely
+    name places: they are in the category too, so a manager not named reads none of them."""
+    declined = {"transfer_id": "t1", "reason": f"Too far from her sister in {AREA}"}
+    refused = {"transfer_id": "t1", "refusal_reason": f"No homes free in {AREA}",
+               "reason": "The receiving landlord refused the transfer."}
+    assert redact_event("TransferOfferDeclined", declined, Role.LINE_MANAGER)["reason"] == (
+        WITHHELD)
+    assert redact_event("TransferRefused", refused, Role.DSO)["refusal_reason"] == WITHHELD
+    assert redact_event("TransferRefused", refused, Role.DSO)["reason"] == refused["reason"]
+    assert redact_event("TransferOfferDeclined", declined, Role.CASEWORKER,
+                        named=True)["reason"] == declined["reason"]
+    assert redact_event("TransferRefused", refused, Role.AUDITOR)["refusal_reason"] == (
+        refused["refusal_reason"])
