@@ -21,6 +21,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.case_store import CaseStore
+from activities.transfer_progress import inbound_progress, transfer_progress
 from aggregates.case import Case
 from aggregates.errors import CaseError
 from aggregates.referral_content import outbound_message
@@ -56,6 +57,7 @@ PARTNER_UNAVAILABLE = "PartnerUnavailable"
 log = logging.getLogger(__name__)
 In = TypeVar("In")
 Out = TypeVar("Out")
+Acts = TypeVar("Acts", bound="CaseActivities")  # this class or one extending it
 
 
 def to_case_tasks(case: Case) -> CaseTasks:
@@ -72,6 +74,8 @@ def to_case_tasks(case: Case) -> CaseTasks:
             for r in case.pending_referrals
         ],
         completed_task_ids=sorted(case.completed),
+        transfers=transfer_progress(case),
+        inbound_transfers=inbound_progress(case),
     )
 
 
@@ -86,7 +90,7 @@ def domain_errors_as_application_errors() -> Iterator[None]:
 
 
 def final_or_alerting(alert_after: int) -> Callable[
-        [Callable[[CaseActivities, In], Out]], Callable[[CaseActivities, In], Out]]:
+        [Callable[[Acts, In], Out]], Callable[[Acts, In], Out]]:
     """Make an activity's shape errors final, and alert on a failure Temporal will retry.
 
     `ValueError`, `TypeError`, `KeyError` and `AttributeError` from our code mean the input
@@ -95,10 +99,9 @@ def final_or_alerting(alert_after: int) -> Callable[
     workflow id, the activity and the attempt (only ids and the error's class: no personal
     data). Domain refusals are already final and are not alerts: they are answers.
     """
-    def decorate(method: Callable[[CaseActivities, In], Out]
-                 ) -> Callable[[CaseActivities, In], Out]:
+    def decorate(method: Callable[[Acts, In], Out]) -> Callable[[Acts, In], Out]:
         @functools.wraps(method)
-        def guarded(self: CaseActivities, input: In) -> Out:
+        def guarded(self: Acts, input: In) -> Out:
             try:
                 return method(self, input)
             except ApplicationError as e:

@@ -3,7 +3,8 @@ partner a referral goes to today, each on loopback with a signing key of its own
 signed referrals and acknowledging each with a signed receipt to the web app. The partners
 that witness our transparency log (`gateways.default_partners.WITNESSES`) run the witnessing
 stand-in (`gateways.witness_standin`), with a cosignature key and their witness state kept
-beside their signing key, so a restart keeps what they cosigned."""
+beside their signing key, so a restart keeps what they cosigned. Two receiving landlords of
+Kent reciprocal transfers run the landlord stand-in, which answers in signed replies."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import json
 import sys
 from collections.abc import Mapping, Sequence
 
+from aggregates.landlords import LANDLORD_IDS
 from casework.settings import Settings
 from casework.stack import LOOPBACK, ProcessSpec, Tier
 from casework.wiring import log_key, signing_key
@@ -24,7 +26,9 @@ from gateways.signing import (
 from gateways.witness_standin import ADD_CHECKPOINT, load_or_create_witness_key
 
 DEMO_PARTNERS = ("kent_medway_marac", "childrens_services", "adult_social_care",
-                 "support_services", "kcc_safer", "repairs_contractor", "police")
+                 "support_services", "kcc_safer", "repairs_contractor", "police",
+                 # receiving landlords of Kent reciprocal transfers (gateways/landlord_standin)
+                 "landlord_folkestone_hythe_district_council", "landlord_moat_homes")
 FIRST_PARTNER_PORT = 8101  # `make run`: the partners on 8101, 8102, ... in DEMO_PARTNERS order
 
 
@@ -51,6 +55,10 @@ def partner_standins(settings: Settings, ports: Sequence[int], *,
                    "--port", str(port), "--key-file", str(key_file),
                    "--council-public-key", council_public,
                    "--ack-url", f"{web}/partners/{partner}/messages"]
+        if partner in LANDLORD_IDS:
+            command = [sys.executable, "-m", "gateways.landlord_standin", "--landlord", partner,
+                       "--port", str(port), "--key-file", str(key_file),
+                       "--council-public-key", council_public]
         if partner in WITNESSES:
             witness_key = keys_dir / f"{partner}.witness-key"
             witnesses[partner] = {

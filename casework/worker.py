@@ -16,20 +16,22 @@ from temporalio.worker import PollerBehaviorSimpleMaximum, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.board_projector import BoardProjector
-from activities.case_activities import CaseActivities
 from activities.case_store import CaseStore
+from activities.transfer_activities import TransferActivities
 from application.intake import IntakeReconciler
 from application.log_self_check import LogSelfCheck
 from application.transparency import CheckpointSchedule, TransparencyLog
 from application.witnessing import witnessing_for
 from casework.settings import Settings
 from gateways.base import PartnerGateway
+from gateways.landlord_gateway import LandlordExchange, landlords_for
 from gateways.registry import PartnerRegistry
 from gateways.stand_in import RecordingGateway
 from transparency.note import Signer
 from workflows.case_workflow import CaseWorkflow
 from workflows.client import CaseOrchestrator
 from workflows.referral_workflow import ReferralWorkflow
+from workflows.transfer_workflow import InboundReplyWorkflow, ReciprocalTransferWorkflow
 
 # On shutdown the worker stops taking tasks and gives the activities it is running this long
 # to finish (as long as their own start-to-close timeouts), so a delivery or a write in flight
@@ -71,14 +73,20 @@ def workflow_runner() -> SandboxedWorkflowRunner:
 
 def build_worker(client: Client, store: CaseStore, task_queue: str,
                  executor: ThreadPoolExecutor, gateway: PartnerGateway | None = None,
-                 tuning: WorkerTuning | None = None) -> Worker:
+                 tuning: WorkerTuning | None = None,
+                 landlords: LandlordExchange | None = None) -> Worker:
     """A worker for case and referral workflows on `task_queue`, with activities bound to
     `store` and to the partner `gateway` (the recorded stand-in until signed gateways exist).
-    `executor` runs the activities: give it `tuning.activity_slots` threads."""
+    `executor` runs the activities: give it `tuning.activity_slots` threads. `landlords`:
+    how transfer messages reach landlords (by default, as `gateway` reaches partners)."""
     tuning = tuning or WorkerTuning()
+    gateway = gateway or RecordingGateway()
     return Worker(
-        client, task_queue=task_queue, workflows=[CaseWorkflow, ReferralWorkflow],
-        activities=CaseActivities(store, gateway or RecordingGateway()).all(),
+        client, task_queue=task_queue,
+        workflows=[CaseWorkflow, ReferralWorkflow, ReciprocalTransferWorkflow,
+                   InboundReplyWorkflow],
+        activities=TransferActivities(store, gateway,
+                                      landlords or landlords_for(gateway)).all(),
         activity_executor=executor, graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
         workflow_runner=workflow_runner(),
         max_concurrent_workflow_tasks=tuning.workflow_task_slots,

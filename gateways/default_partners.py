@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aggregates.landlords import LANDLORD_IDS, LANDLORD_NAMES, KentLandlord
 from aggregates.referrals import Partner
 from aggregates.sharing import DataCategory as C
 
@@ -55,8 +56,22 @@ PROFILES: dict[Partner, frozenset[C]] = {
 }
 
 
+# A receiving landlord of a Kent reciprocal transfer (D 8.22, D 8.35): who moves, how to reach
+# them, their children, the MARAC outcome and action plan, and where to (the one recipient of
+# `transfer_destination`). Never the perpetrator's details or the story.
+LANDLORD_PROFILE: frozenset[C] = frozenset(_IDENTITY | {
+    C.VICTIM_CONTACT, C.CHILDREN, C.RISK_ASSESSMENT, C.TRANSFER_DESTINATION})
+
+
 def profile_of(partner: str) -> frozenset[str]:
+    if partner in LANDLORD_IDS:
+        return frozenset(c.value for c in LANDLORD_PROFILE)
     return frozenset(c.value for c in PROFILES[Partner(partner)])
+
+
+def kind_of(partner: str) -> str:
+    """"landlord" (Kent reciprocal agreement) or "agency" (a referral partner)."""
+    return "landlord" if partner in LANDLORD_IDS else "agency"
 
 
 # The partners that cosign the council's transparency-log checkpoints (C2SP tlog-witness), so
@@ -69,10 +84,12 @@ def registry_document(endpoints: dict[str, str], public_keys: dict[str, list[str
                       witnesses: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
     """A registry file's contents for these endpoints and keys (development and tests);
     `witnesses` gives a witnessing partner's {"key": cosignature vkey, "endpoint": url}."""
+    names = {**{p.value: n for p, n in NAMES.items()},
+             **{landlord.value: n for landlord, n in LANDLORD_NAMES.items()}}
+    ids = [p.value for p in Partner] + [landlord.value for landlord in KentLandlord]
     return {"partners": [
-        {"partner": p.value, "name": NAMES[p], "endpoint": endpoints[p.value],
-         "public_keys": public_keys.get(p.value, []),
-         "profile": sorted(profile_of(p.value)),
+        {"partner": p, "name": names[p], "kind": kind_of(p), "endpoint": endpoints[p],
+         "public_keys": public_keys.get(p, []), "profile": sorted(profile_of(p)),
          "failure_contact": "Designated Safeguarding Officer on duty",
-         **({"witness": (witnesses or {})[p.value]} if p.value in (witnesses or {}) else {})}
-        for p in Partner if p.value in endpoints]}
+         **({"witness": (witnesses or {})[p]} if p in (witnesses or {}) else {})}
+        for p in ids if p in endpoints]}

@@ -45,6 +45,7 @@ class PartnerEntry:
     public_keys: tuple[Ed25519PublicKey, ...]
     profile: frozenset[str]   # the data categories this partner may receive
     failure_contact: str      # who to call when delivery is given up (a role or a number)
+    kind: str = "agency"      # or "landlord": a receiving landlord of a reciprocal transfer
     witness: WitnessEntry | None = None   # set if the partner cosigns our checkpoints
 
 
@@ -89,11 +90,13 @@ class PartnerRegistry:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PartnerRegistry:
         """`{"partners": [{"partner", "name", "endpoint", "public_keys": [b64], "profile":
-        [categories], "failure_contact", "witness"?: {"key": vkey, "endpoint"}}]}`"""
+        [categories], "failure_contact", "kind" ("agency" by default, or "landlord"),
+        "witness"?: {"key": vkey, "endpoint"}}]}`"""
         return cls(PartnerEntry(
             partner=p["partner"], name=p["name"], endpoint=p["endpoint"],
             public_keys=tuple(public_key_from_b64(k) for k in p.get("public_keys", [])),
             profile=frozenset(p["profile"]), failure_contact=p.get("failure_contact", ""),
+            kind=p.get("kind", "agency"),
             witness=_witness(p["partner"], p.get("witness")),
         ) for p in data["partners"])
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from temporal_contracts.transfer_payloads import TransferProgress
+
 
 def case_workflow_id(case_id: str) -> str:
     """The id of a case's workflow: derived from the case id, so it is found without a lookup."""
@@ -54,6 +56,12 @@ class CaseTasks:
     # Ids of tasks completed on the case (short ids such as "t3", no personal data), so a
     # new run after continue-as-new still answers "already completed", not "no such task".
     completed_task_ids: list[str] = field(default_factory=list)
+    # The case's Kent reciprocal transfers (ids, landlord id, status): the case workflow
+    # starts a transfer's workflow and tells it when the case moves it on.
+    transfers: list[TransferProgress] = field(default_factory=list)
+    # The request another landlord sent us, if one opened the case (its request id, their id,
+    # and "received", "offered" or "refused"): our answer is sent back once given.
+    inbound_transfers: list[TransferProgress] = field(default_factory=list)
 
 
 # `at` on an activity's input is the time of its step, from the workflow's clock

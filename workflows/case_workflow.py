@@ -50,6 +50,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from temporal_contracts.refusals import as_application_error
     from temporal_contracts.retry_policies import COMMAND_RETRY, STORE_RETRY, STORE_TIMEOUT
+    from workflows.case_transfers import CaseTransfers
     from workflows.referral_workflow import ReferralWorkflow, referral_workflow_id
     from workflows.refusals import (
         ACK_PATIENCE,
@@ -65,7 +66,7 @@ StoreActivity = Callable[[CaseActivities, Any], CaseTasks]
 
 
 @workflow.defn
-class CaseWorkflow:
+class CaseWorkflow(CaseTransfers):
     @workflow.init
     def __init__(self, input: CaseWorkflowInput) -> None:
         # Set before any handler runs: handlers may run before `run` on a run's first task.
@@ -91,7 +92,7 @@ class CaseWorkflow:
         # The case stays open; keep history short by starting afresh when Temporal suggests it.
         await workflow.wait_condition(
             lambda: workflow.info().is_continue_as_new_suggested() and not self._completing
-            and all(d.done() for d in self._deliveries.values())
+            and all(d.done() for d in self._deliveries.values()) and self._transfers_quiet()
         )
         await workflow.wait_condition(workflow.all_handlers_finished)
         workflow.continue_as_new(input)
@@ -176,6 +177,7 @@ class CaseWorkflow:
     def _refresh(self, tasks: CaseTasks) -> None:
         """Adopt the store's view of the open tasks, time every new deadline and start
         delivering every new referral."""
+        self._follow_transfers(tasks)
         for referral in tasks.pending_referrals:
             if referral.referral_id not in self._deliveries:
                 self._deliveries[referral.referral_id] = asyncio.create_task(
