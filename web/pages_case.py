@@ -23,10 +23,12 @@ from web.pages_risk import MARAC_KINDS
 from web.presenters import (
     REFERRAL_KINDS,
     deadline,
+    event_name,
     field_rows,
     partner_name,
     timeline_line,
     when,
+    when_exact,
     who,
 )
 from web.routes_cases import intake_of
@@ -83,8 +85,8 @@ async def history(case_id: uuid.UUID, request: Request, principal: Reader,
     return render(request, principal, "pages/history.html", case_id=str(case_id), step=step,
                   total=len(events), event=event, data=data, what=timeline_line(event.type, data),
                   corrected_by=corrections_of(events).get(event.version, []),
-                  who=who(data), when=when(event.at or event.recorded_at),
-                  recorded=when(event.recorded_at),
+                  who=who(data), when=when_exact(event.at or event.recorded_at),
+                  recorded=when_exact(event.recorded_at), event_name=event_name(event.type),
                   details=field_rows({k: v for k, v in data.items()
                                       if k not in ("actor", "reason", "at")}))
 
