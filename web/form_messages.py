@@ -72,6 +72,11 @@ LABELS: dict[str, Label] = {
     **{f"q{n}": Label(f"an answer to question {n}", choice=True) for n in range(1, 25)},
 }
 
+# The hint on every field that records the rationale of a decision or the reason for a
+# correction: auditors read it and it goes in evidence bundles, so it must name nobody.
+WHY_HINT = ("Say why, without names, addresses or phone numbers: auditors and courts read "
+            "this")
+
 _NOT_FUTURE = "{Label} must be today or in the past"
 _REAL_DATE = "{Label} must be a real date"
 _ENTER = "{verb} {label}"

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from aggregates.access import ROLE_PERMISSIONS
 from aggregates.case import Case
 from aggregates.corrections import corrections_of
 from aggregates.data_categories import redact_event, redact_view
@@ -32,6 +33,7 @@ from web.presenters import (
     who,
 )
 from web.routes_cases import intake_of
+from web.routes_corrections import CORRECTION
 from web.routes_safeguarding import NOTE
 from workflows.client import WorkflowNotRunning
 
@@ -87,6 +89,7 @@ async def history(case_id: uuid.UUID, request: Request, principal: Reader,
                   corrected_by=corrections_of(events).get(event.version, []),
                   who=who(data), when=when_exact(event.at or event.recorded_at),
                   recorded=when_exact(event.recorded_at), event_name=event_name(event.type),
+                  can_correct=CORRECTION.permission in ROLE_PERMISSIONS[principal.staff.role],
                   details=field_rows({k: v for k, v in data.items()
                                       if k not in ("actor", "reason", "at")}))
 
