@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from aggregates.errors import RuleViolation
 from web.event_wording import what_happened
 from web.page_forms import Reader, render
-from web.presenters import SECTIONS, change_line, moment_changes, section_rows, when_exact, who
+from web.presenters import SECTIONS, change_line, moment_changes, section_rows, when_exact, who, why
 from web.routes_as_at import seen_moment
 
 router = APIRouter(prefix="/work")
@@ -38,7 +38,7 @@ async def as_at_page(case_id: uuid.UUID, request: Request, principal: Reader,
         latest=moment.latest, recorded=when_exact(moment.event.recorded_at),
         moment=when_exact(time_asked(at) or moment.event.recorded_at),
         what=what_happened(moment.event.type, data), who=who(data),
-        why=data.get("reason") or "Not recorded",
+        why=why(data),
         changes=moment_changes(moment.event.type, data, [
             change_line(c.kind, c.path, c.before, c.after) for c in seen.changes]),
         sections=sections)

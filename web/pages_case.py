@@ -31,6 +31,7 @@ from web.presenters import (
     when,
     when_exact,
     who,
+    why,
 )
 from web.routes_cases import intake_of
 from web.routes_corrections import CORRECTION
@@ -87,7 +88,7 @@ async def history(case_id: uuid.UUID, request: Request, principal: Reader,
     return render(request, principal, "pages/history.html", case_id=str(case_id), step=step,
                   total=len(events), event=event, data=data, what=timeline_line(event.type, data),
                   corrected_by=corrections_of(events).get(event.version, []),
-                  who=who(data), when=when_exact(event.at or event.recorded_at),
+                  who=who(data), why=why(data), when=when_exact(event.at or event.recorded_at),
                   recorded=when_exact(event.recorded_at), event_name=event_name(event.type),
                   can_correct=CORRECTION.permission in ROLE_PERMISSIONS[principal.staff.role],
                   details=field_rows({k: v for k, v in data.items()

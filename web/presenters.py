@@ -48,7 +48,7 @@ def timeline_line(event_type: str, data: dict[str, Any]) -> str:
     """One event in plain language: what happened (its wording, web/event_wording.py), why,
     and its note (free text) where the reader may read it."""
     line = what_happened(event_type, data)
-    reason = str(data.get("reason", "")).strip()
+    reason = why(data) if str(data.get("reason") or "").strip() else ""
     note = str(data.get("note") or "").strip()
     if reason:
         line += f" {reason}"
@@ -62,6 +62,20 @@ def who(data: dict[str, Any]) -> str:
     if actor.get("role") == "system":
         return "The system (by rule)"
     return f"{actor.get('staff_id', '?')} ({role_name(actor.get('role', ''))})"
+
+
+SNAKE_CODE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def why(data: dict[str, Any]) -> str:
+    """The reason an event records, with any code in it in words: most reasons are the
+    domain's own sentences, which name partners and purposes by their codes ("Decided to
+    share with childrens_services for child_safeguarding."). A partner's code reads as its
+    name. The JSON answers and evidence bundles keep every reason exactly as recorded."""
+    reason = str(data.get("reason") or "").strip()
+    if not reason:
+        return "Not recorded"
+    return SNAKE_CODE.sub(lambda code: partner_name(code.group(0)), reason)
 
 
 def labelled(path: tuple[str, ...]) -> str:

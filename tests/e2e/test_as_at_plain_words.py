@@ -67,6 +67,8 @@ async def test_the_case_as_it_stood_reads_in_words_and_a_correction_is_its_chang
         page = await auditor.get(f"/work/cases/{case_id}/as-at",
                                  params={"version": correction})
         history = await auditor.get(f"/work/cases/{case_id}/history", params={"step": 1})
+        every_step = [await auditor.get(f"/work/cases/{case_id}/history", params={"step": n})
+                      for n in range(1, correction + 1)]
     async with system.client(DSO) as dso:
         by_dso = await dso.get(f"/work/cases/{case_id}/as-at", params={"version": correction})
     assert page.status_code == history.status_code == 200
@@ -97,6 +99,8 @@ async def test_the_case_as_it_stood_reads_in_words_and_a_correction_is_its_chang
     assert dict(steps)["Report › tenure"] == "council general needs"
     assert not any("fingerprint" in k.lower() for k, _ in steps)
     assert dict(steps)["Event"] == "Opened, version 1"
+    for n, step in enumerate(every_step, 1):  # every event type this case recorded
+        assert coded(rows(step.text)) == [], n
 
 
 @pytest.mark.parametrize("params, field_words", [
