@@ -14,7 +14,10 @@ operator must be able to drop when one is in doubt (`activities/case_replay.py` 
 without them); the library itself only ever inserts them (eventsourcing_sqlalchemy issues no
 UPDATE or DELETE on any of its tables).
 
-- SQLite: `BEFORE UPDATE` / `BEFORE DELETE` triggers running `RAISE(ABORT, ...)`;
+- SQLite: `BEFORE UPDATE` / `BEFORE DELETE` triggers running `RAISE(ABORT, ...)`, and a
+  `BEFORE INSERT` trigger refusing a row whose key (primary or unique) is already stored:
+  `INSERT OR REPLACE` (and `REPLACE`, `ON CONFLICT REPLACE`) deletes the old row without
+  firing DELETE triggers unless `recursive_triggers` is on, which a SQL prompt need not set;
 - PostgreSQL: one plpgsql function per schema, `append_only_refuse()`, raising SQLSTATE 55000
   (object_not_in_prerequisite_state), run `BEFORE UPDATE OR DELETE ... FOR EACH ROW` and
   `BEFORE TRUNCATE ... FOR EACH STATEMENT`.
@@ -65,6 +68,30 @@ def _guard_sqlite(conn: sa.Connection, tables: list[str]) -> None:
                 conn.execute(sa.text(
                     f'CREATE TRIGGER IF NOT EXISTS "{name}" BEFORE {operation} ON "{table}" '
                     f"BEGIN SELECT RAISE(ABORT, '{message}'); END"))
+        replace = f"{table}_refuse_replace"
+        if replace not in present:
+            taken = " OR ".join(
+                f'EXISTS (SELECT 1 FROM "{table}" WHERE '
+                + " AND ".join(f'"{c}" = NEW."{c}"' for c in key) + ")"
+                for key in _sqlite_keys(conn, table))
+            if taken:
+                conn.execute(sa.text(
+                    f'CREATE TRIGGER IF NOT EXISTS "{replace}" BEFORE INSERT ON "{table}" '
+                    f"WHEN {taken} BEGIN SELECT RAISE(ABORT, '{message}'); END"))
+
+
+def _sqlite_keys(conn: sa.Connection, table: str) -> list[list[str]]:
+    """The column lists of `table`'s primary key and unique indexes: what REPLACE matches."""
+    info = conn.execute(sa.text(f'PRAGMA table_info("{table}")')).all()
+    primary = [row[1] for row in sorted(info, key=lambda r: r[5]) if row[5]]
+    keys = [primary] if primary else []
+    for index in conn.execute(sa.text(f'PRAGMA index_list("{table}")')).all():
+        if index[2]:  # unique
+            columns = [row[2] for row in conn.execute(
+                sa.text(f'PRAGMA index_info("{index[1]}")')).all()]
+            if columns and columns not in keys:
+                keys.append(columns)
+    return keys
 
 
 def _guard_postgresql(conn: sa.Connection, schema: str | None, tables: list[str]) -> None:

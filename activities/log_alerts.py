@@ -7,6 +7,15 @@ task needs a case to live in. It is a row: `alert_id` (1, 2, ...), `raised_at` (
 verifier's first problems: leaf indexes, stream ids, versions and table names only, never
 personal data). Rows are never changed or deleted (`activities.append_only`): an alert stays
 on record after it is dealt with.
+
+Acknowledging an alert (the information-governance lead has seen it and taken it on) is a row
+of its own in `transparency_alert_acknowledgements`: `alert_id` (the primary key, so an alert
+is acknowledged once: a second acknowledgement is refused, `ConflictError`
+`alert_acknowledged_once`, even when two arrive at once), `acknowledged_by` (a staff id) and
+`acknowledged_at` (POSIX seconds); append-only too.
+
+Errors: `AlertNotFound` (a `LookupError`) for an alert id never raised; `ConflictError` as
+above; otherwise whatever the database raises.
 """
 
 from __future__ import annotations
@@ -16,10 +25,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from activities.append_only import guard_tables
+from aggregates.errors import ConflictError
 
 SUMMARY_LIMIT = 4000  # characters of problems kept in an alert; the log line has them all
 
 _TABLES: dict[str | None, sa.Table] = {}
+_ACKS: dict[str | None, sa.Table] = {}
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,29 @@ class LogAlert:
     checkpoint_size: int
     problem_count: int
     summary: str
+    acknowledged_by: str | None = None
+    acknowledged_at: int | None = None  # POSIX seconds
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acknowledged_by is not None
+
+
+class AlertNotFound(LookupError):
+    """No alert was raised with this id."""
+
+
+def acknowledgements_table(schema: str | None) -> sa.Table:
+    """Who acknowledged each alert and when (one row per alert at most)."""
+    if schema not in _ACKS:
+        big = sa.BigInteger().with_variant(sa.Integer, "sqlite")
+        _ACKS[schema] = sa.Table(
+            "transparency_alert_acknowledgements", alerts_table(schema).metadata,
+            sa.Column("alert_id", big, primary_key=True, autoincrement=False),
+            sa.Column("acknowledged_by", sa.String(100), nullable=False),
+            sa.Column("acknowledged_at", sa.BigInteger, nullable=False),
+        )
+    return _ACKS[schema]
 
 
 def alerts_table(schema: str | None) -> sa.Table:
@@ -52,8 +86,9 @@ class LogAlerts:
     def __init__(self, engine: sa.Engine, schema: str | None) -> None:
         self._engine = engine
         self._table = alerts_table(schema)
+        self._acks = acknowledgements_table(schema)
         self._table.metadata.create_all(engine, checkfirst=True)
-        guard_tables(engine, schema, [self._table.name])
+        guard_tables(engine, schema, [self._table.name, self._acks.name])
 
     def raise_alert(self, *, raised_at: int, checkpoint_size: int, problem_count: int,
                     summary: str) -> bool:
@@ -73,9 +108,41 @@ class LogAlerts:
         return True
 
     def alerts(self) -> list[LogAlert]:
-        """Every alert raised, newest first."""
-        t = self._table
+        """Every alert raised, newest first, with its acknowledgement if any."""
+        return self._select(None)
+
+    def alert(self, alert_id: int) -> LogAlert:
+        """One alert; `AlertNotFound` if none has that id."""
+        found = self._select(alert_id)
+        if not found:
+            raise AlertNotFound(f"no alert {alert_id}")
+        return found[0]
+
+    def acknowledge(self, alert_id: int, *, staff_id: str, at: int) -> LogAlert:
+        """Record that `staff_id` acknowledged alert `alert_id` at `at` (POSIX seconds);
+        `AlertNotFound`, or `ConflictError` `alert_acknowledged_once` naming who did first."""
+        self.alert(alert_id)
+        try:
+            with self._engine.begin() as conn:
+                conn.execute(sa.insert(self._acks).values(
+                    alert_id=alert_id, acknowledged_by=staff_id, acknowledged_at=at))
+        except sa.exc.IntegrityError:
+            first = self.alert(alert_id)
+            raise ConflictError("alert_acknowledged_once",
+                                f"alert {alert_id} was already acknowledged by "
+                                f"{first.acknowledged_by}", field="alert_id") from None
+        return self.alert(alert_id)
+
+    def _select(self, alert_id: int | None) -> list[LogAlert]:
+        t, a = self._table, self._acks
+        query = (sa.select(t, a.c.acknowledged_by, a.c.acknowledged_at)
+                 .select_from(t.outerjoin(a, a.c.alert_id == t.c.alert_id))
+                 .order_by(t.c.alert_id.desc()))
+        if alert_id is not None:
+            query = query.where(t.c.alert_id == alert_id)
         with self._engine.connect() as conn:
-            rows = conn.execute(sa.select(t).order_by(t.c.alert_id.desc())).all()
+            rows = conn.execute(query).all()
         return [LogAlert(int(r.alert_id), int(r.raised_at), int(r.checkpoint_size),
-                         int(r.problem_count), str(r.summary)) for r in rows]
+                         int(r.problem_count), str(r.summary), r.acknowledged_by,
+                         None if r.acknowledged_at is None else int(r.acknowledged_at))
+                for r in rows]

@@ -19,6 +19,11 @@ processes write. On PostgreSQL that is `LOCK TABLE transparency_leaves IN EXCLUS
 write transaction already holds the database's only write lock (and the library's in-process
 semaphore). One events table's leaves are therefore in its notification order.
 
+Cost: a writer keeps the tree's right edge it last committed (`activities.log_frontier`), so
+an append is one guarded insert and reads the log only when another process appended since
+(then two reads); `activities.event_writes` puts it in the event's own statement on
+PostgreSQL.
+
 The database refuses UPDATE and DELETE on all three (`activities.append_only`).
 
 Errors: whatever the database raises; the caller's transaction then rolls back the events
@@ -35,8 +40,16 @@ from eventsourcing.persistence import StoredEvent
 from sqlalchemy.orm import Session
 
 from activities.append_only import guard_tables
+from activities.guarded_appends import append_if_log_is, insert_rows
+from activities.log_frontier import (
+    Frontier,
+    cache_key,
+    cached,
+    edge_positions,
+    forget,
+    remember_on_commit,
+)
 from transparency.leaves import stored_event_leaf_hash
-from transparency.log_tree import nodes_completed_by_append
 
 
 @dataclass(frozen=True)
@@ -139,42 +152,60 @@ def lock_log(session: Session, tables: LogTables) -> None:
 
 
 def append_events(session: Session, tables: LogTables, events_table: str,
-                  stored_events: Sequence[StoredEvent],
-                  notification_ids: Sequence[int]) -> None:
+                  stored_events: Sequence[StoredEvent], notification_ids: Sequence[int], *,
+                  locked: bool = False) -> None:
     """Append one leaf per event, in the order given, with the full subtrees each completes,
-    inside `session`'s transaction (which must already hold the events table's lock)."""
+    inside `session`'s transaction (which must already hold the events table's lock, and the
+    log's if `locked`: `CoreSelectApplicationRecorder._lock_table`).
+
+    With this process's cached right edge (`activities.log_frontier`) that is one guarded
+    statement on PostgreSQL for a one-event transaction (two on SQLite, where a statement
+    costs no round trip); when the edge is stale, the edge is read and the rows inserted."""
     if not stored_events:
         return
     if len(stored_events) != len(notification_ids):
         raise ValueError("one notification id per stored event")
-    lock_log(session, tables)
-    # The size and the last leaf in one read: appending after an even number of leaves reads
-    # no sibling, after an odd number the last leaf is the first sibling (the hot path of a
-    # one-event transaction: every statement saved is a visible share of its cost).
-    t = tables.leaves
+    if not locked:
+        lock_log(session, tables)
+    leaf_hashes = [stored_event_leaf_hash(event) for event in stored_events]
+    leaves = [{"events_table": events_table, "notification_id": notification_id,
+               "stream_id": str(event.originator_id), "version": event.originator_version,
+               "leaf_hash": leaf_hash}
+              for event, notification_id, leaf_hash in zip(stored_events, notification_ids,
+                                                           leaf_hashes, strict=True)]
+    key = cache_key(session, tables.leaves)
+    start = cached(key)
+    if start is not None:
+        after, nodes = start.appended(leaf_hashes)
+        if append_if_log_is(session, tables, start, leaves, nodes):
+            remember_on_commit(session, key, after)
+            return
+        forget(key)  # another process appended since: read the edge as it is now
+    start = read_frontier(session, tables)
+    after, nodes = start.appended(leaf_hashes)
+    insert_rows(session, tables, start.size, leaves, nodes)
+    remember_on_commit(session, key, after)
+
+
+def read_frontier(session: Session, tables: LogTables) -> Frontier:
+    """The log's size, last leaf and right edge as stored (two reads; under the log's lock
+    when appending). `KeyError` if an edge subtree is missing (a damaged log)."""
+    t, n = tables.leaves, tables.nodes
     last = session.execute(sa.select(t.c.leaf_index, t.c.leaf_hash)
                            .order_by(t.c.leaf_index.desc()).limit(1)).first()
-    tree = SessionTree(session, tables)
-    size = 0
-    if last is not None:
-        size = int(last[0]) + 1
-        tree.pending[(0, int(last[0]))] = bytes(last[1])
-    leaves: list[dict[str, object]] = []
-    nodes: list[dict[str, object]] = []
-    for event, notification_id in zip(stored_events, notification_ids, strict=True):
-        leaf_hash = stored_event_leaf_hash(event)
-        for level, index, node in nodes_completed_by_append(size, leaf_hash, tree):
-            tree.pending[(level, index)] = node
-            if level:
-                nodes.append({"level": level, "node_index": index, "hash": node})
-        leaves.append({"leaf_index": size, "events_table": events_table,
-                       "notification_id": notification_id,
-                       "stream_id": str(event.originator_id),
-                       "version": event.originator_version, "leaf_hash": leaf_hash})
-        size += 1
-    session.execute(sa.insert(tables.leaves), leaves)
-    if nodes:
-        session.execute(sa.insert(tables.nodes), nodes)
+    if last is None:
+        return Frontier(0, None)
+    size, last_leaf = int(last[0]) + 1, bytes(last[1])
+    wanted = [p for p in edge_positions(size) if p[0] > 0]
+    edge = {(0, size - 1): last_leaf} if size & 1 else {}
+    if wanted:
+        rows = session.execute(sa.select(n.c.level, n.c.node_index, n.c.hash).where(
+            sa.tuple_(n.c.level, n.c.node_index).in_(wanted))).all()
+        edge.update({(int(r[0]), int(r[1])): bytes(r[2]) for r in rows})
+    missing = [p for p in wanted if p not in edge]
+    if missing:
+        raise KeyError(f"no full subtree {missing[0]} in the log")
+    return Frontier(size, last_leaf, edge)
 
 
 def last_logged_notification(session: Session, tables: LogTables, events_table: str) -> int:

@@ -53,6 +53,19 @@ class Permission(StrEnum):
     # the reviews they open and decides on each.
     FEED_REPAIR_JOBS = "feed_repair_jobs"
     REVIEW_REPAIR_PATTERN = "review_repair_pattern"
+    # The transparency log's self-check alerts: listed, and acknowledged (who, when).
+    READ_LOG_ALERTS = "read_log_alerts"
+    ACKNOWLEDGE_LOG_ALERT = "acknowledge_log_alert"
+    # Complaints (D 10, DBC 11): any member of case staff takes one, however made; the
+    # safeguarding leads handle them (a complaint may be about a caseworker, so caseworkers
+    # do not read the register); auditors read it without the complainant or free text.
+    RECORD_COMPLAINT = "record_complaint"
+    HANDLE_COMPLAINTS = "handle_complaints"
+    READ_COMPLAINTS = "read_complaints"
+    # Victim feedback (D 8.62): case staff record what a victim chose to give; the leads
+    # and auditors read it for monitoring and the policy's reviews.
+    RECORD_FEEDBACK = "record_feedback"
+    READ_FEEDBACK = "read_feedback"
     # An evidence bundle for the police, a court or the Ombudsman (D 8.24-8.28), under a
     # recorded decision to share: safeguarding leads and auditors, never every caseworker.
     EXPORT_EVIDENCE = "export_evidence"
@@ -60,9 +73,12 @@ class Permission(StrEnum):
 
 _CASE_STAFF = {Permission.OPEN_CASE, Permission.READ_CASE, Permission.COMPLETE_TASK,
                Permission.RECORD_CASE_WORK, Permission.DECLARE_CONFLICT,
-               Permission.READ_OWN_NOTIFICATIONS, Permission.REVIEW_REPAIR_PATTERN}
+               Permission.READ_OWN_NOTIFICATIONS, Permission.REVIEW_REPAIR_PATTERN,
+               Permission.RECORD_COMPLAINT, Permission.RECORD_FEEDBACK}
 _SAFEGUARDING_LEADS = _CASE_STAFF | {Permission.ASSIGN_CASE, Permission.RESTRICT_CASE,
-                                     Permission.BREAK_GLASS, Permission.EXPORT_EVIDENCE}
+                                     Permission.BREAK_GLASS, Permission.EXPORT_EVIDENCE,
+                                     Permission.HANDLE_COMPLAINTS, Permission.READ_COMPLAINTS,
+                                     Permission.READ_FEEDBACK}
 CASE_STAFF_ROLES = frozenset({Role.CASEWORKER, Role.DSO, Role.LINE_MANAGER})
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
@@ -74,12 +90,19 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.AUDITOR: frozenset({Permission.READ_CASE, Permission.READ_ACCESS_LOG,
                              Permission.READ_TRANSPARENCY_LOG, Permission.DECLARE_CONFLICT,
                              Permission.READ_OWN_NOTIFICATIONS,
-                             Permission.EXPORT_EVIDENCE}),
+                             Permission.EXPORT_EVIDENCE, Permission.READ_COMPLAINTS,
+                             Permission.READ_FEEDBACK}),
     # Administrators manage accounts; they have no need to know any case.
     Role.ADMINISTRATOR: frozenset({Permission.MANAGE_STAFF, Permission.READ_OWN_NOTIFICATIONS}),
     Role.SYSTEM: frozenset({Permission.RECORD_PARTNER_MESSAGE}),
     # Only jobs in: it reads no case, no review, nothing of anyone.
     Role.REPAIRS_SYSTEM: frozenset({Permission.FEED_REPAIR_JOBS}),
+    # The record's integrity, not its contents: checkpoints and consistency proofs (hashes
+    # only) and the self-check's alerts. No case, so no case's access log or inclusion
+    # proof either (those stay with the council's auditors, who have need to know).
+    Role.INFORMATION_GOVERNANCE_LEAD: frozenset({
+        Permission.READ_TRANSPARENCY_LOG, Permission.READ_LOG_ALERTS,
+        Permission.ACKNOWLEDGE_LOG_ALERT, Permission.READ_OWN_NOTIFICATIONS}),
 }
 
 

@@ -67,6 +67,8 @@ READABLE: Mapping[Role, frozenset[Category]] = {
                              C.RATIONALE, C.TRANSFER_DESTINATION}),
     Role.ADMINISTRATOR: frozenset(),
     Role.SYSTEM: frozenset(),
+    # The record's integrity (hashes, alerts naming leaves and streams), never its contents.
+    Role.INFORMATION_GOVERNANCE_LEAD: frozenset(),
 }
 
 

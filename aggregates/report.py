@@ -94,6 +94,9 @@ class Role(StrEnum):
     # A council's repairs system, feeding repair jobs with a bearer token (DBC 7.2): a
     # machine client registered like staff, so its council and its tokens are recorded.
     REPAIRS_SYSTEM = "repairs_system"
+    # The information-governance lead: answers for the record's integrity (the transparency
+    # log's checkpoints and the self-check's alerts, issue 15); reads no case.
+    INFORMATION_GOVERNANCE_LEAD = "information_governance_lead"
 
 
 @dataclass(frozen=True)

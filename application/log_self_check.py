@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 
 from activities.log_alerts import LogAlerts
+from application.kept_checkpoints import kept_checkpoints
 from application.log_verifier import verify_store
 from application.transparency import TransparencyLog
 from transparency.checkpoint import open_checkpoint
@@ -59,15 +60,22 @@ class LogSelfCheck:
             problems = [f"the latest checkpoint (size {latest.size}) is refused: {refused}"]
             count = 1
         else:
+            # Every kept checkpoint, not only the latest: an insider with the log key could
+            # sign a new one over a rewritten log, but not re-sign the ones already kept and
+            # cosigned (application/log_verifier.py `verify_store`).
+            earlier, refused_notes = kept_checkpoints(
+                ((kept.size, kept.note) for kept in self.log.checkpoints()), self.verifier)
             with self.log.transaction() as session:
-                found = verify_store(session, self.log.tables, checkpoint)
-            problems, count = found.problems, found.problem_count
+                found = verify_store(session, self.log.tables, checkpoint, earlier=earlier)
+            problems = refused_notes + found.problems
+            count = len(refused_notes) + found.problem_count
         if not count:
             log.info("transparency log self-check: the store matches the checkpoint of %d "
                      "leaves", latest.size)
             return SelfCheckResult(latest.size, 0, alerted=False)
-        log.error("transparency log self-check FAILED against the checkpoint of %d leaves: "
-                  "%d problems: %s", latest.size, count, "; ".join(problems))
+        log.error("transparency log self-check FAILED against the checkpoints up to %d leaves: "
+                  "%d problem%s: %s", latest.size, count, "" if count == 1 else "s",
+                  "; ".join(problems))
         alerted = self.alerts.raise_alert(
             raised_at=int(time.time() if now is None else now), checkpoint_size=latest.size,
             problem_count=count, summary="\n".join(problems))

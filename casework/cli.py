@@ -141,7 +141,7 @@ def _log_command(args: argparse.Namespace, settings: Settings) -> None:
         for problem in found.problems:
             print(f"FAIL {problem}")
         if not found.ok:
-            raise SystemExit(f"verify-log: {found.problem_count} problems against the "
+            raise SystemExit(f"verify-log: {found.summary()} against the "
                              f"checkpoint of {found.checkpoint.size} leaves")
         print(f"ok: {found.leaves} events logged; the first {found.checkpoint.size} match "
               f"the signed checkpoint of {found.checkpoint.origin}")
@@ -188,9 +188,9 @@ def _evidence_command(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _monitoring_export(args: argparse.Namespace, settings: Settings) -> None:
-    from activities.monitoring_board import BoardReportSource
     from activities.task_board import TaskBoard
     from aggregates.working_days import local_date
+    from casework.complaints_admin import build_complaints_register, monitoring_source
     from casework.monitoring_admin import export_report
     from casework.wiring import build_store
     from monitoring.periods import PeriodError, period_between
@@ -203,7 +203,8 @@ def _monitoring_export(args: argparse.Namespace, settings: Settings) -> None:
         raise SystemExit(f"monitoring-export: {refused}") from None
     board = TaskBoard(build_store(settings), settings.event_store_url)
     try:
-        print(export_report(BoardReportSource(board), report=args.report, first=args.first,
+        source = monitoring_source(board, build_complaints_register(settings))
+        print(export_report(source, report=args.report, first=args.first,
                             last=args.last, council=Council(args.council),
                             file_format=args.file_format, out=args.out,
                             today=local_date(datetime.now(UTC)),

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session
 
 from activities.transparency_store import log_tables
+from application.kept_checkpoints import kept_checkpoints
 from application.log_verifier import Verification, verify_store
 from application.transparency import TransparencyLog
 from application.witnessing import witnessing_for
@@ -67,16 +68,26 @@ def verify_log(url: str, vkey: str, checkpoint_file: Path | None,
     engine = sa.create_engine(url)
     try:
         with Session(engine) as session:
+            t = tables.checkpoints
+            kept_notes = [(int(size), str(note)) for size, note in session.execute(
+                sa.select(t.c.tree_size, t.c.note).order_by(t.c.tree_size))]
             if checkpoint_file is not None:
                 note = checkpoint_file.read_bytes()
+            elif kept_notes:
+                note = kept_notes[-1][1].encode()
             else:
-                t = tables.checkpoints
-                row = session.execute(sa.select(t.c.note).order_by(t.c.tree_size.desc())
-                                      .limit(1)).first()
-                if row is None:
-                    raise LookupError("the store keeps no checkpoint yet")
-                note = str(row[0]).encode()
-            opened = open_checkpoint(note, log_key=verifier)
-            return verify_store(session, tables, opened.checkpoint)
+                raise LookupError("the store keeps no checkpoint yet")
+            try:
+                opened = open_checkpoint(note, log_key=verifier)
+            except ValueError as refused:
+                whose = "the checkpoint given" if checkpoint_file else "the latest kept checkpoint"
+                raise ValueError(f"{whose} is not a valid note signed by the log key: "
+                                 f"{refused}") from None
+            # The store must still match every checkpoint it keeps, not only the latest.
+            earlier, refused_notes = kept_checkpoints(kept_notes, verifier)
+            found = verify_store(session, tables, opened.checkpoint, earlier=earlier)
+            for problem in refused_notes:
+                found.fail(problem)
+            return found
     finally:
         engine.dispose()

@@ -11,9 +11,9 @@ from typing import Any
 
 import uvicorn
 
-from activities.monitoring_board import BoardReportSource
 from activities.task_board import TaskBoard
 from application.evidence_bundle import BundleKeys
+from casework.complaints_admin import build_complaints_register, monitoring_source
 from casework.keys import MissingKeyError
 from casework.log_admin import witnesses
 from casework.settings import Environment, Settings
@@ -62,14 +62,15 @@ async def serve_web(settings: Settings) -> None:
     store = build_store(settings)
     client = await connect_temporal(settings)
     board = TaskBoard(store, settings.event_store_url)
+    complaints = build_complaints_register(settings)
     app = create_app(build_intake(settings, store, client), build_auth(settings),
                      build_oidc(settings),
                      show_docs=settings.environment is Environment.DEVELOPMENT,
                      partners=build_registry(settings), inbound=build_inbound_log(settings),
                      board=board, request_keys=build_request_keys(settings),
-                     monitoring=Monitoring(BoardReportSource(board),
+                     monitoring=Monitoring(monitoring_source(board, complaints),
                                            settings.monitoring_min_count),
-                     evidence_keys=evidence_keys(settings))
+                     evidence_keys=evidence_keys(settings), complaints=complaints)
     config = uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
                             log_level="warning", access_log=False, proxy_headers=True,
                             forwarded_allow_ips=settings.web_forwarded_allow_ips)

@@ -77,6 +77,31 @@ REPORTS: dict[str, ReportDefinition] = {r.name: r for r in (
         (("council", "Council tenant"), ("housing_association", "Housing association tenant"),
          ("private_rented", "Private tenant"), ("owner_occupier", "Owner occupier"),
          ("other", "Other or not known")), "SCAR Q15, DBC 14"),
+    # Complaints (activities/complaints_report.py): counted in the month recorded, which never
+    # changes, so a month's figures are final once it ends.
+    ReportDefinition(
+        "complaints-channel", "Complaints received, by channel",
+        "Complaints recorded in the month, by how they were made.",
+        (("letter", "Letter"), ("email", "Email"), ("online_form", "Online form"),
+         ("leaflet", "Complaint leaflet"), ("telephone", "Telephone"),
+         ("in_person_by_appointment", "In person, by appointment"), ("other", "Another way")),
+        "D 10.2, DBC 11, SCAR Q15"),
+    ReportDefinition(
+        "complaints-outcome", "Complaints answered, by stage and outcome",
+        "Stages of complaints answered in the month, by outcome; complaints withdrawn, and "
+        "taken to an Ombudsman, in the month.",
+        (("1:upheld", "Stage 1: upheld"), ("1:partly_upheld", "Stage 1: partly upheld"),
+         ("1:not_upheld", "Stage 1: not upheld"), ("2:upheld", "Stage 2: upheld"),
+         ("2:partly_upheld", "Stage 2: partly upheld"), ("2:not_upheld", "Stage 2: not upheld"),
+         ("withdrawn", "Withdrawn"), ("ombudsman", "Taken to an Ombudsman")),
+        "D 10.4, DBC 11.2, SCAR Q15"),
+    ReportDefinition(
+        "feedback-satisfaction", "Victim feedback, by satisfaction",
+        "Feedback victims and survivors chose to give, recorded in the month, by how "
+        "satisfied they said they were.",
+        (("very_satisfied", "Very satisfied"), ("satisfied", "Satisfied"),
+         ("neither", "Neither satisfied nor dissatisfied"), ("dissatisfied", "Dissatisfied"),
+         ("very_dissatisfied", "Very dissatisfied"), ("not_said", "Did not say")), "D 8.62"),
 )}
 
 

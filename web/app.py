@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 
+from activities.complaints_register import ComplaintsRegister
+from activities.complaints_report import ComplaintsReportSource
 from activities.inbound_log import InboundLog
 from activities.monitoring_board import BoardReportSource
 from activities.request_keys import RequestKeys
@@ -12,6 +14,7 @@ from application.evidence_bundle import BundleKeys
 from application.intake import Intake
 from gateways.registry import PartnerRegistry
 from monitoring.reports import DEFAULT_MIN_COUNT, EMPTY_SOURCE, Monitoring
+from monitoring.sources import CombinedReportSource
 from web.auth import AuthServices, public
 from web.contract import contract_openapi
 from web.docs_page import install_docs
@@ -23,10 +26,13 @@ from web.pages import mount_assets
 from web.pages_as_at import router as as_at_pages
 from web.pages_break_glass import router as break_glass_pages
 from web.pages_case import router as case_pages
+from web.pages_complaints import router as complaint_pages
 from web.pages_corrections import router as correction_pages
+from web.pages_feedback import router as feedback_pages
 from web.pages_home_safety import router as home_safety_pages
 from web.pages_housing import router as housing_pages
 from web.pages_lists import router as list_pages
+from web.pages_log_alerts import router as log_alert_pages
 from web.pages_monitoring import router as monitoring_pages
 from web.pages_repair_reviews import router as repair_review_pages
 from web.pages_report import router as report_pages
@@ -39,9 +45,13 @@ from web.routes_access import router as access_router
 from web.routes_as_at import router as as_at_router
 from web.routes_auth import router as auth_router
 from web.routes_cases import router as cases_router
+from web.routes_complaints import register_of_app
+from web.routes_complaints import router as complaints_router
 from web.routes_corrections import router as corrections_router
 from web.routes_evidence import router as evidence_router
+from web.routes_feedback import router as feedback_router
 from web.routes_housing import router as housing_router
+from web.routes_log_alerts import router as log_alerts_router
 from web.routes_partners import router as partners_router
 from web.routes_repair_reviews import router as repair_reviews_router
 from web.routes_repairs import router as repairs_router
@@ -59,12 +69,14 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
                inbound: InboundLog | None = None, board: TaskBoard | None = None,
                request_keys: RequestKeys | None = None,
                monitoring: Monitoring | None = None,
-               evidence_keys: BundleKeys | None = None) -> FastAPI:
+               evidence_keys: BundleKeys | None = None,
+               complaints: ComplaintsRegister | None = None) -> FastAPI:
     """The web app over an intake service (store + workflow client) and sign-in services.
     `request_keys` is required to serve case commands (None only to list the routes).
     `monitoring`: the reports' figures and threshold; by default the figures the board
-    holds, with the default threshold. `evidence_keys` sign evidence bundles (None: the
-    export answers 503)."""
+    and the complaints register hold, with the default threshold. `evidence_keys` sign
+    evidence bundles (None: the export answers 503). `complaints`: the register (None: one
+    beside the case store, made on first use)."""
     app = FastAPI(
         title="Domestic abuse referrals", version="0.2.0",
         docs_url=None, redoc_url=None,  # /docs is served from local files: web/docs_page.py
@@ -78,9 +90,10 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.state.board = board
     app.state.request_keys = request_keys
     app.state.evidence_keys = evidence_keys
-    app.state.monitoring = monitoring or Monitoring(
+    app.state.complaints = complaints
+    app.state.monitoring = monitoring or Monitoring(CombinedReportSource(
         BoardReportSource(board) if board is not None else EMPTY_SOURCE,
-        DEFAULT_MIN_COUNT)
+        ComplaintsReportSource(lambda: register_of_app(app))), DEFAULT_MIN_COUNT)
     install_error_handlers(app)
     app.add_middleware(EdgeGuard)  # who, and how much, before any body is read
     # Outermost: refusals of the guard are marked no-store too.
@@ -102,7 +115,7 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     for pages in (list_pages, search_pages, report_pages, case_pages, task_pages, risk_pages,
                   sharing_pages, break_glass_pages, as_at_pages, home_safety_pages,
                   repair_review_pages, monitoring_pages, transfer_pages, housing_pages,
-                  correction_pages):
+                  log_alert_pages, complaint_pages, feedback_pages, correction_pages):
         app.include_router(pages)
     app.include_router(safeguarding_router)
     app.include_router(sanctuary_router)
@@ -111,11 +124,14 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     app.include_router(safer_router)
     app.include_router(housing_router)
     app.include_router(corrections_router)
+    app.include_router(complaints_router)
+    app.include_router(feedback_router)
     app.include_router(partners_router)
     app.include_router(staff_router)
     app.include_router(transparency_router)
     app.include_router(transfers_router)
     app.include_router(transfer_inbound_router)
     app.include_router(evidence_router)
+    app.include_router(log_alerts_router)
     app.openapi = contract_openapi(app)  # type: ignore[method-assign]
     return app

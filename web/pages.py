@@ -77,6 +77,14 @@ NAVIGATION: tuple[tuple[str, str, Callable[[StaffProfile], bool]], ...] = (
      lambda staff: Permission.REVIEW_REPAIR_PATTERN in ROLE_PERMISSIONS.get(staff.role, ())),
     ("Monitoring", "/work/monitoring",
      lambda staff: Permission.BREAK_GLASS in ROLE_PERMISSIONS.get(staff.role, ())),
+    ("Alerts about the record", "/work/log-alerts",
+     lambda staff: Permission.READ_LOG_ALERTS in ROLE_PERMISSIONS.get(staff.role, ())),
+    # Those who read the register find the form there; caseworkers only record (D 10.2).
+    ("Complaints", "/work/complaints",
+     lambda staff: Permission.READ_COMPLAINTS in ROLE_PERMISSIONS.get(staff.role, ())),
+    ("Record a complaint", "/work/complaints/new",
+     lambda staff: Permission.READ_COMPLAINTS not in ROLE_PERMISSIONS.get(staff.role, ())
+     and Permission.RECORD_COMPLAINT in ROLE_PERMISSIONS.get(staff.role, ())),
 )
 
 

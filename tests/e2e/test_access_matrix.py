@@ -20,6 +20,7 @@ from temporalio.testing import WorkflowEnvironment
 from aggregates.report import Role
 from aggregates.working_days import local_date
 from application.transparency import TransparencyLog
+from tests.e2e.complaints_matrix import complaint_call, complaint_rows
 from tests.e2e.home_safety_matrix import (
     home_safety_request,
     home_safety_rows,
@@ -27,6 +28,7 @@ from tests.e2e.home_safety_matrix import (
     repair_pattern_rows,
 )
 from tests.e2e.housing_matrix import housing_request, housing_rows
+from tests.e2e.log_alerts_matrix import is_log_alert_route, log_alert_call, log_alert_rows
 from tests.e2e.transfer_matrix import is_transfer_route, transfer_call, transfer_rows
 from tests.web_harness import TST, WebSystem, web_system
 from transparency.note import Signer
@@ -101,6 +103,7 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     **repair_pattern_rows(row),
     **transfer_rows(row, READ),
     **housing_rows(row, READ, CASE_WORK),
+    **complaint_rows(row),
     # Pages: no sign-in → to the sign-in page; a role without the permission → 403; an
     # empty form → 422 with the form shown again (nothing written).
     ("GET", "/work/tasks"): row(303, 200, 200, 200, 200, 403),
@@ -149,6 +152,7 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     # Evidence bundles: safeguarding leads and auditors; past the role, a decision id that
     # is recorded on no case is refused 422 (sharing_decision_recorded).
     ("GET", "/cases/{case_id}/evidence-bundle"): row(401, 403, 422, 422, 422, 403),
+    **log_alert_rows(row),  # the information-governance lead's alone
 }
 
 # Each task is completed by one role, in this order (t4 opens when t2 is done, D 8.28).
@@ -202,8 +206,12 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     url = path
     if "repair-reviews" in path or path == "/repairs/jobs":
         return await repair_pattern_call(http, method, path)
+    if path.startswith(("/complaints", "/feedback", "/work/complaints", "/work/feedback")):
+        return await complaint_call(http, method, path, cases)
     if is_transfer_route(path):
         return await transfer_call(http, method, path, case)
+    if is_log_alert_route(path):
+        return await log_alert_call(http, method, path)
     if path.startswith("/work"):
         url = path.replace("{case_id}", case).replace("{task_id}", "t1").replace(
             "{step}", "repair").replace("{housing_step}", "advice")

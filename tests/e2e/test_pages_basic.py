@@ -82,7 +82,7 @@ async def test_signing_in_in_the_browser_reaches_home_and_signing_out_ends_it(
         assert page.url == f"{system.base_url}/"
         nav = page.get_by_role("navigation", name="Menu")
         await expect(nav.get_by_role("link")).to_have_text(
-            ["My tasks", "Cases", "Report a case", "Repair reviews"])
+            ["My tasks", "Cases", "Report a case", "Repair reviews", "Record a complaint"])
         await expect(nav.get_by_role("button", name="Sign out")).to_be_visible()
         assert problems(page) == []
         assert await check_accessibility(page, "home", OUT) == []
@@ -113,7 +113,7 @@ async def test_escalations_are_in_the_menu_of_safeguarding_leads_only(
         nav = page.get_by_role("navigation", name="Menu")
         await expect(nav.get_by_role("link")).to_have_text(
             ["My tasks", "Cases", "Report a case", "Escalations", "Repair reviews",
-             "Monitoring"])
+             "Monitoring", "Complaints"])
 
 
 async def test_signing_in_works_without_javascript(system: WebSystem) -> None:

@@ -65,6 +65,31 @@ def test_the_database_refuses_to_edit_or_delete_stored_records(store: CaseStore,
         engine.dispose()
 
 
+def test_sqlite_refuses_a_replace_over_a_stored_row(sqlite_store: CaseStore) -> None:
+    """INSERT OR REPLACE deletes the stored row without firing DELETE triggers (unless
+    recursive_triggers is on, which a SQL prompt need not set): the insert is refused."""
+    a_store_with_everything(sqlite_store)
+    engine = sa.create_engine(sqlite_store.env["SQLALCHEMY_URL"])
+    try:
+        before = counts(engine, None)
+        with engine.connect() as conn:
+            first = {t: conn.execute(sa.text(f"SELECT * FROM {t} LIMIT 1")).mappings().one()
+                     for t in GUARDED}
+        for table in GUARDED:
+            row = dict(first[table])
+            columns = ", ".join(row)
+            values = ", ".join(f":{c}" for c in row)
+            for verb in ("INSERT OR REPLACE", "REPLACE"):
+                with pytest.raises(sa.exc.DBAPIError, match="append-only"), \
+                        engine.begin() as conn:
+                    conn.execute(sa.text(f"{verb} INTO {table} ({columns}) VALUES ({values})"),
+                                 row)
+        assert counts(engine, None) == before
+        check_log(sqlite_store)
+    finally:
+        engine.dispose()
+
+
 def test_postgresql_refuses_truncate(postgres_store: CaseStore) -> None:
     a_store_with_everything(postgres_store)
     schema = postgres_store.env["SQLALCHEMY_SCHEMA"]

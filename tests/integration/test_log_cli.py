@@ -66,7 +66,8 @@ def test_a_checkpoint_signed_by_another_key_is_refused(
     other = Signer.generate("dover.example/da-casework-log").verifier.vkey()
     with pytest.raises(SystemExit) as refused:
         run(capsys, "verify-log", "--vkey", other, "--checkpoint", str(note))
-    assert str(refused.value) == "verify-log: the note has no signature from a known key"
+    assert str(refused.value) == ("verify-log: the checkpoint given is not a valid note signed "
+                                  "by the log key: the note has no signature from a known key")
 
 
 def test_production_needs_the_key_file_and_a_named_log(

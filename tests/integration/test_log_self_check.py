@@ -13,11 +13,15 @@ import pytest
 import sqlalchemy as sa
 
 from activities.case_store import CaseStore
+from activities.transparency_store import SessionTree, log_size
 from application.log_self_check import LogSelfCheck
 from application.transparency import TransparencyLog
-from tests.integration.test_transparency_checkpoints import rewrite_event
+from casework.log_admin import verify_log
+from tests.integration.test_transparency_checkpoints import rebuild_log_tables, rewrite_event
 from tests.integration.test_transparency_log import open_case
 from tests.support import PERSONAL_STRINGS
+from transparency.checkpoint import Checkpoint, sign_checkpoint
+from transparency.log_tree import root_hash
 from transparency.note import Signer
 
 ORIGIN = "test.invalid/da-casework-log"
@@ -65,6 +69,42 @@ def test_a_tampered_store_is_an_error_and_one_alert_naming_the_event(
     for text in (*errors, alert.summary):
         assert "Changed later." not in text
         assert not [s for s in PERSONAL_STRINGS if s in text]
+
+
+def test_an_insider_who_rebuilds_the_log_and_signs_again_is_caught_by_the_kept_checkpoint(
+        store: CaseStore) -> None:
+    """Issue 15: the insider with the database and the log key changes an event, rebuilds
+    the leaves and nodes to match and signs a new checkpoint over them. The new checkpoint
+    matches; the one kept from before does not, and both the self-check and `verify-log`
+    say so (the event itself cannot be named: its old leaf hash was rewritten too)."""
+    case_id, key = signed_store(store)
+    the_log = TransparencyLog(store.recorder)  # type: ignore[arg-type]
+    kept = the_log.latest_checkpoint()
+    assert kept is not None
+    open_case(store)  # the log grows, so the insider's checkpoint is a new size
+    rewrite_event(store, case_id, 1, lambda state: state.update(reason="Changed later."))
+    rebuild_log_tables(store)
+    # The application refuses to sign a log that no longer extends the last checkpoint, so
+    # the insider signs by hand with the key and keeps the note beside the others.
+    t = the_log.tables
+    with store.recorder.transaction(commit=True) as session:  # type: ignore[attr-defined]
+        size = log_size(session, t)
+        root = root_hash(SessionTree(session, t), size)
+        note = sign_checkpoint(Checkpoint(key.name, size, root), key)
+        session.execute(sa.insert(t.checkpoints).values(
+            tree_size=size, root_hash=root, made_at=2_000, note=note.decode()))
+    assert size > kept.size
+    result = self_check(store, key).check_once(now=1_000)
+    assert not result.ok and result.alerted
+    [alert] = self_check(store, key).alerts.alerts()
+    assert (f"the root recomputed from the first {kept.size} events differs from the earlier "
+            f"signed checkpoint of {kept.size} leaves") in alert.summary
+    # The same from the command line's check, reading the store alone.
+    vkey = key.verifier.vkey()
+    found = verify_log(store.env["SQLALCHEMY_URL"], vkey, None,
+                       schema=store.env.get("SQLALCHEMY_SCHEMA"))
+    assert not found.ok and found.summary() == "1 problem"
+    assert f"earlier signed checkpoint of {kept.size} leaves" in found.problems[0]
 
 
 def test_a_forged_checkpoint_is_an_alert(store: CaseStore) -> None:

@@ -22,11 +22,12 @@ from activities.transparency_store import SessionTree, log_tables
 from aggregates.access_log import access_log_id
 from aggregates.report import Actor, Council, Role
 from aggregates.staff import staff_member_id
-from application.log_verifier import StreamingRoot, events_table
+from application.log_verifier import events_table
 from tests.fixtures.stored_versions import HERE, open_store
 from tests.support import make_report
 from transparency.leaves import event_leaf_hash
 from transparency.log_tree import LeafHashTree, root_hash
+from transparency.streaming_root import StreamingRoot
 
 ADMIN = Actor(staff_id="adm-1", role=Role.ADMINISTRATOR)
 EVENT_TABLES = ("casestore_events", "staffdirectory_events")

@@ -147,3 +147,12 @@ def test_administrators_read_nothing_and_case_staff_read_everything() -> None:
     assert READABLE[Role.ADMINISTRATOR] == frozenset()
     for role in (Role.CASEWORKER, Role.DSO, Role.LINE_MANAGER):
         assert READABLE[role] == frozenset(Category) - {Category.TRANSFER_DESTINATION}
+
+
+def test_the_information_governance_lead_reads_no_case_content() -> None:
+    """Issue 15 scope 6: the IG lead answers for the record's integrity (alerts, checkpoints:
+    hashes and leaf numbers), not for any case; every field of an event is withheld."""
+    role = Role.INFORMATION_GOVERNANCE_LEAD
+    assert READABLE[role] == frozenset()
+    assert redact_event("ContactRecorded", {"party": "victim", "note": "Call at six"},
+                        role) == {"party": WITHHELD, "note": WITHHELD}
