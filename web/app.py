@@ -27,6 +27,7 @@ from web.pages_as_at import router as as_at_pages
 from web.pages_break_glass import router as break_glass_pages
 from web.pages_case import router as case_pages
 from web.pages_complaints import router as complaint_pages
+from web.pages_corrections import router as correction_pages
 from web.pages_feedback import router as feedback_pages
 from web.pages_home_safety import router as home_safety_pages
 from web.pages_housing import router as housing_pages
@@ -114,7 +115,7 @@ def create_app(intake: Intake, auth: AuthServices, oidc: OidcClient | None = Non
     for pages in (list_pages, search_pages, report_pages, case_pages, task_pages, risk_pages,
                   sharing_pages, break_glass_pages, as_at_pages, home_safety_pages,
                   repair_review_pages, monitoring_pages, transfer_pages, housing_pages,
-                  log_alert_pages, complaint_pages, feedback_pages):
+                  log_alert_pages, complaint_pages, feedback_pages, correction_pages):
         app.include_router(pages)
     app.include_router(safeguarding_router)
     app.include_router(sanctuary_router)

@@ -66,8 +66,16 @@ LABELS: dict[str, Label] = {
     "summary": Label("what was reported"),
     "reported_at": Label("when the report was received"),
     "late_entry_reason": Label("why the report is entered late"),
+    # The case as it stood at a moment (web/pages_as_at.py).
+    "version": Label("the version"),
+    "at": Label("the time"),
     **{f"q{n}": Label(f"an answer to question {n}", choice=True) for n in range(1, 25)},
 }
+
+# The hint on every field that records the rationale of a decision or the reason for a
+# correction: auditors read it and it goes in evidence bundles, so it must name nobody.
+WHY_HINT = ("Say why, without names, addresses or phone numbers: auditors and courts read "
+            "this")
 
 _NOT_FUTURE = "{Label} must be today or in the past"
 _REAL_DATE = "{Label} must be a real date"
@@ -101,6 +109,10 @@ MESSAGES: dict[str, str] = {
     "datetime_from_date_parsing": "Enter {label} as a real date and a time like 14:30",
     "late_entry_has_reason": "Enter why the report is entered now and not when it was "
                              "received",
+    "version_is_whole_number": "{Label} must be a whole number, like 3",
+    "moment_is_iso_time": "Enter {label} as a date and a time with its time zone, like "
+                          "2026-11-23T17:00:00Z",
+    "moment_has_time_zone": "Enter {label} with its time zone, like 2026-11-23T17:00:00Z",
     "hearing_date_in_range": "{Label} must be 1 January 1900 or later",
     "incident_date_in_range": "{Label} must be 1 January 1900 or later",
     "reported_at_in_range": "{Label} must be 1 January 1900 or later",

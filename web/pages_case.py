@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from aggregates.access import ROLE_PERMISSIONS
 from aggregates.case import Case
 from aggregates.corrections import corrections_of
 from aggregates.data_categories import redact_event, redact_view
@@ -23,13 +24,17 @@ from web.pages_risk import MARAC_KINDS
 from web.presenters import (
     REFERRAL_KINDS,
     deadline,
+    event_name,
     field_rows,
     partner_name,
     timeline_line,
     when,
+    when_exact,
     who,
+    why,
 )
 from web.routes_cases import intake_of
+from web.routes_corrections import CORRECTION
 from web.routes_safeguarding import NOTE
 from workflows.client import WorkflowNotRunning
 
@@ -83,8 +88,9 @@ async def history(case_id: uuid.UUID, request: Request, principal: Reader,
     return render(request, principal, "pages/history.html", case_id=str(case_id), step=step,
                   total=len(events), event=event, data=data, what=timeline_line(event.type, data),
                   corrected_by=corrections_of(events).get(event.version, []),
-                  who=who(data), when=when(event.at or event.recorded_at),
-                  recorded=when(event.recorded_at),
+                  who=who(data), why=why(data), when=when_exact(event.at or event.recorded_at),
+                  recorded=when_exact(event.recorded_at), event_name=event_name(event.type),
+                  can_correct=CORRECTION.permission in ROLE_PERMISSIONS[principal.staff.role],
                   details=field_rows({k: v for k, v in data.items()
                                       if k not in ("actor", "reason", "at")}))
 

@@ -15,6 +15,7 @@ from aggregates.landlords import LANDLORD_NAMES
 from aggregates.referrals import Partner
 from aggregates.sharing import DataCategory, LawfulBasis, Purpose
 from web.auth import Principal, visible_case
+from web.form_messages import WHY_HINT
 from web.page_forms import Errors, field_errors, page_access, render, submit, text, yes_no
 from web.presenters import partner_name
 from web.routes_cases import intake_of
@@ -45,7 +46,7 @@ def _sharing_page(request: Request, principal: Principal) -> Any:
     def show(case: Case, values: dict[str, Any], errors: Errors, status_code: int) -> Response:
         return render(request, principal, "pages/sharing.html", status_code=status_code,
                       case_id=str(case.id), options=SHARING_OPTIONS, values=values,
-                      errors=errors, field_errors=field_errors(errors))
+                      errors=errors, field_errors=field_errors(errors), why_hint=WHY_HINT)
     return show
 
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from aggregates.commands.corrections import CorrectEntry
 from web.auth import Principal
 from web.command_routes import CommandRoute, IdempotencyKey, api_command
+from web.form_messages import WHY_HINT
 from web.input_types import Int, Text
 from web.schemas import TasksOut
 
@@ -23,7 +24,8 @@ class CorrectionIn(BaseModel):
     corrects_version: Int = Field(ge=1, description="the version of the wrong entry")
     what_was_wrong: Text = Field(min_length=1, max_length=10_000)
     correction: Text = Field(min_length=1, max_length=10_000)
-    reason: Text = Field(min_length=1, max_length=2_000)
+    # Read by auditors and in evidence bundles: the record of why.
+    reason: Text = Field(min_length=1, max_length=2_000, description=WHY_HINT)
 
 
 CORRECTION = CommandRoute(CorrectEntry, CorrectionIn)

@@ -45,6 +45,7 @@ from temporal_contracts.payloads import AcknowledgementInput
 from web.auth import Principal, require, visible_case
 from web.command_routes import CommandRoute, IdempotencyKey, api_command
 from web.errors import error_body
+from web.form_messages import WHY_HINT
 from web.input_types import Bool, Line, Text
 from web.routes_cases import intake_of
 from web.schemas import TasksOut
@@ -171,8 +172,10 @@ class SharingDecisionIn(BaseModel):
     shared: Bool
     categories: list[DataCategory] = Field(default_factory=list, max_length=20)
     lawful_basis: LawfulBasis | None = None
-    justification: Text = Field(default="", max_length=4000)
-    reasons: Text = Field(default="", max_length=4000)
+    # The rationale is read by auditors and goes in evidence bundles (README, "Evidence
+    # bundles"): the description is the API's hint, as the page's is the form's.
+    justification: Text = Field(default="", max_length=4000, description=WHY_HINT)
+    reasons: Text = Field(default="", max_length=4000, description=WHY_HINT)
     under_isa: Bool = True
 
 

@@ -17,10 +17,9 @@ import base64
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import PlainTextResponse
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel
-from starlette.exceptions import HTTPException
 
 from aggregates.access import Permission
 from aggregates.access_log import access_log_id
@@ -28,6 +27,7 @@ from aggregates.errors import ConflictError, RuleViolation
 from application.transparency import Inclusion, LogError, TransparencyLog
 from web.auth import Principal, require, visible_case
 from web.contract import ERRORS_REF
+from web.errors import error_body
 from web.routes_cases import intake_of
 
 router = APIRouter()
@@ -64,12 +64,16 @@ def _b64(value: bytes) -> str:
     return base64.b64encode(value).decode()
 
 
-def _refused(error: LogError) -> Exception:
+def _refused(error: LogError, size_field: str) -> JSONResponse:
+    """A refusal of the log as HTTP: 409 and 422 raised as the domain's refusals; a 404 (no
+    checkpoint of the size in `size_field`, no such event) answered here, naming the field
+    and rule, so it is not mistaken for an address the service does not have."""
     if error.rule == "event_in_checkpoint":
-        return ConflictError(error.rule, str(error), field="tree_size")
+        raise ConflictError(error.rule, str(error), field="tree_size")
     if error.rule == "sizes_in_order":
-        return RuleViolation(error.rule, str(error), field="old_size")
-    return HTTPException(404, str(error))
+        raise RuleViolation(error.rule, str(error), field="old_size")
+    field = size_field if error.rule == "checkpoint_exists" else "version"
+    return JSONResponse(error_body(field, error.rule, str(error)), status_code=404)
 
 
 CHECKPOINT_TEXT: dict[int | str, dict[str, Any]] = {
@@ -88,16 +92,20 @@ def _cosigned(log_: TransparencyLog, size: int | None) -> bytes | None:
         return None
 
 
-async def _note(request: Request, size: int | None) -> PlainTextResponse:
+async def _note(request: Request, size: int | None) -> Response:
     note = await asyncio.to_thread(_cosigned, _log(request), size)
     if note is None:
-        raise HTTPException(404, "no checkpoint of that size has been signed")
+        return JSONResponse(error_body(None if size is None else "tree_size",
+                                       "checkpoint_exists",
+                                       "no checkpoint of that tree size was made"
+                                       if size is not None else
+                                       "no checkpoint has been signed yet"), status_code=404)
     return PlainTextResponse(note.decode(), media_type="text/plain; charset=utf-8")
 
 
 @router.get("/transparency/checkpoint", response_class=PlainTextResponse,
             responses=CHECKPOINT_TEXT)
-async def latest_checkpoint(request: Request, _: Auditor) -> PlainTextResponse:
+async def latest_checkpoint(request: Request, _: Auditor) -> Response:
     """The latest signed checkpoint of the log (C2SP tlog-checkpoint signed note), with the
     cosignature lines of the witnesses that cosigned it (C2SP tlog-cosignature)."""
     return await _note(request, None)
@@ -107,7 +115,7 @@ async def latest_checkpoint(request: Request, _: Auditor) -> PlainTextResponse:
             responses=CHECKPOINT_TEXT)
 async def checkpoint_of_size(request: Request, _: Auditor,
                              tree_size: Annotated[int, Path(ge=0, le=MAX_SIZE)]
-                             ) -> PlainTextResponse:
+                             ) -> Response:
     """The signed checkpoint of `tree_size` leaves with its witnesses' cosignatures."""
     return await _note(request, tree_size)
 
@@ -129,13 +137,14 @@ async def witnesses(request: Request, _: Auditor) -> list[WitnessOut]:
 
 
 async def _inclusion(request: Request, principal: Principal, case_id: uuid.UUID,
-                     stream: uuid.UUID, version: int, tree_size: int) -> InclusionOut:
+                     stream: uuid.UUID, version: int, tree_size: int
+                     ) -> InclusionOut | JSONResponse:
     await visible_case(intake_of(request).store, case_id, principal, "read_log_proof")
     try:
         found: Inclusion = await asyncio.to_thread(_log(request).inclusion, stream, version,
                                                    tree_size)
     except LogError as error:
-        raise _refused(error) from None
+        return _refused(error, "tree_size")
     return InclusionOut(leaf_index=found.leaf_index, leaf_hash=_b64(found.leaf_hash),
                         tree_size=found.tree_size, proof=[_b64(h) for h in found.proof])
 
@@ -145,7 +154,7 @@ async def event_inclusion(
     case_id: uuid.UUID, request: Request, principal: Auditor,
     version: Annotated[int, Path(ge=1, le=MAX_SIZE)],
     tree_size: Annotated[int, Query(ge=1, le=MAX_SIZE)],
-) -> InclusionOut:
+) -> InclusionOut | JSONResponse:
     """Proof that event `version` of the case is in the checkpoint of `tree_size` leaves."""
     return await _inclusion(request, principal, case_id, case_id, version, tree_size)
 
@@ -155,7 +164,7 @@ async def access_entry_inclusion(
     case_id: uuid.UUID, request: Request, principal: Auditor,
     version: Annotated[int, Path(ge=1, le=MAX_SIZE)],
     tree_size: Annotated[int, Query(ge=1, le=MAX_SIZE)],
-) -> InclusionOut:
+) -> InclusionOut | JSONResponse:
     """Proof that entry `version` of the case's access log is in the checkpoint of
     `tree_size` leaves."""
     return await _inclusion(request, principal, case_id, access_log_id(case_id), version,
@@ -167,11 +176,11 @@ async def consistency(
     request: Request, _: Auditor,
     old_size: Annotated[int, Query(ge=1, le=MAX_SIZE)],
     new_size: Annotated[int, Query(ge=1, le=MAX_SIZE)],
-) -> ConsistencyOut:
+) -> ConsistencyOut | JSONResponse:
     """Proof that the checkpoint of `new_size` leaves extends the tree of `old_size`."""
     try:
         proof = await asyncio.to_thread(_log(request).consistency, old_size, new_size)
     except LogError as error:
-        raise _refused(error) from None
+        return _refused(error, "new_size")
     return ConsistencyOut(old_size=old_size, new_size=new_size,
                           proof=[_b64(h) for h in proof])

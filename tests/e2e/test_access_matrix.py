@@ -126,6 +126,8 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("GET", "/work/cases/{case_id}/notes"): row(303, 200, 200, 200, 403, 403),
     ("POST", "/work/cases/{case_id}/marac"): row(303, 422, 422, 422, 403, 403),
     ("POST", "/work/cases/{case_id}/notes"): row(303, 422, 422, 422, 403, 403),
+    ("GET", "/work/cases/{case_id}/corrections"): row(303, 200, 200, 200, 403, 403),
+    ("POST", "/work/cases/{case_id}/corrections"): row(303, 422, 422, 422, 403, 403),
     ("GET", "/work/break-glass"): row(303, 403, 404, 404, 403, 403),
     ("GET", "/work/cases/{case_id}/break-glass"): row(303, 403, 200, 200, 403, 403),
     ("POST", "/work/cases/{case_id}/break-glass"): row(303, 403, 422, 422, 403, 403),

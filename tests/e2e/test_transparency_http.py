@@ -124,3 +124,32 @@ async def test_proofs_of_a_case_obey_need_to_know_and_only_auditors_see_the_log(
         assert (await caseworker.get("/transparency/checkpoint")).status_code == 403
         assert (await caseworker.get(f"/cases/{case_id}/events/1/inclusion",
                                      params={"tree_size": size})).status_code == 403
+
+
+async def test_a_size_without_a_checkpoint_is_named_not_taken_for_a_missing_address(
+        system: WebSystem) -> None:
+    """A 404 from the log says which size has no checkpoint (rule `checkpoint_exists`), or
+    that the event is not in the log, so an auditor does not think the address is wrong."""
+    case_id = await system.open_case(CW)
+    async with system.client(AUD) as auditor:
+        none_yet = await auditor.get("/transparency/checkpoint")
+        assert none_yet.status_code == 404
+        assert none_yet.json()["errors"][0]["rule"] == "checkpoint_exists"
+        sign(system)
+        size = TransparencyLog(system.store.recorder).size()  # type: ignore[arg-type]
+        asked = {
+            "/transparency/checkpoints/1": "tree_size",
+            f"/cases/{case_id}/events/1/inclusion?tree_size={size + 1000}": "tree_size",
+            f"/cases/{case_id}/access-log/1/inclusion?tree_size={size + 1000}": "tree_size",
+            f"/transparency/consistency?old_size=1&new_size={size + 1000}": "new_size",
+        }
+        for url, field in asked.items():
+            answer = await auditor.get(url)
+            assert answer.status_code == 404, url
+            [error] = answer.json()["errors"]
+            assert (error["field"], error["rule"]) == (field, "checkpoint_exists"), url
+        unlogged = await auditor.get(f"/cases/{case_id}/events/99999/inclusion",
+                                     params={"tree_size": size})
+        assert unlogged.status_code == 404
+        [error] = unlogged.json()["errors"]
+        assert (error["field"], error["rule"]) == ("version", "event_is_logged")
