@@ -60,23 +60,27 @@ def catch_up(projection_class: type[BatchProjection[Any]],
              application_class: type[Application[Any]], env: Mapping[str, str],
              *, timeout: float | None = None) -> int:
     """Run the projection until it has applied every notification recorded when this was
-    called; returns how many events it applied. Raises TimeoutError after `timeout` s, and
-    whatever stopped the projection (e.g. `PositionMoved`)."""
-    started = time.monotonic()
-    runner = start_runner(projection_class, application_class, env)
-    try:
-        with runner:
-            upto = runner.app.recorder.max_notification_id() or 0
-            while behind(runner.app, runner.view.max_tracking_id(runner.app_name), upto,
-                         projection_class.topics):
-                runner.run_forever(timeout=0.02)  # re-raises the projection's error
-                if timeout is not None and time.monotonic() - started > timeout:
-                    raise TimeoutError(f"projection {projection_class.name} is still "
-                                       f"behind notification {upto}")
-    finally:
-        dispose(runner)
-    applied: int = runner.projection.applied  # type: ignore[attr-defined]
-    return applied
+    called; returns how many events this call applied. When another runner moves the
+    position first (`PositionMoved`), carries on from there. Raises TimeoutError after
+    `timeout` seconds, and whatever else stopped the projection."""
+    started, applied, upto = time.monotonic(), 0, None
+    while True:
+        runner = start_runner(projection_class, application_class, env)
+        try:
+            with runner:
+                if upto is None:
+                    upto = runner.app.recorder.max_notification_id() or 0
+                while behind(runner.app, runner.view.max_tracking_id(runner.app_name), upto,
+                             projection_class.topics):
+                    runner.run_forever(timeout=0.02)  # re-raises the projection's error
+                    if timeout is not None and time.monotonic() - started > timeout:
+                        raise TimeoutError(f"projection {projection_class.name} is still "
+                                           f"behind notification {upto}")
+            return applied + runner.projection.applied  # type: ignore[attr-defined, no-any-return]
+        except PositionMoved:
+            applied += runner.projection.applied  # type: ignore[attr-defined]
+        finally:
+            dispose(runner)
 
 
 def rebuild(projection_class: type[BatchProjection[Any]],
