@@ -15,9 +15,11 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+import sqlalchemy as sa
 from eventsourcing.application import Application
 from eventsourcing.persistence import InfrastructureFactory
 from eventsourcing.projection import BaseProjectionRunner
+from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 
 from activities.projections import (
     BatchingRunner,
@@ -43,9 +45,14 @@ def start_runner(projection_class: type[BatchProjection[Any]],
 def dispose(runner: BatchingRunner[Any]) -> None:
     """Close the connection pools of the runner's application and view (the library's
     `close` leaves SQLAlchemy's engines open)."""
-    for datastore in (runner.view.datastore, getattr(runner.app.recorder, "datastore", None)):
-        if datastore is not None and datastore.engine is not None:
-            datastore.engine.dispose()
+    close(runner.view.datastore)
+    close(getattr(runner.app.recorder, "datastore", None))
+
+
+def close(datastore: SQLAlchemyDatastore | None) -> None:
+    engine = None if datastore is None else datastore.engine
+    if isinstance(engine, sa.Engine):
+        engine.dispose()
 
 
 def make_view(projection_class: type[BatchProjection[Any]],
@@ -93,8 +100,7 @@ def rebuild(projection_class: type[BatchProjection[Any]],
     try:
         view.clear(application_class.name)
     finally:
-        if view.datastore.engine is not None:
-            view.datastore.engine.dispose()
+        close(view.datastore)
     return catch_up(projection_class, application_class, env)
 
 
@@ -116,9 +122,7 @@ class ProjectionWorker:
     def start(self) -> ProjectionWorker:
         """Create the projection's tables (so readers find them from now on), then keep it
         up to date in a thread."""
-        view = make_view(self.projection_class, self._env)
-        if view.datastore.engine is not None:
-            view.datastore.engine.dispose()
+        close(make_view(self.projection_class, self._env).datastore)
         self._thread = threading.Thread(target=self._keep, daemon=True,
                                         name=f"projection-{self.projection_class.name}")
         self._thread.start()

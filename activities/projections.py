@@ -35,10 +35,9 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 import weakref
 from abc import abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa

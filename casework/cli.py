@@ -1,5 +1,5 @@
 """Command line: `python -m casework run|demo|worker|web|keys|create-admin|add-staff|
-issue-token|log-key|checkpoint|verify-log|import-repairs`."""
+issue-token|log-key|checkpoint|verify-log|import-repairs|rebuild-projection`."""
 
 from __future__ import annotations
 
@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> None:
     repairs = sub.add_parser("import-repairs", help="take a CSV feed of repair jobs; prints "
                              "each bad row by line and the jobs taken")
     repairs.add_argument("file", type=Path)
+    projection = sub.add_parser("rebuild-projection", help="delete a projection's rows and "
+                                "project every event again from the first (e.g. WorkTrays)")
+    projection.add_argument("name")
     args = parser.parse_args(argv)
     settings = Settings()
     if args.command == "run":
@@ -80,6 +83,13 @@ def main(argv: list[str] | None = None) -> None:
         print("\n".join(report_lines(result)))
         if result.errors:
             raise SystemExit(1)  # the good rows are kept; the exit status says some were not
+    elif args.command == "rebuild-projection":
+        from casework.projection_admin import rebuild_projection
+
+        try:
+            print(rebuild_projection(settings, args.name))
+        except LookupError as unknown:
+            raise SystemExit(f"rebuild-projection: {unknown.args[0]}") from None
     elif args.command in ("log-key", "checkpoint", "verify-log"):
         _log_command(args, settings)
     else:
