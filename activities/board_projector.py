@@ -18,6 +18,7 @@ rebuilds them from position 0 of the notification log; the old tables are no lon
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 from uuid import UUID
 
@@ -37,6 +38,8 @@ from activities.case_store import CaseStore
 from activities.projection_running import ProjectionWorker, catch_up
 from activities.projections import Batch, BatchProjection, ProjectionView
 from aggregates.case import Case
+
+REMEMBERED_CASES = 200_000  # cases whose written version a projection remembers
 
 
 class TaskBoardView(ProjectionView):
@@ -72,12 +75,27 @@ class WorkTrays(BatchProjection[TaskBoardView]):
     def __init__(self, view: TaskBoardView) -> None:
         super().__init__(view)
         self.rewritten = 0  # case rewrites by this instance
+        # The version of each case whose rows this instance wrote: an event at or below it
+        # is already shown (the rows were written from the case as it stood then), so a
+        # rebuild loads a case once, not once per batch its events fall in. Bounded: the
+        # oldest entries are dropped (a dropped case is only loaded again).
+        self._written: OrderedDict[UUID, int] = OrderedDict()
 
     def prepare(self, batch: Batch) -> list[tuple[str, Case]]:
         store = self.app
         assert isinstance(store, CaseStore)
-        case_ids = sorted({UUID(str(event.originator_id)) for event, _ in batch})
-        return [(str(case_id), store.get_case(case_id)) for case_id in case_ids]
+        newest: dict[UUID, int] = {}
+        for event, _ in batch:
+            case_id = UUID(str(event.originator_id))
+            newest[case_id] = max(newest.get(case_id, 0), event.originator_version)
+        stale = sorted(c for c, v in newest.items() if self._written.get(c, 0) < v)
+        loaded = [(str(case_id), store.get_case(case_id)) for case_id in stale]
+        for case_id, (_, case) in zip(stale, loaded, strict=True):
+            self._written[case_id] = case.version
+            self._written.move_to_end(case_id)
+        while len(self._written) > REMEMBERED_CASES:
+            self._written.popitem(last=False)
+        return loaded
 
     def apply(self, session: Session, prepared: list[tuple[str, Case]]) -> None:
         for case_id, case in prepared:

@@ -55,7 +55,6 @@ from activities.notification_poll import NotificationPoll
 log = logging.getLogger(__name__)
 
 BATCH = 500  # events per transaction, at most
-RESTART_PAUSE = (0.05, 10.0)  # seconds before restarting a failed runner: first, at most
 
 Event = DomainEventProtocol[Any]
 Batch = Sequence[tuple[Event, Tracking]]
