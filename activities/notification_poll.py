@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from eventsourcing.persistence import (  # ShutDown: the library's backport of Python 3.13's
+from eventsourcing.persistence import (  # ShutDown: the library's backport for Python < 3.13
     ListenNotifySubscription,
     Notification,
     ShutDown,

@@ -7,8 +7,8 @@ Run: `.venv/bin/python bench/projections.py [--sizes 100000,1000000] [--repeats 
 The store (a SQLite file in a temporary directory; and PostgreSQL, a schema of its own, given
 `--postgres-url`) is written in bulk (tests/bulk_cases.py: one real case of 10 encrypted
 events, copied under new case ids, with its transparency-log leaves, as bench/audit.py writes
-its large logs). Then, each `--repeats` times (the board's rebuild at 10^6 events `--board-repeats` times,
-if given: on 2 shared cores one takes many minutes), medians printed:
+its large logs). Then, each `--repeats` times (the board's rebuild at 10^6 events
+`--board-repeats` times, if given: on 2 shared cores one takes many minutes), medians:
 
 - **read bare**: the notification log paged through as the subscription reads it (pages of
   500, `select_notifications`), nothing decoded: the floor.
