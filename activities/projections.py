@@ -33,7 +33,6 @@ ids on PostgreSQL) is in `activities/notification_poll.py`.
 
 from __future__ import annotations
 
-import logging
 import threading
 import weakref
 from abc import abstractmethod
@@ -51,8 +50,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from activities.notification_poll import NotificationPoll
-
-log = logging.getLogger(__name__)
 
 BATCH = 500  # events per transaction, at most
 
