@@ -19,6 +19,7 @@ from aggregates.case_access import AccessState
 from aggregates.case_risk import RiskState
 from aggregates.case_work import WorkState
 from aggregates.dash import Assessment, DashDraft, RiskLevel
+from aggregates.homelessness import HomelessnessApplication, HomelessnessState
 from aggregates.referrals import Referral
 from aggregates.repair_rules import RepairJob
 from aggregates.repairs import RepairsState
@@ -29,6 +30,8 @@ from aggregates.sanctuary import SanctuaryState
 from aggregates.sanctuary_records import Measure, SanctuaryReferral
 from aggregates.sharing_decisions import SharingDecision, SharingState
 from aggregates.tasks import Task
+from aggregates.tenancy_records import TenancyRoute, TenancyState
+from aggregates.transfer_records import InboundTransfer, ReciprocalTransfer, TransferState
 
 
 class RecordAsDict(Transcoding):
@@ -137,4 +140,12 @@ ALL = (
     RecordAsDict(Measure, "da_sanctuary_measure"),
     StateAsFields(RepairsState, "da_repairs_state"), RecordAsDict(RepairJob, "da_repair_job"),
     StateAsFields(SaferState, "da_safer_state"), RecordAsDict(SaferWorks, "da_safer_works"),
+    # Kent reciprocal transfers (issue 14)
+    StateAsFields(TransferState, "da_transfer_state"),
+    RecordAsDict(ReciprocalTransfer, "da_reciprocal_transfer"),
+    RecordAsDict(InboundTransfer, "da_inbound_transfer"),
+    StateAsFields(HomelessnessState, "da_homelessness_state"),
+    RecordAsDict(HomelessnessApplication, "da_homelessness_application"),
+    StateAsFields(TenancyState, "da_tenancy_state"),
+    RecordAsDict(TenancyRoute, "da_tenancy_route"),
 )

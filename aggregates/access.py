@@ -53,13 +53,16 @@ class Permission(StrEnum):
     # the reviews they open and decides on each.
     FEED_REPAIR_JOBS = "feed_repair_jobs"
     REVIEW_REPAIR_PATTERN = "review_repair_pattern"
+    # An evidence bundle for the police, a court or the Ombudsman (D 8.24-8.28), under a
+    # recorded decision to share: safeguarding leads and auditors, never every caseworker.
+    EXPORT_EVIDENCE = "export_evidence"
 
 
 _CASE_STAFF = {Permission.OPEN_CASE, Permission.READ_CASE, Permission.COMPLETE_TASK,
                Permission.RECORD_CASE_WORK, Permission.DECLARE_CONFLICT,
                Permission.READ_OWN_NOTIFICATIONS, Permission.REVIEW_REPAIR_PATTERN}
 _SAFEGUARDING_LEADS = _CASE_STAFF | {Permission.ASSIGN_CASE, Permission.RESTRICT_CASE,
-                                     Permission.BREAK_GLASS}
+                                     Permission.BREAK_GLASS, Permission.EXPORT_EVIDENCE}
 CASE_STAFF_ROLES = frozenset({Role.CASEWORKER, Role.DSO, Role.LINE_MANAGER})
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
@@ -70,7 +73,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     # change nothing.
     Role.AUDITOR: frozenset({Permission.READ_CASE, Permission.READ_ACCESS_LOG,
                              Permission.READ_TRANSPARENCY_LOG, Permission.DECLARE_CONFLICT,
-                             Permission.READ_OWN_NOTIFICATIONS}),
+                             Permission.READ_OWN_NOTIFICATIONS,
+                             Permission.EXPORT_EVIDENCE}),
     # Administrators manage accounts; they have no need to know any case.
     Role.ADMINISTRATOR: frozenset({Permission.MANAGE_STAFF, Permission.READ_OWN_NOTIFICATIONS}),
     Role.SYSTEM: frozenset({Permission.RECORD_PARTNER_MESSAGE}),

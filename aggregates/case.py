@@ -3,9 +3,9 @@
 `Case` is one aggregate (one stream, one version, its workflow the single writer) composed of
 slices, each a module with its events, its typed state and its commands (aggregates/
 case_parts.py lists them): work, access, risk, safeguarding, sharing, the Sanctuary Scheme,
-emergency repairs, SAFER. This module holds only what makes them one case: intake (`Opened`), the
-names of the events on `Case` itself, the council and policy, and the window of recent
-command ids.
+emergency repairs, SAFER, homelessness, tenancy options and enforcement, Kent reciprocal
+transfers. This module holds only what makes them one case: intake (`Opened`), the names of
+the events on `Case` itself, the council and policy, and the window of recent command ids.
 
 Every event carries who, which command, why and when (aggregates/case_events.py). Event class
 names and the case id never hold personal data: the event store keeps them in clear (only
@@ -25,12 +25,16 @@ from aggregates import case_access, case_work
 from aggregates.case_access import AccessCommands, AccessState
 from aggregates.case_events import CaseEvent
 from aggregates.case_risk import RiskCommands, RiskState
-from aggregates.case_versions import upcast_v1_v2, upcast_v2_v3, upcast_v3_v4
+from aggregates.case_versions import upcast_v1_v2, upcast_v2_v3, upcast_v3_v4, upcast_v4_v5
 from aggregates.case_work import WorkCommands, WorkState
 from aggregates.checks import check_reason
+from aggregates.enforcement import EnforcementCommands
 from aggregates.errors import RuleViolation
+from aggregates.homelessness import HomelessnessCommands, HomelessnessState
+from aggregates.inbound_transfer import InboundTransferCommands
 from aggregates.input_rules import check_date_in_range
 from aggregates.policies import Policy, policy_for
+from aggregates.reciprocal_transfer import TransferCommands, TransferState
 from aggregates.repairs import RepairsCommands, RepairsState
 from aggregates.report import Actor, Council, Report, Role
 from aggregates.report_received import check_received_at
@@ -39,6 +43,8 @@ from aggregates.safer import SaferCommands, SaferState
 from aggregates.sanctuary import SanctuaryCommands, SanctuaryState
 from aggregates.sharing_decisions import SharingCommands, SharingState
 from aggregates.tasks import TaskNotFound as TaskNotFound  # raised by Case since v1 (tasks.py)
+from aggregates.tenancy_options import TenancyCommands
+from aggregates.tenancy_records import TenancyState
 from aggregates.working_days import local_date
 
 MAX_CLOCK_SKEW = timedelta(minutes=5)
@@ -67,7 +73,9 @@ def check_report(report: Report, now: datetime) -> None:
 
 
 class Case(RepairsCommands, WorkCommands, AccessCommands, RiskCommands, SafeguardingCommands,
-           SharingCommands, SanctuaryCommands, SaferCommands, Aggregate):
+           SharingCommands, SanctuaryCommands, SaferCommands, HomelessnessCommands,
+           TenancyCommands, EnforcementCommands, TransferCommands, InboundTransferCommands,
+           Aggregate):
     """A domestic-abuse case of one council, under the policy version in force at intake.
 
     The repairs slice comes first: its `record_referral_acknowledged` extends the
@@ -75,10 +83,11 @@ class Case(RepairsCommands, WorkCommands, AccessCommands, RiskCommands, Safeguar
 
     # The shape of the state snapshots hold; a change to it is a version step with an upcaster
     # (aggregates/case_versions.py).
-    class_version = 4
+    class_version = 5
     upcast_v1_v2 = staticmethod(upcast_v1_v2)
     upcast_v2_v3 = staticmethod(upcast_v2_v3)
     upcast_v3_v4 = staticmethod(upcast_v3_v4)
+    upcast_v4_v5 = staticmethod(upcast_v4_v5)
 
     class Opened(CaseEvent, Aggregate.Created):
         council: str
@@ -102,6 +111,9 @@ class Case(RepairsCommands, WorkCommands, AccessCommands, RiskCommands, Safeguar
             case.sanctuary = SanctuaryState()
             case.repairs = RepairsState()
             case.safer = SaferState()
+            case.transfer = TransferState()
+            case.homelessness = HomelessnessState()
+            case.tenancy = TenancyState()
 
     # Events of the work and access slices, named here so that their topics stay
     # `aggregates.case:Case.<name>` (stored since version 1; the task board, notifications and
@@ -153,6 +165,9 @@ class Case(RepairsCommands, WorkCommands, AccessCommands, RiskCommands, Safeguar
         sanctuary: SanctuaryState
         repairs: RepairsState
         safer: SaferState
+        transfer: TransferState
+        homelessness: HomelessnessState
+        tenancy: TenancyState
 
     @classmethod
     def open(cls, *, case_id: UUID, report: Report, policy: Policy, actor: Actor, reason: str,

@@ -5,10 +5,12 @@ mixins: work (report, triage and tasks: aggregates/case_work.py), access
 (aggregates/case_access.py), risk (DASH, MARAC, incidents: aggregates/case_risk.py),
 safeguarding referrals and contact (aggregates/safeguarding.py), sharing and consent
 (aggregates/sharing_decisions.py), the Sanctuary Scheme (aggregates/sanctuary.py), emergency
-repairs (aggregates/repairs.py), KCC SAFER (aggregates/safer.py). Each slice module holds
-its events, its typed state and its commands; the rules are pure functions they call. A slice
-reaches another only through what `CaseParts` declares here, so no slice module imports
-another (nor `aggregates.case`) at run time.
+repairs (aggregates/repairs.py), KCC SAFER (aggregates/safer.py), homelessness
+(aggregates/homelessness.py), tenancy options and enforcement (aggregates/tenancy_options.py,
+aggregates/enforcement.py), Kent reciprocal transfers (aggregates/reciprocal_transfer.py).
+Each slice module holds its events, its typed state and its commands; the rules are pure
+functions they call. A slice reaches another only through what `CaseParts` declares here, so
+no slice module imports another (nor `aggregates.case`) at run time.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     from aggregates.case_access import AccessState
     from aggregates.case_risk import RiskState
     from aggregates.case_work import WorkState
+    from aggregates.homelessness import HomelessnessState
     from aggregates.policies import Policy, Rule
     from aggregates.referrals import ReferralKind
     from aggregates.repairs import RepairsState
@@ -29,6 +32,8 @@ if TYPE_CHECKING:
     from aggregates.sanctuary import SanctuaryState
     from aggregates.sharing_decisions import SharingState
     from aggregates.tasks import Task, TaskKind
+    from aggregates.tenancy_records import TenancyState
+    from aggregates.transfer_records import TransferState
     from aggregates.triage import TaskSpec
 
 
@@ -46,6 +51,9 @@ class CaseParts:
         sanctuary: SanctuaryState
         repairs: RepairsState
         safer: SaferState
+        transfer: TransferState
+        homelessness: HomelessnessState
+        tenancy: TenancyState
         recent_commands: dict[str, None]
         # The events `Case` names (their topics are `aggregates.case:Case.<name>`).
         TriageDecided: Any

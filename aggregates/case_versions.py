@@ -27,6 +27,7 @@ from aggregates.case_access import AccessState
 from aggregates.case_risk import RiskState
 from aggregates.case_work import WorkState
 from aggregates.dash import Assessment, DashDraft, RiskLevel
+from aggregates.homelessness import HomelessnessState
 from aggregates.recent_commands import RECENT_COMMANDS as RECENT_COMMANDS
 from aggregates.recent_commands import remember_command as remember_command
 from aggregates.referrals import Referral
@@ -35,6 +36,8 @@ from aggregates.safeguarding import AddedChild, SafeguardingState
 from aggregates.safer import SaferState
 from aggregates.sanctuary import SanctuaryState
 from aggregates.sharing_decisions import SharingDecision, SharingState
+from aggregates.tenancy_records import TenancyState
+from aggregates.transfer_records import TransferState
 
 # The attributes a case has once opened (before anything else happens to it), with the type
 # of their first value. Version 1 kept every command id ever applied; version 2 keeps a
@@ -65,6 +68,10 @@ SHAPES[3] = {
 # Version 4 adds the Sanctuary Scheme, emergency-repairs and SAFER slices (issue 13).
 SHAPES[4] = {**SHAPES[3], "sanctuary": "SanctuaryState", "repairs": "RepairsState",
              "safer": "SaferState"}
+# Version 5 adds the slices of issue 14: Kent reciprocal transfers, homelessness and tenancy
+# options.
+SHAPES[5] = {**SHAPES[4], "transfer": "TransferState", "homelessness": "HomelessnessState",
+             "tenancy": "TenancyState"}
 
 # Attributes eventsourcing keeps out of snapshots (they come from the snapshot's own fields).
 NOT_STATE = frozenset({"_id", "_version", "_pending_events"})
@@ -146,3 +153,23 @@ def upcast_v3_v4(state: dict[str, Any]) -> None:
     state["sanctuary"] = SanctuaryState()
     state["repairs"] = RepairsState()
     state["safer"] = SaferState()
+
+
+def _transfer_defaults_v5(state: dict[str, Any]) -> None:
+    """Version 4 had no reciprocal transfer slice; no event of it existed then, so a case
+    replayed from its events would have its initial state: so does its snapshot."""
+    state["transfer"] = TransferState()
+
+
+def _housing_defaults_v5(state: dict[str, Any]) -> None:
+    """Version 4 had no homelessness or tenancy-options slice; no event of theirs existed,
+    so a case replayed from its events would have their initial states. In place."""
+    state["homelessness"] = HomelessnessState()
+    state["tenancy"] = TenancyState()
+
+
+def upcast_v4_v5(state: dict[str, Any]) -> None:
+    """Version 4 to 5: the slices of issue 14 (transfers, homelessness, tenancy options) get
+    their initial states. In place."""
+    _transfer_defaults_v5(state)
+    _housing_defaults_v5(state)

@@ -17,7 +17,7 @@ the set was closed (free text then) is `NARRATIVE`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from aggregates.contact import CONTACT_PURPOSES, PARTIES, ContactChannel
@@ -28,6 +28,8 @@ from aggregates.data_categories_home import (
     SANCTUARY_MEASURE,
     SANCTUARY_REFERRAL,
 )
+from aggregates.data_categories_housing import HOUSING_EVENTS, HOUSING_VIEW
+from aggregates.data_categories_transfer import TRANSFER_EVENTS, TRANSFER_VIEW
 from aggregates.policies import POLICIES
 from aggregates.redaction import (  # noqa: F401 (the names readers import from here)
     ALL_CATEGORIES,
@@ -51,13 +53,18 @@ from aggregates.report import Role
 # victim lives or how to reach them, the children's or the perpetrator's names, the reporter,
 # nor free text (which can hold any of those), staff's case notes included, nor the
 # victim's protected characteristics.
+# Where a victim moves on a reciprocal transfer (D 8.22) is read by role only by auditors; the
+# staff named on the transfer read it on that case (`NAMED_ON_TRANSFER`, given by the read
+# path that knows the case: aggregates/data_categories_transfer.py `transfer_readers`).
+NAMED_ON_TRANSFER = frozenset({C.TRANSFER_DESTINATION})
+CASE_STAFF_READ = ALL_CATEGORIES - NAMED_ON_TRANSFER
 READABLE: Mapping[Role, frozenset[Category]] = {
-    Role.CASEWORKER: ALL_CATEGORIES,
-    Role.DSO: ALL_CATEGORIES,
-    Role.LINE_MANAGER: ALL_CATEGORIES,
+    Role.CASEWORKER: CASE_STAFF_READ,
+    Role.DSO: CASE_STAFF_READ,
+    Role.LINE_MANAGER: CASE_STAFF_READ,
     Role.AUDITOR: frozenset({C.CASE_REFERENCE, C.CASE_FACTS, C.VICTIM_IDENTITY,
                              C.ADULTS_CARE_NEEDS, C.RISK_ASSESSMENT, C.SUPPORT_NEEDS,
-                             C.RATIONALE}),
+                             C.RATIONALE, C.TRANSFER_DESTINATION}),
     Role.ADMINISTRATOR: frozenset(),
     Role.SYSTEM: frozenset(),
 }
@@ -107,7 +114,7 @@ SHARING_DECISION: Mapping[str, Spec] = {
 # The teams a council's policy routes cases to; any other team name given on assignment is
 # free text to a reader.
 ROUTED_TEAMS = frozenset(team for policy in POLICIES.values()
-                         for team in policy.housing_team_for_tenure.values())
+                         for team in policy.routed_teams)
 
 # The case as it stood at a moment (application/case_history.py `case_view`).
 CASE_AS_AT: Mapping[str, Spec] = {
@@ -139,8 +146,10 @@ VIEWS: Mapping[str, Spec] = {
                   "offered": C.CASE_REFERENCE, "rule": C.CASE_REFERENCE,
                   "section": C.CASE_REFERENCE},
     "repair_job": REPAIR_JOB,
+    "housing": HOUSING_VIEW,
     "safer_works": {**dict.fromkeys(("referral_id", "completed_on", "message_id"),
                                     C.CASE_REFERENCE), "measures": SAFER_MEASURES},
+    "transfer": TRANSFER_VIEW,
 }
 
 CONTACT_CHANNEL = OneOf(frozenset(ContactChannel), C.CASE_FACTS)
@@ -188,23 +197,53 @@ EVENTS: Mapping[str, Mapping[str, Spec]] = {
     "ConsentChanged": _ref("purpose", "given"),
     "CaseNoteRecorded": {"note": C.CASE_NOTE},
     **HOME_SAFETY_EVENTS,
+    **TRANSFER_EVENTS,
+    **HOUSING_EVENTS,
     # A correction's words may repeat anything the wrong entry held: free text.
     "EntryCorrected": {**_ref("corrects_version"), "what_was_wrong": C.NARRATIVE,
                        "correction": C.NARRATIVE},
 }
 
 
-def readable_by(role: Role) -> frozenset[Category]:
-    """The categories `role` may read (none for a role the table does not know)."""
-    return READABLE.get(role, frozenset())
+def readable_by(role: Role, *, named: bool = False) -> frozenset[Category]:
+    """The categories `role` may read (none for a role the table does not know); `named`:
+    the reader is named on the case's transfer (case staff then read its destination)."""
+    readable = READABLE.get(role, frozenset())
+    if named and role in (Role.CASEWORKER, Role.DSO, Role.LINE_MANAGER):
+        return readable | NAMED_ON_TRANSFER
+    return readable
 
 
-def redact_event(event_type: str, data: Mapping[str, Any], role: Role) -> dict[str, Any]:
+def redact_event(event_type: str, data: Mapping[str, Any], role: Role, *,
+                 named: bool = False) -> dict[str, Any]:
     """An event's data as `role` may read it (an unknown event type: its common fields only)."""
     spec = {**COMMON, **EVENTS.get(event_type, {})}
-    return dict(redact(data, spec, readable_by(role)))
+    return dict(redact(data, spec, readable_by(role, named=named)))
 
 
-def redact_view(view: str, data: Any, role: Role) -> Any:
+def redact_view(view: str, data: Any, role: Role, *, named: bool = False) -> Any:
     """A view of the case (a key of `VIEWS`) as `role` may read it."""
-    return redact(data, VIEWS[view], readable_by(role))
+    return redact(data, VIEWS[view], readable_by(role, named=named))
+
+
+# What the recipient of an evidence bundle reads (D 8.24-8.28: records given as evidence;
+# D 12.5: only what a recorded decision to share covers): the categories the decision names,
+# plus what the record is made of and needs to be read as evidence at all (ids, rules,
+# dates and staff ids; facts that identify nobody: channel, tenure, ages; and the rationale
+# of every decision, which evidence must carry). Free text, case notes, the reporter and
+# protected characteristics are never in a decision's vocabulary, so never exported; and
+# nobody exports what their own role may not read.
+EVIDENCE_RECORD = frozenset({C.CASE_REFERENCE, C.CASE_FACTS, C.RATIONALE})
+
+
+def readable_under_decision(categories: Iterable[str], role: Role) -> frozenset[Category]:
+    """The categories an evidence bundle exported by `role` under a decision covering
+    `categories` (DataCategory values) shows."""
+    covered = {Category(c) for c in categories if c in {k.value for k in Category}}
+    return frozenset((covered | EVIDENCE_RECORD) & readable_by(role))
+
+
+def redact_event_for(event_type: str, data: Mapping[str, Any],
+                     readable: frozenset[Category]) -> dict[str, Any]:
+    """An event's data with only `readable` categories shown (see `redact_event`)."""
+    return dict(redact(data, {**COMMON, **EVENTS.get(event_type, {})}, readable))

@@ -84,6 +84,9 @@ class Policy:
     repair_pattern: Rule
     repair_pattern_window_days: int
     repair_pattern_run_length: int
+    # Teams a case's tasks may go to beyond those routed by tenure (issue 14: Dover's
+    # homelessness applications go to Housing Options staff, D 8.38).
+    other_routed_teams: frozenset[str] = frozenset()
 
     def team_for(self, tenure: Tenure) -> str:
         """The team told separately about the case, by the resident's tenure."""
@@ -92,7 +95,7 @@ class Policy:
     @property
     def routed_teams(self) -> frozenset[str]:
         """Every team the policy routes cases to: the only teams a case may be assigned to."""
-        return frozenset(self.housing_team_for_tenure.values())
+        return frozenset(self.housing_team_for_tenure.values()) | self.other_routed_teams
 
 
 _DOVER_TEAMS = {tenure: "Tenancy Support Team" for tenure in Tenure}
@@ -161,6 +164,7 @@ DOVER_2025 = Policy(
                         f"D 8.6; window and run length: {DEFAULT} (Dover sets none)"),
     repair_pattern_window_days=60,
     repair_pattern_run_length=3,
+    other_routed_teams=frozenset({"Housing Options Team"}),
 )
 
 DARTFORD_2026 = Policy(

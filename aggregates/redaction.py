@@ -35,6 +35,9 @@ class Category(StrEnum):
     # Equality Act characteristics the victim chose to give (SCAR Q7): special category data,
     # for the case's own officers and the monitoring return, never an auditor of one case.
     PROTECTED_CHARACTERISTICS = "protected_characteristics"
+    # Where a victim moves on a reciprocal transfer (area, new address; D 8.22): read only by
+    # the staff named on the transfer and auditors (aggregates/data_categories.py).
+    TRANSFER_DESTINATION = DataCategory.TRANSFER_DESTINATION.value
 
 
 ALL_CATEGORIES = frozenset(Category)

@@ -56,6 +56,9 @@ class Tenure(StrEnum):
     OWNER_OCCUPIER = "owner_occupier"
     LEASEHOLDER = "leaseholder"
     HOMELESS_APPLICANT = "homeless_applicant"
+    # A social tenant of another Kent landlord whose request to move here opened the case
+    # (the Kent reciprocal agreement, D 8.22): not our tenant yet.
+    SOCIAL_TENANT_ELSEWHERE = "social_tenant_elsewhere"
 
 
 class Adjustment(StrEnum):

@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from aggregates.errors import RuleViolation
+from aggregates.landlords import LANDLORD_IDS
 from aggregates.referrals import Partner, ReferralKind
 
 SECTION = "D 12.5, D 12.6; DBC 12; DAHA"
@@ -35,7 +36,8 @@ class Purpose(StrEnum):
     SUPPORT_REFERRAL = "support_referral"
     POLICE_NOTIFICATION = "police_notification"
     SECURITY_MEASURES = "security_measures"      # Sanctuary Scheme, KCC SAFER
-    HOUSING_TRANSFER = "housing_transfer"        # Kent reciprocal
+    HOUSING_TRANSFER = "housing_transfer"        # Kent reciprocal (decisions before issue 14)
+    RECIPROCAL_TRANSFER = "reciprocal_transfer"  # a transfer to a named Kent landlord (D 8.22)
     REPAIRS = "repairs"
 
 
@@ -49,6 +51,8 @@ class DataCategory(StrEnum):
     RISK_ASSESSMENT = "risk_assessment"
     PERPETRATOR_DETAILS = "perpetrator_details"
     SUPPORT_NEEDS = "support_needs"
+    # Where the victim moves to (area, new address): only the receiving landlord (D 8.22).
+    TRANSFER_DESTINATION = "transfer_destination"
 
 
 class LawfulBasis(StrEnum):
@@ -62,8 +66,9 @@ class LawfulBasis(StrEnum):
 
 
 # The recipients a decision may name: the partner agencies, whose ids are the only ones the
-# partner registry may hold (`gateways.registry`).
-PARTNER_IDS: frozenset[str] = frozenset(p.value for p in Partner)
+# partner registry may hold (`gateways.registry`), and the landlords of the Kent reciprocal
+# agreement (aggregates/landlords.py).
+PARTNER_IDS: frozenset[str] = frozenset(p.value for p in Partner) | LANDLORD_IDS
 # Words naming the perpetrator or someone acting for them, looked for in the recipient folded
 # to lower-case letters and digits, so no spelling, case or separator gets past the named rule.
 PERPETRATOR_WORDS = ("perp", "abuser")

@@ -29,6 +29,10 @@ class TaskKind(StrEnum):
     EXPLORE_HOUSING_OPTIONS = "explore_housing_options"
     EMERGENCY_REPAIR = "emergency_repair"
     CHASE_EMERGENCY_REPAIR = "chase_emergency_repair"
+    CHOOSE_TRANSFER_NEXT_STEP = "choose_transfer_next_step"
+    ANSWER_INBOUND_TRANSFER = "answer_inbound_transfer"
+    TAKE_HOMELESSNESS_APPLICATION = "take_homelessness_application"
+    TENANCY_ROUTE_STEP = "tenancy_route_step"
 
 
 TITLES: dict[TaskKind, str] = {
@@ -57,6 +61,13 @@ TITLES: dict[TaskKind, str] = {
         "Emergency repair: the contractor confirms the home is secure within 24 hours",
     TaskKind.CHASE_EMERGENCY_REPAIR:
         "An emergency repair passed its deadline unconfirmed: make the home secure now",
+    # Titles never name the landlord's area or the home (transfer_destination).
+    TaskKind.CHOOSE_TRANSFER_NEXT_STEP: "Transfer refused: choose next step",
+    TaskKind.ANSWER_INBOUND_TRANSFER:
+        "Answer another landlord's transfer request: offer a home or refuse",
+    TaskKind.TAKE_HOMELESSNESS_APPLICATION:
+        "Take the homelessness application: assess needs and the prevention and relief duties",
+    TaskKind.TENANCY_ROUTE_STEP: "Take the next step of the tenancy route",
 }
 
 # The outcomes that complete each kind of task. An attempt that did not reach the victim is not
@@ -82,6 +93,13 @@ OUTCOMES: dict[TaskKind, frozenset[str]] = {
     # Completed only by the contractor's signed confirmation (aggregates/repairs.py).
     TaskKind.EMERGENCY_REPAIR: frozenset(),
     TaskKind.CHASE_EMERGENCY_REPAIR: frozenset({"home_made_secure", "repair_confirmed"}),
+    TaskKind.CHOOSE_TRANSFER_NEXT_STEP: frozenset({"another_transfer_requested",
+                                                   "other_housing_options", "victim_declined"}),
+    # Completed only by the answer itself (aggregates/inbound_transfer.py).
+    TaskKind.ANSWER_INBOUND_TRANSFER: frozenset(),
+    TaskKind.TAKE_HOMELESSNESS_APPLICATION: frozenset({"application_taken", "victim_declined"}),
+    # Completed only by recording the step (aggregates/tenancy_options.py).
+    TaskKind.TENANCY_ROUTE_STEP: frozenset(),
 }
 
 # Tasks the generic completion cannot close: their own command does, with the data it needs.
@@ -89,6 +107,8 @@ COMPLETED_BY_COMMAND: dict[TaskKind, str] = {
     TaskKind.COMPLETE_DASH: "complete_dash",
     TaskKind.SEEK_SUPPORT_CONSENT: "record_support_consent",
     TaskKind.RECORD_MARAC_HEARING: "record_marac_hearing",
+    TaskKind.ANSWER_INBOUND_TRANSFER: "answer_inbound_transfer",
+    TaskKind.TENANCY_ROUTE_STEP: "complete_tenancy_step",
 }
 
 # Roles that may complete a task. Auditors read and never change anything.

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -25,6 +26,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 
+from activities.cosignatures import Cosignatures
 from activities.event_records import CoreSelectApplicationRecorder
 from activities.log_alerts import LogAlerts
 from activities.transparency_store import LogTables, SessionTree, log_size
@@ -93,6 +95,23 @@ class TransparencyLog:
         engine = self._recorder.datastore.engine
         assert isinstance(engine, sa.Engine)
         return LogAlerts(engine, self._recorder.schema_name)
+
+    def cosignatures(self) -> Cosignatures:
+        """Witnesses' cosignatures of the checkpoints (activities/cosignatures.py)."""
+        engine = self._recorder.datastore.engine
+        assert isinstance(engine, sa.Engine)
+        return Cosignatures(engine, self._recorder.schema_name)
+
+    def cosigned_note(self, size: int) -> bytes:
+        """The checkpoint of `size` leaves as a signed note with every stored witness
+        cosignature line appended after the log's signature (C2SP tlog-cosignature: a
+        verifier checks the lines of the witness keys it trusts, ignores the others).
+        Raises `LogError` `checkpoint_exists` if no checkpoint of that size was made."""
+        checkpoint = self.checkpoint_of_size(size)
+        if checkpoint is None:
+            raise LogError("checkpoint_exists", "no checkpoint of that tree size was made")
+        lines = "".join(c.line for c in self.cosignatures().of_size(size))
+        return checkpoint.note + lines.encode()
 
     # ---- checkpoints -----------------------------------------------------------------------
 
@@ -214,9 +233,13 @@ class CheckpointSchedule:
     tree that does not extend the last checkpoint is not signed and is logged as an ERROR
     (an alert) every time, until someone looks; other failures are retried next time."""
 
-    def __init__(self, log_: TransparencyLog, log_key: Signer) -> None:
+    def __init__(self, log_: TransparencyLog, log_key: Signer, *,
+                 after: Callable[[], object] | None = None) -> None:
         self.log = log_
         self.log_key = log_key
+        # Run after every attempt, a checkpoint made or not: the witnessing round
+        # (application/witnessing.py), so a witness that was down is asked again.
+        self.after = after
 
     def make_one(self) -> StoredCheckpoint | None:
         """A checkpoint now, or None if it could not be made (logged)."""
@@ -233,4 +256,6 @@ class CheckpointSchedule:
         """Make a checkpoint now and then every `interval_seconds`, until cancelled."""
         while True:
             await asyncio.to_thread(self.make_one)
+            if self.after is not None:
+                await asyncio.to_thread(self.after)
             await asyncio.sleep(interval_seconds)

@@ -1,9 +1,11 @@
 """Command line: `python -m casework run|demo|worker|web|keys|create-admin|add-staff|
-issue-token|log-key|checkpoint|verify-log|import-repairs|rebuild-projection`."""
+issue-token|log-key|checkpoint|verify-log|import-repairs|monitoring-export|
+evidence-bundle|rebuild-projection`."""
 
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from aggregates.errors import RuleViolation
@@ -50,6 +52,18 @@ def main(argv: list[str] | None = None) -> None:
     projection = sub.add_parser("rebuild-projection", help="delete a projection's rows and "
                                 "project every event again from the first (e.g. WorkTrays)")
     projection.add_argument("name")
+    export = sub.add_parser("monitoring-export", help="write a monitoring report of one whole "
+                            "month, quarter or financial year as CSV or XLSX, small numbers "
+                            "hidden")
+    export.add_argument("--report", required=True)
+    export.add_argument("--from", dest="first", required=True, type=date.fromisoformat,
+                        help="first day, e.g. 2026-04-01")
+    export.add_argument("--to", dest="last", required=True, type=date.fromisoformat,
+                        help="last day, e.g. 2026-06-30")
+    export.add_argument("--council", required=True, choices=[c.value for c in Council])
+    export.add_argument("--format", dest="file_format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument("--out", required=True, type=Path)
+    _add_evidence_parser(sub)
     args = parser.parse_args(argv)
     settings = Settings()
     if args.command == "run":
@@ -90,8 +104,12 @@ def main(argv: list[str] | None = None) -> None:
             print(rebuild_projection(settings, args.name))
         except LookupError as unknown:
             raise SystemExit(f"rebuild-projection: {unknown.args[0]}") from None
+    elif args.command == "monitoring-export":
+        _monitoring_export(args, settings)
     elif args.command in ("log-key", "checkpoint", "verify-log"):
         _log_command(args, settings)
+    elif args.command == "evidence-bundle":
+        _evidence_command(args, settings)
     else:
         try:
             _staff_command(args, settings)
@@ -137,3 +155,70 @@ def _log_command(args: argparse.Namespace, settings: Settings) -> None:
                              f"checkpoint of {found.checkpoint.size} leaves")
         print(f"ok: {found.leaves} events logged; the first {found.checkpoint.size} match "
               f"the signed checkpoint of {found.checkpoint.origin}")
+
+
+def _add_evidence_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from datetime import datetime
+    from uuid import UUID
+
+    evidence = sub.add_parser("evidence-bundle", help="export a case under a recorded sharing "
+                              "decision: bundle.json, bundle.html, bundle.pdf")
+    evidence.add_argument("--case", type=UUID, required=True, help="the case id")
+    evidence.add_argument("--sharing-decision", type=UUID, required=True,
+                          help="the id of the recorded decision to share it rests on")
+    evidence.add_argument("--staff-id", required=True, help="who exports (DSO, line manager "
+                          "or auditor); the case's access log names them")
+    evidence.add_argument("--from", dest="window_from", type=datetime.fromisoformat,
+                          help="first moment of the window (ISO 8601 with time zone)")
+    evidence.add_argument("--to", dest="window_to", type=datetime.fromisoformat,
+                          help="last moment of the window (ISO 8601 with time zone)")
+    evidence.add_argument("--witness-key", action="append", default=[],
+                          help="a witness's verifier key to name in the bundle")
+    evidence.add_argument("--out", type=Path, required=True, help="directory to write to")
+
+
+def _evidence_command(args: argparse.Namespace, settings: Settings) -> None:
+    from aggregates.errors import CaseNotFound
+    from casework.evidence_admin import export_to
+
+    try:
+        written = export_to(settings, staff_id=args.staff_id, case_id=args.case,
+                            decision_id=args.sharing_decision, window_from=args.window_from,
+                            window_to=args.window_to, out=args.out,
+                            witness_keys=tuple(args.witness_key))
+    except RuleViolation as refused:
+        raise SystemExit(f"evidence-bundle: {refused.message} ({refused.rule})") from None
+    except CaseNotFound:
+        raise SystemExit("evidence-bundle: no such case (or not one you may see)") from None
+    except OSError as failed:
+        raise SystemExit(f"evidence-bundle: cannot write {args.out}: "
+                         f"{failed.strerror}") from None
+    for path in written:
+        print(f"written: {path}")
+
+
+def _monitoring_export(args: argparse.Namespace, settings: Settings) -> None:
+    from activities.monitoring_board import BoardReportSource
+    from activities.task_board import TaskBoard
+    from aggregates.working_days import local_date
+    from casework.monitoring_admin import export_report
+    from casework.wiring import build_store
+    from monitoring.periods import PeriodError, period_between
+    from monitoring.reports import UnknownReport, report_named
+
+    try:  # what the command line can say is wrong, before any store is opened
+        report_named(args.report)
+        period_between(args.first, args.last)
+    except (PeriodError, UnknownReport) as refused:
+        raise SystemExit(f"monitoring-export: {refused}") from None
+    board = TaskBoard(build_store(settings), settings.event_store_url)
+    try:
+        print(export_report(BoardReportSource(board), report=args.report, first=args.first,
+                            last=args.last, council=Council(args.council),
+                            file_format=args.file_format, out=args.out,
+                            today=local_date(datetime.now(UTC)),
+                            min_count=settings.monitoring_min_count))
+    except (PeriodError, LookupError, OSError) as refused:
+        raise SystemExit(f"monitoring-export: {refused}") from None
+    finally:
+        board.close()

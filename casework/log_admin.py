@@ -1,20 +1,25 @@
 """The transparency log from the command line: the verifier key to give auditors, a checkpoint
-made on demand, and `verify-log`, which checks the event store against a signed checkpoint
-(application/log_verifier.py) reading the database only."""
+made on demand (and cosigned by the witnessing partners), and `verify-log`, which checks the
+event store against a signed checkpoint (application/log_verifier.py) reading the database
+only."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import sqlalchemy as sa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session
 
 from activities.transparency_store import log_tables
 from application.log_verifier import Verification, verify_store
 from application.transparency import TransparencyLog
+from application.witnessing import witnessing_for
 from casework.keys import load_log_key
-from casework.settings import Settings
-from casework.wiring import build_store, log_key
+from casework.settings import PartnerDelivery, Settings
+from casework.wiring import build_registry, build_store, log_key, signing_key
+from gateways.registry import PartnerRegistry
 from transparency.checkpoint import open_checkpoint
 from transparency.note import Verifier
 
@@ -27,10 +32,29 @@ def verifier_key(settings: Settings, *, create: bool) -> str:
     return key.verifier.vkey()
 
 
+def witnesses(settings: Settings) -> tuple[PartnerRegistry | None, list[Ed25519PrivateKey]]:
+    """What a witnessing round needs: the partner registry (None without one, or while
+    delivery is the recorded stand-in: nothing is sent to partners then) and our signing
+    key, which signs the envelopes the witnesses verify."""
+    if settings.partner_delivery is PartnerDelivery.RECORDED_STAND_IN:
+        return None, []
+    return build_registry(settings), [signing_key(settings)]
+
+
 def checkpoint_now(settings: Settings) -> bytes:
-    """Sign the log as it stands (or return the last checkpoint if nothing was added)."""
-    return TransparencyLog(build_store(settings).recorder  # type: ignore[arg-type]
-                           ).make_checkpoint(log_key(settings)).note
+    """Sign the log as it stands (or take the last checkpoint if nothing was added), ask the
+    witnesses to cosign it (one round: a witness that is down is asked again next time), and
+    return it with the cosignatures it has."""
+    key = log_key(settings)
+    the_log = TransparencyLog(build_store(settings).recorder)  # type: ignore[arg-type]
+    made = the_log.make_checkpoint(key)
+    rounds = witnessing_for(the_log, key.verifier, *witnesses(settings))
+    if rounds is not None:
+        for outcome in rounds.round():
+            if outcome.outcome not in ("cosigned", "already"):
+                print(f"witness {outcome.partner}: {outcome.outcome} {outcome.reason}",
+                      file=sys.stderr)
+    return the_log.cosigned_note(made.size)
 
 
 def verify_log(url: str, vkey: str, checkpoint_file: Path | None,

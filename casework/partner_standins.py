@@ -1,6 +1,9 @@
 """Stand-in partner servers for a stack on one machine (`make run`, the benchmarks): one per
 partner a referral goes to today, each on loopback with a signing key of its own, verifying our
-signed referrals and acknowledging each with a signed receipt to the web app."""
+signed referrals and acknowledging each with a signed receipt to the web app. The partners
+that witness our transparency log (`gateways.default_partners.WITNESSES`) run the witnessing
+stand-in (`gateways.witness_standin`), with a cosignature key and their witness state kept
+beside their signing key, so a restart keeps what they cosigned."""
 
 from __future__ import annotations
 
@@ -10,17 +13,18 @@ from collections.abc import Mapping, Sequence
 
 from casework.settings import Settings
 from casework.stack import LOOPBACK, ProcessSpec, Tier
-from casework.wiring import signing_key
-from gateways.default_partners import registry_document
+from casework.wiring import log_key, signing_key
+from gateways.default_partners import WITNESSES, registry_document
 from gateways.signing import (
     generate_private_key,
     load_private_key,
     public_key_b64,
     write_private_key,
 )
+from gateways.witness_standin import ADD_CHECKPOINT, load_or_create_witness_key
 
 DEMO_PARTNERS = ("kent_medway_marac", "childrens_services", "adult_social_care",
-                 "support_services", "kcc_safer", "repairs_contractor")
+                 "support_services", "kcc_safer", "repairs_contractor", "police")
 FIRST_PARTNER_PORT = 8101  # `make run`: the partners on 8101, 8102, ... in DEMO_PARTNERS order
 
 
@@ -35,19 +39,28 @@ def partner_standins(settings: Settings, ports: Sequence[int], *,
     keys_dir = settings.data_dir / "partners"
     keys_dir.mkdir(parents=True, exist_ok=True)
     web = f"http://{settings.web_host}:{settings.web_port}"
-    endpoints, public_keys, specs = {}, {}, []
+    log_vkey = log_key(settings).verifier.vkey()
+    endpoints, public_keys, witnesses, specs = {}, {}, {}, []
     for partner, port in zip(DEMO_PARTNERS, ports, strict=True):
         key_file = keys_dir / f"{partner}.key"
         if not key_file.exists():
             write_private_key(key_file, generate_private_key())
         endpoints[partner] = f"http://{LOOPBACK}:{port}/inbox"
         public_keys[partner] = [public_key_b64(load_private_key(key_file).public_key())]
-        specs.append(ProcessSpec(f"partner-{partner}", (
-            sys.executable, "-m", "gateways.partner_standin", "--partner", partner,
-            "--port", str(port), "--key-file", str(key_file),
-            "--council-public-key", council_public,
-            "--ack-url", f"{web}/partners/{partner}/messages",
-        ), env, listens=(LOOPBACK, port), tier=Tier.SERVICES, quiet=quiet))
+        command = [sys.executable, "-m", "gateways.partner_standin", "--partner", partner,
+                   "--port", str(port), "--key-file", str(key_file),
+                   "--council-public-key", council_public,
+                   "--ack-url", f"{web}/partners/{partner}/messages"]
+        if partner in WITNESSES:
+            witness_key = keys_dir / f"{partner}.witness-key"
+            witnesses[partner] = {
+                "key": load_or_create_witness_key(witness_key, partner).verifier.vkey(),
+                "endpoint": f"http://{LOOPBACK}:{port}{ADD_CHECKPOINT}"}
+            command[2] = "gateways.witness_standin"
+            command += ["--witness-key-file", str(witness_key), "--log-key", log_vkey,
+                        "--witness-state-file", str(keys_dir / f"{partner}.witness.json")]
+        specs.append(ProcessSpec(f"partner-{partner}", tuple(command), env,
+                                 listens=(LOOPBACK, port), tier=Tier.SERVICES, quiet=quiet))
     settings.partners_file.write_text(json.dumps(
-        registry_document(endpoints, public_keys), indent=2))
+        registry_document(endpoints, public_keys, witnesses), indent=2))
     return specs

@@ -11,7 +11,11 @@ from typing import Any
 
 import uvicorn
 
+from activities.monitoring_board import BoardReportSource
 from activities.task_board import TaskBoard
+from application.evidence_bundle import BundleKeys
+from casework.keys import MissingKeyError
+from casework.log_admin import witnesses
 from casework.settings import Environment, Settings
 from casework.wiring import (
     build_auth,
@@ -24,8 +28,10 @@ from casework.wiring import (
     build_store,
     connect_temporal,
     log_key,
+    signing_key,
 )
 from casework.worker import WorkerTuning, run_worker
+from monitoring.reports import Monitoring
 from web.app import create_app
 
 log = logging.getLogger(__name__)
@@ -46,7 +52,8 @@ async def serve_worker(settings: Settings) -> None:
                      settings.reconcile_interval_seconds, build_gateway(settings),
                      WorkerTuning.from_settings(settings), stop=stop,
                      checkpoints=(log_key(settings), settings.checkpoint_minutes * 60),
-                     self_check_seconds=settings.log_self_check_minutes * 60)
+                     self_check_seconds=settings.log_self_check_minutes * 60,
+                     witnesses=witnesses(settings))
     log.info("worker stopped")
 
 
@@ -54,16 +61,29 @@ async def serve_web(settings: Settings) -> None:
     """The web app on the configured host and port."""
     store = build_store(settings)
     client = await connect_temporal(settings)
+    board = TaskBoard(store, settings.event_store_url)
     app = create_app(build_intake(settings, store, client), build_auth(settings),
                      build_oidc(settings),
                      show_docs=settings.environment is Environment.DEVELOPMENT,
                      partners=build_registry(settings), inbound=build_inbound_log(settings),
-                     board=TaskBoard(store, settings.event_store_url),
-                     request_keys=build_request_keys(settings))
+                     board=board, request_keys=build_request_keys(settings),
+                     monitoring=Monitoring(BoardReportSource(board),
+                                           settings.monitoring_min_count),
+                     evidence_keys=evidence_keys(settings))
     config = uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
                             log_level="warning", access_log=False, proxy_headers=True,
                             forwarded_allow_ips=settings.web_forwarded_allow_ips)
     await uvicorn.Server(config).serve()
+
+
+def evidence_keys(settings: Settings) -> BundleKeys | None:
+    """The keys that sign evidence bundles, if this process can read them (else the export
+    answers 503 and `casework evidence-bundle` is the way)."""
+    try:
+        return BundleKeys(log_key=log_key(settings), council_key=signing_key(settings))
+    except (MissingKeyError, OSError, ValueError):
+        logging.getLogger(__name__).warning("evidence bundles: no signing keys here")
+        return None
 
 
 def run(serve: Callable[[Settings], Coroutine[Any, Any, None]], settings: Settings) -> None:

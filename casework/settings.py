@@ -14,6 +14,8 @@ from typing import Any
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from monitoring.reports import DEFAULT_MIN_COUNT
+
 DEVELOPMENT_LOG_ORIGIN = "development.invalid/da-casework-log"
 
 
@@ -111,6 +113,9 @@ class Settings(BaseSettings):
     worker_cached_workflows: int = Field(default=2000, ge=0)
     worker_workflow_task_pollers: int = Field(default=2, ge=2)
     worker_activity_task_pollers: int = Field(default=2, ge=1)
+    # Monitoring reports hide counts from 1 to this less one, and what would give them away
+    # (monitoring/suppression.py). At least 2: a threshold of 1 would hide nothing.
+    monitoring_min_count: int = Field(default=DEFAULT_MIN_COUNT, ge=2)
 
     @model_validator(mode="before")
     @classmethod

@@ -20,6 +20,7 @@ from activities.inbound_log import InboundLog
 from activities.request_keys import RequestKeys
 from activities.staff_directory import StaffDirectory
 from application.intake import Intake
+from application.transparency import TransparencyLog
 from casework.keys import MissingKeyError, load_key, load_log_key
 from casework.settings import DEVELOPMENT_LOG_ORIGIN, AuthMode, PartnerDelivery, Settings
 from gateways.base import PartnerGateway
@@ -141,7 +142,8 @@ def prepare_storage(settings: Settings) -> StaffDirectory:
     for key_file in (settings.event_store_key_file, settings.temporal_payload_key_file):
         load_key(key_file, create=settings.creates_missing_keys)
     log_key(settings)
-    build_store(settings)
+    # The witnesses' cosignatures table too (application/witnessing.py), before any reader.
+    TransparencyLog(build_store(settings).recorder).cosignatures()  # type: ignore[arg-type]
     build_sessions(settings)
     build_inbound_log(settings).close()
     build_request_keys(settings).close()

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from temporalio.client import Client
 from temporalio.worker import PollerBehaviorSimpleMaximum, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
@@ -19,9 +21,11 @@ from activities.case_store import CaseStore
 from application.intake import IntakeReconciler
 from application.log_self_check import LogSelfCheck
 from application.transparency import CheckpointSchedule, TransparencyLog
+from application.witnessing import witnessing_for
 from casework.projection_admin import projecting
 from casework.settings import Settings
 from gateways.base import PartnerGateway
+from gateways.registry import PartnerRegistry
 from gateways.stand_in import RecordingGateway
 from transparency.note import Signer
 from workflows.case_workflow import CaseWorkflow
@@ -91,11 +95,15 @@ async def run_worker(client: Client, store: CaseStore, task_queue: str,
                      tuning: WorkerTuning | None = None,
                      stop: asyncio.Event | None = None,
                      checkpoints: tuple[Signer, float] | None = None,
-                     self_check_seconds: float | None = None) -> None:
+                     self_check_seconds: float | None = None,
+                     witnesses: tuple[PartnerRegistry | None,
+                                      Sequence[Ed25519PrivateKey]] | None = None) -> None:
     """Run the Temporal worker, the intake reconciler, the projections and (given
     `checkpoints`: the log key and the interval in seconds) the transparency log's signed
     checkpoints and (given also `self_check_seconds`) its self-check against the latest
-    checkpoint (application/log_self_check.py) side by side until `stop` is set (or the
+    checkpoint (application/log_self_check.py), and after each checkpoint (given
+    `witnesses`: the partner registry and our signing keys) a witnessing round
+    (application/witnessing.py), side by side until `stop` is set (or the
     worker fails); then shut down gracefully: no new tasks, in-flight activities finish (up
     to `GRACEFUL_SHUTDOWN`) and report their results before this returns."""
     tuning = tuning or WorkerTuning()
@@ -107,7 +115,10 @@ async def run_worker(client: Client, store: CaseStore, task_queue: str,
         background: list[asyncio.Task[None]] = []
         if checkpoints is not None:
             the_log = TransparencyLog(store.recorder)  # type: ignore[arg-type]
-            schedule = CheckpointSchedule(the_log, checkpoints[0])
+            rounds = (None if witnesses is None else
+                      witnessing_for(the_log, checkpoints[0].verifier, *witnesses))
+            schedule = CheckpointSchedule(
+                the_log, checkpoints[0], after=None if rounds is None else rounds.round_logged)
             background.append(asyncio.create_task(schedule.run_forever(checkpoints[1])))
             if self_check_seconds is not None:
                 check = LogSelfCheck(the_log, checkpoints[0].verifier, the_log.alerts())

@@ -48,12 +48,20 @@ def profile_of(partner: str) -> frozenset[str]:
     return frozenset(c.value for c in PROFILES[Partner(partner)])
 
 
-def registry_document(endpoints: dict[str, str], public_keys: dict[str, list[str]]
-                      ) -> dict[str, Any]:
-    """A registry file's contents for these endpoints and keys (development and tests)."""
+# The partners that cosign the council's transparency-log checkpoints (C2SP tlog-witness), so
+# the council cannot show two readers two histories: the police and the MARAC, who hold our
+# referrals as evidence and are independent of the council.
+WITNESSES = frozenset({Partner.POLICE, Partner.KENT_MEDWAY_MARAC})
+
+
+def registry_document(endpoints: dict[str, str], public_keys: dict[str, list[str]],
+                      witnesses: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+    """A registry file's contents for these endpoints and keys (development and tests);
+    `witnesses` gives a witnessing partner's {"key": cosignature vkey, "endpoint": url}."""
     return {"partners": [
         {"partner": p.value, "name": NAMES[p], "endpoint": endpoints[p.value],
          "public_keys": public_keys.get(p.value, []),
          "profile": sorted(profile_of(p.value)),
-         "failure_contact": "Designated Safeguarding Officer on duty"}
+         "failure_contact": "Designated Safeguarding Officer on duty",
+         **({"witness": (witnesses or {})[p.value]} if p.value in (witnesses or {}) else {})}
         for p in Partner if p.value in endpoints]}

@@ -7,10 +7,8 @@ council (`ack_url`), retrying as a real partner would (`gateways.partner_acks`: 
 5xx and network errors, honouring `Retry-After`, for a bounded time; never on 401 or 422).
 
     python -m gateways.partner_standin --partner kent_medway_marac --port 8101 \\
-        --key-file data/partners/kent_medway_marac.key --council-public-key <b64> \\
-        [--council-public-key <b64> ...] \\
-        [--ack-url http://127.0.0.1:8000/partners/kent_medway_marac/messages] \\
-        [--ack-retry-seconds 600]
+        --key-file data/partners/kent_medway_marac.key --council-public-key <b64> [...] \\
+        [--ack-url http://127.0.0.1:8000/partners/kent_medway_marac/messages]
 
 Routes: `POST /inbox` (what our gateway POSTs to), and for tests only, answering loopback
 callers only, `POST /control` {"down", "slow_seconds", "send_acks", "answer_delay_seconds"}
@@ -18,12 +16,9 @@ and `GET /received`. `answer_delay_seconds` makes the partner record a message (
 acknowledgement) at once but answer our POST that much later: its acknowledgement overtakes
 its answer.
 
-In tests, `RunningPartner` runs it in a background thread on a free loopback port:
-
-    with RunningPartner("kent_medway_marac", [council_key.public_key()]) as partner:
-        partner.set(down=True)
-        ...
-        partner.received()   # {"messages": [...], "accepted": 1, "duplicates": 0, ...}
+In tests, `RunningPartner` runs it in a background thread on a free loopback port
+(`partner.set(down=True)`, `partner.received()`). A partner that witnesses our transparency
+log runs `gateways.witness_standin`, this app with an add-checkpoint endpoint.
 """
 
 from __future__ import annotations
@@ -36,7 +31,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 import uvicorn
@@ -166,14 +161,8 @@ def create_partner_app(partner: str, council_public_keys: Sequence[Ed25519Public
         """Tell the stand-in to be down, slow, or quiet (loopback callers only)."""
         if not is_loopback_client(request):
             return JSONResponse({"error": "forbidden"}, status_code=403)
-        if settings.down is not None:
-            state.down = settings.down
-        if settings.slow_seconds is not None:
-            state.slow_seconds = settings.slow_seconds
-        if settings.send_acks is not None:
-            state.send_acks = settings.send_acks
-        if settings.answer_delay_seconds is not None:
-            state.answer_delay_seconds = settings.answer_delay_seconds
+        for name, value in settings.model_dump(exclude_none=True).items():
+            setattr(state, name, value)  # the fields of `Control` are those of the state
         return JSONResponse({"down": state.down, "slow_seconds": state.slow_seconds,
                              "send_acks": state.send_acks,
                              "answer_delay_seconds": state.answer_delay_seconds})
@@ -219,7 +208,7 @@ class RunningPartner:
     def inbox_url(self) -> str:
         return f"{self._server.url}/inbox"
 
-    def __enter__(self) -> RunningPartner:
+    def __enter__(self) -> Self:
         self._server.__enter__()
         self._http = httpx.Client(base_url=self._server.url, timeout=10)
         return self
@@ -264,8 +253,8 @@ def _load_or_create_key(path: Path) -> Ed25519PrivateKey:
     return key
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Run a stand-in partner on 127.0.0.1 until interrupted."""
+def arguments() -> argparse.ArgumentParser:
+    """The stand-in's command line (a witnessing stand-in adds to it)."""
     parser = argparse.ArgumentParser(
         prog="python -m gateways.partner_standin",
         description="A stand-in partner agency that verifies signed referrals and sends "
@@ -280,8 +269,12 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="where to POST signed acknowledgements (the council's web app)")
     parser.add_argument("--ack-retry-seconds", type=float, default=ACK_RETRY_FOR_SECONDS,
                         help="how long to keep retrying an acknowledgement before giving up")
-    args = parser.parse_args(argv)
+    return parser
 
+
+def partner_app(args: argparse.Namespace, parser: argparse.ArgumentParser
+                ) -> tuple[FastAPI, Ed25519PrivateKey, list[Ed25519PublicKey]]:
+    """The app `arguments()` describe, its signing key and the council keys it trusts."""
     try:
         council_keys = [public_key_from_b64(value) for value in args.council_public_key]
     except ValueError as exc:
@@ -291,8 +284,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"partner {args.partner} public key: {public_key_b64(signing_key.public_key())}",
           flush=True)
     print(f"inbox: http://127.0.0.1:{args.port}/inbox", flush=True)
-    app = create_partner_app(args.partner, council_keys, signing_key, args.ack_url,
-                             args.ack_retry_seconds)
+    return create_partner_app(args.partner, council_keys, signing_key, args.ack_url,
+                              args.ack_retry_seconds), signing_key, council_keys
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run a stand-in partner on 127.0.0.1 until interrupted."""
+    parser = arguments()
+    args = parser.parse_args(argv)
+    app, _, _ = partner_app(args, parser)
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="info")
 
 

@@ -6,6 +6,10 @@ public key it has signed with (newest first), so messages signed before a rotati
 verify. A partner's id is one the domain accepts as a recipient (`aggregates.sharing.
 PARTNER_IDS`): a registry naming any other is refused when it is loaded, so it can never
 register the perpetrator or free text.
+
+A partner that witnesses our transparency log (C2SP tlog-witness) has a `witness` entry: its
+cosignature verifier key (a C2SP vkey of type 0x04) and the URL of its add-checkpoint
+endpoint. Cosignatures are verified with that key before they are stored.
 """
 
 from __future__ import annotations
@@ -21,6 +25,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from aggregates.errors import RuleViolation
 from aggregates.sharing import PARTNER_IDS, check_recipient
+from transparency.note import NoteError, Verifier
+from transparency.note_keys import ALG_COSIGNATURE_V1
+
+
+@dataclass(frozen=True)
+class WitnessEntry:
+    """How a partner witnesses the log: its cosignature key and where to ask it."""
+
+    key: Verifier             # type 0x04 (cosignature/v1)
+    endpoint: str             # where signed add-checkpoint requests are POSTed
 
 
 @dataclass(frozen=True)
@@ -31,6 +45,7 @@ class PartnerEntry:
     public_keys: tuple[Ed25519PublicKey, ...]
     profile: frozenset[str]   # the data categories this partner may receive
     failure_contact: str      # who to call when delivery is given up (a role or a number)
+    witness: WitnessEntry | None = None   # set if the partner cosigns our checkpoints
 
 
 class UnknownPartner(KeyError):
@@ -67,16 +82,35 @@ class PartnerRegistry:
     def all(self) -> list[PartnerEntry]:
         return list(self._entries.values())
 
+    def witnesses(self) -> list[PartnerEntry]:
+        """The partners that cosign our checkpoints."""
+        return [e for e in self._entries.values() if e.witness is not None]
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PartnerRegistry:
         """`{"partners": [{"partner", "name", "endpoint", "public_keys": [b64], "profile":
-        [categories], "failure_contact"}]}`"""
+        [categories], "failure_contact", "witness"?: {"key": vkey, "endpoint"}}]}`"""
         return cls(PartnerEntry(
             partner=p["partner"], name=p["name"], endpoint=p["endpoint"],
             public_keys=tuple(public_key_from_b64(k) for k in p.get("public_keys", [])),
             profile=frozenset(p["profile"]), failure_contact=p.get("failure_contact", ""),
+            witness=_witness(p["partner"], p.get("witness")),
         ) for p in data["partners"])
 
     @classmethod
     def from_file(cls, path: Path) -> PartnerRegistry:
         return cls.from_dict(json.loads(path.read_text()))
+
+
+def _witness(partner: str, data: Mapping[str, Any] | None) -> WitnessEntry | None:
+    if data is None:
+        return None
+    try:
+        key = Verifier.from_vkey(data["key"])
+    except (NoteError, KeyError, TypeError):
+        raise RegistryInvalid(f"partner {partner!r}: the witness key is not a verifier "
+                              "key") from None
+    if key.algorithm != ALG_COSIGNATURE_V1:
+        raise RegistryInvalid(f"partner {partner!r}: a witness key is a cosignature/v1 key "
+                              "(type 0x04)")
+    return WitnessEntry(key, str(data["endpoint"]))

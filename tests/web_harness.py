@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import uvicorn
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from temporalio.testing import WorkflowEnvironment
 
@@ -26,11 +27,13 @@ from activities.request_keys import RequestKeys
 from activities.staff_directory import StaffDirectory
 from activities.task_board import TaskBoard
 from aggregates.report import Actor, Council, Role
+from application.evidence_bundle import BundleKeys
 from application.intake import Intake
 from gateways.base import PartnerGateway
 from gateways.registry import PartnerRegistry
 from tests.conftest import running_worker
 from tests.support import eventually, free_port, report_body
+from transparency.note import Signer
 from web.app import create_app
 from web.auth import AuthServices
 from web.oidc import OidcClient
@@ -87,6 +90,11 @@ async def _projecting(store: CaseStore) -> AsyncIterator[None]:
         yield
 
 
+# The keys the harness's web app signs evidence bundles with (tests verify against them).
+HARNESS_EVIDENCE_KEYS = BundleKeys(log_key=Signer.generate("harness.invalid/da-casework-log"),
+                                   council_key=Ed25519PrivateKey.generate())
+
+
 @contextlib.asynccontextmanager
 async def web_system(tmp_path: Path, env: WorkflowEnvironment, oidc: OidcClient | None = None,
                      port: int | None = None, gateway: PartnerGateway | None = None,
@@ -106,7 +114,7 @@ async def web_system(tmp_path: Path, env: WorkflowEnvironment, oidc: OidcClient 
             AuthServices(directory=directory, sessions=sessions,
                          idle=timedelta(minutes=30), absolute=timedelta(hours=10)),
             oidc, partners=partners, inbound=inbound, board=board,
-            request_keys=request_keys)
+            request_keys=request_keys, evidence_keys=HARNESS_EVIDENCE_KEYS)
         port = port or free_port()
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                                log_level="warning", access_log=False))

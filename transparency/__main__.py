@@ -5,6 +5,8 @@ log's HTTP answers.
     python -m transparency inclusion --vkey VKEY --checkpoint NOTE --proof PROOF.json
         [--leaf-hash BASE64]
     python -m transparency consistency --vkey VKEY --older NOTE --newer NOTE --proof PROOF.json
+    python -m transparency verify-bundle BUNDLE.json [--log-key VKEY] [--council-key KEY]
+        [--witness-key VKEY ...]
 
 NOTE is a signed checkpoint (GET /transparency/checkpoint); PROOF.json the answer of GET
 /cases/{id}/events/{version}/inclusion (`leaf_index`, `leaf_hash`, `proof`) or of GET
@@ -12,6 +14,12 @@ NOTE is a signed checkpoint (GET /transparency/checkpoint); PROOF.json the answe
 opened with VKEY, never from the proof file (RFC 9162 §2.1.3.2). `--leaf-hash` is the hash the
 auditor computed from the stored row (`transparency.leaves`); without it the file's is used.
 Prints "ok: ..." and exits 0, or prints why and exits 1.
+
+BUNDLE.json is an evidence bundle (`casework evidence-bundle`, transparency/bundle.py); its
+check (transparency/bundle_check.py) prints a line per check, FAIL lines first naming the
+event and the check, and exits 1 if any failed. Keys not given are taken from the bundle and
+said to be (compare them with the council's published keys); KEY is the council's raw
+Ed25519 public key in base64.
 """
 
 from __future__ import annotations
@@ -24,6 +32,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from transparency.bundle import BundleFormatError
+from transparency.bundle_check import check_bundle
 from transparency.checkpoint import Checkpoint, open_checkpoint, verify_extends, verify_included
 from transparency.note import Verifier
 
@@ -52,7 +62,15 @@ def run(argv: list[str] | None = None) -> str:
     for command in (inclusion, consistency):
         command.add_argument("--vkey", required=True, help="the log's verifier key")
         command.add_argument("--proof", type=Path, required=True)
+    bundle = sub.add_parser("verify-bundle", help="check an evidence bundle offline")
+    bundle.add_argument("bundle", type=Path)
+    bundle.add_argument("--log-key", help="the log's verifier key")
+    bundle.add_argument("--council-key", help="the council's Ed25519 public key (base64)")
+    bundle.add_argument("--witness-key", action="append", default=[],
+                        help="a witness's verifier key (repeatable)")
     args = parser.parse_args(argv)
+    if args.command == "verify-bundle":
+        return _verify_bundle(args)
     verifier = Verifier.from_vkey(args.vkey)
     try:
         proof = json.loads(args.proof.read_text())
@@ -71,9 +89,38 @@ def run(argv: list[str] | None = None) -> str:
         raise ValueError(f"the proof file is not a proof: {bad}") from None
 
 
+class BundleFailed(ValueError):
+    """A bundle failed a check: the report's lines are the message."""
+
+
+def _verify_bundle(args: argparse.Namespace) -> str:
+    try:
+        bundle = json.loads(args.bundle.read_bytes())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ValueError(f"{args.bundle} is not JSON") from None
+    council_key = (None if args.council_key is None
+                   else base64.b64decode(args.council_key, validate=True))
+    try:
+        report = check_bundle(
+            bundle, log_key=Verifier.from_vkey(args.log_key) if args.log_key else None,
+            council_key=council_key,
+            witness_keys=[Verifier.from_vkey(k) for k in args.witness_key])
+    except BundleFormatError as bad:
+        raise ValueError(f"{args.bundle}: {bad}") from None
+    text = "\n".join(report.lines())
+    if not report.ok:
+        raise BundleFailed(text)
+    return text
+
+
 def main() -> None:
     try:
         print(run())
+    except BundleFailed as failed:
+        print(failed)
+        count = sum(line.startswith("FAIL ") for line in str(failed).splitlines())
+        print(f"FAILED: {count} {'check' if count == 1 else 'checks'} failed", file=sys.stderr)
+        raise SystemExit(1) from None
     except (ValueError, OSError) as failed:
         print(f"FAILED: {failed}", file=sys.stderr)
         raise SystemExit(1) from None

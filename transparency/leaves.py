@@ -53,14 +53,25 @@ class StoredEventLike(Protocol):
 def encode_event_leaf(*, stream_id: UUID | str, version: int, topic: str,
                       state: bytes) -> bytes:
     """The canonical leaf bytes of one stored event (format 1, see the module docstring)."""
+    return encode_event_leaf_of_digest(stream_id=stream_id, version=version, topic=topic,
+                                       state_sha256=hashlib.sha256(state).digest())
+
+
+def encode_event_leaf_of_digest(*, stream_id: UUID | str, version: int, topic: str,
+                                state_sha256: bytes) -> bytes:
+    """The same leaf from the SHA-256 of the stored state instead of the state: all the leaf
+    binds of it, so a holder of the digest (an evidence bundle) can recompute the leaf
+    without the ciphertext. `ValueError` also for a digest that is not 32 bytes."""
     if not isinstance(version, int) or isinstance(version, bool) or not (
             0 <= version <= MAX_VERSION):
         raise ValueError("an event version is an integer in [0, 2**64)")
     if not topic:
         raise ValueError("an event has a topic")
+    if not isinstance(state_sha256, bytes) or len(state_sha256) != 32:
+        raise ValueError("a state digest is 32 bytes (SHA-256)")
     stream = _stream_text(stream_id)
     fields = (FORMAT_TAG, stream.encode(), version.to_bytes(8, "big"), topic.encode(),
-              hashlib.sha256(state).digest())
+              state_sha256)
     return b"".join(len(field).to_bytes(4, "big") + field for field in fields)
 
 

@@ -122,7 +122,9 @@ def document_operation(route: APIRoute, method: str, operation: dict[str, Any]) 
         responses[status] = {"description": WHY[status], "content": content}
     if page:
         for status, response in responses.items():
-            if status.startswith("2"):
+            # A page that answers a file (a monitoring export) declares its media types.
+            if status.startswith("2") and "application/json" in response.get("content", {
+                    "application/json": None}):
                 response["content"] = HTML
         if route.path.startswith("/auth/oidc/") and method == "GET":
             responses["302"] = {"description": "On to the identity provider.",

@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from web.home_safety_wording import HOME_SAFETY_WORDING
+from web.housing_wording import HOUSING_WORDING
+from web.transfer_wording import TRANSFER_WORDING
 from web.wording_basics import partner_name, referral_phrase, rule_phrase, words, yes_no
 
 Wording = Callable[[Mapping[str, Any]], str]
@@ -211,6 +213,8 @@ WORDING: Mapping[str, Wording] = {
     "CaseNoteRecorded": case_note_recorded,
     "EntryCorrected": entry_corrected,
     **HOME_SAFETY_WORDING,
+    **TRANSFER_WORDING,
+    **HOUSING_WORDING,
 }
 
 

@@ -158,6 +158,50 @@ MESSAGES: dict[str, str] = {
     "emergency_repair_for_council_home": "The council's contractor repairs council homes "
                                          "only. For other homes the landlord repairs, and "
                                          "SAFER can improve security",
+    # Kent reciprocal transfers (the Safe move page).
+    "transfer_needs_sharing_decision": "Record a decision to share with this landlord for a "
+                                       "reciprocal transfer first, on the sharing page",
+    "transfer_for_social_tenant_at_risk": "Only a social tenant at risk can move under the "
+                                          "Kent reciprocal agreement: explore other housing "
+                                          "options",
+    "transfer_to_another_kent_provider": "Select another landlord: a move within our own "
+                                         "homes is not a reciprocal transfer",
+    "transfer_keeps_tenancy_rights": "Select a tenancy at least as secure as the one the "
+                                     "tenant leaves, of a kind the landlord grants",
+    "transfer_one_at_a_time": "The case already has a transfer under way",
+    "transfer_step_in_order": "The transfer has moved on. Open the page again",
+    "transfer_names_dso_of_council": "Enter the staff id of an active Designated "
+                                     "Safeguarding Officer of the case's council",
+    "destination_area_named": "Enter the safe area: a town or district, in 120 characters "
+                              "or fewer",
+    "inbound_transfer_answered_once": "The request has already been answered",
+    # Homelessness and housing options (web/pages_housing.py).
+    "no_local_connection_test_for_victim_moving_because_of_abuse":
+        "No local connection test is applied to a victim moving because of the abuse",
+    "homelessness_application_recorded_once": "The case already has a homelessness "
+                                              "application",
+    "homelessness_application_recorded_first": "Record the homelessness application first",
+    "duty_owed_is_named": "Select the duties owed: prevention, relief or both",
+    "housing_options_advice_given": "Select the options advised",
+    "tenancy_recorded_first": "Record the tenancy first",
+    "tenancy_route_under_way": "A tenancy route is already under way",
+    "tenancy_steps_in_order": "The route has moved on. Open the page again",
+    "flexible_tenancy_needs_both_parties": "A flexible tenancy ends only when both joint "
+                                           "tenants agree: choose the route for that",
+    "joint_tenancy_of_victim_and_perpetrator": "A joint tenancy here is held by the victim "
+                                               "and the perpetrator",
+    "new_secure_tenancy_for_tenant_leaving_because_of_abuse": "A tenant who left a secure "
+                                                              "tenancy because of the abuse "
+                                                              "is granted a secure tenancy",
+    "no_complex_case_panel_in_dover_policy": "This council has no Complex Case Panel",
+    "complex_case_panel_more_than_one_issue": "Select more than one complex issue",
+    "complex_case_panel_council_tenants_only": "The Complex Case Panel is for council tenants",
+    "enforcement_only_after_victims_wishes": "Record the victim's wishes before enforcement "
+                                             "is considered",
+    "enforcement_only_after_specialists_consulted": "Consult a specialist agency before "
+                                                    "enforcement is considered",
+    "enforcement_against_perpetrator_tenant": "Record a tenancy in which the perpetrator is a "
+                                              "tenant first",
 }
 
 # A domain message is shown as it is only when it reads as a plain sentence (no codes, no

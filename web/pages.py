@@ -75,6 +75,8 @@ NAVIGATION: tuple[tuple[str, str, Callable[[StaffProfile], bool]], ...] = (
      lambda staff: staff.role in (Role.DSO, Role.LINE_MANAGER)),
     ("Repair reviews", "/work/repair-reviews",
      lambda staff: Permission.REVIEW_REPAIR_PATTERN in ROLE_PERMISSIONS.get(staff.role, ())),
+    ("Monitoring", "/work/monitoring",
+     lambda staff: Permission.BREAK_GLASS in ROLE_PERMISSIONS.get(staff.role, ())),
 )
 
 

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from aggregates.case import Case
+from aggregates.landlords import LANDLORD_NAMES
 from aggregates.referrals import Partner
 from aggregates.sharing import DataCategory, LawfulBasis, Purpose
 from web.auth import Principal, visible_case
@@ -24,7 +25,8 @@ Worker = Annotated[Principal, Depends(page_access(SHARING_DECISION.permission))]
 
 SHARING_OPTIONS = {
     # Only the registered partners (the domain refuses anything else).
-    "partner": [(p.value, partner_name(p.value)) for p in Partner],
+    "partner": [(p.value, partner_name(p.value)) for p in Partner]
+    + [(k.value, f"{name} (Kent reciprocal agreement)") for k, name in LANDLORD_NAMES.items()],
     "purpose": [(p.value, p.value.replace("_", " ").capitalize()) for p in Purpose],
     "categories": [(c.value, c.value.replace("_", " ").capitalize()) for c in DataCategory],
     "lawful_basis": [(b.value, b.value.replace("_", " ").capitalize()) for b in LawfulBasis],

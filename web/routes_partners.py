@@ -28,7 +28,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, JsonValue
 
 from activities.inbound_log import MessageInFlight, unix_now
 from aggregates.access import Permission
@@ -36,6 +36,7 @@ from aggregates.commands.registry import Command
 from aggregates.commands.sharing import RecordConsent, RecordSharingDecision
 from aggregates.data_categories import redact_view
 from aggregates.errors import CaseNotFound
+from aggregates.landlords import LANDLORD_IDS
 from aggregates.referrals import Partner
 from aggregates.sharing import DataCategory, LawfulBasis, Purpose
 from gateways.registry import UnknownPartner
@@ -157,12 +158,15 @@ def retry_later(rule: str, message: str, seconds: int) -> JSONResponse:
                         headers={"Retry-After": str(seconds)})
 
 
+RECIPIENTS: list[JsonValue] = [*(p.value for p in Partner), *sorted(LANDLORD_IDS)]
+
+
 class SharingDecisionIn(BaseModel):
     # Any line reaches the domain, whose refusal names the rule and section (the perpetrator,
     # anyone acting for them, free text); the contract lists the registered partners' ids.
     partner: Line = Field(min_length=1, max_length=64,
                           description="A registered partner's id, never free text.",
-                          json_schema_extra={"enum": [p.value for p in Partner]})
+                          json_schema_extra={"enum": RECIPIENTS})
     purpose: Purpose
     shared: Bool
     categories: list[DataCategory] = Field(default_factory=list, max_length=20)

@@ -76,14 +76,56 @@ CHECKPOINT_TEXT: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/plain": {"schema": {"type": "string"}}}}, **NOT_FOUND}
 
 
+def _cosigned(log_: TransparencyLog, size: int | None) -> bytes | None:
+    if size is None:
+        latest = log_.latest_checkpoint()
+        if latest is None:
+            return None
+        size = latest.size
+    try:
+        return log_.cosigned_note(size)
+    except LogError:
+        return None
+
+
+async def _note(request: Request, size: int | None) -> PlainTextResponse:
+    note = await asyncio.to_thread(_cosigned, _log(request), size)
+    if note is None:
+        raise HTTPException(404, "no checkpoint of that size has been signed")
+    return PlainTextResponse(note.decode(), media_type="text/plain; charset=utf-8")
+
+
 @router.get("/transparency/checkpoint", response_class=PlainTextResponse,
             responses=CHECKPOINT_TEXT)
 async def latest_checkpoint(request: Request, _: Auditor) -> PlainTextResponse:
-    """The latest signed checkpoint of the log (C2SP tlog-checkpoint signed note)."""
-    checkpoint = await asyncio.to_thread(_log(request).latest_checkpoint)
-    if checkpoint is None:
-        raise HTTPException(404, "no checkpoint has been signed yet")
-    return PlainTextResponse(checkpoint.note.decode(), media_type="text/plain; charset=utf-8")
+    """The latest signed checkpoint of the log (C2SP tlog-checkpoint signed note), with the
+    cosignature lines of the witnesses that cosigned it (C2SP tlog-cosignature)."""
+    return await _note(request, None)
+
+
+@router.get("/transparency/checkpoints/{tree_size}", response_class=PlainTextResponse,
+            responses=CHECKPOINT_TEXT)
+async def checkpoint_of_size(request: Request, _: Auditor,
+                             tree_size: Annotated[int, Path(ge=0, le=MAX_SIZE)]
+                             ) -> PlainTextResponse:
+    """The signed checkpoint of `tree_size` leaves with its witnesses' cosignatures."""
+    return await _note(request, tree_size)
+
+
+class WitnessOut(BaseModel):
+    """A partner that witnesses the log: its id and its cosignature verifier key (C2SP
+    vkey, type 0x04), to check the cosignature lines on checkpoints."""
+
+    partner: str
+    witness_key: str
+
+
+@router.get("/transparency/witnesses", response_model=list[WitnessOut])
+async def witnesses(request: Request, _: Auditor) -> list[WitnessOut]:
+    """The witnesses of the log and their verifier keys, as the partner registry holds them."""
+    registry = request.app.state.partners
+    entries = [] if registry is None else registry.witnesses()
+    return [WitnessOut(partner=e.partner, witness_key=e.witness.key.vkey()) for e in entries]
 
 
 async def _inclusion(request: Request, principal: Principal, case_id: uuid.UUID,

@@ -8,14 +8,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from aggregates.data_categories import WITHHELD
+from aggregates.landlords import LANDLORD_NAMES, KentLandlord
 from aggregates.referrals import Partner
 from gateways.default_partners import NAMES
 
 
 def partner_name(partner: str) -> str:
-    """A partner's name ('Kent Police'), or its code in words if it is not one we know."""
+    """A partner's name ('Kent Police', 'Moat Homes'), or its code in words if it is not one
+    we know."""
     try:
         return NAMES[Partner(partner)]
+    except ValueError:
+        pass
+    try:
+        return LANDLORD_NAMES[KentLandlord(partner)]
     except ValueError:
         return partner.replace("_", " ")
 

@@ -9,7 +9,11 @@ dataclass, its handler, and its route in web/.
 - sanctuary.py: the Sanctuary Scheme (refer, assess, decide, decline, install, tell)
 - repairs.py: emergency repairs
 - safer.py: KCC SAFER (the referral, and the works KCC's signed message reports)
+- housing.py: homelessness, tenancy options and enforcement against a perpetrator
 - corrections.py: correcting a wrong entry by a new one pointing at it
+- transfers.py: Kent reciprocal transfers (request, the landlord's answers, the victim's
+  decision, move date, old tenancy ended, new tenancy granted; another landlord's request
+  to us and our answer)
 """
 
 from aggregates.commands.access import (
@@ -20,6 +24,20 @@ from aggregates.commands.access import (
     UseBreakGlass,
 )
 from aggregates.commands.corrections import CorrectEntry
+from aggregates.commands.housing import (
+    CompleteTenancyStep,
+    ConsiderEnforcement,
+    GrantNewTenancy,
+    RecordHomelessnessApplication,
+    RecordLocalConnection,
+    RecordLossOfSettledHome,
+    RecordOptionsAdvice,
+    RecordSpecialistConsulted,
+    RecordTenancy,
+    RecordVictimWishes,
+    ReferToComplexCasePanel,
+    StartTenancyRoute,
+)
 from aggregates.commands.registry import (
     COMMANDS,
     Command,
@@ -52,13 +70,36 @@ from aggregates.commands.sanctuary import (
     TellSanctuaryReferrer,
 )
 from aggregates.commands.sharing import RecordConsent, RecordSharingDecision
+from aggregates.commands.transfers import (
+    AgreeTransferMoveDate,
+    AnswerInboundTransfer,
+    RecordInboundTransferRequest,
+    RecordNewTenancyGranted,
+    RecordOldTenancyEnded,
+    RecordTransferOffer,
+    RecordTransferRefusal,
+    RecordTransferRequestSent,
+    RecordVictimTransferDecision,
+    RequestReciprocalTransfer,
+)
 
 __all__ = [
-    "COMMANDS", "AddChild", "AddMaracActions", "AssessSanctuaryRisk", "AssignCase", "Command",
-    "CommandContext", "CompleteDash", "CorrectEntry", "DecideSanctuary", "DeclareConflict",
-    "DeclineSanctuaryMeasures", "Directory", "LiftRestriction", "RecordConsent", "RecordContact",
-    "RecordMaracHearing", "RecordSaferWorks", "RecordSanctuaryMeasure", "RecordSharingDecision",
-    "RecordSupportConsent", "ReferToSafer", "ReferToSanctuary", "ReportEmergencyRepair",
-    "ReportIncident", "RestrictCase", "SaveDash", "TellSanctuaryReferrer", "UseBreakGlass",
-    "apply_command", "handles", "parse_answers", "parse_command", "parse_date",
+    "COMMANDS", "AddChild", "AddMaracActions", "AgreeTransferMoveDate", "AnswerInboundTransfer",
+    "AssessSanctuaryRisk", "AssignCase", "Command", "CommandContext", "CompleteDash",
+    "CorrectEntry", "DecideSanctuary", "DeclareConflict", "DeclineSanctuaryMeasures", "Directory",
+    "LiftRestriction", "RecordConsent", "RecordContact", "RecordInboundTransferRequest",
+    "RecordMaracHearing", "RecordNewTenancyGranted", "RecordOldTenancyEnded", "RecordSaferWorks",
+    "RecordSanctuaryMeasure", "RecordSharingDecision", "RecordSupportConsent",
+    "RecordTransferOffer", "RecordTransferRefusal", "RecordTransferRequestSent",
+    "RecordVictimTransferDecision", "ReferToSafer", "ReferToSanctuary", "ReportEmergencyRepair",
+    "ReportIncident", "RequestReciprocalTransfer", "RestrictCase", "SaveDash",
+    "TellSanctuaryReferrer", "UseBreakGlass", "apply_command", "handles", "parse_answers",
+    "parse_command", "parse_date",
+]
+# Homelessness, tenancy options, enforcement (housing.py).
+__all__ += [
+    "CompleteTenancyStep", "ConsiderEnforcement", "GrantNewTenancy",
+    "RecordHomelessnessApplication", "RecordLocalConnection", "RecordLossOfSettledHome",
+    "RecordOptionsAdvice", "RecordSpecialistConsulted", "RecordTenancy", "RecordVictimWishes",
+    "ReferToComplexCasePanel", "StartTenancyRoute",
 ]

@@ -26,6 +26,8 @@ from tests.e2e.home_safety_matrix import (
     repair_pattern_call,
     repair_pattern_rows,
 )
+from tests.e2e.housing_matrix import housing_request, housing_rows
+from tests.e2e.transfer_matrix import is_transfer_route, transfer_call, transfer_rows
 from tests.web_harness import TST, WebSystem, web_system
 from transparency.note import Signer
 from web.auth import access_rule_of
@@ -97,11 +99,16 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     ("POST", "/cases/{case_id}/consent"): CASE_WORK,
     **home_safety_rows(row, READ, CASE_WORK),
     **repair_pattern_rows(row),
+    **transfer_rows(row, READ),
+    **housing_rows(row, READ, CASE_WORK),
     # Pages: no sign-in → to the sign-in page; a role without the permission → 403; an
     # empty form → 422 with the form shown again (nothing written).
     ("GET", "/work/tasks"): row(303, 200, 200, 200, 200, 403),
     ("GET", "/work/cases"): row(303, 200, 200, 200, 200, 403),
     ("GET", "/work/escalations"): row(303, 403, 200, 200, 403, 403),
+    # Monitoring (issue 17): line managers and DSOs; the default report is the board's.
+    ("GET", "/work/monitoring"): row(303, 403, 200, 200, 403, 403),
+    ("GET", "/work/monitoring/export"): row(303, 403, 200, 200, 403, 403),
     ("GET", "/work/cases/new"): row(303, 200, 200, 200, 403, 403),
     ("POST", "/work/cases/new"): row(303, 422, 422, 422, 403, 403),
     ("GET", "/work/cases/{case_id}"): row(303, 200, 200, 200, 200, 403),
@@ -133,8 +140,13 @@ EXPECTED: dict[tuple[str, str], dict[str | None, int]] = {
     # The transparency log: auditors only (hashes and indexes, never a case's content).
     ("GET", "/transparency/checkpoint"): AUDITORS_ONLY,
     ("GET", "/transparency/consistency"): AUDITORS_ONLY,
+    ("GET", "/transparency/checkpoints/{tree_size}"): AUDITORS_ONLY,
+    ("GET", "/transparency/witnesses"): AUDITORS_ONLY,
     ("GET", "/cases/{case_id}/events/{version}/inclusion"): AUDITORS_ONLY,
     ("GET", "/cases/{case_id}/access-log/{version}/inclusion"): AUDITORS_ONLY,
+    # Evidence bundles: safeguarding leads and auditors; past the role, a decision id that
+    # is recorded on no case is refused 422 (sharing_decision_recorded).
+    ("GET", "/cases/{case_id}/evidence-bundle"): row(401, 403, 422, 422, 422, 403),
 }
 
 # Each task is completed by one role, in this order (t4 opens when t2 is done, D 8.28).
@@ -188,14 +200,21 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
     url = path
     if "repair-reviews" in path or path == "/repairs/jobs":
         return await repair_pattern_call(http, method, path)
+    if is_transfer_route(path):
+        return await transfer_call(http, method, path, case)
     if path.startswith("/work"):
-        url = path.replace("{case_id}", case).replace("{task_id}", "t1").replace("{step}", "repair")
+        url = path.replace("{case_id}", case).replace("{task_id}", "t1").replace(
+            "{step}", "repair").replace("{housing_step}", "advice")
         if method == "GET":
             return await http.get(url)
         return await http.post(url, data={})
+    if path.endswith("/evidence-bundle"):
+        return await http.get(path.replace("{case_id}", case),
+                              params={"sharing_decision_id": str(uuid.uuid4())})
     if "inclusion" in path or path.startswith("/transparency/"):
         size = cases["tree_size"]
-        url = path.replace("{case_id}", case).replace("{version}", "1") + (
+        url = path.replace("{case_id}", case).replace("{version}", "1").replace(
+            "{tree_size}", str(size)) + (
             f"?old_size=1&new_size={size}" if path.endswith("consistency")
             else "" if path.endswith("checkpoint") else f"?tree_size={size}")
         return await http.get(url)
@@ -252,6 +271,8 @@ async def request(http: httpx.AsyncClient, method: str, path: str, who: str | No
         url = path.replace("{case_id}", case)
         body = {"corrects_version": 1, "what_was_wrong": "The wrong channel",
                 "correction": "It was by email", "reason": "Misread the form"}
+    elif housing_request(path, case) is not None:
+        url, body = housing_request(path, case)  # type: ignore[misc]
     elif path.endswith("/notes"):  # a case note, over the API or the page
         url, body = path.replace("{case_id}", case), {"note": "Call after 6pm only"}
     elif "{case_id}" in path or path.endswith("/works"):

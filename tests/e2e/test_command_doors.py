@@ -25,6 +25,7 @@ from web.auth import access_rule_of
 CW, DSO, AUD = "cw-1", "dso-1", "aud-1"
 NO_CHILDREN = {"adults": [{"name": VICTIM_NAME}], "children": []}  # no referral at triage
 
+HOUSING_PAGE = ("POST", "/work/cases/{case_id}/housing-options/{housing_step}")
 # Each command → its API route and, where it has one, the page form that sends it.
 DOORS: dict[str, tuple[tuple[str, str], tuple[str, str] | None]] = {
     "assign_case": (("POST", "/cases/{case_id}/assign"), None),
@@ -65,12 +66,39 @@ DOORS: dict[str, tuple[tuple[str, str], tuple[str, str] | None]] = {
     "report_emergency_repair": (("POST", "/cases/{case_id}/repairs/emergency"),
                                 ("POST", "/work/cases/{case_id}/home-safety/{step}")),
     "refer_to_safer": (("POST", "/cases/{case_id}/safer/referral"), None),
+    # Kent reciprocal transfers (issue 14): the API and the "Safe move" page.
+    **{name: (("POST", f"/cases/{{case_id}}/transfer/{step}"),
+              ("POST", "/work/cases/{case_id}/safe-move/{step}")) for name, step in (
+        ("request_reciprocal_transfer", "request"),
+        ("record_victim_transfer_decision", "victim-decision"),
+        ("agree_transfer_move_date", "move-date"),
+        ("record_old_tenancy_ended", "old-tenancy-ended"),
+        ("record_new_tenancy_granted", "new-tenancy"),
+        ("answer_inbound_transfer", "inbound-answer"))},
+    **{name: (("POST", f"/cases/{{case_id}}/{path}"), HOUSING_PAGE) for name, path in (
+        ("record_homelessness_application", "homelessness/application"),
+        ("record_local_connection", "homelessness/local-connection"),
+        ("record_loss_of_settled_home", "homelessness/loss-of-settled-home"),
+        ("record_options_advice", "housing-options/advice"),
+        ("record_tenancy", "housing-options/tenancy"),
+        ("start_tenancy_route", "housing-options/route"),
+        ("complete_tenancy_step", "housing-options/route/step"),
+        ("grant_new_tenancy", "housing-options/new-tenancy"),
+        ("refer_to_complex_case_panel", "housing-options/complex-case-panel"),
+        ("record_victim_wishes", "housing-options/victim-wishes"),
+        ("record_specialist_consulted", "housing-options/specialists"),
+        ("consider_enforcement", "housing-options/enforcement"))},
 }
 # Commands the system gives on a partner's verified, signed message: their only door is the
 # partner's, which no member of staff can use (it declares the partner's signature).
 PARTNER_DOORS: dict[str, tuple[str, str]] = {
     "record_safer_works": ("POST", "/partners/{partner}/works"),
+    "record_inbound_transfer_request": ("POST", "/partners/{partner}/transfers"),
 }
+# Commands only a transfer's workflow gives, from the receiving landlord's verified answer to
+# our signed request: no HTTP door at all.
+WORKFLOW_ONLY = frozenset({"record_transfer_request_sent", "record_transfer_offer",
+                           "record_transfer_refusal"})
 
 
 def test_both_doors_of_every_command_ask_for_the_commands_own_permission() -> None:
@@ -85,7 +113,9 @@ def test_both_doors_of_every_command_ask_for_the_commands_own_permission() -> No
             for method in route.methods:
                 rules = [access_rule_of(d.call)[1] for d in route.dependant.dependencies]
                 declared[(method, route.path)] = [r for r in rules if r is not None]
-    assert set(DOORS) | set(PARTNER_DOORS) == set(COMMANDS)
+    assert set(DOORS) | set(PARTNER_DOORS) | WORKFLOW_ONLY == set(COMMANDS)
+    for name in WORKFLOW_ONLY:
+        assert COMMANDS[name].command_type.roles() == {Role.SYSTEM}, name
     for name, door in PARTNER_DOORS.items():
         assert declared[door] == ["partner_signature"], name
         assert COMMANDS[name].command_type.roles() == {Role.SYSTEM}, name

@@ -112,7 +112,8 @@ async def test_escalations_are_in_the_menu_of_safeguarding_leads_only(
         await sign_in(page, "dso-1")
         nav = page.get_by_role("navigation", name="Menu")
         await expect(nav.get_by_role("link")).to_have_text(
-            ["My tasks", "Cases", "Report a case", "Escalations", "Repair reviews"])
+            ["My tasks", "Cases", "Report a case", "Escalations", "Repair reviews",
+             "Monitoring"])
 
 
 async def test_signing_in_works_without_javascript(system: WebSystem) -> None:

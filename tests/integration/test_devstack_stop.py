@@ -2,7 +2,7 @@
 it, by SIGTERM, stops every process it started — Temporal dev server, worker, web app and
 partner stand-ins — and frees their ports; and if the supervisor itself is killed outright,
 its children still go. Each run is in a network namespace of its own, so its fixed ports
-(7233, 8000, 8101-8106, ...) never clash with anything else on the machine."""
+(7233, 8000, 8101-8107, ...) never clash with anything else on the machine."""
 
 from __future__ import annotations
 

@@ -32,6 +32,7 @@ from aggregates.working_days import local_date
 from gateways.default_partners import profile_of
 from gateways.stand_in import digest_of
 from tests.unit.builders import london, make_report
+from tests.unit.housing_steps import HOUSING_STEPS
 from tests.unit.test_access_changes import DIRECTORY
 
 CASE_ID = UUID("00000000-0000-4000-8000-0000000000aa")
@@ -223,6 +224,17 @@ class CaseMachine(RuleBasedStateMachine):
     def command(self, name: str, actor: Actor, **args: Any) -> bool:
         return self.write(self.store.apply_command, name=name, args=args, actor=actor,
                           command_id=self.next_id(), at=self.now)
+
+    @rule(data=st.data())
+    def housing(self, data: st.DataObject) -> None:
+        """Homelessness and tenancy options (issue 14), in any order: most steps are refused
+        until the ones before them are recorded, and a refusal writes nothing."""
+        name, args = data.draw(st.sampled_from(HOUSING_STEPS), label="housing step")
+        if name == "complete_tenancy_step":
+            route = self.case.tenancy.route
+            args = {"step": data.draw(st.sampled_from(
+                [*(route.steps if route else ()), "no_such_step"]), label="step")}
+        self.command(name, ACTORS[0], **args)
 
     @rule(data=st.data())
     def deliver(self, data: st.DataObject) -> None:

@@ -120,10 +120,22 @@ EXPECTED_ROLES = {
                      "record_case_note", "correct_entry",
                      "refer_to_sanctuary", "assess_sanctuary_risk", "decide_sanctuary",
                      "decline_sanctuary_measures", "record_sanctuary_measure",
-                     "tell_sanctuary_referrer", "report_emergency_repair", "refer_to_safer"),
+                     "tell_sanctuary_referrer", "report_emergency_repair", "refer_to_safer",
+                     "record_homelessness_application", "record_local_connection",
+                     "record_loss_of_settled_home", "record_options_advice", "record_tenancy",
+                     "start_tenancy_route", "complete_tenancy_step", "grant_new_tenancy",
+                     "refer_to_complex_case_panel", "record_victim_wishes",
+                     "record_specialist_consulted", "consider_enforcement"),
                     CASE_STAFF),
     # Only the system, on a partner's verified signed message.
     "record_safer_works": {"system"},
+    # Kent reciprocal transfers (D 8.22): staff steps, and the landlord's signed answers.
+    **dict.fromkeys(("request_reciprocal_transfer", "record_victim_transfer_decision",
+                     "agree_transfer_move_date", "record_old_tenancy_ended",
+                     "record_new_tenancy_granted", "answer_inbound_transfer"), CASE_STAFF),
+    **dict.fromkeys(("record_transfer_request_sent", "record_transfer_offer",
+                     "record_transfer_refusal", "record_inbound_transfer_request"),
+                    frozenset({"system"})),
 }
 
 

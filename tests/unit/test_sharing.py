@@ -6,6 +6,7 @@ import pytest
 
 from aggregates.commands import parse_command
 from aggregates.errors import RuleViolation
+from aggregates.landlords import LANDLORD_IDS
 from aggregates.referrals import Partner, ReferralKind
 from aggregates.sharing import (
     PARTNER_IDS,
@@ -181,8 +182,9 @@ def test_a_recipient_that_is_not_text_is_refused() -> None:
 
 
 def test_every_registered_partner_is_accepted_and_none_reads_as_the_perpetrator() -> None:
-    """D 12.5: the allow-list is the partner agencies (`Partner`)."""
-    assert {p.value for p in Partner} == PARTNER_IDS
+    """D 12.5: the allow-list is the partner agencies (`Partner`) and the landlords of the
+    Kent reciprocal agreement (D 8.22)."""
+    assert {p.value for p in Partner} | LANDLORD_IDS == PARTNER_IDS
     for partner in sorted(PARTNER_IDS):
         check_recipient(partner)
 

@@ -111,3 +111,16 @@ def test_an_event_without_a_valid_version_topic_or_stream_has_no_leaf(
 def test_a_row_read_by_the_event_store_gives_the_same_leaf() -> None:
     stored = StoredEvent(originator_id=STREAM, originator_version=7, topic=TOPIC, state=STATE)
     assert stored_event_leaf_hash(stored) == stored_event_leaf_hash(ROW)
+
+
+def test_the_leaf_is_recomputed_from_the_states_digest_alone() -> None:
+    """An evidence bundle carries the digest, not the ciphertext (transparency/bundle.py)."""
+    from transparency.leaves import encode_event_leaf_of_digest
+
+    assert encode_event_leaf_of_digest(
+        stream_id=STREAM, version=7, topic=TOPIC,
+        state_sha256=hashlib.sha256(STATE).digest()) == encode_event_leaf(
+        stream_id=STREAM, version=7, topic=TOPIC, state=STATE)
+    with pytest.raises(ValueError, match="a state digest is 32 bytes"):
+        encode_event_leaf_of_digest(stream_id=STREAM, version=7, topic=TOPIC,
+                                    state_sha256=STATE[:31])

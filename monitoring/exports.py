@@ -1,0 +1,72 @@
+"""A report as a CSV or XLSX file for a return (issue 17 item 4), hidden figures included as
+words and a notes row giving the threshold, so the file says why a cell is empty.
+
+Layout (both formats): a title row, a row naming the council and period, the header row
+(category, each team, "All teams"), one row per category and the total row, then the notes.
+Hidden cells read "not shown"; XLSX cells shown are numbers, so a sheet can add them up.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from monitoring.reports import SafeReport
+
+HIDDEN = "not shown"
+
+
+def hidden_note(min_count: int) -> str:
+    """What "not shown" means, in the words of every page, chart and file."""
+    return (f'"{HIDDEN.capitalize()}" means the number is fewer than {min_count}, or would '
+            f"let a number fewer than {min_count} be worked out, so it is not published.")
+
+
+def report_rows(report: SafeReport, *, made_on: date) -> list[list[str | int]]:
+    """The rows of the file: text and whole numbers."""
+    rows: list[list[str | int]] = [
+        [report.definition.title],
+        [f"{report.council.value.title()}, {report.period.label} "
+         f"({report.period.first_day.isoformat()} to {report.period.last_day.isoformat()})"],
+        ["Category", *report.column_labels]]
+    for label, cells in zip(report.row_labels, report.cells, strict=True):
+        rows.append([label, *(HIDDEN if value is None else value for value in cells)])
+    rows += [[], ["Notes"], [hidden_note(report.min_count)],
+             [f"Threshold: counts from 1 to {report.min_count - 1} are not published."],
+             [f"Asked for by: {report.definition.sections}. Made on {made_on.isoformat()}."]]
+    return rows
+
+
+def _safe_text(value: str | int) -> str | int:
+    # A cell starting = + - @ is a formula to a spreadsheet: kept as text with a quote.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def csv_bytes(report: SafeReport, *, made_on: date) -> bytes:
+    """UTF-8 with a byte-order mark, so spreadsheet programs read it as UTF-8."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in report_rows(report, made_on=made_on):
+        writer.writerow([_safe_text(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(report: SafeReport, *, made_on: date) -> bytes:
+    book = Workbook()
+    sheet = book.worksheets[0]
+    sheet.title = report.definition.title[:31]  # Excel's limit on a sheet's name
+    for row in report_rows(report, made_on=made_on):
+        sheet.append([_safe_text(v) for v in row])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 34
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

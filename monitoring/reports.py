@@ -1,0 +1,195 @@
+"""Monitoring reports: what each one counts, where the counts come from (`ReportSource`),
+and one report made safe for a council and a period (`safe_report`).
+
+A report is a table of counts: its rows are the categories of its definition, its columns
+the council's teams and "All teams". Counts come monthly from a `ReportSource`; the report
+of a quarter or a year is their sum, and the cells hidden are those decided for the whole
+financial year so far (`monitoring.suppression`), so every page, chart and export of the
+same period shows the same figures and hides the same cells.
+
+Errors: `PeriodError` for a period not offered (not one of the grid, or not ended yet),
+`UnknownReport` for a report name not defined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Protocol
+
+from aggregates.report import Council
+from monitoring.periods import Period, PeriodError, PeriodKind, ended_periods
+from monitoring.suppression import Shape, decide_year
+
+ALL_TEAMS = "All teams"
+DEFAULT_MIN_COUNT = 5  # DA_MONITORING_MIN_COUNT's default: counts from 1 to 4 are hidden
+TOTAL = "Total"
+
+
+class ChartKind(StrEnum):
+    BAR = "bar"    # categories side by side
+    LINE = "line"  # an ordered distribution, e.g. working days taken
+
+
+class UnknownReport(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class ReportDefinition:
+    """`rows` are (code, words) in the order shown; `sections` are the returns or policy
+    sections that ask for the figure."""
+
+    name: str
+    title: str
+    description: str
+    rows: tuple[tuple[str, str], ...]
+    sections: str
+    chart: ChartKind = ChartKind.BAR
+
+
+REPORTS: dict[str, ReportDefinition] = {r.name: r for r in (
+    ReportDefinition(
+        "referrals-received", "Referrals received",
+        "Domestic abuse reports received by the council, counted in the month received.",
+        (("received", "Referrals received"),), "CAR Q3 (S3), DBC 14"),
+    ReportDefinition(
+        "victim-contact", "Victims contacted within 2 working days",
+        "Victim contact tasks completed in the month: within 2 working days of the report, "
+        "or later.",
+        (("within", "Within 2 working days"), ("later", "Later than 2 working days")),
+        "D 8.14"),
+    ReportDefinition(
+        "victim-contact-days", "Working days taken to contact the victim",
+        "Victim contact tasks completed in the month, by working days from the report.",
+        (("0", "Same day"), ("1", "1 working day"), ("2", "2 working days"),
+         ("3", "3 working days"), ("4", "4 working days"), ("5+", "5 or more working days")),
+        "D 8.14", ChartKind.LINE),
+    ReportDefinition(
+        "emergency-repairs", "Emergency repairs done within 24 hours",
+        "Emergency security repairs completed in the month: within 24 hours, or later.",
+        (("within", "Within 24 hours"), ("later", "Later than 24 hours")), "D 8.36"),
+    ReportDefinition(
+        "sanctuary-tenure", "Sanctuary Scheme households referred, by tenure",
+        "Households referred to the Sanctuary Scheme in the month, by their tenure.",
+        (("council", "Council tenant"), ("housing_association", "Housing association tenant"),
+         ("private_rented", "Private tenant"), ("owner_occupier", "Owner occupier"),
+         ("other", "Other or not known")), "SCAR Q15, DBC 14"),
+)}
+
+
+def report_named(name: str) -> ReportDefinition:
+    try:
+        return REPORTS[name]
+    except KeyError:
+        raise UnknownReport(f"no report is called {name!r}; the reports are "
+                            f"{', '.join(sorted(REPORTS))}") from None
+
+
+class ReportSource(Protocol):
+    """Where the monthly counts of reports come from (the projections, or a test's table).
+
+    `monthly_counts` returns, for each month asked (0..11 of financial year `year`), one
+    list per row of the definition, each with one count (>= 0) per team of `teams`."""
+
+    def offers(self, report: ReportDefinition) -> bool: ...
+
+    def teams(self, council: Council) -> Sequence[str]: ...
+
+    def monthly_counts(self, report: ReportDefinition, council: Council, year: int,
+                       months: Sequence[int]) -> Mapping[int, Sequence[Sequence[int]]]: ...
+
+
+@dataclass
+class InMemoryReportSource:
+    """Counts held in a dict: `counts[(report name, council, year, month)]` is rows × teams;
+    a month not held counts 0 everywhere."""
+
+    team_names: Mapping[Council, Sequence[str]]
+    counts: dict[tuple[str, Council, int, int], list[list[int]]] = field(default_factory=dict)
+
+    def offers(self, report: ReportDefinition) -> bool:
+        return any(key[0] == report.name for key in self.counts)
+
+    def teams(self, council: Council) -> Sequence[str]:
+        return self.team_names[council]
+
+    def monthly_counts(self, report: ReportDefinition, council: Council, year: int,
+                       months: Sequence[int]) -> Mapping[int, Sequence[Sequence[int]]]:
+        empty = [[0] * len(self.team_names[council]) for _ in report.rows]
+        return {m: self.counts.get((report.name, council, year, m), empty) for m in months}
+
+
+@dataclass(frozen=True)
+class SafeReport:
+    """One report as published. `cells[row][column]` is the count, or None where hidden;
+    the last row is the total row and the last column "All teams" when there is more than
+    one row or team to add up. `months` holds the same for each month of the period (its
+    "All teams" total of all rows), for a chart over time."""
+
+    definition: ReportDefinition
+    council: Council
+    period: Period
+    row_labels: tuple[str, ...]
+    column_labels: tuple[str, ...]
+    cells: tuple[tuple[int | None, ...], ...]
+    months: tuple[tuple[str, int | None], ...]
+    min_count: int
+
+    @property
+    def hides_any(self) -> bool:
+        return any(value is None for row in self.cells for value in row) or any(
+            value is None for _, value in self.months)
+
+
+Progress = Callable[[int, int], None]  # (months read, months to read)
+
+
+def safe_report(source: ReportSource, name: str, council: Council, period: Period, *,
+                today: date, min_count: int, progress: Progress | None = None) -> SafeReport:
+    """The report `name` for `council` over `period` with small numbers hidden. The
+    decision covers every period of the financial year that ended up to `period` (in the
+    order they end), as every earlier page or export of the year saw it."""
+    definition = report_named(name)
+    if not period.has_ended(today):
+        raise PeriodError(f"{period.label} has not ended: a period is reported once it has "
+                          "ended, so its figures are final")
+    periods = ended_periods(period.year, today)
+    periods = periods[:periods.index(period) + 1]
+    months = sorted({m for p in periods for m in p.months})
+    teams = list(source.teams(council))
+    counts: dict[int, Sequence[Sequence[int]]] = {}
+    for done, month in enumerate(months, start=1):  # a month at a time: progress for long runs
+        counts.update(source.monthly_counts(definition, council, period.year, [month]))
+        if progress is not None:
+            progress(done, len(months))
+    shape = Shape(len(definition.rows), len(teams))
+    decision = decide_year(counts, shape, periods, min_count)
+
+    def shown(cell: tuple[Period, int, int]) -> int | None:
+        return None if cell in decision.hidden else decision.values[cell]
+
+    rows = [label for _, label in definition.rows] + ([TOTAL] if shape.rows > 1 else [])
+    columns = teams + ([ALL_TEAMS] if shape.columns > 1 else [])
+    grand = (shape.row_indices[-1], shape.column_indices[-1])
+    by_month = tuple((Period(period.year, PeriodKind.MONTH, m).label,
+                      shown((Period(period.year, PeriodKind.MONTH, m), *grand)))
+                     for m in period.months) if period.kind is not PeriodKind.MONTH else ()
+    return SafeReport(definition, council, period, tuple(rows), tuple(columns),
+                      tuple(tuple(shown((period, r, c)) for c in shape.column_indices)
+                            for r in shape.row_indices), by_month, min_count)
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    """What the monitoring page and export read: the figures and the threshold in force
+    (`DA_MONITORING_MIN_COUNT`)."""
+
+    source: ReportSource
+    min_count: int
+
+
+# A source that offers no report: the page shows the definitions only.
+EMPTY_SOURCE = InMemoryReportSource({council: (ALL_TEAMS,) for council in Council})

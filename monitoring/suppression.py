@@ -1,0 +1,217 @@
+"""Safe numbers: which cells of a report to hide so that no count from 1 to `min_count - 1`
+can be read, or worked out, from anything the service publishes (issue 17 item 3).
+
+What is published. A report is a table of counts: rows are categories (tenure, reason, ...),
+columns are the council's teams, with a total row and a total column (each only where there
+is more than one row or column to add up). It covers one period of the calendar grid in
+`monitoring.periods`: a month, a quarter or a financial year of one council, and only once
+the period has ended. No table adds the two councils together.
+
+The rule. A cell is *sensitive* if its count is from 1 to `min_count - 1` (0 is shown: it
+says nobody, and it is never hidden on its own). Every sensitive cell is hidden (primary
+suppression). Then more cells are hidden (secondary suppression) until nothing hidden can be
+worked out:
+
+1. Groups. Each row with its total, each column with its total, and over time each cell of a
+   quarter with the same cell of its three months and each cell of a year with the same cell
+   of its four quarters, are groups: the parts add up to the total. In each group, a hidden
+   cell must have company: at least two cells of the group are hidden, and when the total is
+   shown the hidden parts together hold 0 or at least `min_count` (otherwise their sum, the
+   total less the shown parts, is itself a small number). The cell added is the shown cell of
+   the group with the smallest count other than 0 (a part before a total), so that the least
+   is hidden.
+   This is the classical "at least two per group" rule (as in the hypercube method of
+   tau-Argus), applied until nothing changes.
+2. Audit. The group rule alone can leave a hidden cell that follows from a chain of groups
+   (a cell that is the only link between two blocks of hidden cells). So each period's
+   decision ends with an exact audit (`monitoring.linear_span`): every published figure is a
+   sum of unknown monthly counts, and a hidden sensitive cell is recoverable exactly when its
+   sum is a linear combination, with any rational coefficients, of published sums. Any such
+   cell gets one more cell hidden beside it, and the rule and audit run again.
+
+Why two overlapping ranges give nothing away. Only periods of the grid are offered, and any
+two of them are disjoint or nested (a month inside its quarter, a quarter inside its year).
+Two disjoint periods share no counts, so nothing in one says anything about the other. For
+nested ones, differencing a year against its quarters (or a quarter against its months) is a
+sum over the time groups of rule 1, and the audit of rule 2 covers every combination of
+every published period of the year at once, which includes every pair, every row and every
+total. So the guarantee is: no sensitive count of any period is a linear combination of
+published figures of all periods together. Arbitrary date ranges are refused because with
+them (April–June against April–May) any two overlapping ranges give a third, and the number
+of combinations to protect grows with every range anyone asks for.
+
+Why figures shown once stay safe later. Periods are decided in the order they end (a month,
+then its quarter after its third month, then the year after its last quarter); a period's
+cells are decided once, from the counts of its own months and the cells already decided, and
+later periods may only hide more of their own cells. So a month shown in May is shown the
+same way in March, and the year's decision accounts for it. This assumes a month's counts are
+final when it ends (a fact is counted in the month it was recorded; a correction recorded
+later is counted when recorded). Hiding every new cell always makes a period safe (it
+publishes nothing new), so the loop ends.
+
+Shapes: counts are whole numbers >= 0; `counts[month][row][column]` for months 0..11 of the
+financial year (0 = April); a cell is (period, row, column) with row == `rows` meaning the
+total row and column == `columns` the total column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from monitoring.linear_span import Span
+from monitoring.periods import Period, PeriodKind
+
+Cell = tuple[Period, int, int]
+Counts = Mapping[int, Sequence[Sequence[int]]]
+
+
+@dataclass(frozen=True)
+class Group:
+    parts: tuple[Cell, ...]
+    total: Cell
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The parts of a table: `rows` categories by `columns` teams (totals are added)."""
+
+    rows: int
+    columns: int
+
+    @property
+    def row_indices(self) -> range:
+        return range(self.rows + 1 if self.rows > 1 else 1)
+
+    @property
+    def column_indices(self) -> range:
+        return range(self.columns + 1 if self.columns > 1 else 1)
+
+    def cells(self, period: Period) -> list[Cell]:
+        return [(period, r, c) for r in self.row_indices for c in self.column_indices]
+
+    def variables(self, cell: Cell) -> frozenset[tuple[int, int, int]]:
+        """The monthly counts a cell adds up: (month, row, column) of the parts."""
+        period, row, column = cell
+        rows = range(self.rows) if row == self.rows else (row,)
+        columns = range(self.columns) if column == self.columns else (column,)
+        return frozenset((m, r, c) for m in period.months for r in rows for c in columns)
+
+    def groups(self, period: Period) -> list[Group]:
+        """The groups of rule 1 whose total is a cell of `period`."""
+        found: list[Group] = []
+        if self.columns > 1:
+            found += [Group(tuple((period, r, c) for c in range(self.columns)),
+                            (period, r, self.columns)) for r in self.row_indices]
+        if self.rows > 1:
+            found += [Group(tuple((period, r, c) for r in range(self.rows)),
+                            (period, self.rows, c)) for c in self.column_indices]
+        children = _children(period)
+        if children:
+            found += [Group(tuple((child, r, c) for child in children), (period, r, c))
+                      for r in self.row_indices for c in self.column_indices]
+        return found
+
+
+def _children(period: Period) -> list[Period]:
+    if period.kind is PeriodKind.QUARTER:
+        return [Period(period.year, PeriodKind.MONTH, m) for m in period.months]
+    if period.kind is PeriodKind.YEAR:
+        return [Period(period.year, PeriodKind.QUARTER, q) for q in range(4)]
+    return []
+
+
+def _periods_within(period: Period, decided: Iterable[Period]) -> list[Period]:
+    return [p for p in decided if set(p.months) <= set(period.months)]
+
+
+@dataclass
+class Decision:
+    """The cells hidden so far across a financial year, and every cell's count."""
+
+    shape: Shape
+    min_count: int
+    values: dict[Cell, int]
+    hidden: set[Cell]
+    decided: list[Period]
+
+    def sensitive(self, cell: Cell) -> bool:
+        return 0 < self.values[cell] < self.min_count
+
+
+def decide_year(counts: Counts, shape: Shape, periods: Sequence[Period],
+                min_count: int) -> Decision:
+    """Decide the hidden cells of `periods` (one financial year's, in the order they end, as
+    `periods.ended_periods` lists them). `counts` holds every month those periods cover."""
+    decision = Decision(shape, min_count, {}, set(), [])
+    for period in periods:
+        for cell in shape.cells(period):
+            decision.values[cell] = sum(counts[m][r][c] for m, r, c in shape.variables(cell))
+        decision.hidden |= {cell for cell in shape.cells(period) if decision.sensitive(cell)}
+        decision.decided.append(period)
+        _settle(decision, period)
+    return decision
+
+
+def _settle(decision: Decision, period: Period) -> None:
+    """Hide cells of `period` until rule 1 holds for its groups and the audit finds nothing."""
+    shape, hidden = decision.shape, decision.hidden
+    block = [cell for p in _periods_within(period, decision.decided) for cell in shape.cells(p)]
+    groups = [g for p in _periods_within(period, decision.decided) for g in shape.groups(p)]
+    new = set(shape.cells(period))
+    while True:
+        fixes: set[Cell] = set()
+        for group in groups:
+            if _lacks_company(decision, group):
+                fixes |= _cheapest(decision, [*group.parts, group.total], new)
+        if fixes:  # rule 1 until it holds, then the audit
+            hidden |= fixes
+            continue
+        # Single counts first: they fix a variable each, which keeps the other rows short.
+        shown = [shape.variables(cell) for cell in block if cell not in hidden]
+        shown.sort(key=len)
+        span = Span(shown)
+        exposed = [cell for cell in block if cell in hidden and decision.sensitive(cell)
+                   and span.contains(shape.variables(cell))]
+        for cell in exposed:
+            fixes |= _beside(decision, cell, groups, new)
+        if not fixes:
+            if exposed:  # nothing new left to hide beside them: publish nothing new
+                hidden |= new
+            return
+        hidden |= fixes
+
+
+def _lacks_company(decision: Decision, group: Group) -> bool:
+    hidden = [c for c in (*group.parts, group.total) if c in decision.hidden]
+    if len(hidden) == 1:
+        return True
+    hidden_parts = sum(decision.values[c] for c in hidden if c != group.total)
+    return group.total not in hidden and 0 < hidden_parts < decision.min_count
+
+
+def _cheapest(decision: Decision, cells: Iterable[Cell], new: set[Cell]) -> set[Cell]:
+    """The shown cell of the new period with the smallest count, a part before a total; a 0
+    only if nothing else is left (hiding a 0 beside a small count leaves their sum small, so
+    the rule would only ask for another)."""
+    shape = decision.shape
+    candidates = [c for c in cells if c in new and c not in decision.hidden]
+    if not candidates:
+        return set()
+    return {min(candidates, key=lambda c: (decision.values[c] == 0, decision.values[c],
+                                           c[1] == shape.rows or c[2] == shape.columns,
+                                           c[1], c[2]))}
+
+
+def _beside(decision: Decision, cell: Cell, groups: Sequence[Group],
+            new: set[Cell]) -> set[Cell]:
+    """One more cell to hide for an exposed sensitive `cell`: from a group it is in, else a
+    new cell that covers it, else any new cell."""
+    in_groups = [c for g in groups if cell in (*g.parts, g.total) for c in (*g.parts, g.total)]
+    variables = decision.shape.variables(cell)
+    covering = [c for c in new if variables <= decision.shape.variables(c)]
+    for cells in (in_groups, covering, new):
+        found = _cheapest(decision, cells, new)
+        if found:
+            return found
+    return set()
