@@ -19,7 +19,6 @@ rebuilds them from position 0 of the notification log; the old tables are no lon
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -109,7 +108,7 @@ class WorkTrays(BatchProjection[TaskBoardView]):
 class BoardProjector(ProjectionWorker):
     """Keeps the board up to date with `store`; run it in one process (the worker)."""
 
-    def __init__(self, store: CaseStore, **_: Any) -> None:
+    def __init__(self, store: CaseStore) -> None:
         super().__init__(WorkTrays, CaseStore, store.env)
         self._store = store
 

@@ -53,7 +53,7 @@ def _read_only_url(store: CaseStore) -> str:
 @pytest.fixture
 def projector(store: CaseStore) -> Iterator[BoardProjector]:
     """The worker's projector (it creates the board's tables), running."""
-    with BoardProjector(store, poll_seconds=0.02) as running:
+    with BoardProjector(store) as running:
         yield running
 
 
@@ -112,7 +112,7 @@ def test_two_web_readers_see_every_change_while_the_projector_runs_and_never_wri
 def test_a_second_projector_never_writes_over_the_first(store: CaseStore) -> None:
     """Two workers each running the projection: positions are taken by compare-and-set, so
     the board still ends exactly as one projector would leave it."""
-    with BoardProjector(store, poll_seconds=0.01), BoardProjector(store, poll_seconds=0.01):
+    with BoardProjector(store), BoardProjector(store):
         opened = [_open_case(store) for _ in range(10)]
         board = TaskBoard(store, store.env["SQLALCHEMY_URL"], store.env.get("SQLALCHEMY_SCHEMA"))
         assert board.wait_until_current(timeout=20)
