@@ -1,6 +1,6 @@
 """Command line: `python -m casework run|demo|worker|web|keys|create-admin|add-staff|
 issue-token|log-key|checkpoint|verify-log|import-repairs|monitoring-export|
-evidence-bundle`."""
+evidence-bundle|rebuild-projection`."""
 
 from __future__ import annotations
 
@@ -49,6 +49,9 @@ def main(argv: list[str] | None = None) -> None:
     repairs = sub.add_parser("import-repairs", help="take a CSV feed of repair jobs; prints "
                              "each bad row by line and the jobs taken")
     repairs.add_argument("file", type=Path)
+    projection = sub.add_parser("rebuild-projection", help="delete a projection's rows and "
+                                "project every event again from the first (e.g. WorkTrays)")
+    projection.add_argument("name")
     export = sub.add_parser("monitoring-export", help="write a monitoring report of one whole "
                             "month, quarter or financial year as CSV or XLSX, small numbers "
                             "hidden")
@@ -94,6 +97,13 @@ def main(argv: list[str] | None = None) -> None:
         print("\n".join(report_lines(result)))
         if result.errors:
             raise SystemExit(1)  # the good rows are kept; the exit status says some were not
+    elif args.command == "rebuild-projection":
+        from casework.projection_admin import rebuild_projection
+
+        try:
+            print(rebuild_projection(settings, args.name))
+        except LookupError as unknown:
+            raise SystemExit(f"rebuild-projection: {unknown.args[0]}") from None
     elif args.command == "monitoring-export":
         _monitoring_export(args, settings)
     elif args.command in ("log-key", "checkpoint", "verify-log"):
