@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import StoredEvent, Subscription
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import (
     SQLAlchemyAggregateRecorder,
@@ -35,6 +35,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from activities.append_only import guard_tables
+from activities.notification_poll import NotificationPoll
 from activities.transparency_store import (
     LogTables,
     append_events,
@@ -89,6 +90,13 @@ class CoreSelectApplicationRecorder(_CoreSelect, SQLAlchemyApplicationRecorder):
         guard_tables(engine, self.schema_name, [self.events_table_name])  # type: ignore[arg-type]
         create_log_tables(engine, self.schema_name)  # type: ignore[arg-type]
         self.backfill_log()
+
+    def subscribe(self, gt: int | None = None,
+                  topics: Sequence[str] = ()) -> Subscription[Any]:
+        """The notification log after `gt`, followed on SQLite as on PostgreSQL, never passing
+        over an id still being committed (activities/notification_poll.py): what
+        eventsourcing's projection runner reads (activities/projections.py)."""
+        return NotificationPoll(self, gt=gt, topics=topics)
 
     def _insert_stored_events(self, session: Session, stored_events: Sequence[StoredEvent],
                               **kwargs: Any) -> Sequence[int]:

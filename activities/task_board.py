@@ -22,9 +22,10 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from activities.board_tables import BoardTables, board_tables, micros, moment
+from activities.board_tables import WATCHED, BoardTables, board_tables, micros, moment
 from activities.board_visibility import visible
 from activities.case_store import CaseStore
+from activities.projections import behind
 from aggregates.access import StaffFacts
 from aggregates.tasks import AssigneeKind
 from aggregates.working_days import LONDON
@@ -118,7 +119,9 @@ class TaskBoard:
         target = self._store.recorder.max_notification_id() or 0
         deadline = time.monotonic() + (self._freshness_timeout if timeout is None else timeout)
         pause = 0.005
-        while self.position() < target:
+        # The position is the last case event applied; events of other kinds after it (an
+        # access-log entry, a staff change) are not the board's to wait for.
+        while behind(self._store, self.position(), target, WATCHED):
             if time.monotonic() >= deadline:
                 log.warning("task board is behind the event store (position %s < %s)",
                             self.position(), target)

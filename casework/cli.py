@@ -1,5 +1,5 @@
 """Command line: `python -m casework run|demo|worker|web|keys|create-admin|add-staff|
-issue-token|log-key|checkpoint|verify-log|import-repairs|monitoring-export`."""
+issue-token|log-key|checkpoint|verify-log|import-repairs|monitoring-export|rebuild-projection`."""
 
 from __future__ import annotations
 
@@ -59,6 +59,9 @@ def main(argv: list[str] | None = None) -> None:
     export.add_argument("--council", required=True, choices=[c.value for c in Council])
     export.add_argument("--format", dest="file_format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("--out", required=True, type=Path)
+    projection = sub.add_parser("rebuild-projection", help="delete a projection's rows and "
+                                "project every event again from the first (e.g. WorkTrays)")
+    projection.add_argument("name")
     args = parser.parse_args(argv)
     settings = Settings()
     if args.command == "run":
@@ -94,6 +97,13 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit(1)  # the good rows are kept; the exit status says some were not
     elif args.command == "monitoring-export":
         _monitoring_export(args, settings)
+    elif args.command == "rebuild-projection":
+        from casework.projection_admin import rebuild_projection
+
+        try:
+            print(rebuild_projection(settings, args.name))
+        except LookupError as unknown:
+            raise SystemExit(f"rebuild-projection: {unknown.args[0]}") from None
     elif args.command in ("log-key", "checkpoint", "verify-log"):
         _log_command(args, settings)
     else:

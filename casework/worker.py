@@ -1,5 +1,6 @@
-"""The worker process: runs case workflows and activities, the intake reconciler, and the task
-board's projection (its one writer: web processes only read the board)."""
+"""The worker process: runs case workflows and activities, the intake reconciler, and the
+projections (casework/projection_admin.py: the task board's and any other; the worker is their
+one writer, web processes only read them)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,13 @@ from temporalio.client import Client
 from temporalio.worker import PollerBehaviorSimpleMaximum, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from activities.board_projector import BoardProjector
 from activities.case_activities import CaseActivities
 from activities.case_store import CaseStore
 from application.intake import IntakeReconciler
 from application.log_self_check import LogSelfCheck
 from application.transparency import CheckpointSchedule, TransparencyLog
 from application.witnessing import witnessing_for
+from casework.projection_admin import projecting
 from casework.settings import Settings
 from gateways.base import PartnerGateway
 from gateways.registry import PartnerRegistry
@@ -97,7 +98,7 @@ async def run_worker(client: Client, store: CaseStore, task_queue: str,
                      self_check_seconds: float | None = None,
                      witnesses: tuple[PartnerRegistry | None,
                                       Sequence[Ed25519PrivateKey]] | None = None) -> None:
-    """Run the Temporal worker, the intake reconciler, the task board's projection and (given
+    """Run the Temporal worker, the intake reconciler, the projections and (given
     `checkpoints`: the log key and the interval in seconds) the transparency log's signed
     checkpoints and (given also `self_check_seconds`) its self-check against the latest
     checkpoint (application/log_self_check.py), and after each checkpoint (given
@@ -108,7 +109,7 @@ async def run_worker(client: Client, store: CaseStore, task_queue: str,
     tuning = tuning or WorkerTuning()
     reconciler = IntakeReconciler(store, CaseOrchestrator(client, task_queue))
     with (ThreadPoolExecutor(max_workers=tuning.activity_slots) as executor,
-          BoardProjector(store)):
+          projecting(store)):
         worker = build_worker(client, store, task_queue, executor, gateway, tuning)
         reconciling = asyncio.create_task(reconciler.run_forever(reconcile_interval))
         background: list[asyncio.Task[None]] = []

@@ -145,7 +145,7 @@ def test_the_projector_starts_on_a_board_of_the_previous_version(tmp_path) -> No
             {"c": case_id})
     engine.dispose()
     projector = BoardProjector(store)
-    assert projector.run_once() == 1
+    assert projector.run_once() >= 2  # the case opened and triaged
     board = TaskBoard(store, url)
     tasks = board.visible_tasks(CASEWORKER, datetime.now(UTC))
     board.close()
