@@ -154,8 +154,7 @@ def _log_command(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _monitoring_export(args: argparse.Namespace, settings: Settings) -> None:
-    from activities.monitoring_board import BoardReportSource
-    from activities.task_board import TaskBoard
+    from activities.monitoring_projection import ProjectionReportSource
     from aggregates.working_days import local_date
     from casework.monitoring_admin import export_report
     from casework.wiring import build_store
@@ -167,9 +166,11 @@ def _monitoring_export(args: argparse.Namespace, settings: Settings) -> None:
         period_between(args.first, args.last)
     except (PeriodError, UnknownReport) as refused:
         raise SystemExit(f"monitoring-export: {refused}") from None
-    board = TaskBoard(build_store(settings), settings.event_store_url)
+    store = build_store(settings)
+    source = ProjectionReportSource(store.env["SQLALCHEMY_URL"],
+                                    store.env.get("SQLALCHEMY_SCHEMA"))
     try:
-        print(export_report(BoardReportSource(board), report=args.report, first=args.first,
+        print(export_report(source, report=args.report, first=args.first,
                             last=args.last, council=Council(args.council),
                             file_format=args.file_format, out=args.out,
                             today=local_date(datetime.now(UTC)),
@@ -177,4 +178,4 @@ def _monitoring_export(args: argparse.Namespace, settings: Settings) -> None:
     except (PeriodError, LookupError, OSError) as refused:
         raise SystemExit(f"monitoring-export: {refused}") from None
     finally:
-        board.close()
+        source.close()

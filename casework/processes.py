@@ -11,7 +11,7 @@ from typing import Any
 
 import uvicorn
 
-from activities.monitoring_board import BoardReportSource
+from activities.monitoring_projection import ProjectionReportSource
 from activities.task_board import TaskBoard
 from casework.log_admin import witnesses
 from casework.settings import Environment, Settings
@@ -64,8 +64,9 @@ async def serve_web(settings: Settings) -> None:
                      show_docs=settings.environment is Environment.DEVELOPMENT,
                      partners=build_registry(settings), inbound=build_inbound_log(settings),
                      board=board, request_keys=build_request_keys(settings),
-                     monitoring=Monitoring(BoardReportSource(board),
-                                           settings.monitoring_min_count))
+                     monitoring=Monitoring(ProjectionReportSource(
+                         store.env["SQLALCHEMY_URL"], store.env.get("SQLALCHEMY_SCHEMA")),
+                         settings.monitoring_min_count))
     config = uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
                             log_level="warning", access_log=False, proxy_headers=True,
                             forwarded_allow_ips=settings.web_forwarded_allow_ips)

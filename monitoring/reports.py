@@ -16,10 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from typing import Protocol
 
 from aggregates.report import Council
+from monitoring.definitions import REPORTS as REPORTS
+from monitoring.definitions import ChartKind as ChartKind
+from monitoring.definitions import ReportDefinition as ReportDefinition
 from monitoring.periods import Period, PeriodError, PeriodKind, ended_periods
 from monitoring.suppression import Shape, decide_year
 
@@ -28,56 +30,8 @@ DEFAULT_MIN_COUNT = 5  # DA_MONITORING_MIN_COUNT's default: counts from 1 to 4 a
 TOTAL = "Total"
 
 
-class ChartKind(StrEnum):
-    BAR = "bar"    # categories side by side
-    LINE = "line"  # an ordered distribution, e.g. working days taken
-
-
 class UnknownReport(LookupError):
     pass
-
-
-@dataclass(frozen=True)
-class ReportDefinition:
-    """`rows` are (code, words) in the order shown; `sections` are the returns or policy
-    sections that ask for the figure."""
-
-    name: str
-    title: str
-    description: str
-    rows: tuple[tuple[str, str], ...]
-    sections: str
-    chart: ChartKind = ChartKind.BAR
-
-
-REPORTS: dict[str, ReportDefinition] = {r.name: r for r in (
-    ReportDefinition(
-        "referrals-received", "Referrals received",
-        "Domestic abuse reports received by the council, counted in the month received.",
-        (("received", "Referrals received"),), "CAR Q3 (S3), DBC 14"),
-    ReportDefinition(
-        "victim-contact", "Victims contacted within 2 working days",
-        "Victim contact tasks completed in the month: within 2 working days of the report, "
-        "or later.",
-        (("within", "Within 2 working days"), ("later", "Later than 2 working days")),
-        "D 8.14"),
-    ReportDefinition(
-        "victim-contact-days", "Working days taken to contact the victim",
-        "Victim contact tasks completed in the month, by working days from the report.",
-        (("0", "Same day"), ("1", "1 working day"), ("2", "2 working days"),
-         ("3", "3 working days"), ("4", "4 working days"), ("5+", "5 or more working days")),
-        "D 8.14", ChartKind.LINE),
-    ReportDefinition(
-        "emergency-repairs", "Emergency repairs done within 24 hours",
-        "Emergency security repairs completed in the month: within 24 hours, or later.",
-        (("within", "Within 24 hours"), ("later", "Later than 24 hours")), "D 8.36"),
-    ReportDefinition(
-        "sanctuary-tenure", "Sanctuary Scheme households referred, by tenure",
-        "Households referred to the Sanctuary Scheme in the month, by their tenure.",
-        (("council", "Council tenant"), ("housing_association", "Housing association tenant"),
-         ("private_rented", "Private tenant"), ("owner_occupier", "Owner occupier"),
-         ("other", "Other or not known")), "SCAR Q15, DBC 14"),
-)}
 
 
 def report_named(name: str) -> ReportDefinition:
@@ -171,7 +125,8 @@ def safe_report(source: ReportSource, name: str, council: Council, period: Perio
     def shown(cell: tuple[Period, int, int]) -> int | None:
         return None if cell in decision.hidden else decision.values[cell]
 
-    rows = [label for _, label in definition.rows] + ([TOTAL] if shape.rows > 1 else [])
+    rows = [label for _, label in definition.rows] + (
+        [definition.total_words or TOTAL] if shape.rows > 1 else [])
     columns = teams + ([ALL_TEAMS] if shape.columns > 1 else [])
     grand = (shape.row_indices[-1], shape.column_indices[-1])
     by_month = tuple((Period(period.year, PeriodKind.MONTH, m).label,
