@@ -95,7 +95,7 @@ class MonitoringCounts(BatchProjection[MonitoringCountsView]):
                 before = event.originator_version - 1
                 cases[case_id] = (self.app.repository.get(case_id, version=before)
                                   if before >= 1 else None)
-            case = event.mutate(cases[case_id])
+            case = event.mutate(cases[case_id])  # type: ignore[attr-defined]
             cases[case_id] = case
             if not isinstance(case, Case):
                 continue  # not a case: no monitoring facts

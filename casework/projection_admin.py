@@ -17,7 +17,8 @@ from activities.projection_running import ProjectionWorker, rebuild
 from activities.projections import BatchProjection
 from casework.settings import Settings
 
-PROJECTIONS: dict[str, type[BatchProjection[Any]]] = {p.name: p for p in (WorkTrays, MonitoringCounts)}
+PROJECTIONS: dict[str, type[BatchProjection[Any]]] = {
+    p.name: p for p in (WorkTrays, MonitoringCounts)}
 
 
 @contextlib.contextmanager
