@@ -7,6 +7,8 @@ killed halfway through a backlog and started again gives the same."""
 from __future__ import annotations
 
 import base64
+import csv
+import io
 import os
 import signal
 import subprocess
@@ -18,7 +20,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from activities.case_store import CaseStore
+from activities.case_store import CaseStore, store_env
 from activities.monitoring_projection import (
     MonitoringCounts,
     ProjectionReportSource,
@@ -29,6 +31,7 @@ from aggregates.report import Council
 from monitoring.periods import Period, PeriodKind
 from monitoring.reports import REPORTS, safe_report
 from tests.bulk_cases import write_cases
+from tests.integration.test_cli_staff import casework
 from tests.monitoring_cases import Clock, build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -249,3 +252,35 @@ def test_a_projection_process_killed_halfway_resumes_to_the_same_figures(
         assert figures(source) == resumed
     finally:
         source.close()
+
+
+def test_the_command_line_exports_a_sanctuary_return_from_the_counts(tmp_path: Path) -> None:
+    """`casework monitoring-export` as a manager runs it over the counts the worker keeps
+    (SCAR Q15 decisions, Dartford, Q1 2026-27): every shown figure is the hand-counted sum
+    of the quarter, and every count from 1 to 4 reads "not shown" (item 3)."""
+    url = f"sqlite:///{tmp_path / 'events.sqlite3'}"  # the store the command opens
+    clock = Clock()
+    store = CaseStore(store_env(url, os.urandom(32)), clock=clock)
+    build(store, clock)
+    catch_up(MonitoringCounts, CaseStore, store.env, timeout=120)
+    out = tmp_path / "decisions.csv"
+    done = casework(tmp_path, "monitoring-export", "--report", "sanctuary-decisions",
+                    "--from", "2026-04-01", "--to", "2026-06-30", "--council", "dartford",
+                    "--format", "csv", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert rows[2] == ["Category", HSF, HSP, TSV, "All teams"]
+    report = REPORTS["sanctuary-decisions"]
+    shown = 0
+    for (code, words), row in zip(report.rows, rows[3:], strict=False):
+        assert row[0] == words
+        sums = [sum(n for (name, council, month, r, team), n in EXPECTED.items()
+                    if (name, council, r, team) == (report.name, DARTFORD, code, t)
+                    and month in (APR, MAY, JUN)) for t in (HSF, HSP, TSV)]
+        for value, expected in zip(row[1:], [*sums, sum(sums)], strict=True):
+            if value == "not shown":
+                continue
+            assert 0 <= int(value) == expected and not 0 < expected < 5
+            shown += 1
+    assert rows[3][1:] == ["not shown", "0", "not shown", "not shown"]  # accepted: 1, 0, 1, 2
+    assert shown >= 20  # the rows of rules that refused nobody read 0
