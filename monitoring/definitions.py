@@ -30,7 +30,9 @@ class ChartKind(StrEnum):
 class ReportDefinition:
     """`rows` are (code, words) in the order shown; `sections` are the returns or policy
     sections that ask for the figure; `total_words` replaces "Total" where the rows do not
-    split one thing (e.g. "Answers given")."""
+    split one thing (e.g. "Answers given"); `hidden_as` names the report of the same rows
+    whose counts decide which amounts to hide, for a report of amounts (pounds) rather than
+    of people, so an amount is shown only where the number of measures behind it is."""
 
     name: str
     title: str
@@ -39,6 +41,7 @@ class ReportDefinition:
     sections: str
     chart: ChartKind = ChartKind.BAR
     total_words: str | None = None
+    hidden_as: str | None = None  # amounts (not counts) hidden where this report's counts are
 
 
 def _words(code: str) -> str:
@@ -142,9 +145,10 @@ REPORTS: dict[str, ReportDefinition] = {r.name: r for r in (
     ReportDefinition(
         "sanctuary-cost", "Cost of Sanctuary measures installed, in pounds",
         "The cost of the Sanctuary measures recorded in the month, by type, in whole pounds "
-        "(each month's sum of pence rounded down).",
+        "(each month's sum of pence rounded down); a cost is not shown where the number of "
+        "measures is not.",
         tuple((m.value, _words(m.value)) for m in MeasureType), SANCTUARY,
-        total_words="Total cost (£)"),
+        total_words="Total cost (£)", hidden_as="sanctuary-measures"),
     ReportDefinition(
         "dartford-kpis", "Dartford's domestic abuse KPIs",
         "S3: domestic abuse incidents reported to the council in the month.",

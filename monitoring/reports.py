@@ -112,15 +112,17 @@ def safe_report(source: ReportSource, name: str, council: Council, period: Perio
                           "ended, so its figures are final")
     periods = ended_periods(period.year, today)
     periods = periods[:periods.index(period) + 1]
-    months = sorted({m for p in periods for m in p.months})
     teams = list(source.teams(council))
-    counts: dict[int, Sequence[Sequence[int]]] = {}
-    for done, month in enumerate(months, start=1):  # a month at a time: progress for long runs
-        counts.update(source.monthly_counts(definition, council, period.year, [month]))
-        if progress is not None:
-            progress(done, len(months))
     shape = Shape(len(definition.rows), len(teams))
-    decision = decide_year(counts, shape, periods, min_count)
+    counts = _read(source, definition, council, periods, progress)
+    if definition.hidden_as is None:
+        decision = decide_year(counts, shape, periods, min_count)
+    else:
+        # Amounts that are not counts of people (pounds) are hidden exactly where the counts
+        # they add up are: which cells can be worked out depends on the pattern alone.
+        decision = decide_year(counts, shape, periods, 1)  # every cell's amount, none hidden
+        counted = _read(source, report_named(definition.hidden_as), council, periods, None)
+        decision.hidden = decide_year(counted, shape, periods, min_count).hidden
 
     def shown(cell: tuple[Period, int, int]) -> int | None:
         return None if cell in decision.hidden else decision.values[cell]
@@ -135,6 +137,20 @@ def safe_report(source: ReportSource, name: str, council: Council, period: Perio
     return SafeReport(definition, council, period, tuple(rows), tuple(columns),
                       tuple(tuple(shown((period, r, c)) for c in shape.column_indices)
                             for r in shape.row_indices), by_month, min_count)
+
+
+def _read(source: ReportSource, definition: ReportDefinition, council: Council,
+          periods: Sequence[Period], progress: Progress | None) -> dict[int, Sequence[
+              Sequence[int]]]:
+    """The monthly counts of every month `periods` cover, a month at a time (progress for
+    long runs)."""
+    months = sorted({m for p in periods for m in p.months})
+    counts: dict[int, Sequence[Sequence[int]]] = {}
+    for done, month in enumerate(months, start=1):
+        counts.update(source.monthly_counts(definition, council, periods[0].year, [month]))
+        if progress is not None:
+            progress(done, len(months))
+    return counts
 
 
 @dataclass(frozen=True)

@@ -177,16 +177,27 @@ def test_a_quarters_report_adds_its_months_and_labels_teams_and_totals(
     assert report.months == (("April 2026", 0), ("May 2026", 0), ("June 2026", 1))
 
 
-def test_costs_and_answers_name_what_their_total_counts(known: CaseStore) -> None:
+def test_a_cost_is_shown_only_where_the_number_of_measures_behind_it_is(
+        known: CaseStore) -> None:
+    """May 2026: T1's two measures cost £123 and £60. Without a threshold the costs show,
+    with their total named; with the threshold of 5 the pounds (far above 5) are hidden
+    because the counts of measures behind them (1 each) are."""
+    may = Period(2026, PeriodKind.MONTH, MAY)
     source = source_of(known)
     try:
-        cost = safe_report(source, "sanctuary-cost", DARTFORD,
-                           Period(2026, PeriodKind.MONTH, MAY), today=date(2026, 7, 1),
-                           min_count=1)
+        shown = safe_report(source, "sanctuary-cost", DARTFORD, may, today=date(2026, 7, 1),
+                            min_count=1)
+        safe = safe_report(source, "sanctuary-cost", DARTFORD, may, today=date(2026, 7, 1),
+                           min_count=5)
+        measures = safe_report(source, "sanctuary-measures", DARTFORD, may,
+                               today=date(2026, 7, 1), min_count=5)
     finally:
         source.close()
-    assert cost.row_labels[-1] == "Total cost (£)"
-    assert cost.cells[-1] == (0, 0, 183, 183)
+    assert shown.row_labels[-1] == "Total cost (£)"
+    assert shown.cells[0] == (0, 0, 123, 123) and shown.cells[-1] == (0, 0, 183, 183)
+    assert safe.cells[0][2] is None and safe.cells[-1][3] is None
+    assert [[v is None for v in row] for row in safe.cells] == [
+        [v is None for v in row] for row in measures.cells]
 
 
 def test_every_policy_team_is_a_column_in_a_fixed_order() -> None:
