@@ -10,6 +10,7 @@ import base64
 import csv
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -33,6 +34,7 @@ from monitoring.reports import REPORTS, safe_report
 from tests.bulk_cases import write_cases
 from tests.integration.test_cli_staff import casework
 from tests.monitoring_cases import Clock, build
+from tests.support import PERSONAL_STRINGS
 
 ROOT = Path(__file__).resolve().parents[2]
 DOVER, DARTFORD = Council.DOVER, Council.DARTFORD
@@ -295,3 +297,20 @@ def test_the_command_line_exports_a_sanctuary_return_from_the_counts(tmp_path: P
             shown += 1
     assert rows[3][1:] == ["not shown", "0", "not shown", "not shown"]  # accepted: 1, 0, 1, 2
     assert shown >= 20  # the rows of rules that refused nobody read 0
+
+
+def test_the_counts_hold_no_personal_data(known: CaseStore) -> None:
+    """Issue 17 item 1: the projection holds no more than the reports need: no name, no
+    words of the victim or the referrer, no case id; only codes, teams and numbers."""
+    url, schema = known.env["SQLALCHEMY_URL"], known.env.get("SQLALCHEMY_SCHEMA")
+    engine = sa.create_engine(url)
+    table = sa.Table("monitoring_counts", sa.MetaData(schema=schema), autoload_with=engine)
+    with engine.connect() as conn:
+        held = " ".join(str(v) for row in conn.execute(sa.select(table)) for v in row)
+    engine.dispose()
+    assert [c.name for c in table.columns] == ["report", "row", "council", "team", "year",
+                                               "month", "amount"]
+    said = [*PERSONAL_STRINGS, "Sam Referrer", "01322", "Kent Police", "BSL interpreter",
+            "Female", "Uses a wheelchair", "rather move away", "door viewer", "review the"]
+    assert held and not [words for words in said if words.lower() in held.lower()]
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", held)  # no case id
