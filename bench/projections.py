@@ -91,7 +91,7 @@ def measure(store: CaseStore, size: int, repeats: int, label: str,
     board's over `board_repeats`)."""
     newest = store.recorder.max_notification_id() or 0
     print(f"\n{label}: {newest:,} events ({size:,} asked), medians of {repeats}")
-    print(f"{'':20}{'seconds':>10}{'events/s':>12}{'CPU s':>9}")
+    print(f"{'':26}{'seconds':>10}{'events/s':>12}{'CPU s':>9}")
     for name, action in MEASURES.items():
         walls, cpus = [], []
         for _ in range(board_repeats if name.startswith("WorkTrays") else repeats):
@@ -102,7 +102,7 @@ def measure(store: CaseStore, size: int, repeats: int, label: str,
         if count != newest:  # a projection of some topics only
             print(f"  ({name}: {count:,} of the events are its topics)")
         wall = statistics.median(walls)
-        print(f"{name:20}{wall:>10.1f}{newest / wall:>12,.0f}{statistics.median(cpus):>9.1f}",
+        print(f"{name:26}{wall:>10.1f}{newest / wall:>12,.0f}{statistics.median(cpus):>9.1f}",
               flush=True)
 
 
