@@ -92,6 +92,8 @@ class MonitoringCounts(BatchProjection[MonitoringCountsView]):
         for event, _ in batch:
             case_id = UUID(str(event.originator_id))
             if case_id not in cases:
+                # Asked at a version, the repository reconstructs a fresh copy (its cache
+                # serves only the newest): rolling it forward changes nothing it holds.
                 before = event.originator_version - 1
                 cases[case_id] = (self.app.repository.get(case_id, version=before)
                                   if before >= 1 else None)
