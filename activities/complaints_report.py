@@ -63,7 +63,8 @@ class ComplaintsReportSource:
     def offers(self, report: ReportDefinition) -> bool:
         return report.name in OFFERED
 
-    def teams(self, council: Council) -> Sequence[str]:
+    def teams(self, council: Council,
+              report: ReportDefinition | None = None) -> Sequence[str]:
         return (ALL_TEAMS,)
 
     def monthly_counts(self, report: ReportDefinition, council: Council, year: int,

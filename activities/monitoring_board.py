@@ -1,5 +1,7 @@
-"""Monitoring figures the task board already holds (issue 17 item 4, until the reports'
-projections exist): referrals received per council per month, from the board's case rows.
+"""Monitoring figures the task board already holds (issue 17 item 4): referrals received per
+council per month, from the board's case rows. The page and `monitoring-export` of a running
+service read the reports' projection instead (activities/monitoring_projection.py); this
+source is the web app's default when it is given a board and no monitoring figures.
 
 Only figures that cannot change once their month has ended are read here (a case's council
 and the time its report was received are fixed at intake), because safe numbers rely on a
@@ -38,7 +40,8 @@ class BoardReportSource:
     def offers(self, report: ReportDefinition) -> bool:
         return report.name in OFFERED
 
-    def teams(self, council: Council) -> Sequence[str]:
+    def teams(self, council: Council,
+              report: ReportDefinition | None = None) -> Sequence[str]:
         return (ALL_TEAMS,)
 
     def monthly_counts(self, report: ReportDefinition, council: Council, year: int,

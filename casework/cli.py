@@ -198,7 +198,7 @@ def _evidence_command(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _monitoring_export(args: argparse.Namespace, settings: Settings) -> None:
-    from activities.task_board import TaskBoard
+    from activities.monitoring_projection import ProjectionReportSource
     from aggregates.working_days import local_date
     from casework.complaints_admin import build_complaints_register, monitoring_source
     from casework.monitoring_admin import export_report
@@ -211,9 +211,11 @@ def _monitoring_export(args: argparse.Namespace, settings: Settings) -> None:
         period_between(args.first, args.last)
     except (PeriodError, UnknownReport) as refused:
         raise SystemExit(f"monitoring-export: {refused}") from None
-    board = TaskBoard(build_store(settings), settings.event_store_url)
+    store = build_store(settings)
+    projected = ProjectionReportSource(store.env["SQLALCHEMY_URL"],
+                                       store.env.get("SQLALCHEMY_SCHEMA"))
     try:
-        source = monitoring_source(board, build_complaints_register(settings))
+        source = monitoring_source(projected, build_complaints_register(settings))
         print(export_report(source, report=args.report, first=args.first,
                             last=args.last, council=Council(args.council),
                             file_format=args.file_format, out=args.out,
@@ -222,4 +224,4 @@ def _monitoring_export(args: argparse.Namespace, settings: Settings) -> None:
     except (PeriodError, LookupError, OSError) as refused:
         raise SystemExit(f"monitoring-export: {refused}") from None
     finally:
-        board.close()
+        projected.close()

@@ -1,14 +1,13 @@
 """The complaints register built from settings, and the monitoring figures that read it
-beside the task board's (the web app and `casework monitoring-export` alike)."""
+beside the projections' (the web app and `casework monitoring-export` alike)."""
 
 from __future__ import annotations
 
 from activities.complaints_register import ComplaintsRegister
 from activities.complaints_report import ComplaintsReportSource
-from activities.monitoring_board import BoardReportSource
-from activities.task_board import TaskBoard
 from casework.settings import Settings
 from casework.wiring import _creating_tables, _store_env
+from monitoring.reports import ReportSource
 from monitoring.sources import CombinedReportSource
 
 
@@ -18,6 +17,8 @@ def build_complaints_register(settings: Settings) -> ComplaintsRegister:
     return _creating_tables(lambda: ComplaintsRegister(env))
 
 
-def monitoring_source(board: TaskBoard, register: ComplaintsRegister) -> CombinedReportSource:
-    """Every report's figures: the board's referrals, the register's complaints."""
-    return CombinedReportSource(BoardReportSource(board), ComplaintsReportSource(register))
+def monitoring_source(projected: ReportSource,
+                      register: ComplaintsRegister) -> CombinedReportSource:
+    """Every report's figures: the projections' (`activities/monitoring_projection.py`), and
+    the register's complaints and feedback."""
+    return CombinedReportSource(projected, ComplaintsReportSource(register))

@@ -11,6 +11,7 @@ from typing import Any
 
 import uvicorn
 
+from activities.monitoring_projection import ProjectionReportSource
 from activities.task_board import TaskBoard
 from application.evidence_bundle import BundleKeys
 from casework.complaints_admin import build_complaints_register, monitoring_source
@@ -68,8 +69,9 @@ async def serve_web(settings: Settings) -> None:
                      show_docs=settings.environment is Environment.DEVELOPMENT,
                      partners=build_registry(settings), inbound=build_inbound_log(settings),
                      board=board, request_keys=build_request_keys(settings),
-                     monitoring=Monitoring(monitoring_source(board, complaints),
-                                           settings.monitoring_min_count),
+                     monitoring=Monitoring(monitoring_source(ProjectionReportSource(
+                         store.env["SQLALCHEMY_URL"], store.env.get("SQLALCHEMY_SCHEMA")),
+                         complaints), settings.monitoring_min_count),
                      evidence_keys=evidence_keys(settings), complaints=complaints)
     config = uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
                             log_level="warning", access_log=False, proxy_headers=True,

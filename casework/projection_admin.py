@@ -12,11 +12,13 @@ from typing import Any
 
 from activities.board_projector import WorkTrays
 from activities.case_store import CaseStore
+from activities.monitoring_projection import MonitoringCounts
 from activities.projection_running import ProjectionWorker, rebuild
 from activities.projections import BatchProjection
 from casework.settings import Settings
 
-PROJECTIONS: dict[str, type[BatchProjection[Any]]] = {p.name: p for p in (WorkTrays,)}
+PROJECTIONS: dict[str, type[BatchProjection[Any]]] = {
+    p.name: p for p in (WorkTrays, MonitoringCounts)}
 
 
 @contextlib.contextmanager

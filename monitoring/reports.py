@@ -16,10 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from typing import Protocol
 
 from aggregates.report import Council
+from monitoring.definitions import REPORTS as REPORTS
+from monitoring.definitions import ChartKind as ChartKind
+from monitoring.definitions import ReportDefinition as ReportDefinition
 from monitoring.periods import Period, PeriodError, PeriodKind, ended_periods
 from monitoring.suppression import Shape, decide_year
 
@@ -28,81 +30,8 @@ DEFAULT_MIN_COUNT = 5  # DA_MONITORING_MIN_COUNT's default: counts from 1 to 4 a
 TOTAL = "Total"
 
 
-class ChartKind(StrEnum):
-    BAR = "bar"    # categories side by side
-    LINE = "line"  # an ordered distribution, e.g. working days taken
-
-
 class UnknownReport(LookupError):
     pass
-
-
-@dataclass(frozen=True)
-class ReportDefinition:
-    """`rows` are (code, words) in the order shown; `sections` are the returns or policy
-    sections that ask for the figure."""
-
-    name: str
-    title: str
-    description: str
-    rows: tuple[tuple[str, str], ...]
-    sections: str
-    chart: ChartKind = ChartKind.BAR
-
-
-REPORTS: dict[str, ReportDefinition] = {r.name: r for r in (
-    ReportDefinition(
-        "referrals-received", "Referrals received",
-        "Domestic abuse reports received by the council, counted in the month received.",
-        (("received", "Referrals received"),), "CAR Q3 (S3), DBC 14"),
-    ReportDefinition(
-        "victim-contact", "Victims contacted within 2 working days",
-        "Victim contact tasks completed in the month: within 2 working days of the report, "
-        "or later.",
-        (("within", "Within 2 working days"), ("later", "Later than 2 working days")),
-        "D 8.14"),
-    ReportDefinition(
-        "victim-contact-days", "Working days taken to contact the victim",
-        "Victim contact tasks completed in the month, by working days from the report.",
-        (("0", "Same day"), ("1", "1 working day"), ("2", "2 working days"),
-         ("3", "3 working days"), ("4", "4 working days"), ("5+", "5 or more working days")),
-        "D 8.14", ChartKind.LINE),
-    ReportDefinition(
-        "emergency-repairs", "Emergency repairs done within 24 hours",
-        "Emergency security repairs completed in the month: within 24 hours, or later.",
-        (("within", "Within 24 hours"), ("later", "Later than 24 hours")), "D 8.36"),
-    ReportDefinition(
-        "sanctuary-tenure", "Sanctuary Scheme households referred, by tenure",
-        "Households referred to the Sanctuary Scheme in the month, by their tenure.",
-        (("council", "Council tenant"), ("housing_association", "Housing association tenant"),
-         ("private_rented", "Private tenant"), ("owner_occupier", "Owner occupier"),
-         ("other", "Other or not known")), "SCAR Q15, DBC 14"),
-    # Complaints (activities/complaints_report.py): counted in the month recorded, which never
-    # changes, so a month's figures are final once it ends.
-    ReportDefinition(
-        "complaints-channel", "Complaints received, by channel",
-        "Complaints recorded in the month, by how they were made.",
-        (("letter", "Letter"), ("email", "Email"), ("online_form", "Online form"),
-         ("leaflet", "Complaint leaflet"), ("telephone", "Telephone"),
-         ("in_person_by_appointment", "In person, by appointment"), ("other", "Another way")),
-        "D 10.2, DBC 11, SCAR Q15"),
-    ReportDefinition(
-        "complaints-outcome", "Complaints answered, by stage and outcome",
-        "Stages of complaints answered in the month, by outcome; complaints withdrawn, and "
-        "taken to an Ombudsman, in the month.",
-        (("1:upheld", "Stage 1: upheld"), ("1:partly_upheld", "Stage 1: partly upheld"),
-         ("1:not_upheld", "Stage 1: not upheld"), ("2:upheld", "Stage 2: upheld"),
-         ("2:partly_upheld", "Stage 2: partly upheld"), ("2:not_upheld", "Stage 2: not upheld"),
-         ("withdrawn", "Withdrawn"), ("ombudsman", "Taken to an Ombudsman")),
-        "D 10.4, DBC 11.2, SCAR Q15"),
-    ReportDefinition(
-        "feedback-satisfaction", "Victim feedback, by satisfaction",
-        "Feedback victims and survivors chose to give, recorded in the month, by how "
-        "satisfied they said they were.",
-        (("very_satisfied", "Very satisfied"), ("satisfied", "Satisfied"),
-         ("neither", "Neither satisfied nor dissatisfied"), ("dissatisfied", "Dissatisfied"),
-         ("very_dissatisfied", "Very dissatisfied"), ("not_said", "Did not say")), "D 8.62"),
-)}
 
 
 def report_named(name: str) -> ReportDefinition:
@@ -121,7 +50,11 @@ class ReportSource(Protocol):
 
     def offers(self, report: ReportDefinition) -> bool: ...
 
-    def teams(self, council: Council) -> Sequence[str]: ...
+    def teams(self, council: Council,
+              report: ReportDefinition | None = None) -> Sequence[str]:
+        """The council's columns (teams) of `report`'s figures (of every report the source
+        offers, when none is named)."""
+        ...
 
     def monthly_counts(self, report: ReportDefinition, council: Council, year: int,
                        months: Sequence[int]) -> Mapping[int, Sequence[Sequence[int]]]: ...
@@ -138,7 +71,8 @@ class InMemoryReportSource:
     def offers(self, report: ReportDefinition) -> bool:
         return any(key[0] == report.name for key in self.counts)
 
-    def teams(self, council: Council) -> Sequence[str]:
+    def teams(self, council: Council,
+              report: ReportDefinition | None = None) -> Sequence[str]:
         return self.team_names[council]
 
     def monthly_counts(self, report: ReportDefinition, council: Council, year: int,
@@ -183,20 +117,23 @@ def safe_report(source: ReportSource, name: str, council: Council, period: Perio
                           "ended, so its figures are final")
     periods = ended_periods(period.year, today)
     periods = periods[:periods.index(period) + 1]
-    months = sorted({m for p in periods for m in p.months})
-    teams = list(source.teams(council))
-    counts: dict[int, Sequence[Sequence[int]]] = {}
-    for done, month in enumerate(months, start=1):  # a month at a time: progress for long runs
-        counts.update(source.monthly_counts(definition, council, period.year, [month]))
-        if progress is not None:
-            progress(done, len(months))
+    teams = list(source.teams(council, definition))
     shape = Shape(len(definition.rows), len(teams))
-    decision = decide_year(counts, shape, periods, min_count)
+    counts = _read(source, definition, council, periods, progress)
+    if definition.hidden_as is None:
+        decision = decide_year(counts, shape, periods, min_count)
+    else:
+        # Amounts that are not counts of people (pounds) are hidden exactly where the counts
+        # they add up are: which cells can be worked out depends on the pattern alone.
+        decision = decide_year(counts, shape, periods, 1)  # every cell's amount, none hidden
+        counted = _read(source, report_named(definition.hidden_as), council, periods, None)
+        decision.hidden = decide_year(counted, shape, periods, min_count).hidden
 
     def shown(cell: tuple[Period, int, int]) -> int | None:
         return None if cell in decision.hidden else decision.values[cell]
 
-    rows = [label for _, label in definition.rows] + ([TOTAL] if shape.rows > 1 else [])
+    rows = [label for _, label in definition.rows] + (
+        [definition.total_words or TOTAL] if shape.rows > 1 else [])
     columns = teams + ([ALL_TEAMS] if shape.columns > 1 else [])
     grand = (shape.row_indices[-1], shape.column_indices[-1])
     by_month = tuple((Period(period.year, PeriodKind.MONTH, m).label,
@@ -205,6 +142,20 @@ def safe_report(source: ReportSource, name: str, council: Council, period: Perio
     return SafeReport(definition, council, period, tuple(rows), tuple(columns),
                       tuple(tuple(shown((period, r, c)) for c in shape.column_indices)
                             for r in shape.row_indices), by_month, min_count)
+
+
+def _read(source: ReportSource, definition: ReportDefinition, council: Council,
+          periods: Sequence[Period], progress: Progress | None) -> dict[int, Sequence[
+              Sequence[int]]]:
+    """The monthly counts of every month `periods` cover, a month at a time (progress for
+    long runs)."""
+    months = sorted({m for p in periods for m in p.months})
+    counts: dict[int, Sequence[Sequence[int]]] = {}
+    for done, month in enumerate(months, start=1):
+        counts.update(source.monthly_counts(definition, council, periods[0].year, [month]))
+        if progress is not None:
+            progress(done, len(months))
+    return counts
 
 
 @dataclass(frozen=True)

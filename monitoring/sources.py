@@ -2,9 +2,8 @@
 offers it (the task board's referrals, the complaints register's complaints, and later the
 projections), so the monitoring page and export read one `ReportSource`.
 
-`teams` is asked per council, not per report, so the sources must agree on the teams of a
-council: today every source has the one column "All teams". A source with other teams is
-refused when combined, rather than mixing columns.
+Each report's columns (teams) are its own source's: the projections count by the case's
+team, complaints belong to no team and have the one column "All teams".
 """
 
 from __future__ import annotations
@@ -21,9 +20,6 @@ class CombinedReportSource:
     def __init__(self, *sources: ReportSource) -> None:
         if not sources:
             raise ValueError("combine at least one report source")
-        for council in Council:
-            if len({tuple(s.teams(council)) for s in sources}) > 1:
-                raise ValueError(f"report sources disagree on the teams of {council.value}")
         self._sources = sources
 
     def _source_of(self, report: ReportDefinition) -> ReportSource | None:
@@ -32,8 +28,10 @@ class CombinedReportSource:
     def offers(self, report: ReportDefinition) -> bool:
         return self._source_of(report) is not None
 
-    def teams(self, council: Council) -> Sequence[str]:
-        return self._sources[0].teams(council)
+    def teams(self, council: Council,
+              report: ReportDefinition | None = None) -> Sequence[str]:
+        source = None if report is None else self._source_of(report)
+        return (source or self._sources[0]).teams(council, report)
 
     def monthly_counts(self, report: ReportDefinition, council: Council, year: int,
                        months: Sequence[int]) -> Mapping[int, Sequence[Sequence[int]]]:

@@ -1,7 +1,7 @@
 """Monitoring figures from the task board (issue 17 item 4), on SQLite and PostgreSQL, and
-`python -m casework monitoring-export` as a manager runs it: referrals received per council
-per London month, hand-counted, with the months' small numbers hidden in the file and in
-the quarter they would give away (item 3)."""
+`python -m casework monitoring-export` as a manager runs it (it reads the monitoring
+counts): referrals received per council per London month, hand-counted, with the months'
+small numbers hidden in the file and in the quarter they would give away (item 3)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from activities.board_tables import board_tables
 from activities.case_store import CaseStore
 from activities.monitoring_board import BoardReportSource
+from activities.monitoring_projection import counts_table
 from activities.task_board import TaskBoard
 from aggregates.report import Council
 from monitoring.periods import Period, PeriodKind
@@ -86,8 +87,17 @@ def test_a_small_month_hides_itself_and_the_quarter_that_would_give_it_away(
 
 def test_the_command_line_writes_the_safe_report_with_a_progress_line(tmp_path: Path) -> None:
     out = tmp_path / "april.csv"
-    # The event store the command opens (SQLite under DA_DATA_DIR) holds the board.
-    fill(f"sqlite:///{tmp_path / 'events.sqlite3'}", None, "CaseStore")
+    # The event store the command opens (SQLite under DA_DATA_DIR) holds the monitoring
+    # counts (activities/monitoring_projection.py): Dover's as `received()` above.
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'events.sqlite3'}")
+    table = counts_table(None)
+    table.metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.insert(table), [
+            {"report": "referrals-received", "row": "received", "council": "dover",
+             "team": "Tenancy Support Team", "year": 2025, "month": month, "amount": n}
+            for month, n in ((0, 7), (1, 3), (2, 6))])
+    engine.dispose()
     done = casework(tmp_path, "monitoring-export", "--report", "referrals-received",
                     "--from", "2025-04-01", "--to", "2025-06-30", "--council", "dover",
                     "--format", "csv", "--out", str(out))

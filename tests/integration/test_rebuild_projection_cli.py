@@ -62,4 +62,5 @@ def test_a_damaged_board_is_rebuilt_from_the_events(
 def test_an_unknown_projection_is_refused_naming_the_ones_there_are(data_dir: Path) -> None:
     with pytest.raises(SystemExit) as refused:
         main(["rebuild-projection", "Trays"])
-    assert str(refused.value) == "rebuild-projection: no projection 'Trays'; there are: WorkTrays"
+    assert str(refused.value) == (
+        "rebuild-projection: no projection 'Trays'; there are: MonitoringCounts, WorkTrays")

@@ -1,0 +1,316 @@
+"""The monitoring reports' figures from the `MonitoringCounts` projection (issue 17 item 2),
+on SQLite and PostgreSQL: a known set of cases across both councils (tests/monitoring_cases.py,
+written through the case store's commands) gives, for every report, council, team and month,
+the hand-counted figures below; a rebuild from zero gives the same; a projection process
+killed halfway through a backlog and started again gives the same."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from activities.case_store import CaseStore, store_env
+from activities.monitoring_projection import (
+    MonitoringCounts,
+    ProjectionReportSource,
+    council_teams,
+)
+from activities.projection_running import ProjectionWorker, catch_up, rebuild
+from aggregates.report import Council
+from monitoring.periods import Period, PeriodKind
+from monitoring.reports import REPORTS, safe_report
+from tests.bulk_cases import write_cases
+from tests.integration.test_cli_staff import casework
+from tests.monitoring_cases import Clock, build
+from tests.support import PERSONAL_STRINGS
+
+ROOT = Path(__file__).resolve().parents[2]
+DOVER, DARTFORD = Council.DOVER, Council.DARTFORD
+TSUP = "Tenancy Support Team"  # Dover's one team
+HSF, HSP, TSV = ("Housing Scheme and Finance Team", "Housing Solutions & Private Sector Team",
+                 "Tenancy Services Team")
+APR, MAY, JUN = 0, 1, 2  # months of financial year 2026-27
+
+# (report, council, month, row, team) -> the figure; every other cell of 2026-27 is 0.
+# Hand-counted from the story in tests/monitoring_cases.py `build`.
+EXPECTED: dict[tuple[str, Council, int, str, str], int] = {
+    # Cases opened (D0 opened on 31 March, London time: the year before).
+    ("referrals-received", DOVER, APR, "received", TSUP): 1,   # D1
+    ("referrals-received", DOVER, MAY, "received", TSUP): 1,   # D2 (00:30 BST on 1 May)
+    ("referrals-received", DOVER, JUN, "received", TSUP): 1,   # D3
+    ("referrals-received", DARTFORD, APR, "received", TSV): 1,  # T1
+    ("referrals-received", DARTFORD, MAY, "received", HSP): 1,  # T2
+    ("referrals-received", DARTFORD, JUN, "received", HSF): 1,  # T3
+    # CAR Q3 S3: Dartford's reports received.
+    ("dartford-kpis", DARTFORD, APR, "s3", TSV): 1,
+    ("dartford-kpis", DARTFORD, MAY, "s3", HSP): 1,
+    ("dartford-kpis", DARTFORD, JUN, "s3", HSF): 1,
+    # D 8.14: contacted within 2 working days, and the working days taken.
+    ("victim-contact", DOVER, APR, "within", TSUP): 1,       # D1: 1 (over Easter)
+    ("victim-contact-days", DOVER, APR, "1", TSUP): 1,
+    ("victim-contact", DOVER, MAY, "later", TSUP): 1,        # D2: 4 (early May bank holiday)
+    ("victim-contact-days", DOVER, MAY, "4", TSUP): 1,
+    ("victim-contact", DOVER, JUN, "within", TSUP): 1,       # D3: the same day
+    ("victim-contact-days", DOVER, JUN, "0", TSUP): 1,
+    ("victim-contact", DARTFORD, APR, "within", TSV): 1,     # T1: 2
+    ("victim-contact-days", DARTFORD, APR, "2", TSV): 1,
+    ("victim-contact", DARTFORD, JUN, "within", HSF): 1,     # T3: 1
+    ("victim-contact-days", DARTFORD, JUN, "1", HSF): 1,
+    # D 8.36: emergency repairs.
+    ("emergency-repairs", DOVER, APR, "within", TSUP): 1,    # D1: 9 hours
+    ("emergency-repairs", DOVER, JUN, "later", TSUP): 1,     # D3: 26 hours
+    # D 8.15: MARAC referrals, repeat referrals, actions.
+    ("marac-referrals", DOVER, MAY, "first", TSUP): 1,
+    ("marac-referrals", DOVER, MAY, "repeat", TSUP): 1,
+    ("marac-referrals", DARTFORD, JUN, "first", HSF): 1,
+    ("marac-actions", DARTFORD, JUN, "on_time", HSF): 1,
+    ("marac-actions", DARTFORD, JUN, "overdue", HSF): 1,
+    # Partner deliveries (the repairs contractor is a partner too).
+    ("partner-deliveries", DOVER, APR, "acknowledged", TSUP): 1,       # D1's repair
+    ("partner-deliveries", DOVER, MAY, "given_up", TSUP): 1,           # D2's MARAC
+    ("partner-deliveries", DOVER, MAY, "acknowledged_late", TSUP): 1,  # D2's repeat MARAC
+    ("partner-deliveries", DOVER, JUN, "acknowledged", TSUP): 1,       # D3's repair
+    ("partner-deliveries", DARTFORD, JUN, "acknowledged", HSF): 1,     # T3's MARAC
+    # SCAR Q15, DBC 14: the Sanctuary Scheme (Dartford's; Dover has none).
+    ("sanctuary-tenure", DARTFORD, APR, "council_general_needs", TSV): 1,
+    ("sanctuary-tenure", DARTFORD, MAY, "private_rented", HSP): 1,
+    ("sanctuary-tenure", DARTFORD, JUN, "council_housing_scheme", HSF): 1,
+    ("sanctuary-referrers", DARTFORD, APR, "agency", TSV): 1,
+    ("sanctuary-referrers", DARTFORD, MAY, "victim", HSP): 1,
+    ("sanctuary-referrers", DARTFORD, JUN, "person", HSF): 1,
+    ("sanctuary-households", DARTFORD, APR, "lone_parent", TSV): 1,
+    ("sanctuary-households", DARTFORD, MAY, "couple_with_children", HSP): 1,
+    ("sanctuary-households", DARTFORD, JUN, "lone_adult", HSF): 1,
+    ("sanctuary-decisions", DARTFORD, APR, "accepted", TSV): 1,
+    ("sanctuary-decisions", DARTFORD, MAY,
+     "sanctuary_perpetrator_does_not_live_at_property", HSP): 1,
+    ("sanctuary-decisions", DARTFORD, JUN, "accepted", HSF): 1,
+    ("sanctuary-declined", DARTFORD, JUN, "declined", HSF): 1,
+    ("sanctuary-measures", DARTFORD, MAY, "door_locks_changed", TSV): 1,
+    ("sanctuary-measures", DARTFORD, MAY, "window_locks", TSV): 1,
+    ("sanctuary-cost", DARTFORD, MAY, "door_locks_changed", TSV): 123,  # £123.45
+    ("sanctuary-cost", DARTFORD, MAY, "window_locks", TSV): 60,
+    # CAR equality monitoring: characteristics given and communication needs.
+    ("equality", DARTFORD, APR, "age", TSV): 1,
+    ("equality", DARTFORD, APR, "sex", TSV): 1,
+    ("equality", DARTFORD, APR, "communication_need", TSV): 1,
+    ("equality", DARTFORD, JUN, "disability", HSF): 1,
+}
+
+
+def figures(source: ProjectionReportSource, year: int = 2026) -> dict[tuple[str, Council, int,
+                                                                      str, str], int]:
+    """Every non-zero cell of every report, both councils, the 12 months of `year`."""
+    found = {}
+    for report in REPORTS.values():
+        for council in Council:
+            teams = source.teams(council)
+            for month, rows in source.monthly_counts(report, council, year,
+                                                     range(12)).items():
+                for (code, _), counts in zip(report.rows, rows, strict=True):
+                    found |= {(report.name, council, month, code, team): n
+                              for team, n in zip(teams, counts, strict=True) if n}
+    return found
+
+
+def source_of(store: CaseStore) -> ProjectionReportSource:
+    return ProjectionReportSource(store.env["SQLALCHEMY_URL"],
+                                  store.env.get("SQLALCHEMY_SCHEMA"))
+
+
+@pytest.fixture
+def known(store: CaseStore) -> CaseStore:
+    """The known cases, written while the projection runs beside them (as in the worker)."""
+    clock = Clock()
+    writer = CaseStore(store.env, clock=clock)
+    with ProjectionWorker(MonitoringCounts, CaseStore, store.env):
+        build(writer, clock)
+        catch_up(MonitoringCounts, CaseStore, store.env, timeout=120)
+    return store
+
+
+def test_every_figure_of_every_report_is_the_hand_counted_one(known: CaseStore) -> None:
+    source = source_of(known)
+    try:
+        assert figures(source) == EXPECTED
+        # D0, opened 23:30 on 31 March 2026 (London), is March of 2025-26.
+        assert figures(source, 2025) == {("referrals-received", DOVER, 11, "received", TSUP): 1}
+    finally:
+        source.close()
+
+
+def test_a_rebuild_from_zero_gives_the_same_figures(known: CaseStore) -> None:
+    source = source_of(known)
+    try:
+        kept = figures(source)
+        assert rebuild(MonitoringCounts, CaseStore, known.env) > 100
+        assert figures(source) == kept == EXPECTED
+    finally:
+        source.close()
+
+
+def test_a_quarters_report_adds_its_months_and_labels_teams_and_totals(
+        known: CaseStore) -> None:
+    """With no threshold (min_count 1) the report of Q1 shows the months' sums: Dartford's
+    partner deliveries by team, with the total row and the "All teams" column."""
+    source = source_of(known)
+    try:
+        report = safe_report(source, "partner-deliveries", DARTFORD,
+                             Period(2026, PeriodKind.QUARTER, 0), today=date(2026, 7, 1),
+                             min_count=1)
+    finally:
+        source.close()
+    assert report.column_labels == (HSF, HSP, TSV, "All teams")
+    assert report.row_labels == ("Acknowledged within 1 working day", "Acknowledged later",
+                                 "Delivery given up", "Total")
+    assert report.cells == ((1, 0, 0, 1), (0, 0, 0, 0), (0, 0, 0, 0), (1, 0, 0, 1))
+    assert report.months == (("April 2026", 0), ("May 2026", 0), ("June 2026", 1))
+
+
+def test_a_cost_is_shown_only_where_the_number_of_measures_behind_it_is(
+        known: CaseStore) -> None:
+    """May 2026: T1's two measures cost £123 and £60. Without a threshold the costs show,
+    with their total named; with the threshold of 5 the pounds (far above 5) are hidden
+    because the counts of measures behind them (1 each) are."""
+    may = Period(2026, PeriodKind.MONTH, MAY)
+    source = source_of(known)
+    try:
+        shown = safe_report(source, "sanctuary-cost", DARTFORD, may, today=date(2026, 7, 1),
+                            min_count=1)
+        safe = safe_report(source, "sanctuary-cost", DARTFORD, may, today=date(2026, 7, 1),
+                           min_count=5)
+        measures = safe_report(source, "sanctuary-measures", DARTFORD, may,
+                               today=date(2026, 7, 1), min_count=5)
+    finally:
+        source.close()
+    assert shown.row_labels[-1] == "Total cost (£)"
+    assert shown.cells[0] == (0, 0, 123, 123) and shown.cells[-1] == (0, 0, 183, 183)
+    assert safe.cells[0][2] is None and safe.cells[-1][3] is None
+    assert [[v is None for v in row] for row in safe.cells] == [
+        [v is None for v in row] for row in measures.cells]
+
+
+def test_every_policy_team_is_a_column_in_a_fixed_order() -> None:
+    assert council_teams(DOVER) == (TSUP,)
+    assert council_teams(DARTFORD) == (HSF, HSP, TSV)
+
+
+def _position(url: str, schema: str | None) -> int:
+    engine = sa.create_engine(url)
+    try:
+        table = sa.Table("monitoringcounts_tracking", sa.MetaData(schema=schema),
+                         autoload_with=engine)
+        with engine.connect() as conn:
+            return int(conn.execute(sa.select(table.c.notification_id)).scalar() or 0)
+    except sa.exc.NoSuchTableError:  # the process has not created its tables yet
+        return 0
+    finally:
+        engine.dispose()
+
+
+def test_a_projection_process_killed_halfway_resumes_to_the_same_figures(
+        sqlite_store: CaseStore) -> None:
+    """The known cases and a bulk backlog of 600 more cases opened now; a process keeping
+    the counts is killed (SIGKILL) with about half applied, a second finishes: the figures
+    are the hand-counted ones plus the backlog's referrals, and equal a rebuild's."""
+    store, clock = sqlite_store, Clock()
+    build(CaseStore(store.env, clock=clock), clock)
+    newest = write_cases(store, 6_000)
+    url, schema = store.env["SQLALCHEMY_URL"], store.env.get("SQLALCHEMY_SCHEMA")
+    key = base64.b64encode(base64.b64decode(store.env["CIPHER_KEY"])).decode()
+    command = [sys.executable, "-m", "tests.monitoring_process", url, schema or "-", key]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    first = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE)
+    deadline = time.monotonic() + 180
+    try:
+        while _position(url, schema) < newest // 2:
+            assert first.poll() is None, "the projection process stopped by itself"
+            assert time.monotonic() < deadline, "the projection made no progress"
+            time.sleep(0.02)
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        assert _position(url, schema) < newest, "killed too late to test a resume"
+        second = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE)
+        try:
+            while _position(url, schema) < newest:
+                assert second.poll() is None and time.monotonic() < deadline + 180
+                time.sleep(0.05)
+        finally:
+            second.send_signal(signal.SIGKILL)
+            second.wait()
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+    source = source_of(store)
+    try:
+        resumed = figures(source)
+        backlog = {k: v for k, v in resumed.items() if k not in EXPECTED}
+        assert {k: resumed[k] for k in EXPECTED} == EXPECTED
+        # The template case and its copies were all opened in Dover in the month now.
+        assert sum(v for k, v in backlog.items() if k[0] == "referrals-received") == 600
+        rebuild(MonitoringCounts, CaseStore, store.env)
+        assert figures(source) == resumed
+    finally:
+        source.close()
+
+
+def test_the_command_line_exports_a_sanctuary_return_from_the_counts(tmp_path: Path) -> None:
+    """`casework monitoring-export` as a manager runs it over the counts the worker keeps
+    (SCAR Q15 decisions, Dartford, Q1 2026-27): every shown figure is the hand-counted sum
+    of the quarter, and every count from 1 to 4 reads "not shown" (item 3)."""
+    url = f"sqlite:///{tmp_path / 'events.sqlite3'}"  # the store the command opens
+    clock = Clock()
+    store = CaseStore(store_env(url, os.urandom(32)), clock=clock)
+    build(store, clock)
+    catch_up(MonitoringCounts, CaseStore, store.env, timeout=120)
+    out = tmp_path / "decisions.csv"
+    done = casework(tmp_path, "monitoring-export", "--report", "sanctuary-decisions",
+                    "--from", "2026-04-01", "--to", "2026-06-30", "--council", "dartford",
+                    "--format", "csv", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert rows[2] == ["Category", HSF, HSP, TSV, "All teams"]
+    report = REPORTS["sanctuary-decisions"]
+    shown = 0
+    for (code, words), row in zip(report.rows, rows[3:], strict=False):
+        assert row[0] == words
+        sums = [sum(n for (name, council, month, r, team), n in EXPECTED.items()
+                    if (name, council, r, team) == (report.name, DARTFORD, code, t)
+                    and month in (APR, MAY, JUN)) for t in (HSF, HSP, TSV)]
+        for value, expected in zip(row[1:], [*sums, sum(sums)], strict=True):
+            if value == "not shown":
+                continue
+            assert 0 <= int(value) == expected and not 0 < expected < 5
+            shown += 1
+    assert rows[3][1:] == ["not shown", "0", "not shown", "not shown"]  # accepted: 1, 0, 1, 2
+    assert shown >= 20  # the rows of rules that refused nobody read 0
+
+
+def test_the_counts_hold_no_personal_data(known: CaseStore) -> None:
+    """Issue 17 item 1: the projection holds no more than the reports need: no name, no
+    words of the victim or the referrer, no case id; only codes, teams and numbers."""
+    url, schema = known.env["SQLALCHEMY_URL"], known.env.get("SQLALCHEMY_SCHEMA")
+    engine = sa.create_engine(url)
+    table = sa.Table("monitoring_counts", sa.MetaData(schema=schema), autoload_with=engine)
+    with engine.connect() as conn:
+        held = " ".join(str(v) for row in conn.execute(sa.select(table)) for v in row)
+    engine.dispose()
+    assert [c.name for c in table.columns] == ["report", "row", "council", "team", "year",
+                                               "month", "amount"]
+    said = [*PERSONAL_STRINGS, "Sam Referrer", "01322", "Kent Police", "BSL interpreter",
+            "Female", "Uses a wheelchair", "rather move away", "door viewer", "review the"]
+    assert held and not [words for words in said if words.lower() in held.lower()]
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", held)  # no case id
