@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from activities.complaints_report import OFFERED as COMPLAINTS_REPORTS
 from activities.monitoring_facts import facts_of
 from activities.projections import Batch, BatchProjection, ProjectionView
 from aggregates.case import Case
@@ -131,7 +132,8 @@ class ProjectionReportSource:
         self._engine.dispose()
 
     def offers(self, report: ReportDefinition) -> bool:
-        return report.name in REPORTS
+        # Complaints and feedback are the complaints register's, not the cases' events.
+        return report.name in REPORTS and report.name not in COMPLAINTS_REPORTS
 
     def teams(self, council: Council,
               report: ReportDefinition | None = None) -> Sequence[str]:

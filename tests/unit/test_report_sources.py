@@ -30,11 +30,16 @@ def test_each_report_comes_from_the_first_source_that_offers_it() -> None:
         both.monthly_counts(REPORTS["complaints-outcome"], Council.DOVER, 2025, [0])
 
 
-def test_sources_that_disagree_on_a_councils_teams_are_not_combined() -> None:
-    """Columns of two sources would not line up in one table."""
-    teams = {**ONE_COLUMN, Council.DOVER: ["Tenancy Support Team"]}
-    with pytest.raises(ValueError, match="dover"):
-        CombinedReportSource(InMemoryReportSource(ONE_COLUMN), InMemoryReportSource(teams))
+def test_each_report_has_the_columns_of_the_source_that_offers_it() -> None:
+    """The projections count by the case's team; complaints belong to no team: each report's
+    table has its own source's columns, so they always line up with its figures."""
+    by_team = {**ONE_COLUMN, Council.DOVER: ["Tenancy Support Team", "Housing Options Team"]}
+    projected, complaints = InMemoryReportSource(by_team), InMemoryReportSource(ONE_COLUMN)
+    projected.counts[("referrals-received", Council.DOVER, 2025, 0)] = [[3, 4]]
+    complaints.counts[("complaints-channel", Council.DOVER, 2025, 0)] = [[1]] * 7
+    both = CombinedReportSource(projected, complaints)
+    assert both.teams(Council.DOVER, REPORTS["referrals-received"]) == by_team[Council.DOVER]
+    assert both.teams(Council.DOVER, REPORTS["complaints-channel"]) == [ALL_TEAMS]
 
 
 def test_the_complaints_reports_have_a_row_for_every_channel_stage_and_outcome() -> None:
