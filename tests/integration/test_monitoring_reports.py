@@ -203,7 +203,9 @@ def test_a_cost_is_shown_only_where_the_number_of_measures_behind_it_is(
 
 
 def test_every_policy_team_is_a_column_in_a_fixed_order() -> None:
-    assert council_teams(DOVER) == (TSUP,)
+    # Dover routes every case to Tenancy Support by tenure, and homelessness applications to
+    # Housing Options (D 8.38): both are columns.
+    assert council_teams(DOVER) == ("Housing Options Team", TSUP)
     assert council_teams(DARTFORD) == (HSF, HSP, TSV)
 
 
