@@ -47,14 +47,14 @@ from aggregates.case import Case
 from aggregates.case_events import CaseEvent
 from aggregates.data_categories import readable_under_decision, redact_event_for
 from aggregates.errors import ConflictError, RuleViolation
-from aggregates.sharing import SharingRefused, covering_decision
+from aggregates.sharing import Purpose, SharingRefused, covering_decision
 from aggregates.sharing_decisions import SharingDecision
 from application.case_reading import Reader, checked_read
 from application.transparency import LogError, StoredCheckpoint, TransparencyLog
-from transparency.bundle import BundleEntry, seal_bundle
+from transparency.bundle import BundleEntry, council_key_note_text, raw_public_key, seal_bundle
 from transparency.checkpoint import Checkpoint, sign_checkpoint
 from transparency.log_tree import SubtreeHashes, inclusion_proof
-from transparency.note import NoteError, Signer, open_note, parse_note
+from transparency.note import NoteError, Signer, open_note, parse_note, sign_note
 
 ACTION = "export_evidence_bundle"
 
@@ -110,6 +110,14 @@ def decision_for_export(case: Case, request: BundleRequest) -> SharingDecision:
     if not decision.shared:
         raise RuleViolation("sharing_decision_is_to_share", "that decision is a decision not "
                             "to share", field="sharing_decision_id", section="D 12.5")
+    # A decision to refer (children's services, MARAC...) is no ground to hand over the whole
+    # record: only one made for records given as evidence is (D 8.24-8.28, DBC 10.2).
+    if decision.purpose != Purpose.EVIDENCE.value:
+        raise RuleViolation("evidence_bundle_under_decision_for_evidence",
+                            f"that decision is for {decision.purpose.replace('_', ' ')}, not "
+                            "for records given as evidence: record a decision to share for "
+                            "evidence with the police, a court or an Ombudsman first",
+                            field="sharing_decision_id", section="D 8.24-8.28")
     try:
         coverage = covering_decision([d.to_dict() for d in case.sharing_decisions],
                                      partner=decision.partner, purpose=decision.purpose,
@@ -118,9 +126,9 @@ def decision_for_export(case: Case, request: BundleRequest) -> SharingDecision:
         raise RuleViolation("sharing_decision_still_in_force", refused.message,
                             field="sharing_decision_id", section=refused.section) from None
     if coverage.decision_id != decision.decision_id:
-        raise RuleViolation("sharing_decision_still_in_force", "a later decision for that "
-                            "recipient and purpose replaced it", field="sharing_decision_id",
-                            section="D 12.5")
+        raise RuleViolation("sharing_decision_still_in_force", f"a later decision "
+                            f"({coverage.decision_id}) for that recipient and purpose "
+                            "replaced it", field="sharing_decision_id", section="D 12.5")
     return decision
 
 
@@ -179,7 +187,11 @@ def _build(store: CaseStore, case: Case, request: BundleRequest, decision: Shari
         "checkpoint": note.decode(), "log_key": keys.log_key.verifier.vkey(),
         "witness_keys": list(keys.witness_keys),
     }
-    return seal_bundle(header, entries, keys.council_key)
+    bundle = seal_bundle(header, entries, keys.council_key)
+    # The log key vouches for the council key, so the log's verifier key alone checks it all.
+    bundle["council_key_note"] = sign_note(council_key_note_text(
+        keys.log_key.name, raw_public_key(keys.council_key)), [keys.log_key]).decode()
+    return bundle
 
 
 def _window(store: CaseStore, request: BundleRequest) -> Sequence[Any]:

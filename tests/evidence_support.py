@@ -57,7 +57,7 @@ def case_for_the_police(store: CaseStore, *,
                     reason="Report received by telephone.", request_fingerprint=str(case_id))
     store.triage(case_id)
     command(store, case_id, "record_sharing_decision", partner="police",
-            purpose="police_notification", shared=True, categories=list(categories),
+            purpose="evidence", shared=True, categories=list(categories),
             lawful_basis="public_task", justification=JUSTIFICATION)
     command(store, case_id, "correct_entry", corrects_version=1,
             what_was_wrong="The channel was wrong", correction="It was by email",

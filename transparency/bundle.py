@@ -133,6 +133,17 @@ def raw_public_key(key: Ed25519PrivateKey) -> bytes:
     return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
+# The log key certifies the council's bundle key in a signed note (C2SP signed-note; its own
+# text, never a checkpoint's), so a recipient needs only the log's verifier key.
+COUNCIL_KEY_NOTE = "da-casework evidence-bundle key v1"
+
+
+def council_key_note_text(log_origin: str, council_public_key: bytes) -> str:
+    """The text of the note by which the log key vouches for the council's bundle key:
+    the log's origin, the purpose line and the raw Ed25519 public key (base64)."""
+    return f"{log_origin}\n{COUNCIL_KEY_NOTE}\n{b64(council_public_key)}\n"
+
+
 def seal_bundle(header: Mapping[str, Any], entries: Sequence[BundleEntry],
                 council_key: Ed25519PrivateKey) -> dict[str, Any]:
     """The bundle as JSON values, every entry and the whole signed with `council_key`.

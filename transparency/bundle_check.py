@@ -16,9 +16,12 @@ What is checked, each reported on its own line naming the event and the check:
   the header's first and last version ("window");
 - the council's signature over the header and the list of entries ("bundle signature").
 
-Keys taken from the bundle itself are reported as such (NOTE lines): a forger writes their own
-keys into a bundle, so a recipient compares them with the ones the council publishes, or
-passes them in. `BundleReport.ok` is true only when no check failed.
+The log's verifier key must be given (`casework log-key` prints it; the council publishes
+it): a key the bundle carries proves nothing, since a forger writes their own, so a check
+without it fails ("log key"), though every other check is still reported. The council's
+bundle key is taken from a note in the bundle signed by that log key ("council key"), or
+given (`--council-key`); an uncertified key is a failure too. `BundleReport.ok` is true only
+when no check failed.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from transparency.bundle import (
+    COUNCIL_KEY_NOTE,
     FORMAT,
     HEADER_FIELDS,
     BundleFormatError,
@@ -84,7 +88,7 @@ def check_bundle(bundle: Any, *, log_key: Verifier | None = None,
     report = BundleReport()
     log_verifier = log_key or _bundle_log_key(header, report)
     checkpoint = _checkpoint(header, log_verifier, witness_keys, report)
-    council = _council_key(bundle, council_key, report)
+    council = _council_key(bundle, council_key, log_verifier, report)
     case_id = header["case_id"]
     for entry in entries:
         where = f"event {entry['version']} ({entry['type']})"
@@ -143,17 +147,29 @@ def _bundle_log_key(header: Mapping[str, Any], report: BundleReport) -> Verifier
         verifier = Verifier.from_vkey(str(header["log_key"]))
     except NoteError:
         raise BundleFormatError("the bundle's log key is not a verifier key") from None
-    report.notes.append(f"log key {verifier.name}+{verifier.key_id:08x} taken from the "
-                        "bundle: compare it with the key the council publishes (--log-key)")
+    report.failed.append(f"log key: none given, so nothing is proven: the bundle names "
+                         f"{verifier.name}+{verifier.key_id:08x}, but a forger names their "
+                         "own; pass the council's published key with --log-key (`casework "
+                         "log-key` prints it)")
     return verifier
 
 
-def _council_key(bundle: Mapping[str, Any], given: bytes | None,
+def _council_key(bundle: Mapping[str, Any], given: bytes | None, log_key: Verifier,
                  report: BundleReport) -> Ed25519PublicKey:
-    raw = given if given is not None else unb64(bundle.get("council_key"), "the council key")
-    if given is None:
-        report.notes.append(f"council signing key {b64(raw)} taken from the bundle: compare "
-                            "it with the key the council publishes (--council-key)")
+    if given is not None:
+        raw = given
+    else:
+        raw = unb64(bundle.get("council_key"), "the council key")
+        certified = _certified_council_key(bundle.get("council_key_note"), log_key)
+        if certified is None:
+            report.failed.append("council key: the bundle's council key is not vouched for "
+                                 "by a note signed with the log key; pass the council's "
+                                 "published key with --council-key")
+        elif certified != raw:
+            report.failed.append("council key: the key the log key vouches for is not the "
+                                 "key that signed this bundle")
+        else:
+            report.passed.append("council key: vouched for by a note signed with the log key")
     try:
         return Ed25519PublicKey.from_public_bytes(raw)
     except ValueError:
@@ -244,12 +260,19 @@ def _check_window(header: Mapping[str, Any], entries: Sequence[Mapping[str, Any]
         report.failed.append("window: the header names no first and last version")
         return
     present = Counter(versions)
-    missing = [v for v in range(first, last + 1) if v not in present]
-    for version in missing[:MAX_LISTED]:
-        report.failed.append(f"window: event {version} is missing (the window holds "
-                             f"events {first} to {last})")
-    if len(missing) > MAX_LISTED:
-        report.failed.append(f"window: {len(missing) - MAX_LISTED} more events are missing")
+    # Counted, not listed: a forged header naming a window of 10**12 events must not make
+    # the check run (or its report grow) with it.
+    missing_count = max(0, last - first + 1) - len({v for v in present if first <= v <= last})
+    listed = 0
+    for version in range(first, last + 1):
+        if listed >= MAX_LISTED or listed >= missing_count:
+            break
+        if version not in present:
+            report.failed.append(f"window: event {version} is missing (the window holds "
+                                 f"events {first} to {last})")
+            listed += 1
+    if missing_count > listed:
+        report.failed.append(f"window: {missing_count - listed} more events are missing")
     for version, times in sorted(present.items()):
         if not first <= version <= last:
             report.failed.append(f"window: event {version} is outside the window of events "
@@ -258,3 +281,21 @@ def _check_window(header: Mapping[str, Any], entries: Sequence[Mapping[str, Any]
             report.failed.append(f"window: event {version} appears more than once")
     if not any(line.startswith(("window", "order")) for line in report.failed):
         report.passed.append(f"window: events {first} to {last}, all present, in order")
+
+
+def _certified_council_key(note: object, log_key: Verifier) -> bytes | None:
+    """The council key a note signed with `log_key` vouches for, or None (no note, not
+    signed by that key, or not such a note: `transparency.bundle.council_key_note_text`)."""
+    if not isinstance(note, str):
+        return None
+    try:
+        text = open_note(note.encode(), [log_key]).text
+    except (NoteError, UnicodeError):
+        return None
+    lines = text.split("\n")
+    if len(lines) != 4 or lines[:2] != [log_key.name, COUNCIL_KEY_NOTE] or lines[3]:
+        return None
+    try:
+        return unb64(lines[2], "the council key")
+    except (BundleFormatError, ValueError):
+        return None

@@ -24,7 +24,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from transparency.bundle import b64
 from transparency.bundle_check import BundleReport, check_bundle
 from transparency.checkpoint import Checkpoint
-from transparency.note import parse_note
+from transparency.note import Verifier, parse_note
 from web.event_marking import LABEL, RATIONALE_FIELDS, Marking, marking_of
 from web.event_wording import what_happened
 from web.wording_basics import partner_name, words
@@ -83,12 +83,14 @@ def court_entries(bundle: Mapping[str, Any]) -> list[CourtEntry]:
 
 
 def render_html(bundle: Mapping[str, Any], report: BundleReport | None = None) -> str:
-    """The document as HTML; `report` is the offline check's (made here, with the bundle's
-    own keys, when not given)."""
+    """The document as HTML; `report` is the offline check's (made here when not given, with
+    the log key the exporter itself signed with: the council checks what it just made; a
+    court checks again offline with the published key)."""
     header = bundle["header"]
     note = parse_note(str(header["checkpoint"]).encode())
     checkpoint = Checkpoint.parse(note.text)
-    checked = report if report is not None else check_bundle(bundle)
+    checked = report if report is not None else check_bundle(
+        bundle, log_key=Verifier.from_vkey(str(header["log_key"])))
     decision = header["decision"]
     return _TEMPLATES.get_template("bundle.html").render(
         header=header, decision=decision, partner=partner_name(str(decision.get("partner"))),

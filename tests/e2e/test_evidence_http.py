@@ -32,7 +32,7 @@ async def system(tmp_path: Path, dev_env: WorkflowEnvironment) -> AsyncIterator[
 async def decided_to_share(system: WebSystem, case_id: str) -> str:
     async with system.client(DSO) as dso:
         answer = await dso.post(f"/cases/{case_id}/sharing-decisions", json={
-            "partner": "police", "purpose": "police_notification", "shared": True,
+            "partner": "police", "purpose": "evidence", "shared": True,
             "categories": ["case_reference", "victim_identity", "risk_assessment"],
             "lawful_basis": "public_task",
             "justification": "The police asked for the record for a prosecution"})

@@ -97,7 +97,7 @@ async def test_a_decision_not_to_share_or_one_replaced_since_is_no_ground_to_exp
         store: CaseStore) -> None:
     case_id, decision = case_for_the_police(store)
     command(store, case_id, "record_sharing_decision", partner="police",
-            purpose="police_notification", shared=False, categories=["victim_identity"],
+            purpose="evidence", shared=False, categories=["victim_identity"],
             reasons="The victim asked us not to, and there is no risk now")
     refusal = store.get_case(case_id).sharing_decisions[-1].decision_id
     for which, rule in ((refusal, "sharing_decision_is_to_share"),
@@ -246,3 +246,20 @@ def test_no_decision_gives_a_court_where_the_victim_moved_to(store: CaseStore) -
                 lawful_basis="public_task", justification=JUSTIFICATION)
     assert (refused.value.rule, refused.value.field) == (
         "transfer_destination_only_to_receiving_landlord", "categories")
+
+
+async def test_a_decision_made_for_a_referral_is_no_ground_for_a_bundle(
+        store: CaseStore) -> None:
+    """D 8.24-8.28: the whole record goes only under a decision made for evidence; the
+    decision triage records to refer to children's services is not one."""
+    case_id, _ = case_for_the_police(store)
+    command(store, case_id, "record_sharing_decision", partner="childrens_services",
+            purpose="child_safeguarding", shared=True,
+            categories=["case_reference", "victim_identity", "children"],
+            lawful_basis="safeguarding_obligation", justification=JUSTIFICATION)
+    decision = store.get_case(case_id).sharing_decisions[-1].decision_id
+    with pytest.raises(RuleViolation) as refused:
+        await export_evidence_bundle(store, auditor(), BundleRequest(
+            case_id, uuid.UUID(decision)), bundle_keys())
+    assert (refused.value.rule, refused.value.field) == (
+        "evidence_bundle_under_decision_for_evidence", "sharing_decision_id")

@@ -47,11 +47,62 @@ def test_an_honest_bundle_passes_every_check_with_the_published_keys(
     assert "window: events 1 to 5, all present, in order" in report.passed
 
 
-def test_keys_taken_from_the_bundle_itself_are_said_to_be(honest: dict[str, Any]) -> None:
+def test_with_no_key_given_nothing_is_proven(honest: dict[str, Any]) -> None:
+    """Issue 15: a bundle is checked "with nothing but the public key": a key the bundle
+    carries proves nothing, since a forger writes their own in, so the check fails."""
     report = check_bundle(honest)
-    assert report.ok
-    assert [n.split(" taken from")[0].split(" ")[0:2] for n in report.notes] == [
-        ["log", "key"], ["council", "signing"]]
+    assert not report.ok
+    assert report.failed[0].startswith("log key: none given, so nothing is proven")
+
+
+def test_the_log_key_alone_checks_a_bundle_whose_council_key_it_vouches_for(
+        keys: Keys) -> None:
+    """The export adds a note signed with the log key naming the council's bundle key, so
+    the one published key (`casework log-key`) checks everything."""
+    bundle = vouched(make_bundle(keys), keys, keys.council)
+    report = check_bundle(bundle, log_key=keys.log.verifier)
+    assert report.ok, report.failed
+    assert "council key: vouched for by a note signed with the log key" in report.passed
+
+
+def test_a_bundle_sealed_with_a_key_of_the_forgers_own_fails_with_the_log_key_alone(
+        keys: Keys) -> None:
+    """The reviewer's forgery: the wording changed and the bundle sealed again with a new
+    Ed25519 key written into it, so every signature inside verifies under that key. The log
+    key vouches for no such key (a note naming it, signed by another key, is no better)."""
+    forger = Keys()
+    forger.log = keys.log  # the checkpoint is the council's own, and genuine
+    forged = make_bundle(forger)
+    vouched_by_another_log_key = vouched(copy.deepcopy(forged), Keys(), forger.council)
+    for bundle in (forged, vouched_by_another_log_key):
+        report = check_bundle(bundle, log_key=keys.log.verifier)
+        assert not report.ok
+        assert [line for line in report.failed if line.startswith("council key: ")]
+
+
+def test_a_window_of_a_trillion_events_is_counted_not_listed(
+        honest: dict[str, Any], keys: Keys) -> None:
+    """A hostile header must not make the check run for ever or its report unbounded."""
+    import time
+
+    bundle = copy.deepcopy(honest)
+    bundle["header"]["window"]["last_version"] = 10**12
+    started = time.monotonic()
+    report = checked(bundle, keys)
+    assert time.monotonic() - started < 5
+    window = [line for line in report.failed if line.startswith("window: ")]
+    assert len(window) <= 51
+    assert window[-1] == f"window: {10**12 - 5 - 50} more events are missing"
+
+
+def vouched(bundle: dict[str, Any], keys: Keys, council: Ed25519PrivateKey) -> dict[str, Any]:
+    """`bundle` with the log key's note vouching for `council` (as the export adds it)."""
+    from transparency.bundle import council_key_note_text
+    from transparency.note import sign_note
+
+    bundle["council_key_note"] = sign_note(council_key_note_text(
+        keys.log.name, raw_public_key(council)), [keys.log]).decode()
+    return bundle
 
 
 def test_changed_readable_content_names_the_event_and_the_councils_signature(
