@@ -74,8 +74,11 @@ def inbound_report(landlord: KentLandlord, message: Mapping[str, Any], now: date
     tenant = message.get("tenant")
     if not isinstance(tenant, Mapping):
         raise RuleViolation("inbound_transfer_field_valid", "give the tenant", field="tenant")
-    household = message.get("household") or {}
-    children = household.get("children", []) if isinstance(household, Mapping) else None
+    household = message.get("household", {})
+    if not isinstance(household, Mapping):  # a list or text could hide children
+        raise RuleViolation("inbound_transfer_field_valid", "give the household as an object",
+                            field="household")
+    children = household.get("children", [])
     if not isinstance(children, list) or not all(
             isinstance(c, Mapping) and type(c.get("age")) is int for c in children):
         raise RuleViolation("inbound_transfer_field_valid", "give each child's age",

@@ -170,9 +170,18 @@ async def test_another_landlords_signed_request_opens_one_case_of_ours_to_answer
         body, headers = transfer_request(landlord_key, "moat-1", message_id="req-moat-1")
         first = await landlord.post(url, content=body, headers=headers)
         assert first.status_code == 202, first.text
+        # The same signed message retried (its id kept) is answered as the first was.
+        retried = await landlord.post(url, content=body, headers=headers)
+        assert retried.status_code == 202, retried.text
         body, headers = transfer_request(landlord_key, "moat-1", message_id="req-moat-1b")
         again = await landlord.post(url, content=body, headers=headers)  # sent once more
         assert again.status_code == 202, again.text
+        # Another request under a request id already used is refused naming it.
+        other, other_headers = transfer_request(landlord_key, "moat-1", tenancy="secure")
+        reused = await landlord.post(url, content=other, headers=other_headers)
+        assert reused.status_code == 422, reused.text
+        assert (reused.json()["errors"][0]["field"], reused.json()["errors"][0]["rule"]) == (
+            "request_id", "transfer_request_id_used_once")
     from aggregates.landlords import KentLandlord
     from application.inbound_transfers import inbound_case_id
     case_id = str(inbound_case_id(KentLandlord(MOAT), "moat-1"))

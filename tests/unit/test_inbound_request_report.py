@@ -35,6 +35,9 @@ def test_a_request_is_a_partner_referral_for_the_council_it_is_to() -> None:
     ({"tenant": {"name": ""}}, "tenant.name"),
     ({"tenant": "Made-up Tenant"}, "tenant"),
     ({"household": {"children": [{"age": "4"}]}}, "household.children"),
+    # A household sent as a list (or text) is not read as "no children": it could hide them.
+    ({"household": []}, "household"),
+    ({"household": "two children"}, "household"),
 ])
 def test_a_malformed_request_is_refused_naming_the_field(change: dict[str, Any],
                                                          field: str) -> None:
