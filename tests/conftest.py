@@ -20,6 +20,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.case_store import CaseStore, store_env
 from casework.worker import build_worker
 from gateways.base import PartnerGateway
+from gateways.landlord_gateway import LandlordExchange
 from workflows.data_converter import encrypted_data_converter
 
 BIN = Path(sys.executable).parent
@@ -55,11 +56,13 @@ async def dev_env(payload_key: bytes) -> AsyncIterator[WorkflowEnvironment]:
 
 @asynccontextmanager
 async def running_worker(client: Client, store: CaseStore,
-                         gateway: PartnerGateway | None = None) -> AsyncIterator[str]:
+                         gateway: PartnerGateway | None = None,
+                         landlords: LandlordExchange | None = None) -> AsyncIterator[str]:
     """A real worker on a fresh task queue; yields the queue's name."""
     task_queue = f"tq-{uuid.uuid4()}"
     with ThreadPoolExecutor(max_workers=4) as executor:
-        async with build_worker(client, store, task_queue, executor, gateway):
+        async with build_worker(client, store, task_queue, executor, gateway,
+                                landlords=landlords):
             yield task_queue
 
 

@@ -30,6 +30,7 @@ from aggregates.report import Actor, Council, Role
 from application.evidence_bundle import BundleKeys
 from application.intake import Intake
 from gateways.base import PartnerGateway
+from gateways.landlord_gateway import InMemoryLandlords
 from gateways.registry import PartnerRegistry
 from tests.conftest import running_worker
 from tests.support import eventually, free_port, report_body
@@ -52,6 +53,9 @@ class WebSystem:
     inbound: InboundLog
     tokens: dict[str, str] = field(default_factory=dict)
     app: FastAPI | None = None  # to swap a service for one that fails, in tests of errors
+    # The receiving landlords the worker's transfer workflows talk to (in memory), so a test
+    # may keep a landlord's decision pending and give its answers itself.
+    landlords: InMemoryLandlords = field(default_factory=InMemoryLandlords)
 
     def add_staff(self, staff_id: str, role: Role, teams: tuple[str, ...] = (TST,),
                   council: Council = Council.DOVER, manager_id: str | None = None,
@@ -106,8 +110,9 @@ async def web_system(tmp_path: Path, env: WorkflowEnvironment, oidc: OidcClient 
     inbound = InboundLog(url)
     request_keys = RequestKeys(url)
     board = TaskBoard(store, url)
+    landlords = InMemoryLandlords()
     # The worker process runs the board's projection; the web app only reads the board.
-    async with running_worker(env.client, store, gateway) as task_queue, \
+    async with running_worker(env.client, store, gateway, landlords) as task_queue, \
             _projecting(store):
         app = create_app(
             Intake(store, CaseOrchestrator(env.client, task_queue)),
@@ -123,7 +128,7 @@ async def web_system(tmp_path: Path, env: WorkflowEnvironment, oidc: OidcClient 
             while not server.started:
                 await asyncio.sleep(0.02)
             yield WebSystem(f"http://127.0.0.1:{port}", store, directory, sessions, inbound,
-                            app=app)
+                            app=app, landlords=landlords)
         finally:
             server.should_exit = True
             await serving
