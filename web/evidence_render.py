@@ -27,6 +27,7 @@ from transparency.checkpoint import Checkpoint
 from transparency.note import Verifier, parse_note
 from web.event_marking import LABEL, RATIONALE_FIELDS, Marking, marking_of
 from web.event_wording import what_happened
+from web.presenters import field_rows
 from web.wording_basics import partner_name, words
 
 _TEMPLATES = Environment(
@@ -50,8 +51,13 @@ class CourtEntry:
     why: str
     rationale: list[tuple[str, str]]
     leaf_index: int
+    details: list[tuple[str, str]] = field(default_factory=list)  # what the entry records
     corrects: int | None = None
     corrected_by: list[tuple[int, str]] = field(default_factory=list)
+
+
+# Fields each entry already shows in its own line (who, when, why, rationale).
+SHOWN_ABOVE = frozenset({"actor", "at", "reason", *RATIONALE_FIELDS})
 
 
 def court_entries(bundle: Mapping[str, Any]) -> list[CourtEntry]:
@@ -74,6 +80,9 @@ def court_entries(bundle: Mapping[str, Any]) -> list[CourtEntry]:
             rationale=[(words(name).capitalize(), str(content[name]))
                        for name in RATIONALE_FIELDS if content.get(name)],
             leaf_index=int(entry["leaf_index"]),
+            # Every field the decision discloses (the victim's name, the risk, the household
+            # ...), in words; withheld ones say so. Who, when, why and rationale are above.
+            details=field_rows({k: v for k, v in content.items() if k not in SHOWN_ABOVE}),
             corrects=corrects if isinstance(corrects, int) else None))
     by_version = {e.version: e for e in shown}
     for entry in shown:

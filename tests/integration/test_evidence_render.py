@@ -55,6 +55,21 @@ def test_the_html_names_the_case_the_decision_and_the_checkpoint(
     assert "<script" not in html and "http" not in html.split("</style>")[1]
 
 
+def test_the_html_shows_what_the_decision_discloses_and_withholds_the_rest(
+        bundle: dict[str, Any]) -> None:
+    """The police decision covers the victim's identity and the risk assessment: the court
+    reads the victim's name (and the risk) on the first entry; the address it does not cover
+    reads as withheld, never as the address."""
+    from tests.support import VICTIM_ADDRESS, VICTIM_NAME
+
+    opened = court_entries(bundle)[0]
+    shown = dict(opened.details)
+    assert shown["Report › victim › name"] == VICTIM_NAME
+    assert shown["Report › victim › address"].startswith("Withheld")
+    html = render_html(bundle)
+    assert VICTIM_NAME in html and VICTIM_ADDRESS not in html
+
+
 def page_text(document: Any) -> str:
     """The text weasyprint laid out on the PDF's pages, page by page, in reading order."""
     lines = []
