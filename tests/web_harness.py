@@ -30,7 +30,7 @@ from aggregates.report import Actor, Council, Role
 from application.evidence_bundle import BundleKeys
 from application.intake import Intake
 from gateways.base import PartnerGateway
-from gateways.landlord_gateway import InMemoryLandlords
+from gateways.landlord_gateway import InMemoryLandlords, LandlordExchange, landlords_for
 from gateways.registry import PartnerRegistry
 from tests.conftest import running_worker
 from tests.support import eventually, free_port, report_body
@@ -55,7 +55,7 @@ class WebSystem:
     app: FastAPI | None = None  # to swap a service for one that fails, in tests of errors
     # The receiving landlords the worker's transfer workflows talk to (in memory), so a test
     # may keep a landlord's decision pending and give its answers itself.
-    landlords: InMemoryLandlords = field(default_factory=InMemoryLandlords)
+    landlords: LandlordExchange = field(default_factory=InMemoryLandlords)
 
     def add_staff(self, staff_id: str, role: Role, teams: tuple[str, ...] = (TST,),
                   council: Council = Council.DOVER, manager_id: str | None = None,
@@ -110,7 +110,8 @@ async def web_system(tmp_path: Path, env: WorkflowEnvironment, oidc: OidcClient 
     inbound = InboundLog(url)
     request_keys = RequestKeys(url)
     board = TaskBoard(store, url)
-    landlords = InMemoryLandlords()
+    # As the worker would choose them: signed HTTP beside a signed gateway, else in memory.
+    landlords = landlords_for(gateway) if gateway is not None else InMemoryLandlords()
     # The worker process runs the board's projection; the web app only reads the board.
     async with running_worker(env.client, store, gateway, landlords) as task_queue, \
             _projecting(store):

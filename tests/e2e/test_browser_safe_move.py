@@ -80,7 +80,9 @@ async def test_a_reciprocal_transfer_from_request_to_new_tenancy_in_the_browser(
     case_id = await system.open_case(CW, household=NO_REFERRALS)
     refused_case = await system.open_case(CW, household=NO_REFERRALS)
     # The landlord's decision stays pending, so this test gives its answers itself.
+    from gateways.landlord_gateway import InMemoryLandlords
     from gateways.landlord_standin import LandlordDesk
+    assert isinstance(system.landlords, InMemoryLandlords)
     desk = system.landlords.desks.setdefault(MOAT, LandlordDesk(MOAT))
     desk.decision = "pending"
     async with chromium_page(system.base_url, OUT) as page:
