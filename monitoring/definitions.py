@@ -152,9 +152,9 @@ REPORTS: dict[str, ReportDefinition] = {r.name: r for r in (
     ReportDefinition(
         "dartford-kpis", "Dartford's domestic abuse KPIs",
         "S3: domestic abuse incidents reported to the council in the month.",
-        # TODO(homelessness): HPI-15 (homelessness prevented) and DBC 14.2 (DA as the
-        # reason for loss of the last settled home) are counted once the homelessness slice
-        # is on main; its events are not recorded yet.
+        # Not counted yet (issue 17, open): HPI-15 needs an event recording that homelessness
+        # was prevented, which the homelessness slice does not have; DBC 14.2 needs
+        # `LossOfSettledHomeRecorded` counted once per application (it may be recorded again).
         (("s3", "S3: domestic abuse incidents reported"),), "CAR Q3"),
     ReportDefinition(
         "equality", "Equality monitoring: characteristics and communication needs",
