@@ -35,10 +35,10 @@ from gateways.signing import (
     MemoryReplayGuard,
     SignedMessage,
     canonical_json,
-    generate_private_key,
     sign_message,
     verify_message,
 )
+from gateways.signing_keys import generate_private_key
 
 WARMUP = 200
 EPOCH = 1_781_000_000  # a fixed "now": the timestamp window is not what is measured

@@ -17,7 +17,7 @@ from casework.settings import Settings
 from casework.stack import LOOPBACK, ProcessSpec, Tier
 from casework.wiring import log_key, signing_key
 from gateways.default_partners import WITNESSES, registry_document
-from gateways.signing import (
+from gateways.signing_keys import (
     generate_private_key,
     load_private_key,
     public_key_b64,

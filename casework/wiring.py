@@ -26,7 +26,7 @@ from casework.settings import DEVELOPMENT_LOG_ORIGIN, AuthMode, PartnerDelivery,
 from gateways.base import PartnerGateway
 from gateways.http_gateway import SignedHttpGateway
 from gateways.registry import PartnerRegistry
-from gateways.signing import generate_private_key, load_private_key, write_private_key
+from gateways.signing_keys import generate_private_key, load_private_key, write_private_key
 from gateways.stand_in import RecordingGateway
 from transparency.note import Signer
 from web.auth import AuthServices

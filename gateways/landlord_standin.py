@@ -33,14 +33,8 @@ from pydantic import BaseModel, Field
 
 from gateways.loopback import LoopbackServer, is_loopback_client
 from gateways.partner_standin import MAX_BODY_BYTES, _load_or_create_key
-from gateways.signing import (
-    VerificationError,
-    generate_private_key,
-    public_key_b64,
-    public_key_from_b64,
-    sign_message,
-    verify_message,
-)
+from gateways.signing import VerificationError, sign_message, verify_message
+from gateways.signing_keys import generate_private_key, public_key_b64, public_key_from_b64
 from gateways.transfer_messages import AnswerStatus, LandlordAnswer, TransferStep, reply_id
 
 log = logging.getLogger(__name__)

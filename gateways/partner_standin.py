@@ -44,14 +44,12 @@ from starlette.requests import ClientDisconnect
 from aggregates.canonical import sha256_hex
 from gateways.loopback import LoopbackServer, is_loopback_client
 from gateways.partner_acks import ACK_RETRY_FOR_SECONDS, AckSender
-from gateways.signing import (
-    DEFAULT_TOLERANCE_SECONDS,
-    VerificationError,
+from gateways.signing import DEFAULT_TOLERANCE_SECONDS, VerificationError, verify_message
+from gateways.signing_keys import (
     generate_private_key,
     load_private_key,
     public_key_b64,
     public_key_from_b64,
-    verify_message,
     write_private_key,
 )
 

@@ -26,7 +26,7 @@ from aggregates.report import Council, Role
 from casework.settings import Settings
 from casework.staff_admin import add_staff, issue_token
 from gateways.default_partners import registry_document
-from gateways.signing import generate_private_key, public_key_b64, write_private_key
+from gateways.signing_keys import generate_private_key, public_key_b64, write_private_key
 from tests.support import eventually, free_port, report_body
 
 ROOT = Path(__file__).resolve().parents[2]

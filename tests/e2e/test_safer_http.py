@@ -20,7 +20,8 @@ from gateways.default_partners import registry_document
 from gateways.http_gateway import SignedHttpGateway
 from gateways.partner_standin import RunningPartner
 from gateways.registry import PartnerRegistry
-from gateways.signing import generate_private_key, sign_message
+from gateways.signing import sign_message
+from gateways.signing_keys import generate_private_key
 from tests.support import VICTIM_NAME, eventually
 from tests.web_harness import WebSystem, web_system
 

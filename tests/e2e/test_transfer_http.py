@@ -23,7 +23,8 @@ from aggregates.data_categories import WITHHELD
 from aggregates.report import Role
 from aggregates.working_days import local_date
 from gateways.registry import PartnerEntry, PartnerRegistry
-from gateways.signing import generate_private_key, sign_message
+from gateways.signing import sign_message
+from gateways.signing_keys import generate_private_key
 from temporal_contracts.payloads import CaseCommandInput
 from tests.support import VICTIM_NAME, eventually
 from tests.web_harness import WebSystem, web_system

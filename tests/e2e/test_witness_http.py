@@ -15,7 +15,7 @@ from application.transparency import TransparencyLog
 from application.witnessing import Witnessing
 from gateways.default_partners import registry_document
 from gateways.registry import PartnerRegistry
-from gateways.signing import generate_private_key
+from gateways.signing_keys import generate_private_key
 from gateways.witness_client import WitnessClient
 from gateways.witness_standin import RunningWitnessPartner
 from tests.web_harness import WebSystem, web_system

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from aggregates.canonical import digest_of
 from gateways.http_gateway import SignedHttpGateway
 from gateways.partner_standin import RunningPartner
-from gateways.signing import generate_private_key
+from gateways.signing_keys import generate_private_key
 from gateways.stand_in import RecordingGateway
 from tests.integration.test_partner_delivery import PARTNER, referral, registry_for
 

@@ -19,7 +19,8 @@ from gateways.http_gateway import DeliveryRefused, PartnerUnavailable
 from gateways.landlord_gateway import SignedLandlordExchange
 from gateways.landlord_standin import RunningLandlord
 from gateways.registry import PartnerRegistry
-from gateways.signing import generate_private_key, public_key_b64, sign_message
+from gateways.signing import sign_message
+from gateways.signing_keys import generate_private_key, public_key_b64
 from gateways.transfer_messages import AnswerStatus, TransferStep, message_id
 from tests.integration.landlords import LANDLORD
 

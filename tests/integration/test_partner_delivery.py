@@ -31,14 +31,8 @@ from gateways.http_gateway import (
 )
 from gateways.partner_standin import LoopbackServer, RunningPartner
 from gateways.registry import PartnerEntry, PartnerRegistry, UnknownPartner
-from gateways.signing import (
-    MemoryReplayGuard,
-    VerificationError,
-    canonical_json,
-    generate_private_key,
-    public_key_from_b64,
-    verify_message,
-)
+from gateways.signing import MemoryReplayGuard, VerificationError, canonical_json, verify_message
+from gateways.signing_keys import generate_private_key, public_key_from_b64
 from tests.support import PERSONAL_STRINGS, VICTIM_ADDRESS, VICTIM_NAME
 
 PARTNER = "kent_medway_marac"

@@ -22,7 +22,7 @@ from application.witnessing import Witnessing
 from gateways.default_partners import registry_document
 from gateways.partner_standin import RunningPartner
 from gateways.registry import PartnerRegistry
-from gateways.signing import generate_private_key, public_key_b64
+from gateways.signing_keys import generate_private_key, public_key_b64
 from gateways.witness_client import WitnessClient
 from gateways.witness_standin import RunningWitnessPartner, StandInWitness, add_witness_routes
 from tests.integration.test_transparency_checkpoints import rebuild_log_tables, rewrite_event

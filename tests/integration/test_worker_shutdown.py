@@ -24,7 +24,7 @@ from activities.case_store import CaseStore, store_env
 from aggregates.report import Actor, Role
 from gateways.default_partners import registry_document
 from gateways.partner_standin import RunningPartner
-from gateways.signing import generate_private_key, write_private_key
+from gateways.signing_keys import generate_private_key, write_private_key
 from tests.support import eventually, make_report
 from workflows.client import CaseOrchestrator
 from workflows.referral_workflow import referral_workflow_id

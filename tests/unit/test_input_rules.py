@@ -19,7 +19,8 @@ from aggregates.input_rules import (
 )
 from aggregates.policies import policy_in_force
 from aggregates.report import Child, Council, Household
-from gateways.signing import VerificationError, generate_private_key, verify_message
+from gateways.signing import VerificationError, verify_message
+from gateways.signing_keys import generate_private_key
 from tests.support import make_report
 
 TODAY = date(2026, 11, 30)

@@ -17,13 +17,15 @@ from gateways.signing import (
     SignedMessage,
     VerificationError,
     canonical_json,
+    sign_message,
+    verify_message,
+)
+from gateways.signing_keys import (
     generate_private_key,
     load_private_key,
     private_key_to_pem,
     public_key_b64,
     public_key_from_b64,
-    sign_message,
-    verify_message,
     write_private_key,
 )
 

@@ -17,7 +17,7 @@ from gateways.default_partners import registry_document
 from gateways.http_gateway import SignedHttpGateway
 from gateways.partner_standin import RunningPartner
 from gateways.registry import PartnerRegistry
-from gateways.signing import generate_private_key
+from gateways.signing_keys import generate_private_key
 from tests.conftest import running_worker
 from tests.support import VICTIM_NAME, eventually
 from tests.workflows.steps import command, start_case, triaged_tasks

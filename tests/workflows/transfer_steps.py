@@ -17,7 +17,7 @@ from gateways.http_gateway import SignedHttpGateway
 from gateways.landlord_standin import RunningLandlord
 from gateways.partner_standin import RunningPartner
 from gateways.registry import PartnerRegistry
-from gateways.signing import generate_private_key
+from gateways.signing_keys import generate_private_key
 from tests.workflows.steps import command
 from workflows.client import CaseOrchestrator
 
