@@ -103,7 +103,7 @@ def _assert_rows_equal_a_rebuild(store: CaseStore) -> None:
 
 def test_of_two_workers_only_the_lease_holder_applies_batches_and_none_conflict(
         store: CaseStore) -> None:
-    _bulk(store, 3_000)
+    _bulk(store, 2_000)
     with ProjectionWorker(Ledger, CaseStore, store.env, SHORT) as first, \
             ProjectionWorker(Ledger, CaseStore, store.env, SHORT) as second:
         for _ in range(4):  # and more while both run
@@ -143,7 +143,7 @@ def test_when_the_holder_is_killed_the_other_takes_over_after_its_lease_lapses(
         store: CaseStore) -> None:
     """A process holding the ledger's lease is killed (SIGKILL: no release, no clean-up);
     the worker standing by takes the lease once it lapses and finishes the backlog."""
-    newest = _bulk(store, 8_000)
+    newest = _bulk(store, 4_000)
     url, schema = _url(store)
     key = base64.b64encode(base64.b64decode(store.env["CIPHER_KEY"])).decode()
     killed_process = subprocess.Popen(
@@ -177,7 +177,7 @@ def test_when_the_holder_is_killed_the_other_takes_over_after_its_lease_lapses(
 
 def test_a_rebuild_takes_the_lease_from_the_worker_which_takes_it_back_after(
         store: CaseStore) -> None:
-    _bulk(store, 2_000)
+    _bulk(store, 1_000)
     with ProjectionWorker(Ledger, CaseStore, store.env, SHORT) as worker:
         _eventually(lambda: _applied_all(store), 60, "the ledger caught up")
         assert worker.holding
