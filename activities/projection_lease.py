@@ -104,8 +104,10 @@ class ProjectionLease:
             inserted = conn.execute(dialect.insert(t).values(  # the first runner ever
                 name=self.name, holder=self.holder,
                 expires_at=self._now + self.terms.seconds,
-            ).on_conflict_do_nothing(index_elements=["name"]))
-            return bool(inserted.rowcount == 1)  # 0: the row exists, held by another
+            ).on_conflict_do_nothing(index_elements=["name"]).returning(t.c.name))
+            # No row back: the row exists, held by another. (Not `rowcount`: psycopg gives
+            # -1 for an INSERT ... ON CONFLICT.)
+            return inserted.first() is not None
 
     def renew(self) -> bool:
         """Move the expiry on if this holder still holds the lease; False if another took

@@ -7,8 +7,10 @@ rebuild from zero; a rebuild takes the lease from the worker and gives it back."
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -175,8 +177,25 @@ def test_when_the_holder_is_killed_the_other_takes_over_after_its_lease_lapses(
     _assert_rows_equal_a_rebuild(store)
 
 
+def test_a_lease_goes_to_one_holder_until_released_or_lapsed(store: CaseStore) -> None:
+    brief = LeaseTerms(seconds=0.5, renew_seconds=0.1)
+    first, second = (open_lease(Ledger, store.env, brief, "test") for _ in range(2))
+    try:
+        assert first.take() and not second.take() and first.take()  # held: kept, refused
+        first.release()  # a clean stop: the other takes it at once
+        assert second.take() and not first.renew() and not first.take()
+        assert second.current_holder() == second.holder
+        time.sleep(brief.seconds + 0.2)  # the holder died: its lease lapses
+        assert first.current_holder() is None and first.take() and not second.renew()
+        assert second.seize() == first.holder and not first.renew()  # a rebuild's
+    finally:
+        close_lease(first, release=False)
+        close_lease(second, release=False)
+
+
 def test_a_rebuild_takes_the_lease_from_the_worker_which_takes_it_back_after(
-        store: CaseStore) -> None:
+        store: CaseStore, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="activities.projection_running")
     _bulk(store, 1_000)
     with ProjectionWorker(Ledger, CaseStore, store.env, SHORT) as worker:
         _eventually(lambda: _applied_all(store), 60, "the ledger caught up")
@@ -189,6 +208,14 @@ def test_a_rebuild_takes_the_lease_from_the_worker_which_takes_it_back_after(
         _eventually(lambda: _applied_all(store), 30, "the worker applied the new events")
     assert worker.conflicts <= 1  # a batch in flight when the rebuild cleared the position
     assert ledger_rows(*_url(store)) == _all_notifications(store)
+    said = [r.getMessage() for r in caplog.records]
+    holder = f"worker@{socket.gethostname()}:{os.getpid()}:"
+    assert sum(m.startswith(f"projection Ledger: {holder}") and m.endswith("took the lease")
+               for m in said) == 2
+    assert any(m.startswith("projection Ledger: rebuild@") and "for a rebuild from "
+               f"{holder}" in m for m in said)
+    assert any(m.startswith("projection Ledger: another runner took the lease from "
+                            f"{holder}") for m in said)
 
 
 def test_a_lease_renewed_no_sooner_than_it_lapses_is_refused() -> None:
