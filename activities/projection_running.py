@@ -146,7 +146,8 @@ def rebuild(projection_class: type[BatchProjection[Any]],
     renewing the lease; returns how many events it applied. Readers see the rows fill
     again. The worker that held the lease stops (module doc) and takes it back after this
     releases it; a batch it had in flight fails its compare-and-set (never two writers of
-    one batch). Raises LeaseLost if another rebuild seized the lease meanwhile."""
+    one batch). Raises LeaseLost if another runner took the lease meanwhile (a second
+    rebuild; a worker, if this one stalled past the lease)."""
     lease = open_lease(projection_class, env, terms or LeaseTerms(), "rebuild")
     try:
         previous = lease.seize()

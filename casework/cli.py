@@ -106,8 +106,9 @@ def main(argv: list[str] | None = None) -> None:
         except LookupError as unknown:
             raise SystemExit(f"rebuild-projection: {unknown.args[0]}") from None
         except LeaseLost:  # the rows are whole (each batch is), just not finished
-            raise SystemExit(f"rebuild-projection: another rebuild of {args.name} took its "
-                             "lease; let it finish") from None
+            raise SystemExit(f"rebuild-projection: another runner (a second rebuild, or a "
+                             f"worker after a stall) took the lease of {args.name}; run "
+                             "it again") from None
     elif args.command == "monitoring-export":
         _monitoring_export(args, settings)
     elif args.command in ("log-key", "checkpoint", "verify-log"):

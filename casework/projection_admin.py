@@ -42,7 +42,8 @@ def rebuild_projection(settings: Settings, name: str) -> str:
     """Rebuild the projection `name` from the first notification; a line saying how many
     events and how fast. It seizes the projection's lease: the worker running it stops and
     takes it back afterwards (activities/projection_running.py `rebuild`). Raises
-    LookupError naming the projections there are, LeaseLost if another rebuild of it began."""
+    LookupError naming the projections there are, LeaseLost if another runner took the
+    lease meanwhile."""
     projection = PROJECTIONS.get(name)
     if projection is None:
         raise LookupError(f"no projection {name!r}; there are: {', '.join(sorted(PROJECTIONS))}")
