@@ -98,12 +98,17 @@ def main(argv: list[str] | None = None) -> None:
         if result.errors:
             raise SystemExit(1)  # the good rows are kept; the exit status says some were not
     elif args.command == "rebuild-projection":
+        from activities.projection_running import LeaseLost
         from casework.projection_admin import rebuild_projection
 
         try:
             print(rebuild_projection(settings, args.name))
         except LookupError as unknown:
             raise SystemExit(f"rebuild-projection: {unknown.args[0]}") from None
+        except LeaseLost:  # the rows are whole (each batch is), just not finished
+            raise SystemExit(f"rebuild-projection: another runner (a second rebuild, or a "
+                             f"worker after a stall) took the lease of {args.name}; run "
+                             "it again") from None
     elif args.command == "monitoring-export":
         _monitoring_export(args, settings)
     elif args.command in ("log-key", "checkpoint", "verify-log"):

@@ -46,6 +46,10 @@ def loopback_env(data_dir: Path, temporal_port: int, web_port: int,
         "DA_WEB_PORT": str(web_port),
         # Partner stand-ins are started only when asked for (`partners=True`).
         "DA_PARTNER_DELIVERY": "recorded_stand_in",
+        # Tests kill workers: the survivor (or the restarted one) takes over the projections
+        # within seconds rather than the production 30 s (activities/projection_lease.py).
+        "DA_PROJECTION_LEASE_SECONDS": "5",
+        "DA_PROJECTION_LEASE_RENEW_SECONDS": "1",
         "NO_PROXY": f"{LOOPBACK},localhost",
         "no_proxy": f"{LOOPBACK},localhost",
     })

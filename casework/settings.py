@@ -116,6 +116,11 @@ class Settings(BaseSettings):
     # Monitoring reports hide counts from 1 to this less one, and what would give them away
     # (monitoring/suppression.py). At least 2: a threshold of 1 would hide nothing.
     monitoring_min_count: int = Field(default=DEFAULT_MIN_COUNT, ge=2)
+    # One worker at a time runs each projection, holding its lease for this long and renewing
+    # it this often; another worker takes over within the lease after the holder dies
+    # (activities/projection_lease.py). Renewal must come well inside the lease.
+    projection_lease_seconds: float = Field(default=30.0, gt=0)
+    projection_lease_renew_seconds: float = Field(default=10.0, gt=0)
 
     @model_validator(mode="before")
     @classmethod
@@ -143,6 +148,14 @@ class Settings(BaseSettings):
                 self.oidc_issuer and self.oidc_client_id and self.oidc_redirect_url):
             raise ValueError("DA_AUTH_MODE=oidc needs DA_OIDC_ISSUER, DA_OIDC_CLIENT_ID and "
                              "DA_OIDC_REDIRECT_URL")
+        return self
+
+    @model_validator(mode="after")
+    def projection_lease_is_renewed_in_time(self) -> Settings:
+        if self.projection_lease_renew_seconds >= self.projection_lease_seconds:
+            raise ValueError("DA_PROJECTION_LEASE_RENEW_SECONDS must be less than "
+                             "DA_PROJECTION_LEASE_SECONDS: a lease renewed after it lapsed "
+                             "lets two workers run one projection")
         return self
 
     @property

@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -17,12 +17,13 @@ from temporalio.worker import PollerBehaviorSimpleMaximum, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.case_store import CaseStore
+from activities.projection_lease import LeaseTerms
 from activities.transfer_activities import TransferActivities
 from application.intake import IntakeReconciler
 from application.log_self_check import LogSelfCheck
 from application.transparency import CheckpointSchedule, TransparencyLog
 from application.witnessing import witnessing_for
-from casework.projection_admin import projecting
+from casework.projection_admin import lease_terms, projecting
 from casework.settings import Settings
 from gateways.base import PartnerGateway
 from gateways.landlord_gateway import LandlordExchange, landlords_for
@@ -54,6 +55,8 @@ class WorkerTuning:
     cached_workflows: int = 2000
     workflow_task_pollers: int = 2
     activity_task_pollers: int = 2
+    # One worker at a time runs each projection (activities/projection_lease.py).
+    projection_lease: LeaseTerms = field(default_factory=LeaseTerms)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WorkerTuning:
@@ -63,6 +66,7 @@ class WorkerTuning:
             cached_workflows=settings.worker_cached_workflows,
             workflow_task_pollers=settings.worker_workflow_task_pollers,
             activity_task_pollers=settings.worker_activity_task_pollers,
+            projection_lease=lease_terms(settings),
         )
 
 
@@ -117,7 +121,7 @@ async def run_worker(client: Client, store: CaseStore, task_queue: str,
     tuning = tuning or WorkerTuning()
     reconciler = IntakeReconciler(store, CaseOrchestrator(client, task_queue))
     with (ThreadPoolExecutor(max_workers=tuning.activity_slots) as executor,
-          projecting(store)):
+          projecting(store, tuning.projection_lease)):
         worker = build_worker(client, store, task_queue, executor, gateway, tuning)
         reconciling = asyncio.create_task(reconciler.run_forever(reconcile_interval))
         background: list[asyncio.Task[None]] = []

@@ -1,5 +1,7 @@
 """A process that keeps the task board and the ledger projection up to date until it is
-killed: `python -m tests.projection_process URL SCHEMA|- CIPHER_KEY_B64`. Prints "running"."""
+killed: `python -m tests.projection_process URL SCHEMA|- CIPHER_KEY_B64`. Prints "running".
+Its leases are short (`TEST_LEASE`), so a process started after this one is killed takes
+over within seconds."""
 
 from __future__ import annotations
 
@@ -10,10 +12,12 @@ from typing import Any
 
 from activities.board_projector import WorkTrays
 from activities.case_store import CaseStore, store_env
+from activities.projection_lease import LeaseTerms
 from activities.projection_running import ProjectionWorker
 from tests.ledger_projection import Ledger
 
 PACE_SECONDS = 0.05
+TEST_LEASE = LeaseTerms(seconds=2.0, renew_seconds=0.25)
 _apply = Ledger.apply
 
 
@@ -29,7 +33,8 @@ def main() -> None:
     url, schema, key = sys.argv[1:4]
     env = store_env(url, base64.b64decode(key), None if schema == "-" else schema)
     Ledger.apply = _paced_apply  # type: ignore[method-assign]
-    with ProjectionWorker(WorkTrays, CaseStore, env), ProjectionWorker(Ledger, CaseStore, env):
+    with ProjectionWorker(WorkTrays, CaseStore, env, TEST_LEASE), \
+            ProjectionWorker(Ledger, CaseStore, env, TEST_LEASE):
         print("running", flush=True)
         while True:
             time.sleep(1)
