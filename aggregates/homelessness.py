@@ -37,6 +37,11 @@ if TYPE_CHECKING:
     from aggregates.case import Case
 
 
+# `abuse_loss_both_duties_version` of an application stored before it was kept, whose
+# condition was already met (see `HomelessnessApplication.from_dict`): versions start at 1.
+MET_BEFORE_KEPT = 0
+
+
 @dataclass(frozen=True)
 class HomelessnessApplication:
     """The victim's homelessness application and what was decided of it. `priority_need`
@@ -80,10 +85,13 @@ class HomelessnessApplication:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> HomelessnessApplication:
         """Snapshots written before the outcome and the DBC 14.2 version were kept lack their
-        keys: no event recording an outcome existed then, so None is what a replay gives.
-        A household whose loss was recorded then keeps None too: the counts it was in were
-        kept by the projection, which replays events, never snapshots."""
+        keys. No outcome event existed then: None, as a replay gives. A household already
+        recorded then with abuse and both duties gets `MET_BEFORE_KEPT` (0, no event's
+        version): its first event lies before the snapshot, where the monitoring projection
+        replays it, so an event after the snapshot must not count it again."""
         outcome, outcome_at = data.get("outcome"), data.get("outcome_at")
+        duties = tuple(Duty(d) for d in data["duties"])
+        met = data["abuse_lost_settled_home"] is True and set(duties) == set(Duty)
         return cls(
             recorded_at=datetime.fromisoformat(data["recorded_at"]),
             status=HomelessStatus(data["status"]), eligible=data["eligible"],
@@ -91,9 +99,9 @@ class HomelessnessApplication:
             moving_because_of_abuse=data["moving_because_of_abuse"],
             priority_need=data["priority_need"], rule=data["rule"], section=data["section"],
             team=data["team"], local_connection_met=data["local_connection_met"],
-            abuse_lost_settled_home=data["abuse_lost_settled_home"],
-            duties=tuple(Duty(d) for d in data["duties"]),
-            abuse_loss_both_duties_version=data.get("abuse_loss_both_duties_version"),
+            abuse_lost_settled_home=data["abuse_lost_settled_home"], duties=duties,
+            abuse_loss_both_duties_version=data.get(
+                "abuse_loss_both_duties_version", MET_BEFORE_KEPT if met else None),
             outcome=HomelessnessOutcome(outcome) if outcome else None,
             outcome_at=datetime.fromisoformat(outcome_at) if outcome_at else None)
 

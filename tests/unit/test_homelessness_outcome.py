@@ -11,7 +11,11 @@ import pytest
 
 from aggregates.case import Case
 from aggregates.errors import ConflictError, RuleViolation
-from aggregates.homelessness import HomelessnessApplication, HomelessnessOutcomeRecorded
+from aggregates.homelessness import (
+    MET_BEFORE_KEPT,
+    HomelessnessApplication,
+    HomelessnessOutcomeRecorded,
+)
 from aggregates.housing_terms import Duty, HomelessnessOutcome, HomelessStatus
 from aggregates.report import Council
 from tests.unit.test_homelessness import Steps, case_of
@@ -123,12 +127,16 @@ PREVIOUS_SHAPE: dict[str, Any] = {
 
 def test_an_application_stored_before_outcomes_were_kept_loads_without_one() -> None:
     """An older snapshot lacks the new keys: no outcome event existed then, so it loads
-    with none, and an outcome can still be recorded on it once."""
+    with none. Its abuse with both duties was met before the snapshot: marked so (0, no
+    event's version), so a later record does not count the household again (DBC 14.2)."""
     application = HomelessnessApplication.from_dict(dict(PREVIOUS_SHAPE))
     assert application.status is HomelessStatus.THREATENED
     assert application.duties == (Duty.PREVENTION, Duty.RELIEF)
-    assert (application.outcome, application.outcome_at,
-            application.abuse_loss_both_duties_version) == (None, None, None)
+    assert (application.outcome, application.outcome_at) == (None, None)
+    assert application.abuse_loss_both_duties_version == MET_BEFORE_KEPT == 0
+    relief_only = {**PREVIOUS_SHAPE, "duties": ["relief"]}
+    assert HomelessnessApplication.from_dict(
+        relief_only).abuse_loss_both_duties_version is None
     now = {**PREVIOUS_SHAPE, "outcome": "withdrawn",
            "outcome_at": "2026-06-01T10:00:00+00:00", "abuse_loss_both_duties_version": 7}
     again = HomelessnessApplication.from_dict(now)
