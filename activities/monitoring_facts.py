@@ -24,6 +24,8 @@ from typing import Any
 
 from aggregates.case import Case
 from aggregates.case_work import DeadlineEscalated, TaskCompleted
+from aggregates.homelessness import HomelessnessOutcomeRecorded, LossOfSettledHomeRecorded
+from aggregates.housing_terms import PREVENTED, HomelessnessOutcome
 from aggregates.referrals import ReferralKind
 from aggregates.repairs import EmergencyRepairConfirmed
 from aggregates.safeguarding import ReferralAcknowledged, ReferralDeliveryFailed, ReferralOpened
@@ -159,6 +161,32 @@ def _measure_installed(event: SanctuaryMeasureInstalled, case: Case) -> list[Fac
             _fact(case, event, "sanctuary-cost", event.measure_type, event.cost_pence)]
 
 
+# ---- Dartford's housing KPIs (CAR Q3, DBC 14.2) -------------------------------------------
+# Both are Dartford's own measures: a Dover case records the same events and gives no fact.
+# One homelessness application per case (aggregates/homelessness.py), so "once per
+# application" is "once per case".
+
+
+def _homelessness_outcome(event: HomelessnessOutcomeRecorded, case: Case) -> list[Fact]:
+    """HPI-15: a household whose homelessness was prevented, in the month the outcome was
+    recorded; an application has one outcome, so it is counted once."""
+    if case.council_code != "dartford" or HomelessnessOutcome(event.outcome) not in PREVENTED:
+        return []
+    return [_fact(case, event, "dartford-kpis", "hpi15")]
+
+
+def _loss_of_settled_home(event: LossOfSettledHomeRecorded, case: Case) -> list[Fact]:
+    """DBC 14.2: a household owed both the prevention and relief duty whose last settled
+    home was lost because of the abuse, counted by the event that first made it so (the
+    application keeps that event's version): recording it again adds nothing."""
+    application = case.homelessness.application
+    if case.council_code != "dartford" or application is None:
+        return []
+    if application.abuse_loss_both_duties_version != event.originator_version:
+        return []
+    return [_fact(case, event, "dartford-kpis", "dbc14_2")]
+
+
 FACTS: dict[type[Any], Callable[[Any, Case], list[Fact]]] = {
     Case.Opened: _opened,
     TaskCompleted: _task_completed,
@@ -171,6 +199,8 @@ FACTS: dict[type[Any], Callable[[Any, Case], list[Fact]]] = {
     SanctuaryDecided: _sanctuary_decided,
     SanctuaryMeasuresDeclined: _sanctuary_declined,
     SanctuaryMeasureInstalled: _measure_installed,
+    HomelessnessOutcomeRecorded: _homelessness_outcome,
+    LossOfSettledHomeRecorded: _loss_of_settled_home,
 }
 
 

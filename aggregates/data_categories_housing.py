@@ -17,6 +17,7 @@ from aggregates.housing_terms import (
     ComplexIssue,
     Duty,
     EnforcementGround,
+    HomelessnessOutcome,
     HomelessStatus,
     Specialist,
     TenancyHolding,
@@ -32,14 +33,16 @@ _DUTIES = Each(OneOf(frozenset(Duty), FACTS))
 _SECURITY = OneOf(frozenset(TenancySecurity), FACTS)
 _HOLDING = OneOf(frozenset(TenancyHolding), FACTS)
 _ROUTE = OneOf(frozenset(TenancyRouteKind), C.CASE_REFERENCE)
+_OUTCOME = OneOf(frozenset(HomelessnessOutcome), FACTS)
 
 HOMELESSNESS_APPLICATION: Mapping[str, Spec] = {
-    **ref("recorded_at", "rule", "section", "team"),
+    **ref("recorded_at", "rule", "section", "team", "abuse_loss_both_duties_version",
+          "outcome_at"),
     "status": OneOf(frozenset(HomelessStatus), FACTS),
     **dict.fromkeys(("eligible", "because_of_abuse", "moving_because_of_abuse",
                      "priority_need", "local_connection_met", "abuse_lost_settled_home"),
                     FACTS),
-    "duties": _DUTIES,
+    "duties": _DUTIES, "outcome": _OUTCOME,
 }
 TENANCY_ROUTE: Mapping[str, Spec] = {
     **ref("rule", "section", "steps", "done", "outcome", "next_step"), "route": _ROUTE,
@@ -63,11 +66,13 @@ HOUSING_EVENTS: Mapping[str, Mapping[str, Spec]] = {
     "HomelessnessApplicationRecorded": {
         **{k: v for k, v in HOMELESSNESS_APPLICATION.items()
            if k not in ("recorded_at", "local_connection_met", "abuse_lost_settled_home",
-                        "duties")},
+                        "duties", "abuse_loss_both_duties_version", "outcome",
+                        "outcome_at")},
         **ref("routing_rule", "routing_section")},
     "LocalConnectionRecorded": {"met": FACTS, **ref("rule", "section")},
     "LossOfSettledHomeRecorded": {"abuse_was_reason": FACTS, "duties": _DUTIES,
                                   **ref("rule", "section")},
+    "HomelessnessOutcomeRecorded": {"outcome": _OUTCOME, **ref("rule", "section")},
     "HousingOptionsAdvised": {"options": _ADVICE, **ref("rule", "section")},
     "TenancyRecorded": {"holding": _HOLDING, "security": _SECURITY,
                         "victim_is_tenant": FACTS, "perpetrator_is_tenant": FACTS},

@@ -1,13 +1,14 @@
 """The homelessness slice of a case (D 8.38, D 3.1, D 3.6; DBC 4.1.2, 5.1, 14.2, Appendix A):
 the victim's homelessness application, its priority need, its routing to the council's
 homelessness team (a task for that team), the local connection test that is never applied to a
-victim moving because of the abuse, and whether the abuse was the reason for the loss of the
-last settled home (the prevention and relief duties' monitoring, DBC 14.2).
+victim moving because of the abuse, whether the abuse was the reason for the loss of the
+last settled home (the prevention and relief duties' monitoring, DBC 14.2), and how the duty
+ended: homelessness prevented or not (HPI-15, CAR Q3).
 
 State: `HomelessnessState` (`case.homelessness`: the `HomelessnessApplication`, or None).
 Events: `HomelessnessApplicationRecorded`, `LocalConnectionRecorded`,
-`LossOfSettledHomeRecorded`. Rules: aggregates/housing_rules.py; the councils' choices:
-aggregates/housing_policies.py.
+`LossOfSettledHomeRecorded`, `HomelessnessOutcomeRecorded`. Rules:
+aggregates/housing_rules.py; the councils' choices: aggregates/housing_policies.py.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from aggregates.housing_policies import housing_policy
 from aggregates.housing_rules import (
     check_duties,
     check_local_connection_refusal,
+    check_outcome_fits,
     decide_priority_need,
 )
-from aggregates.housing_terms import Duty, HomelessStatus
+from aggregates.housing_terms import Duty, HomelessnessOutcome, HomelessStatus
 from aggregates.recent_commands import remember_command
 from aggregates.report import Actor
 from aggregates.tasks import TaskKind
@@ -35,11 +37,20 @@ if TYPE_CHECKING:
     from aggregates.case import Case
 
 
+# `abuse_loss_both_duties_version` of an application stored before it was kept, whose
+# condition was already met (see `HomelessnessApplication.from_dict`): versions start at 1.
+MET_BEFORE_KEPT = 0
+
+
 @dataclass(frozen=True)
 class HomelessnessApplication:
     """The victim's homelessness application and what was decided of it. `priority_need`
     None: not decided by the abuse rule; `local_connection_met` None: not tested (never for
-    a victim moving because of the abuse); `abuse_lost_settled_home` None: not yet recorded."""
+    a victim moving because of the abuse); `abuse_lost_settled_home` None: not yet recorded.
+    `abuse_loss_both_duties_version`: the case version of the `LossOfSettledHomeRecorded`
+    that first recorded the abuse as the reason with both duties owed (DBC 14.2 counts the
+    household once, however often it is recorded again), None until then. `outcome`: how
+    the duty ended, recorded once at `outcome_at` (None: not yet)."""
 
     recorded_at: datetime
     status: HomelessStatus
@@ -53,6 +64,9 @@ class HomelessnessApplication:
     local_connection_met: bool | None = None
     abuse_lost_settled_home: bool | None = None
     duties: tuple[Duty, ...] = ()
+    abuse_loss_both_duties_version: int | None = None
+    outcome: HomelessnessOutcome | None = None
+    outcome_at: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -63,10 +77,21 @@ class HomelessnessApplication:
             "team": self.team, "local_connection_met": self.local_connection_met,
             "abuse_lost_settled_home": self.abuse_lost_settled_home,
             "duties": [d.value for d in self.duties],
+            "abuse_loss_both_duties_version": self.abuse_loss_both_duties_version,
+            "outcome": self.outcome and self.outcome.value,
+            "outcome_at": self.outcome_at and self.outcome_at.isoformat(),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> HomelessnessApplication:
+        """Snapshots written before the outcome and the DBC 14.2 version were kept lack their
+        keys. No outcome event existed then: None, as a replay gives. A household already
+        recorded then with abuse and both duties gets `MET_BEFORE_KEPT` (0, no event's
+        version): its first event lies before the snapshot, where the monitoring projection
+        replays it, so an event after the snapshot must not count it again."""
+        outcome, outcome_at = data.get("outcome"), data.get("outcome_at")
+        duties = tuple(Duty(d) for d in data["duties"])
+        met = data["abuse_lost_settled_home"] is True and set(duties) == set(Duty)
         return cls(
             recorded_at=datetime.fromisoformat(data["recorded_at"]),
             status=HomelessStatus(data["status"]), eligible=data["eligible"],
@@ -74,8 +99,11 @@ class HomelessnessApplication:
             moving_because_of_abuse=data["moving_because_of_abuse"],
             priority_need=data["priority_need"], rule=data["rule"], section=data["section"],
             team=data["team"], local_connection_met=data["local_connection_met"],
-            abuse_lost_settled_home=data["abuse_lost_settled_home"],
-            duties=tuple(Duty(d) for d in data["duties"]))
+            abuse_lost_settled_home=data["abuse_lost_settled_home"], duties=duties,
+            abuse_loss_both_duties_version=data.get(
+                "abuse_loss_both_duties_version", MET_BEFORE_KEPT if met else None),
+            outcome=HomelessnessOutcome(outcome) if outcome else None,
+            outcome_at=datetime.fromisoformat(outcome_at) if outcome_at else None)
 
 
 @dataclass(frozen=True)
@@ -134,8 +162,26 @@ class LossOfSettledHomeRecorded(CaseEvent):
     section: str
 
     def apply(self, case: Case) -> None:
-        _update(case, abuse_lost_settled_home=self.abuse_was_reason,
-                duties=tuple(Duty(d) for d in self.duties))
+        duties = tuple(Duty(d) for d in self.duties)
+        application = case.homelessness.application
+        first = application.abuse_loss_both_duties_version if application else None
+        if first is None and self.abuse_was_reason and set(duties) == set(Duty):
+            first = self.originator_version  # DBC 14.2: the first time it is true
+        _update(case, abuse_lost_settled_home=self.abuse_was_reason, duties=duties,
+                abuse_loss_both_duties_version=first)
+        remember_command(case.recent_commands, self.command_id)
+
+
+class HomelessnessOutcomeRecorded(CaseEvent):
+    """How the duty owed on the application ended (a `HomelessnessOutcome` code); HPI-15
+    (CAR Q3) counts a prevention in the month of this event."""
+
+    outcome: str
+    rule: str
+    section: str
+
+    def apply(self, case: Case) -> None:
+        _update(case, outcome=HomelessnessOutcome(self.outcome), outcome_at=self.at)
         remember_command(case.recent_commands, self.command_id)
 
 
@@ -208,3 +254,22 @@ class HomelessnessCommands(CaseParts):
             at=at, command_id=command_id,
             reason=("Domestic abuse was" if abuse_was_reason else "Domestic abuse was not")
             + f" the reason for the loss of the last settled home ({rule.section}).")
+
+    def record_homelessness_outcome(self, *, outcome: HomelessnessOutcome, actor: Actor,
+                                    at: datetime, command_id: str) -> None:
+        """How the duty owed ended: homelessness prevented (stayed, or moved), not prevented
+        (relief owed), or ended without an answer (CAR Q3 HPI-15 counts preventions).
+        Once per application: HPI-15 counts it in the month recorded, and a month's figure
+        is final once the month ends (monitoring/definitions.py), so a second outcome is a
+        conflict rather than a silent rewrite of a closed month."""
+        application = self._homelessness_application()
+        if application.outcome is not None:
+            raise ConflictError("homelessness_outcome_recorded_once",
+                                "the homelessness application already has an outcome",
+                                field="outcome")
+        check_outcome_fits(application.status, outcome)
+        rule = housing_policy(self.policy).homelessness_outcome
+        self.trigger_event(
+            HomelessnessOutcomeRecorded, outcome=outcome.value, rule=rule.name,
+            section=rule.section, actor=actor, at=at, command_id=command_id,
+            reason=f"Outcome of the homelessness duty: {outcome.value} ({rule.section}).")

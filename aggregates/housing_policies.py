@@ -41,6 +41,7 @@ class HousingPolicy:
     homelessness_working_days: int
     no_local_connection_test: Rule
     loss_of_settled_home: Rule
+    homelessness_outcome: Rule
     options_advice: Rule
     new_secure_tenancy: Rule
     has_complex_case_panel: bool
@@ -105,6 +106,9 @@ DOVER = HousingPolicy(
     loss_of_settled_home=Rule("record_abuse_as_reason_for_loss_of_settled_home",
                               f"{DEFAULT} (DBC 14.2; D 8.38: the circumstances that led to "
                               "homelessness inform the assessment)"),
+    homelessness_outcome=Rule("record_homelessness_outcome",
+                              f"{DEFAULT} (Housing Act 1996 s195; HPI-15 is Dartford's, "
+                              "CAR Q3)"),
     options_advice=Rule("housing_options_advice_given", "D 8.31"),
     new_secure_tenancy=Rule("new_secure_tenancy_for_tenant_leaving_because_of_abuse", "D 3.1"),
     has_complex_case_panel=False,
@@ -132,6 +136,7 @@ DARTFORD = HousingPolicy(
         "no_local_connection_test_for_victim_moving_because_of_abuse",
         f"{DEFAULT} (Allocation of Housing Regulations 2025, as D 3.6; DBC silent)"),
     loss_of_settled_home=Rule("record_abuse_as_reason_for_loss_of_settled_home", "DBC 14.2"),
+    homelessness_outcome=Rule("record_homelessness_outcome", "CAR Q3 (HPI-15)"),
     options_advice=Rule("housing_options_advice_given", f"DBC 7.4.4; {DEFAULT} (D 8.31)"),
     new_secure_tenancy=Rule("new_secure_tenancy_for_tenant_leaving_because_of_abuse",
                             "DBC 4.1.2"),

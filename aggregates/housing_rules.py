@@ -24,15 +24,18 @@ from dataclasses import dataclass
 from aggregates.errors import RuleViolation
 from aggregates.housing_policies import COUNCIL_HOMES, HousingPolicy, RouteSpec
 from aggregates.housing_terms import (
+    PREVENTED,
     AdviceOption,
     ComplexIssue,
     Duty,
+    HomelessnessOutcome,
+    HomelessStatus,
     Specialist,
     TenancyHolding,
     TenancyRouteKind,
     TenancySecurity,
 )
-from aggregates.policies import Rule
+from aggregates.policies import DEFAULT, Rule
 from aggregates.report import Tenure
 
 
@@ -76,6 +79,25 @@ def check_duties(duties: Iterable[Duty]) -> None:
     if not list(duties):
         raise RuleViolation("duty_owed_is_named", "say which duty is owed: prevention, "
                             "relief or both", field="duties", section="DBC 14.2")
+
+
+# Both councils' policies are silent; the law is the same for both.
+PREVENTION_NEEDS_THREAT = Rule(
+    "homelessness_prevented_only_if_threatened",
+    f"{DEFAULT} (Housing Act 1996 s195: the prevention duty is owed to a household "
+    "threatened with homelessness)")
+
+
+def check_outcome_fits(status: HomelessStatus, outcome: HomelessnessOutcome) -> None:
+    """Homelessness can be prevented only for a household threatened with it: one already
+    homeless is owed the relief duty, never the prevention duty (Housing Act 1996 s195,
+    s189B), so a "prevented" outcome on its application would count a prevention in HPI-15
+    (CAR Q3) that never happened."""
+    if outcome in PREVENTED and status is not HomelessStatus.THREATENED:
+        rule = PREVENTION_NEEDS_THREAT
+        raise RuleViolation(rule.name, "homelessness can be prevented only for a household "
+                            "threatened with it; this household is already homeless",
+                            field="outcome", section=rule.section)
 
 
 def check_advice(options: Iterable[AdviceOption], housing: HousingPolicy) -> None:

@@ -19,6 +19,25 @@ class Duty(StrEnum):
     RELIEF = "relief"
 
 
+class HomelessnessOutcome(StrEnum):
+    """How the duty owed on a homelessness application ended, in the manner of H-CLIC's
+    prevention duty outcomes (Housing Act 1996 s195, as the Homelessness Reduction Act 2017
+    made it): homelessness prevented (the household stayed, or moved), not prevented (the
+    relief duty is owed), or the duty ended without an answer. HPI-15 (CAR Q3) counts the
+    two `PREVENTED` codes."""
+
+    PREVENTED_STAYED = "prevented_stayed_in_home"
+    PREVENTED_MOVED = "prevented_moved_to_other_accommodation"
+    RELIEF_DUTY_OWED = "not_prevented_relief_duty_owed"
+    CONTACT_LOST = "contact_lost"
+    WITHDRAWN = "withdrawn"
+    ENDED_OTHERWISE = "duty_ended_another_way"
+
+
+PREVENTED = frozenset({HomelessnessOutcome.PREVENTED_STAYED,
+                       HomelessnessOutcome.PREVENTED_MOVED})
+
+
 class AdviceOption(StrEnum):
     """Housing options advice (D 8.31; DBC 7.4.4 advises legal advice and a safe home first)."""
 

@@ -151,11 +151,20 @@ REPORTS: dict[str, ReportDefinition] = {r.name: r for r in (
         total_words="Total cost (£)", hidden_as="sanctuary-measures"),
     ReportDefinition(
         "dartford-kpis", "Dartford's domestic abuse KPIs",
-        "S3: domestic abuse incidents reported to the council in the month.",
-        # Not counted yet (issue 17, open): HPI-15 needs an event recording that homelessness
-        # was prevented, which the homelessness slice does not have; DBC 14.2 needs
-        # `LossOfSettledHomeRecorded` counted once per application (it may be recorded again).
-        (("s3", "S3: domestic abuse incidents reported"),), "CAR Q3"),
+        "S3: domestic abuse incidents reported to the council in the month. HPI-15: "
+        "households whose homelessness was prevented (they stayed in their home or moved), "
+        "in the month the outcome was recorded. DBC 14.2: households owed both the "
+        "prevention and the relief duty whose last settled home was lost because of "
+        "domestic abuse, in the month that was first recorded. Each household is counted "
+        "once; Dover cases are not counted (these are Dartford's measures).",
+        # The rows are separate measures, not categories of one: a case may be in each (its
+        # report, its prevention, its loss of home), so the total counts figures, not
+        # households.
+        (("s3", "S3: domestic abuse incidents reported"),
+         ("hpi15", "HPI-15: households where homelessness was prevented"),
+         ("dbc14_2", "DBC 14.2: domestic abuse the reason for losing the last settled home "
+                     "(prevention and relief duties)")),
+        "CAR Q3, DBC 14.2", total_words="Figures counted"),
     ReportDefinition(
         "equality", "Equality monitoring: characteristics and communication needs",
         "Households referred to the Sanctuary Scheme in the month that gave each protected "

@@ -164,6 +164,7 @@ def build(store: CaseStore, clock: Clock) -> None:
     high_risk(store, t3, at(6, 3, 15))
     acknowledge(store, t3, referral_id(store, t3, "marac"), at(6, 4))
     marac_actions(store, t3)
+    housing_kpi_cases(store, clock)
 
 
 def repair(store: CaseStore, case_id: UUID, reported: datetime, confirmed: datetime) -> None:
@@ -195,3 +196,50 @@ def marac_actions(store: CaseStore, case_id: UUID) -> None:
     store.escalate_missed_deadline(case_id=case_id,
                                    task_id=task_id(store, case_id, TaskKind.MARAC_ACTION, 1),
                                    at=at(6, 15, 9))
+
+
+def homelessness(store: CaseStore, case_id: UUID, when: datetime, status: str) -> None:
+    command(store, case_id, "record_homelessness_application", when, status=status,
+            eligible=True, because_of_abuse=True, moving_because_of_abuse=False)
+
+
+def loss(store: CaseStore, case_id: UUID, when: datetime, *duties: str) -> None:
+    command(store, case_id, "record_loss_of_settled_home", when, abuse_was_reason=True,
+            duties=list(duties))
+
+
+def housing_kpi_cases(store: CaseStore, clock: Clock) -> None:
+    """Dartford's housing KPIs (CAR Q3 HPI-15, DBC 14.2), Q1 2026-27:
+    - T4 (private rented: Housing Solutions & Private Sector Team) opened Mon 13 April,
+      threatened with homelessness. Abuse the loss of the last settled home, prevention duty
+      only, 14 April (not DBC 14.2: one duty). Not prevented, relief owed, 11 May (not
+      HPI-15). Abuse the loss with both duties 12 May: DBC 14.2 in May; recorded again with
+      both on 1 June: not counted again.
+    - T5 (council general needs: Tenancy Services Team) opened Mon 8 June, threatened with
+      homelessness; homelessness prevented, the household stayed in its home, 29 June:
+      HPI-15 in June.
+    - T6 (private rented: Housing Solutions & Private Sector Team) opened Wed 10 June,
+      already homeless: abuse the loss with the relief duty only, 11 June (not DBC 14.2).
+    Dover, Q1 2026-27:
+    - D4 (Tenancy Support Team) opened Tue 9 June, threatened: abuse the loss with both
+      duties 10 June, prevented 12 June: neither counted (Dartford's KPIs), only received."""
+    dartford, private = Council.DARTFORD, Tenure.PRIVATE_RENTED
+    t4 = open_case(store, clock, at(4, 13), dartford, private)
+    homelessness(store, t4, at(4, 13, 14), "threatened_with_homelessness")
+    loss(store, t4, at(4, 14), "prevention")
+    command(store, t4, "record_homelessness_outcome", at(5, 11),
+            outcome="not_prevented_relief_duty_owed")
+    loss(store, t4, at(5, 12), "prevention", "relief")
+    loss(store, t4, at(6, 1), "relief", "prevention")
+    t5 = open_case(store, clock, at(6, 8), dartford, Tenure.COUNCIL_GENERAL_NEEDS)
+    homelessness(store, t5, at(6, 8, 14), "threatened_with_homelessness")
+    command(store, t5, "record_homelessness_outcome", at(6, 29),
+            outcome="prevented_stayed_in_home")
+    t6 = open_case(store, clock, at(6, 10), dartford, private)
+    homelessness(store, t6, at(6, 10, 14), "homeless")
+    loss(store, t6, at(6, 11), "relief")
+    d4 = open_case(store, clock, at(6, 9), Council.DOVER, Tenure.COUNCIL_GENERAL_NEEDS)
+    homelessness(store, d4, at(6, 9, 14), "threatened_with_homelessness")
+    loss(store, d4, at(6, 10), "prevention", "relief")
+    command(store, d4, "record_homelessness_outcome", at(6, 12),
+            outcome="prevented_stayed_in_home")

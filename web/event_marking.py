@@ -82,6 +82,7 @@ MARKING: Mapping[str, Marking] = {
     "HomelessnessApplicationRecorded": OPINION,  # eligibility and priority need assessed
     "LocalConnectionRecorded": FACT,
     "LossOfSettledHomeRecorded": OPINION,  # that the abuse caused the loss: a finding
+    "HomelessnessOutcomeRecorded": OPINION,  # that homelessness was prevented: a judgement
     "HousingOptionsAdvised": FACT,     # the advice given, as given
     "TenancyRecorded": FACT,
     "TenancyRouteStarted": OPINION,    # the route chosen for the victim's tenancy

@@ -196,6 +196,10 @@ MESSAGES: dict[str, str] = {
                                               "application",
     "homelessness_application_recorded_first": "Record the homelessness application first",
     "duty_owed_is_named": "Select the duties owed: prevention, relief or both",
+    "homelessness_prevented_only_if_threatened": "Homelessness can be prevented only for a "
+                                                 "household threatened with it: this "
+                                                 "household is already homeless",
+    "homelessness_outcome_recorded_once": "The application already has an outcome",
     "housing_options_advice_given": "Select the options advised",
     "tenancy_recorded_first": "Record the tenancy first",
     "tenancy_route_under_way": "A tenancy route is already under way",

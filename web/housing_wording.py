@@ -39,6 +39,11 @@ def loss_of_settled_home_recorded(data: Mapping[str, Any]) -> str:
             f"{_listed(data.get('duties'))}{rule_phrase(data)}.")
 
 
+def homelessness_outcome_recorded(data: Mapping[str, Any]) -> str:
+    return (f"Outcome of the homelessness duty recorded: {words(data.get('outcome'))}"
+            f"{rule_phrase(data)}.")
+
+
 def housing_options_advised(data: Mapping[str, Any]) -> str:
     return f"Housing options advice given: {_listed(data.get('options'))}{rule_phrase(data)}."
 
@@ -85,6 +90,7 @@ HOUSING_WORDING: Mapping[str, Callable[[Mapping[str, Any]], str]] = {
     "HomelessnessApplicationRecorded": homelessness_application_recorded,
     "LocalConnectionRecorded": local_connection_recorded,
     "LossOfSettledHomeRecorded": loss_of_settled_home_recorded,
+    "HomelessnessOutcomeRecorded": homelessness_outcome_recorded,
     "HousingOptionsAdvised": housing_options_advised,
     "TenancyRecorded": tenancy_recorded,
     "TenancyRouteStarted": tenancy_route_started,

@@ -1,8 +1,9 @@
-"""Housing options from pages: the homelessness application and its decisions, options advice,
-the tenancy and the route that ends or transfers it (step by step), a new tenancy, the Complex
-Case Panel (Dartford), and enforcement against the perpetrator after the victim's wishes and
-specialists. Each form is turned into the body of the same API route (web/routes_housing.py)
-and sent by the same dispatch; the page shows only the forms the case's stage allows."""
+"""Housing options from pages: the homelessness application, its decisions and its outcome
+(prevented or not, HPI-15), options advice, the tenancy and the route that ends or transfers
+it (step by step), a new tenancy, the Complex Case Panel (Dartford), and enforcement against
+the perpetrator after the victim's wishes and specialists. Each form is turned into the body
+of the same API route (web/routes_housing.py) and sent by the same dispatch; the page shows
+only the forms the case's stage allows."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from aggregates.housing_terms import (
     ComplexIssue,
     Duty,
     EnforcementGround,
+    HomelessnessOutcome,
     HomelessStatus,
     Specialist,
     TenancyHolding,
@@ -43,6 +45,7 @@ from web.routes_housing import (
     LOCAL_CONNECTION,
     LOSS,
     NEW_TENANCY,
+    OUTCOME,
     PANEL,
     ROUTE,
     SPECIALIST,
@@ -66,6 +69,15 @@ WORDS = {
     "court_transfer_to_sole_name": "A court transfer into the victim's sole name",
     "flexible_ended_by_both": "A flexible tenancy ended by both tenants",
     "sole_tenant_leaves": "The sole tenant ends the tenancy",
+    "prevented_stayed_in_home": "Prevented: they stayed in their home (for example with "
+                                "Sanctuary measures)",
+    "prevented_moved_to_other_accommodation": "Prevented: they moved to other accommodation",
+    "not_prevented_relief_duty_owed": "Not prevented: they became homeless and the relief "
+                                      "duty is owed",
+    "contact_lost": "Contact was lost",
+    "withdrawn": "They withdrew the application",
+    "duty_ended_another_way": "The duty ended another way (for example 56 days passed or "
+                              "they refused a suitable offer)",
 }
 
 
@@ -76,6 +88,7 @@ def _choices(values: type[StrEnum]) -> list[tuple[str, str]]:
 
 OPTIONS = {
     "status": _choices(HomelessStatus), "duties": _choices(Duty),
+    "outcome": _choices(HomelessnessOutcome),
     "options": _choices(AdviceOption), "holding": _choices(TenancyHolding),
     "security": _choices(TenancySecurity), "route": _choices(TenancyRouteKind),
     "issues": _choices(ComplexIssue), "specialist": _choices(Specialist),
@@ -98,6 +111,7 @@ PAGE_LABELS: dict[str, Label] = {
     "met": Label("whether the local connection is met", choice=True),
     "abuse_was_reason": Label("whether the abuse was the reason", choice=True),
     "duties": Label("the duties owed", choice=True),
+    "outcome": Label("how the duty ended", choice=True),
     "options": Label("the options advised", choice=True),
     "holding": Label("whether the tenancy is sole or joint", choice=True),
     "security": Label("the kind of tenancy", choice=True),
@@ -126,6 +140,7 @@ BODIES: dict[str, tuple[CommandRoute, Callable[[FormData], dict[str, Any]]]] = {
     "local-connection": (LOCAL_CONNECTION, lambda f: {"met": yes_no_of(f, "met")}),
     "loss-of-settled-home": (LOSS, lambda f: {
         "abuse_was_reason": yes_no_of(f, "abuse_was_reason"), "duties": _list(f, "duties")}),
+    "outcome": (OUTCOME, lambda f: {"outcome": text(f, "outcome")}),
     "advice": (ADVICE, lambda f: {"options": _list(f, "options")}),
     "tenancy": (TENANCY, lambda f: {
         "holding": text(f, "holding"), "security": text(f, "security"),
@@ -167,6 +182,7 @@ def _page(request: Request, principal: Principal, step: str) -> Any:
             panel_rule=housing.complex_case_panel, panel=housing.has_complex_case_panel,
             can_apply=case.homelessness.application is None,
             can_decide=case.homelessness.application is not None,
+            outcome_rule=housing.homelessness_outcome,
             has_tenancy=tenancy.holding is not None, under_way=under_way,
             next_step=route.next_step if route is not None and under_way else None,
             step_words=_step_words(case), questions=QUESTIONS, options=OPTIONS, step=step,

@@ -1,6 +1,7 @@
 """Homelessness, tenancy options and enforcement over HTTP (D 8.31-8.41, D 3.1, D 3.6;
-DBC 4.1.2, 5.1, 7.4.1, 7.4.4, 7.5, 14.2). Each is a command the case's workflow applies; its
-route (body → command) is declared here once, for the pages too (web/pages_housing.py)."""
+DBC 4.1.2, 5.1, 7.4.1, 7.4.4, 7.5, 14.2; CAR Q3 HPI-15). Each is a command the case's
+workflow applies; its route (body → command) is declared here once, for the pages too
+(web/pages_housing.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from aggregates.commands.housing import (
     ConsiderEnforcement,
     GrantNewTenancy,
     RecordHomelessnessApplication,
+    RecordHomelessnessOutcome,
     RecordLocalConnection,
     RecordLossOfSettledHome,
     RecordOptionsAdvice,
@@ -32,6 +34,7 @@ from aggregates.housing_terms import (
     ComplexIssue,
     Duty,
     EnforcementGround,
+    HomelessnessOutcome,
     HomelessStatus,
     Specialist,
     TenancyHolding,
@@ -65,6 +68,12 @@ class LocalConnectionIn(BaseModel):
 class LossOfSettledHomeIn(BaseModel):
     abuse_was_reason: Bool
     duties: list[Duty] = Field(min_length=1, max_length=len(Duty))
+
+
+class OutcomeIn(BaseModel):
+    """How the duty owed on the application ended (one outcome per application)."""
+
+    outcome: HomelessnessOutcome
 
 
 class OptionsAdviceIn(BaseModel):
@@ -111,6 +120,7 @@ class EnforcementIn(BaseModel):
 APPLICATION = CommandRoute(RecordHomelessnessApplication, ApplicationIn)
 LOCAL_CONNECTION = CommandRoute(RecordLocalConnection, LocalConnectionIn)
 LOSS = CommandRoute(RecordLossOfSettledHome, LossOfSettledHomeIn)
+OUTCOME = CommandRoute(RecordHomelessnessOutcome, OutcomeIn)
 ADVICE = CommandRoute(RecordOptionsAdvice, OptionsAdviceIn)
 TENANCY = CommandRoute(RecordTenancy, TenancyIn)
 ROUTE = CommandRoute(StartTenancyRoute, RouteIn)
@@ -174,6 +184,17 @@ async def loss_of_settled_home(
     """Record whether the abuse was the reason for the loss of the last settled home, and
     the duties owed (DBC 14.2)."""
     return await api_command(LOSS, request, principal, case_id, body, idempotency_key)
+
+
+@router.post("/cases/{case_id}/homelessness/outcome", response_model=TasksOut)
+async def homelessness_outcome(
+    case_id: UUID, body: OutcomeIn, request: Request,
+    principal: Annotated[Principal, Depends(OUTCOME.access())],
+    idempotency_key: IdempotencyKey = None,
+) -> TasksOut:
+    """Record how the duty ended: homelessness prevented or not (CAR Q3 HPI-15); once per
+    application, a second is 409."""
+    return await api_command(OUTCOME, request, principal, case_id, body, idempotency_key)
 
 
 @router.post("/cases/{case_id}/housing-options/advice", response_model=TasksOut)

@@ -29,6 +29,7 @@ from aggregates.commands.housing import (
     ConsiderEnforcement,
     GrantNewTenancy,
     RecordHomelessnessApplication,
+    RecordHomelessnessOutcome,
     RecordLocalConnection,
     RecordLossOfSettledHome,
     RecordOptionsAdvice,
@@ -99,7 +100,7 @@ __all__ = [
 # Homelessness, tenancy options, enforcement (housing.py).
 __all__ += [
     "CompleteTenancyStep", "ConsiderEnforcement", "GrantNewTenancy",
-    "RecordHomelessnessApplication", "RecordLocalConnection", "RecordLossOfSettledHome",
-    "RecordOptionsAdvice", "RecordSpecialistConsulted", "RecordTenancy", "RecordVictimWishes",
-    "ReferToComplexCasePanel", "StartTenancyRoute",
+    "RecordHomelessnessApplication", "RecordHomelessnessOutcome", "RecordLocalConnection",
+    "RecordLossOfSettledHome", "RecordOptionsAdvice", "RecordSpecialistConsulted",
+    "RecordTenancy", "RecordVictimWishes", "ReferToComplexCasePanel", "StartTenancyRoute",
 ]

@@ -1,6 +1,7 @@
 """Homelessness, tenancy-options and enforcement commands (D 8.31-8.41, D 3.1, D 3.6;
-DBC 4.1.2, 5.1, 7.4.1, 7.4.4, 7.5, 14.2). The rules are the case's (aggregates/homelessness.py,
-aggregates/tenancy_options.py, aggregates/enforcement.py, aggregates/housing_rules.py)."""
+DBC 4.1.2, 5.1, 7.4.1, 7.4.4, 7.5, 14.2; CAR Q3 HPI-15). The rules are the case's
+(aggregates/homelessness.py, aggregates/tenancy_options.py, aggregates/enforcement.py,
+aggregates/housing_rules.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from aggregates.housing_terms import (
     ComplexIssue,
     Duty,
     EnforcementGround,
+    HomelessnessOutcome,
     HomelessStatus,
     Specialist,
     TenancyHolding,
@@ -49,6 +51,13 @@ class RecordLossOfSettledHome(Command):
     permission: ClassVar[Permission] = CASE_WORK
     abuse_was_reason: bool
     duties: list[str] = field(default_factory=list)  # Duty
+
+
+@dataclass(frozen=True)
+class RecordHomelessnessOutcome(Command):
+    command_name: ClassVar[str] = "record_homelessness_outcome"
+    permission: ClassVar[Permission] = CASE_WORK
+    outcome: str  # HomelessnessOutcome
 
 
 @dataclass(frozen=True)
@@ -140,6 +149,13 @@ def _loss(case: Case, cmd: RecordLossOfSettledHome, ctx: CommandContext) -> None
         abuse_was_reason=cmd.abuse_was_reason,
         duties=[parse_choice(Duty, d, f"duties.{i}") for i, d in enumerate(cmd.duties)],
         actor=ctx.actor, at=ctx.at, command_id=ctx.command_id)
+
+
+@handles(RecordHomelessnessOutcome)
+def _outcome(case: Case, cmd: RecordHomelessnessOutcome, ctx: CommandContext) -> None:
+    case.record_homelessness_outcome(
+        outcome=parse_choice(HomelessnessOutcome, cmd.outcome, "outcome"), actor=ctx.actor,
+        at=ctx.at, command_id=ctx.command_id)
 
 
 @handles(RecordOptionsAdvice)

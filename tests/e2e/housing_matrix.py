@@ -17,6 +17,7 @@ HOUSING_BODIES: dict[str, dict[str, Any]] = {
                                  "because_of_abuse": True, "moving_because_of_abuse": True},
     "homelessness/local-connection": {"met": False},
     "homelessness/loss-of-settled-home": {"abuse_was_reason": True, "duties": ["relief"]},
+    "homelessness/outcome": {"outcome": "not_prevented_relief_duty_owed"},
     "housing-options/advice": {"options": ["legal_advice"]},
     "housing-options/tenancy": {"holding": "joint", "security": "secure",
                                 "victim_is_tenant": True, "perpetrator_is_tenant": True},
@@ -38,6 +39,8 @@ def housing_rows(row: Callable[..., Row], read: Row, case_work: Row
     special = {
         # One application per case.
         "homelessness/application": once,
+        # One outcome per application (HPI-15 counts it in the month recorded).
+        "homelessness/outcome": once,
         # The victim is moving because of the abuse: no local connection test (D 3.6).
         "homelessness/local-connection": refused,
         # One route at a time; its steps in order.

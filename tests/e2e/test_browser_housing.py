@@ -1,6 +1,7 @@
 """Housing options in a real browser (Chromium driven by Playwright): a Dartford caseworker
 records a homelessness application (the page says it goes to Housing Solutions), the loss of
-the last settled home, options advice, a joint secure tenancy and its route to the end, step
+the last settled home, how the duty ended (a prevention refused for a household already
+homeless, then relief owed), options advice, a joint secure tenancy and its route to the end, step
 by step; a new tenancy that is not secure is refused beside its field; enforcement is refused
 until the victim's wishes and a specialist are recorded. axe-core checks every page for
 serious or critical violations; screenshots are saved in test-artifacts/housing/."""
@@ -63,6 +64,20 @@ async def test_homelessness_and_a_joint_tenancy_ended_step_by_step(system: WebSy
         await page.get_by_role("group", name="Duties owed").get_by_label("Relief").check()
         await page.get_by_role("button", name="Record it").click()
         await page.goto(address)
+        # CAR Q3 HPI-15: homelessness can be prevented only for a household threatened
+        # with it (Housing Act 1996 s195); this one is already homeless: relief is owed.
+        prevented = ("Prevented: they stayed in their home (for example with Sanctuary "
+                     "measures)")
+        await answer(page, "How did the duty end?", prevented)
+        await page.get_by_role("button", name="Record the outcome").click()
+        await expect(page.locator(".govuk-error-summary")).to_contain_text(
+            "Homelessness can be prevented only for a household threatened with it")
+        await checked(page, "02a-prevention-refused")
+        relief = "Not prevented: they became homeless and the relief duty is owed"
+        await answer(page, "How did the duty end?", relief)
+        await page.get_by_role("button", name="Record the outcome").click()
+        await page.goto(address)
+        await expect(page.get_by_text(relief)).to_be_visible()
         group = page.get_by_role("group", name="Options advised")
         await group.get_by_label("Temporary accommodation or refuge").check()
         await group.get_by_label("Legal advice").check()

@@ -79,6 +79,7 @@ DOORS: dict[str, tuple[tuple[str, str], tuple[str, str] | None]] = {
         ("record_homelessness_application", "homelessness/application"),
         ("record_local_connection", "homelessness/local-connection"),
         ("record_loss_of_settled_home", "homelessness/loss-of-settled-home"),
+        ("record_homelessness_outcome", "homelessness/outcome"),
         ("record_options_advice", "housing-options/advice"),
         ("record_tenancy", "housing-options/tenancy"),
         ("start_tenancy_route", "housing-options/route"),

@@ -161,3 +161,46 @@ async def test_a_tenancy_step_task_sends_the_officer_to_the_housing_options_page
     assert page.status_code == 200
     assert f'href="/work/cases/{case_id}/housing-options"' in page.text
     assert task["section"] == "configured default (DBC 7.4.4; Dover silent)"
+
+
+async def test_the_page_records_a_prevention_once_and_refuses_one_for_a_homeless_household(
+        system: WebSystem) -> None:
+    """CAR Q3 HPI-15: a Dartford household threatened with homelessness stays in its home:
+    the page records it and shows it in words; a second outcome is 409 (one per
+    application). A household already homeless is owed relief, not prevention (Housing Act
+    1996 s195): the page says so beside the field, in plain words."""
+    threatened = await system.open_case(DARTFORD_CW, council="dartford")
+    homeless = await system.open_case(DARTFORD_CW, council="dartford")
+    async with system.client(DARTFORD_CW) as http:
+        for case_id, status in ((threatened, "threatened_with_homelessness"),
+                                (homeless, "homeless")):
+            made = await http.post(f"/cases/{case_id}/homelessness/application",
+                                   json={**APPLICATION, "status": status})
+            assert made.status_code == 200, made.text
+        page = await http.get(f"/work/cases/{threatened}/housing-options")
+        assert "How did the duty end?" in page.text
+        sent = await http.post(f"/work/cases/{threatened}/housing-options/outcome", data={
+            "request_id": str(uuid.uuid4()), "outcome": "prevented_stayed_in_home"})
+        assert sent.status_code == 303, sent.text[:400]
+
+        async def shown() -> str | None:
+            text = (await http.get(f"/work/cases/{threatened}/housing-options")).text
+            return text if "Prevented: they stayed in their home" in text else None
+        page_text = await eventually(shown)
+        assert "How did the duty end?" not in page_text  # recorded once: no form now
+        again = await http.post(f"/cases/{threatened}/homelessness/outcome",
+                                json={"outcome": "contact_lost"})
+        assert again.status_code == 409
+        assert again.json()["errors"][0]["rule"] == "homelessness_outcome_recorded_once"
+        view = (await http.get(f"/cases/{threatened}/housing-options")).json()
+        assert view["homelessness"]["outcome"] == "prevented_stayed_in_home"
+        refused = await http.post(f"/work/cases/{homeless}/housing-options/outcome", data={
+            "request_id": str(uuid.uuid4()), "outcome": "prevented_stayed_in_home"})
+        assert refused.status_code == 422
+        summary = error_summary(refused.text)
+        assert "can be prevented only for a household threatened with it" in summary
+        assert_plain(summary, "homelessness_prevented_only_if_threatened")
+        empty = await http.post(f"/work/cases/{homeless}/housing-options/outcome",
+                                data={"request_id": str(uuid.uuid4())})
+        assert empty.status_code == 422
+        assert "Select how the duty ended" in error_summary(empty.text)

@@ -108,6 +108,23 @@ EXPECTED: dict[tuple[str, Council, int, str, str], int] = {
     ("equality", DARTFORD, APR, "communication_need", TSV): 1,
     ("equality", DARTFORD, JUN, "disability", HSF): 1,
 }
+# Dartford's housing KPIs (tests/monitoring_cases.py `housing_kpi_cases`), added to the
+# figures above: their cases are also referrals received (and, in Dartford, S3).
+HOUSING_KPIS: dict[tuple[str, Council, int, str, str], int] = {
+    ("referrals-received", DARTFORD, APR, "received", HSP): 1,  # T4
+    ("referrals-received", DARTFORD, JUN, "received", TSV): 1,  # T5
+    ("referrals-received", DARTFORD, JUN, "received", HSP): 1,  # T6
+    ("referrals-received", DOVER, JUN, "received", TSUP): 1,    # D4
+    ("dartford-kpis", DARTFORD, APR, "s3", HSP): 1,
+    ("dartford-kpis", DARTFORD, JUN, "s3", TSV): 1,
+    ("dartford-kpis", DARTFORD, JUN, "s3", HSP): 1,
+    # DBC 14.2: T4 once (in May, when both duties were first owed), not T6 (relief only).
+    ("dartford-kpis", DARTFORD, MAY, "dbc14_2", HSP): 1,
+    # CAR Q3 HPI-15: T5 stayed in its home; T4 was not prevented; D4 is Dover's.
+    ("dartford-kpis", DARTFORD, JUN, "hpi15", TSV): 1,
+}
+for _key, _n in HOUSING_KPIS.items():
+    EXPECTED[_key] = EXPECTED.get(_key, 0) + _n
 
 
 def figures(source: ProjectionReportSource, year: int = 2026) -> dict[tuple[str, Council, int,

@@ -15,6 +15,8 @@ HOUSING_STEPS: list[tuple[str, dict[str, Any]]] = [
                                          "moving_because_of_abuse": False}),
     ("record_local_connection", {"met": False}),
     ("record_loss_of_settled_home", {"abuse_was_reason": True, "duties": ["relief"]}),
+    ("record_homelessness_outcome", {"outcome": "prevented_stayed_in_home"}),
+    ("record_homelessness_outcome", {"outcome": "contact_lost"}),
     ("record_options_advice", {"options": ["legal_advice", "stay_with_extra_security"]}),
     ("record_tenancy", {"holding": "joint", "security": "secure", "victim_is_tenant": True,
                         "perpetrator_is_tenant": True}),
