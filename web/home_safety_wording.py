@@ -27,8 +27,8 @@ def sanctuary_decided(data: Mapping[str, Any]) -> str:
 
 def sanctuary_measures_declined(data: Mapping[str, Any]) -> str:
     code = data.get("reason_code")
-    known = isinstance(code, str) and code in DECLINE_WORDS
-    why = f" ({DECLINE_WORDS[code].lower()})" if known else ""
+    reason = DECLINE_WORDS.get(code) if isinstance(code, str) else None
+    why = f" ({reason.lower()})" if reason else ""
     return f"The household chose not to have Sanctuary measures{why}."
 
 
