@@ -28,7 +28,9 @@ from activities.monitoring_projection import (
     council_teams,
 )
 from activities.projection_running import ProjectionWorker, catch_up, rebuild
+from aggregates.equality import ProtectedCharacteristic
 from aggregates.report import Council
+from monitoring.definitions import equality_report
 from monitoring.periods import Period, PeriodKind
 from monitoring.reports import REPORTS, safe_report
 from tests.bulk_cases import write_cases
@@ -41,7 +43,7 @@ DOVER, DARTFORD = Council.DOVER, Council.DARTFORD
 TSUP = "Tenancy Support Team"  # Dover's one team
 HSF, HSP, TSV = ("Housing Scheme and Finance Team", "Housing Solutions & Private Sector Team",
                  "Tenancy Services Team")
-APR, MAY, JUN = 0, 1, 2  # months of financial year 2026-27
+APR, MAY, JUN, JUL = 0, 1, 2, 3  # months of financial year 2026-27
 
 # (report, council, month, row, team) -> the figure; every other cell of 2026-27 is 0.
 # Hand-counted from the story in tests/monitoring_cases.py `build`.
@@ -97,17 +99,57 @@ EXPECTED: dict[tuple[str, Council, int, str, str], int] = {
     ("sanctuary-decisions", DARTFORD, MAY,
      "sanctuary_perpetrator_does_not_live_at_property", HSP): 1,
     ("sanctuary-decisions", DARTFORD, JUN, "accepted", HSF): 1,
-    ("sanctuary-declined", DARTFORD, JUN, "declined", HSF): 1,
+    ("sanctuary-declined", DARTFORD, JUN, "moving_elsewhere", HSF): 1,
     ("sanctuary-measures", DARTFORD, MAY, "door_locks_changed", TSV): 1,
     ("sanctuary-measures", DARTFORD, MAY, "window_locks", TSV): 1,
     ("sanctuary-cost", DARTFORD, MAY, "door_locks_changed", TSV): 123,  # £123.45
     ("sanctuary-cost", DARTFORD, MAY, "window_locks", TSV): 60,
-    # CAR equality monitoring: characteristics given and communication needs.
-    ("equality", DARTFORD, APR, "age", TSV): 1,
-    ("equality", DARTFORD, APR, "sex", TSV): 1,
-    ("equality", DARTFORD, APR, "communication_need", TSV): 1,
-    ("equality", DARTFORD, JUN, "disability", HSF): 1,
+    # CAR equality monitoring: every household referred once per characteristic, by its
+    # answer or "not given"; communication needs, or none (see EQUALITY_EXPECTED).
 }
+
+
+def _equality(month: int, team: str, answers: dict[str, str],
+              needs: tuple[str, ...] = ()) -> dict[tuple[str, Council, int, str, str], int]:
+    """One Dartford household referred in `month`: its answer (else "not given") in each
+    characteristic's report, and each need (else "none") in the communication report."""
+    return {**{(equality_report(c), DARTFORD, month, answers.get(c.value, "not_given"), team): 1
+               for c in ProtectedCharacteristic},
+            **{("equality-communication", DARTFORD, month, need, team): 1
+               for need in needs or ("none",)}}
+
+
+# Hand-counted from `equality_and_declines` and the answers of T1 to T3 in `build`.
+EQUALITY_EXPECTED: dict[tuple[str, Council, int, str, str], int] = {
+    **_equality(APR, TSV, {"age": "25_34", "sex": "female"}, ("bsl_interpreter",)),  # T1
+    **_equality(MAY, HSP, {}),                                                        # T2
+    **_equality(JUN, HSF, {"disability": "limited_a_lot"}),                           # T3
+    # T4, July: opened, referred by the victim, accepted, declined feeling safe now.
+    ("referrals-received", DARTFORD, JUL, "received", TSV): 1,
+    ("dartford-kpis", DARTFORD, JUL, "s3", TSV): 1,
+    ("sanctuary-tenure", DARTFORD, JUL, "council_general_needs", TSV): 1,
+    ("sanctuary-referrers", DARTFORD, JUL, "victim", TSV): 1,
+    ("sanctuary-households", DARTFORD, JUL, "lone_parent", TSV): 1,
+    ("sanctuary-decisions", DARTFORD, JUL, "accepted", TSV): 1,
+    ("sanctuary-declined", DARTFORD, JUL, "feels_safe_now", TSV): 1,
+    **_equality(JUL, TSV, {"age": "16_24", "sex": "female", "race": "asian",
+                           "religion_or_belief": "prefer_not_to_say",
+                           "pregnancy_or_maternity": "pregnant"},
+                ("translated_documents", "spoken_language_interpreter")),
+    # T5, July: private rented, referred by an agency, declined for another option.
+    ("referrals-received", DARTFORD, JUL, "received", HSP): 1,
+    ("dartford-kpis", DARTFORD, JUL, "s3", HSP): 1,
+    ("sanctuary-tenure", DARTFORD, JUL, "private_rented", HSP): 1,
+    ("sanctuary-referrers", DARTFORD, JUL, "agency", HSP): 1,
+    ("sanctuary-households", DARTFORD, JUL, "couple_without_children", HSP): 1,
+    ("sanctuary-decisions", DARTFORD, JUL, "accepted", HSP): 1,
+    ("sanctuary-declined", DARTFORD, JUL, "chose_another_option", HSP): 1,
+    **_equality(JUL, HSP, {"disability": "not_disabled", "gender_reassignment": "not_same",
+                           "marriage_or_civil_partnership": "prefer_not_to_say",
+                           "sexual_orientation": "bisexual"}),
+}
+for _cell, _count in EQUALITY_EXPECTED.items():  # added, so other stories' figures add up
+    EXPECTED[_cell] = EXPECTED.get(_cell, 0) + _count
 
 
 def figures(source: ProjectionReportSource, year: int = 2026) -> dict[tuple[str, Council, int,
@@ -200,6 +242,26 @@ def test_a_cost_is_shown_only_where_the_number_of_measures_behind_it_is(
     assert safe.cells[0][2] is None and safe.cells[-1][3] is None
     assert [[v is None for v in row] for row in safe.cells] == [
         [v is None for v in row] for row in measures.cells]
+
+
+def test_an_equality_report_counts_each_household_referred_once_by_its_answer(
+        known: CaseStore) -> None:
+    """CAR: Q1's three Dartford referrals by disability: T3 (Housing Scheme and Finance)
+    limited a lot; T1 (Tenancy Services) and T2 (Housing Solutions) did not answer. The
+    rows add up to the households referred; "own words" reads 0 (nothing was in words)."""
+    source = source_of(known)
+    try:
+        report = safe_report(source, "equality-disability", DARTFORD,
+                             Period(2026, PeriodKind.QUARTER, 0), today=date(2026, 10, 1),
+                             min_count=1)
+    finally:
+        source.close()
+    assert report.row_labels == (
+        "Disabled: day-to-day activities limited a lot",
+        "Disabled: day-to-day activities limited a little", "Not disabled",
+        "Prefer not to say", "Given in own words (not coded)", "Not given", "Total")
+    assert report.cells == ((1, 0, 0, 1), (0, 0, 0, 0), (0, 0, 0, 0), (0, 0, 0, 0),
+                            (0, 0, 0, 0), (0, 1, 1, 2), (1, 1, 1, 3))
 
 
 def test_every_policy_team_is_a_column_in_a_fixed_order() -> None:
@@ -312,7 +374,7 @@ def test_the_counts_hold_no_personal_data(known: CaseStore) -> None:
     engine.dispose()
     assert [c.name for c in table.columns] == ["report", "row", "council", "team", "year",
                                                "month", "amount"]
-    said = [*PERSONAL_STRINGS, "Sam Referrer", "01322", "Kent Police", "BSL interpreter",
-            "Female", "Uses a wheelchair", "rather move away", "door viewer", "review the"]
+    said = [*PERSONAL_STRINGS, "Sam Referrer", "01322", "Kent Police", "rather move away",
+            "ex is in custody", "for a transfer instead", "door viewer", "review the"]
     assert held and not [words for words in said if words.lower() in held.lower()]
     assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", held)  # no case id
