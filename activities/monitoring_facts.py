@@ -24,6 +24,7 @@ from typing import Any
 
 from aggregates.case import Case
 from aggregates.case_work import DeadlineEscalated, TaskCompleted
+from aggregates.equality import NOT_GIVEN, ProtectedCharacteristic
 from aggregates.homelessness import HomelessnessOutcomeRecorded, LossOfSettledHomeRecorded
 from aggregates.housing_terms import PREVENTED, HomelessnessOutcome
 from aggregates.referrals import ReferralKind
@@ -37,7 +38,7 @@ from aggregates.sanctuary import (
 )
 from aggregates.tasks import TaskKind
 from aggregates.working_days import local_date, working_days_between
-from monitoring.definitions import REPORTS
+from monitoring.definitions import NO_NEED, REPORTS, equality_report
 
 # A partner's acknowledgement is "late" after this many working days from the referral.
 # Configured default: neither council's policy sets a time for a partner to acknowledge.
@@ -138,13 +139,21 @@ def _repair_confirmed(event: EmergencyRepairConfirmed, case: Case) -> list[Fact]
 
 
 def _sanctuary_referred(event: SanctuaryReferred, case: Case) -> list[Fact]:
-    answers = [_fact(case, event, "equality", key)
-               for key in sorted(event.protected_characteristics)]
-    if event.communication_needs:
-        answers.append(_fact(case, event, "equality", "communication_need"))
     return [_fact(case, event, "sanctuary-tenure", event.tenure),
             _fact(case, event, "sanctuary-referrers", event.referrer_kind),
-            _fact(case, event, "sanctuary-households", event.household_type), *answers]
+            _fact(case, event, "sanctuary-households", event.household_type),
+            *_equality(event, case)]
+
+
+def _equality(event: SanctuaryReferred, case: Case) -> list[Fact]:
+    """CAR: each household referred counts once in every characteristic's report, by its
+    answer code or "not given"; and once per communication need, or as having none. The
+    event's answers are codes (older ones upcast to "own words": never parsed)."""
+    given = event.protected_characteristics
+    return [*(_fact(case, event, equality_report(c), given.get(c.value, NOT_GIVEN))
+              for c in ProtectedCharacteristic),
+            *(_fact(case, event, "equality-communication", need)
+              for need in (event.communication_needs or [NO_NEED]))]
 
 
 def _sanctuary_decided(event: SanctuaryDecided, case: Case) -> list[Fact]:
@@ -153,7 +162,8 @@ def _sanctuary_decided(event: SanctuaryDecided, case: Case) -> list[Fact]:
 
 
 def _sanctuary_declined(event: SanctuaryMeasuresDeclined, case: Case) -> list[Fact]:
-    return [_fact(case, event, "sanctuary-declined", "declined")]
+    """SCAR Q15: chose not to have measures, by the coded reason."""
+    return [_fact(case, event, "sanctuary-declined", event.reason_code)]
 
 
 def _measure_installed(event: SanctuaryMeasureInstalled, case: Case) -> list[Fact]:

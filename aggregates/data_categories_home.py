@@ -12,6 +12,8 @@ from aggregates.repair_feed import JobType
 from aggregates.repair_rules import RepairJobType
 from aggregates.safer import SaferMeasure
 from aggregates.sanctuary_rules import (
+    NOT_RECORDED,
+    DeclineReason,
     HouseholdType,
     Installer,
     MeasureType,
@@ -28,11 +30,13 @@ SANCTUARY_REFERRAL: Mapping[str, Spec] = {
     "referrer_name": C.REPORTER_DETAILS, "referrer_contact": C.REPORTER_DETAILS,
     "referring_agency": C.REPORTER_DETAILS, "tenure": C.CASE_FACTS,
     "household_type": OneOf(frozenset(HouseholdType), C.CASE_FACTS),
+    # Coded since issue 17, read by the same roles as the words were (CAR; SCAR Q7).
     "protected_characteristics": Values(C.PROTECTED_CHARACTERISTICS),
     "communication_needs": Each(C.SUPPORT_NEEDS),
     "status": OneOf(frozenset(SanctuaryStatus), C.CASE_REFERENCE),
     "assessed": Each(OneOf(frozenset(RiskSubject), C.CASE_REFERENCE)),
     "outcome_reason": C.RATIONALE,
+    "decline_reason": OneOf(frozenset({*DeclineReason, NOT_RECORDED}), C.RATIONALE),
 }
 SANCTUARY_MEASURE: Mapping[str, Spec] = {
     "measure_type": OneOf(frozenset(MeasureType), C.CASE_FACTS),
@@ -65,12 +69,17 @@ PROPERTY_EVENTS: Mapping[str, Mapping[str, Spec]] = {
 }
 
 HOME_SAFETY_EVENTS: Mapping[str, Mapping[str, Spec]] = {
-    "SanctuaryReferred": dict(SANCTUARY_REFERRAL),
+    # Words a referral recorded before answers were coded (aggregates/sanctuary_versions.py):
+    # the categories the words had then.
+    "SanctuaryReferred": {**SANCTUARY_REFERRAL,
+                          "characteristics_in_own_words": Values(C.PROTECTED_CHARACTERISTICS),
+                          "needs_in_own_words": Each(C.SUPPORT_NEEDS)},
     "SanctuaryRiskAssessed": {"subject": OneOf(frozenset(RiskSubject), C.CASE_REFERENCE),
                               "findings": C.NARRATIVE},
     "SanctuaryDecided": {**ref("accepted", "rule", "section"),
                          "facts": Values(C.RISK_ASSESSMENT)},
-    "SanctuaryMeasuresDeclined": {},
+    "SanctuaryMeasuresDeclined": {
+        "reason_code": OneOf(frozenset({*DeclineReason, NOT_RECORDED}), C.RATIONALE)},
     "SanctuaryMeasureInstalled": dict(SANCTUARY_MEASURE),
     "SanctuaryReferrerTold": {"outcome": OneOf(frozenset(SanctuaryStatus), C.CASE_REFERENCE),
                               "channel": CONTACT_CHANNEL, "how_to_complain": C.CASE_REFERENCE},

@@ -6,7 +6,9 @@ State: `SanctuaryState` (`case.sanctuary`: the current `SanctuaryReferral`, `Mea
 installed). Events: `Sanctuary*`. Rules: aggregates/sanctuary_rules.py. The record carries
 what the monitoring return needs (SCAR Q15, DBC 14): tenure, referring agency, outcome with
 its rule and reason, household type, protected characteristics and communication needs where
-given, measures by type and cost.
+given (as codes: aggregates/equality.py), the household's coded reason for declining,
+measures by type and cost.
+Versions of its events: aggregates/sanctuary_versions.py.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from aggregates.case_events import CaseEvent
 from aggregates.case_parts import CaseParts
 from aggregates.checks import check_reason
 from aggregates.contact import ContactChannel
+from aggregates.equality import check_answers, check_needs
 from aggregates.errors import ConflictError, RuleViolation
 from aggregates.recent_commands import remember_command
 from aggregates.report import Actor, Tenure
@@ -34,12 +37,14 @@ from aggregates.sanctuary_rules import (
     RiskSubject,
     SanctuaryFacts,
     SanctuaryStatus,
+    check_decline_reason,
     check_installation,
     check_installer,
     check_risk_assessed,
     check_scheme_offered,
     decide,
 )
+from aggregates.sanctuary_versions import declined_v3_v4, referred_v3_v4
 from aggregates.tasks import TaskKind
 from aggregates.triage import TaskSpec, close_after_working_days
 from aggregates.working_days import local_date
@@ -72,6 +77,12 @@ def _update(case: Case, **changes: Any) -> None:
 # ---- events -------------------------------------------------------------------------------
 
 class SanctuaryReferred(CaseEvent):
+    """`protected_characteristics`: {characteristic: answer code}, only those given;
+    `communication_needs`: `CommunicationNeed` codes. `characteristics_in_own_words` and
+    `needs_in_own_words` hold what a version 3 event recorded in words (empty since)."""
+
+    class_version = 4
+
     referrer_kind: str
     referrer_name: str
     referrer_contact: str
@@ -80,6 +91,10 @@ class SanctuaryReferred(CaseEvent):
     household_type: str
     protected_characteristics: dict[str, str]
     communication_needs: list[str]
+    characteristics_in_own_words: dict[str, str]
+    needs_in_own_words: list[str]
+
+    upcast_v3_v4 = staticmethod(referred_v3_v4)
 
     def apply(self, case: Case) -> None:
         # A new referral (the first, or after one that closed) starts with no measures.
@@ -119,10 +134,18 @@ class SanctuaryDecided(CaseEvent):
 
 
 class SanctuaryMeasuresDeclined(CaseEvent):
-    """The household chose not to have measures; `reason` says why, in their words."""
+    """The household chose not to have measures: `reason_code` (a `DeclineReason`) says why
+    for the return, `reason` in their words."""
+
+    class_version = 4
+
+    reason_code: str
+
+    upcast_v3_v4 = staticmethod(declined_v3_v4)
 
     def apply(self, case: Case) -> None:
-        _update(case, status=SanctuaryStatus.DECLINED, outcome_reason=self.reason)
+        _update(case, status=SanctuaryStatus.DECLINED, outcome_reason=self.reason,
+                decline_reason=self.reason_code)
         remember_command(case.recent_commands, self.command_id)
 
 
@@ -180,8 +203,11 @@ class SanctuaryCommands(CaseParts):
                            communication_needs: list[str], actor: Actor, at: datetime,
                            command_id: str) -> None:
         """A referral from anyone, for a resident of any tenure (DBC 7.4.2). One at a time:
-        a new one only once the last was not accepted or declined."""
+        a new one only once the last was not accepted or declined. Equality answers are
+        optional codes (CAR; SCAR Q7: aggregates/equality.py)."""
         check_scheme_offered(self.policy)
+        answers = check_answers(protected_characteristics)
+        needs = check_needs(communication_needs)
         current = self.sanctuary.referral
         if current is not None and current.status not in (SanctuaryStatus.NOT_ACCEPTED,
                                                           SanctuaryStatus.DECLINED):
@@ -198,9 +224,8 @@ class SanctuaryCommands(CaseParts):
             SanctuaryReferred, referrer_kind=referrer_kind.value, referrer_name=referrer_name,
             referrer_contact=referrer_contact, referring_agency=referring_agency,
             tenure=self.report.tenure.value, household_type=household_type.value,
-            protected_characteristics={k.value: v for k, v in
-                                       protected_characteristics.items() if v.strip()},
-            communication_needs=[n for n in communication_needs if n.strip()],
+            protected_characteristics=answers, communication_needs=list(needs),
+            characteristics_in_own_words={}, needs_in_own_words=[],
             actor=actor, at=at, command_id=command_id,
             reason=f"Referred to the Sanctuary Scheme by the {referrer_kind.value} "
                    f"({self.policy.sanctuary_scheme.section}).")
@@ -232,13 +257,15 @@ class SanctuaryCommands(CaseParts):
                 EXPLORE_OPTIONS, f"{decision.reason} Other housing options are explored "
                 "with the victim to keep them safe.")], actor, at, command_id)
 
-    def decline_sanctuary_measures(self, *, reason: str, actor: Actor, at: datetime,
-                                   command_id: str) -> None:
-        """The household chose not to have measures; the reason is recorded (SCAR Q15)."""
+    def decline_sanctuary_measures(self, *, reason_code: str, reason: str, actor: Actor,
+                                   at: datetime, command_id: str) -> None:
+        """The household chose not to have measures; the reason is recorded as a code the
+        return counts and in their words (SCAR Q15)."""
         self._sanctuary_referral(SanctuaryStatus.ACCEPTED)
+        code = check_decline_reason(reason_code)
         check_reason(reason)
-        self.trigger_event(SanctuaryMeasuresDeclined, actor=actor, at=at,
-                           command_id=command_id, reason=reason)
+        self.trigger_event(SanctuaryMeasuresDeclined, reason_code=code.value, actor=actor,
+                           at=at, command_id=command_id, reason=reason)
 
     def record_sanctuary_measure(self, *, measure_type: MeasureType, installed_on: date,
                                  installer: Installer, cost_pence: int, actor: Actor,

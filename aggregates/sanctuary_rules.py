@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from aggregates.equality import ProtectedCharacteristic as ProtectedCharacteristic
 from aggregates.errors import RuleViolation
 from aggregates.policies import Policy, Rule
 from aggregates.report import Tenure
@@ -42,21 +43,6 @@ class HouseholdType(StrEnum):
     COUPLE_WITHOUT_CHILDREN = "couple_without_children"
     OTHER_ADULTS = "other_adults"
     OTHER_WITH_CHILDREN = "other_with_children"
-
-
-class ProtectedCharacteristic(StrEnum):
-    """Equality Act 2010 characteristics the victim may choose to give (SCAR Q7 recommends
-    asking; the answer is the victim's own words, never required)."""
-
-    AGE = "age"
-    DISABILITY = "disability"
-    GENDER_REASSIGNMENT = "gender_reassignment"
-    MARRIAGE_OR_CIVIL_PARTNERSHIP = "marriage_or_civil_partnership"
-    PREGNANCY_OR_MATERNITY = "pregnancy_or_maternity"
-    RACE = "race"
-    RELIGION_OR_BELIEF = "religion_or_belief"
-    SEX = "sex"
-    SEXUAL_ORIENTATION = "sexual_orientation"
 
 
 class RiskSubject(StrEnum):
@@ -89,6 +75,34 @@ class Installer(StrEnum):
     PRIVATE_LANDLORD = "private_landlord"
     HOUSING_ASSOCIATION = "housing_association"
     CONTRACTOR = "contractor"
+
+
+class DeclineReason(StrEnum):
+    """Why a household accepted for the scheme chose not to have measures (SCAR Q15 asks
+    for "reasons why households chose not to have sanctuary measures installed"; the list is
+    ours [guidance]: the seeds give none). A household that declined before reasons were
+    coded has the reason `NOT_RECORDED`, which is never offered."""
+
+    FEELS_SAFE_NOW = "feels_safe_now"
+    MOVING_ELSEWHERE = "moving_elsewhere"
+    PERPETRATOR_NO_LONGER_A_RISK = "perpetrator_no_longer_a_risk"
+    NO_WORK_TO_HOME = "no_work_to_home"
+    CHOSE_ANOTHER_OPTION = "chose_another_option"
+    OTHER = "other"
+
+
+NOT_RECORDED = "not_recorded"
+DECLINE_WORDS: dict[str, str] = {
+    DeclineReason.FEELS_SAFE_NOW: "Feels safe now",
+    DeclineReason.MOVING_ELSEWHERE: "Moving elsewhere",
+    DeclineReason.PERPETRATOR_NO_LONGER_A_RISK:
+        "The perpetrator is no longer a risk (for example, in custody)",
+    DeclineReason.NO_WORK_TO_HOME: "Does not want work done to the home",
+    DeclineReason.CHOSE_ANOTHER_OPTION:
+        "Chose another option (for example, a transfer or a refuge)",
+    DeclineReason.OTHER: "Another reason",
+    NOT_RECORDED: "Reason not recorded (declined before reasons were coded)",
+}
 
 
 class SanctuaryStatus(StrEnum):
@@ -189,6 +203,16 @@ def decide(facts: SanctuaryFacts, policy: Policy) -> SanctuaryDecision:
                                  f"Not accepted: {refusal.message}.")
     return SanctuaryDecision(True, policy.sanctuary_scheme,
                              "Accepted: eligible and measures are suitable.")
+
+
+def check_decline_reason(reason: str) -> DeclineReason:
+    """The household's reason as one of the codes a caseworker can pick (SCAR Q15); "not
+    recorded" belongs to declines from before the codes and is refused."""
+    if reason not in set(DeclineReason):
+        raise RuleViolation("sanctuary_decline_reason_is_offered",
+                            f"choose one of {[r.value for r in DeclineReason]}",
+                            field="reason_code", section="SCAR Q15")
+    return DeclineReason(reason)
 
 
 def check_installer(tenure: Tenure, installer: Installer) -> None:

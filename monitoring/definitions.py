@@ -17,8 +17,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from aggregates.equality import (
+    CHOICES,
+    NEED_WORDS,
+    NOT_GIVEN,
+    NOT_GIVEN_WORDS,
+    OWN_WORDS,
+    OWN_WORDS_WORDS,
+    QUESTIONS,
+    CommunicationNeed,
+    ProtectedCharacteristic,
+)
 from aggregates.report import Tenure
-from aggregates.sanctuary_rules import HouseholdType, MeasureType, ProtectedCharacteristic
+from aggregates.sanctuary_rules import (
+    DECLINE_WORDS,
+    NOT_RECORDED,
+    DeclineReason,
+    HouseholdType,
+    MeasureType,
+)
 
 
 class ChartKind(StrEnum):
@@ -74,6 +91,25 @@ NOT_ACCEPTED_RULES = (
 )
 
 SANCTUARY = "SCAR Q15, DBC 14"
+EQUALITY = "CAR, SCAR Q7, SCAR Q15"
+NO_NEED = "none"  # equality-communication: a household referred with no need recorded
+
+
+def equality_report(characteristic: ProtectedCharacteristic) -> str:
+    """The name of the equality report of one characteristic, e.g. "equality-race"."""
+    return "equality-" + characteristic.value.replace("_", "-")
+
+
+# CAR equality monitoring: one report per protected characteristic, counting every household
+# referred to the Sanctuary Scheme in the month once, by its answer (aggregates/equality.py),
+# "given in own words" for an answer recorded before answers were coded, or "not given".
+EQUALITY_REPORTS = tuple(ReportDefinition(
+    equality_report(c), f"Equality monitoring: {QUESTIONS[c].lower()}",
+    f"Households referred to the Sanctuary Scheme in the month, by their answer to "
+    f"\"{QUESTIONS[c]}\". Answering is optional: a household that did not answer is "
+    f"counted as not given; one recorded before answers were coded, as given in own words.",
+    (*CHOICES[c], (OWN_WORDS, OWN_WORDS_WORDS), (NOT_GIVEN, NOT_GIVEN_WORDS)), EQUALITY)
+    for c in ProtectedCharacteristic)
 
 REPORTS: dict[str, ReportDefinition] = {r.name: r for r in (
     ReportDefinition(
@@ -131,9 +167,10 @@ REPORTS: dict[str, ReportDefinition] = {r.name: r for r in (
         (("accepted", "Accepted"), *NOT_ACCEPTED_RULES), SANCTUARY),
     ReportDefinition(
         "sanctuary-declined", "Sanctuary Scheme households that chose not to have measures",
-        "Households that chose not to have measures, in the month they said so. Their "
-        "reasons are recorded in their own words, so they are not counted by reason.",
-        (("declined", "Chose not to have measures"),), SANCTUARY),
+        "Households that chose not to have measures, in the month they said so, by their "
+        "reason; one that declined before reasons were coded has its reason not recorded.",
+        (*((r.value, DECLINE_WORDS[r]) for r in DeclineReason),
+         (NOT_RECORDED, DECLINE_WORDS[NOT_RECORDED])), SANCTUARY),
     ReportDefinition(
         "sanctuary-households", "Sanctuary Scheme households referred, by household type",
         "Households referred to the Sanctuary Scheme in the month, by household type.",
@@ -165,14 +202,14 @@ REPORTS: dict[str, ReportDefinition] = {r.name: r for r in (
          ("dbc14_2", "DBC 14.2: domestic abuse the reason for losing the last settled home "
                      "(prevention and relief duties)")),
         "CAR Q3, DBC 14.2", total_words="Figures counted"),
+    *EQUALITY_REPORTS,
     ReportDefinition(
-        "equality", "Equality monitoring: characteristics and communication needs",
-        "Households referred to the Sanctuary Scheme in the month that gave each protected "
-        "characteristic, or have a communication need. Answers are optional and in the "
-        "victim's words, so only whether one was given is counted.",
-        (*((p.value, _words(p.value)) for p in ProtectedCharacteristic),
-         ("communication_need", "Communication need")), "CAR, SCAR Q7",
-        total_words="Answers given"),
+        "equality-communication", "Equality monitoring: communication needs",
+        "Households referred to the Sanctuary Scheme in the month, by each communication "
+        "need recorded (a household with two needs is in two rows), or none recorded.",
+        (*((n.value, NEED_WORDS[n]) for n in CommunicationNeed), (OWN_WORDS, OWN_WORDS_WORDS),
+         (NO_NEED, "No communication need recorded")), EQUALITY,
+        total_words="Needs, and households with none"),
     # Complaints and victim feedback (activities/complaints_report.py): counted in the month
     # recorded, which never changes, so a month's figures are final once it ends.
     ReportDefinition(

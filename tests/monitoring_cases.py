@@ -115,14 +115,16 @@ def build(store: CaseStore, clock: Clock) -> None:
     Dartford, Q1 2026-27:
     - T1 (council general needs: Tenancy Services Team) opened Tue 14 April; victim contacted
       Thu 16 April (2 working days, within). Sanctuary referral 15 April by an agency, lone
-      parent, gave age and sex, has a communication need; accepted 20 April; door locks
+      parent, gave age (25 to 34) and sex (female), needs a BSL interpreter; accepted 20
+      April; door locks
       changed on 5 May (£123.45) and window locks on 6 May (£60.00).
     - T2 (private rented: Housing Solutions & Private Sector Team) opened Tue 5 May. Sanctuary
       referral 6 May by the victim, couple with children; not accepted 7 May (the perpetrator
       lives at the property).
     - T3 (council housing scheme: Housing Scheme and Finance Team) opened Tue 2 June; victim
       contacted Wed 3 June (1). Sanctuary referral 3 June by another person, lone adult, gave
-      a disability; accepted 4 June; the household chose not to have measures 5 June.
+      a disability (limited a lot); accepted 4 June; the household chose not to have
+      measures 5 June (moving elsewhere).
       High-risk DASH 3 June: a MARAC referral, acknowledged 4 June (1 working day: on time);
       heard 8 June, two actions: one due 10 June done 9 June (on time), one due 12 June
       escalated on 15 June (overdue)."""
@@ -147,7 +149,7 @@ def build(store: CaseStore, clock: Clock) -> None:
     t1 = open_case(store, clock, at(4, 14), dartford, council_home)
     complete(store, t1, TaskKind.CONTACT_VICTIM, "discussion_offered", at(4, 16))
     sanctuary(store, t1, at(4, 15), referrer="agency", household="lone_parent",
-              characteristics={"age": "34", "sex": "Female"}, needs=["BSL interpreter"])
+              characteristics={"age": "25_34", "sex": "female"}, needs=["bsl_interpreter"])
     decide(store, t1, at(4, 20))
     install(store, t1, at(5, 5), "door_locks_changed", 12345, "housing_maintenance_team")
     install(store, t1, at(5, 6), "window_locks", 6000, "housing_maintenance_team")
@@ -157,14 +159,15 @@ def build(store: CaseStore, clock: Clock) -> None:
     t3 = open_case(store, clock, at(6, 2), dartford, Tenure.COUNCIL_HOUSING_SCHEME)
     complete(store, t3, TaskKind.CONTACT_VICTIM, "discussion_offered", at(6, 3))
     sanctuary(store, t3, at(6, 3), referrer="person", household="lone_adult",
-              characteristics={"disability": "Uses a wheelchair"})
+              characteristics={"disability": "limited_a_lot"})
     decide(store, t3, at(6, 4))
-    command(store, t3, "decline_sanctuary_measures", at(6, 5),
+    command(store, t3, "decline_sanctuary_measures", at(6, 5), reason_code="moving_elsewhere",
             reason="They would rather move away.")
     high_risk(store, t3, at(6, 3, 15))
     acknowledge(store, t3, referral_id(store, t3, "marac"), at(6, 4))
     marac_actions(store, t3)
     housing_kpi_cases(store, clock)
+    equality_and_declines(store, clock)
 
 
 def repair(store: CaseStore, case_id: UUID, reported: datetime, confirmed: datetime) -> None:
@@ -243,3 +246,35 @@ def housing_kpi_cases(store: CaseStore, clock: Clock) -> None:
     loss(store, d4, at(6, 10), "prevention", "relief")
     command(store, d4, "record_homelessness_outcome", at(6, 12),
             outcome="prevented_stayed_in_home")
+
+
+def equality_and_declines(store: CaseStore, clock: Clock) -> None:
+    """Dartford, July 2026 (CAR; SCAR Q7, Q15):
+    - T7 (council general needs: Tenancy Services Team) opened Tue 7 July. Sanctuary referral
+      8 July by the victim, lone parent, answered age 16 to 24, sex female, ethnic group
+      Asian, religion "prefer not to say", pregnant; needs translated documents and a
+      spoken-language interpreter; accepted 9 July; chose not to have measures 10 July: feels
+      safe now.
+    - T8 (private rented: Housing Solutions & Private Sector Team) opened Mon 13 July.
+      Sanctuary referral 14 July by an agency, couple without children, answered disability
+      "not disabled", gender identity not the same as at birth, marriage "prefer not to say",
+      sexual orientation bisexual; no communication need; accepted 15 July; chose not to
+      have measures 16 July: chose another option (a transfer).
+    Every other answer is "not given"."""
+    t7 = open_case(store, clock, at(7, 7), Council.DARTFORD, Tenure.COUNCIL_GENERAL_NEEDS)
+    sanctuary(store, t7, at(7, 8), referrer="victim", household="lone_parent",
+              characteristics={"age": "16_24", "sex": "female", "race": "asian",
+                               "religion_or_belief": "prefer_not_to_say",
+                               "pregnancy_or_maternity": "pregnant"},
+              needs=["translated_documents", "spoken_language_interpreter"])
+    decide(store, t7, at(7, 9))
+    command(store, t7, "decline_sanctuary_measures", at(7, 10), reason_code="feels_safe_now",
+            reason="Feels safe now her ex is in custody.")
+    t8 = open_case(store, clock, at(7, 13), Council.DARTFORD, Tenure.PRIVATE_RENTED)
+    sanctuary(store, t8, at(7, 14), referrer="agency", household="couple_without_children",
+              characteristics={"disability": "not_disabled", "gender_reassignment": "not_same",
+                               "marriage_or_civil_partnership": "prefer_not_to_say",
+                               "sexual_orientation": "bisexual"})
+    decide(store, t8, at(7, 15))
+    command(store, t8, "decline_sanctuary_measures", at(7, 16),
+            reason_code="chose_another_option", reason="Asked for a transfer instead.")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from aggregates.sanctuary_rules import DECLINE_WORDS
 from web.wording_basics import rule_phrase, words
 
 
@@ -25,7 +26,10 @@ def sanctuary_decided(data: Mapping[str, Any]) -> str:
 
 
 def sanctuary_measures_declined(data: Mapping[str, Any]) -> str:
-    return "The household chose not to have Sanctuary measures."
+    code = data.get("reason_code")
+    reason = DECLINE_WORDS.get(code) if isinstance(code, str) else None
+    why = f" ({reason.lower()})" if reason else ""
+    return f"The household chose not to have Sanctuary measures{why}."
 
 
 def sanctuary_measure_installed(data: Mapping[str, Any]) -> str:

@@ -18,15 +18,17 @@ from starlette.datastructures import FormData
 from aggregates.case import Case
 from aggregates.contact import ContactChannel
 from aggregates.data_categories import redact_view
+from aggregates.equality import CHOICES, NEED_WORDS, QUESTIONS, CommunicationNeed, answer_words
 from aggregates.errors import CaseNotFound
 from aggregates.referrals import ReferralKind, ReferralStatus
 from aggregates.repair_rules import JOB_WORDS
 from aggregates.sanctuary_rules import (
+    DECLINE_WORDS,
     OUTCOMES,
+    DeclineReason,
     HouseholdType,
     Installer,
     MeasureType,
-    ProtectedCharacteristic,
     ReferrerKind,
     RiskSubject,
     SanctuaryStatus,
@@ -55,6 +57,8 @@ OPTIONS = {
     "subject": _choices(RiskSubject), "measure_type": _choices(MeasureType),
     "installer": _choices(Installer), "channel": _choices(ContactChannel),
     "job_type": [(j.value, words) for j, words in JOB_WORDS.items()],
+    "reason_code": [(r.value, DECLINE_WORDS[r]) for r in DeclineReason],
+    "communication_needs": [(n.value, NEED_WORDS[n]) for n in CommunicationNeed],
 }
 FACTS = [
     ("perpetrator_lives_at_property", "Does the perpetrator live at the property?"),
@@ -83,12 +87,15 @@ PAGE_LABELS: dict[str, Label] = {
     "channel": Label("how the referrer was told", choice=True),
     "job_type": Label("the repair", choice=True),
     **{name: Label("the answer", choice=True) for name, _ in FACTS},
-    **{f"pc_{c.value}": Label(c.value.replace("_", " ")) for c in ProtectedCharacteristic},
+    **{f"pc_{c.value}": Label(f"an answer to {words.lower()}", choice=True)
+       for c, words in QUESTIONS.items()},
+    "communication_needs": Label("the communication needs", choice=True),
+    "reason_code": Label("why they chose not to have measures", choice=True),
     "safer_reason": Label("why you are referring, and that the household agreed"),
 }
-# What the victim chooses to say of themselves (SCAR Q7): one optional box each.
-CHARACTERISTICS = [(f"pc_{c.value}", c.value.replace("_", " ").capitalize())
-                   for c in ProtectedCharacteristic]
+# What the victim chooses to say of themselves (SCAR Q7): one optional question each, its
+# answers (CAR; aggregates/equality.py).
+CHARACTERISTICS = [(f"pc_{c.value}", words, CHOICES[c]) for c, words in QUESTIONS.items()]
 
 
 def _field(path: str, step: str = "") -> str:
@@ -118,13 +125,14 @@ BODIES: dict[str, tuple[CommandRoute, Callable[[FormData], dict[str, Any]]]] = {
         "referrer_contact": text(f, "referrer_contact"),
         "referring_agency": text(f, "referring_agency") or None,
         "household_type": text(f, "household_type"),
-        "protected_characteristics": {name[3:]: text(f, name) for name, _ in CHARACTERISTICS
+        "protected_characteristics": {name[3:]: text(f, name) for name, _, _ in CHARACTERISTICS
                                       if text(f, name)},
-        "communication_needs": [n for n in [text(f, "communication_needs")] if n]}),
+        "communication_needs": [str(n) for n in f.getlist("communication_needs")]}),
     "risk-assessment": (ASSESS, lambda f: {"subject": text(f, "subject"),
                                            "findings": str(f.get("findings") or "")}),
     "decision": (DECIDE, lambda f: {name: yes_no_of(f, name) for name, _ in FACTS}),
-    "decline": (DECLINE, lambda f: {"reason": str(f.get("reason") or "")}),
+    "decline": (DECLINE, lambda f: {"reason_code": text(f, "reason_code"),
+                                    "reason": str(f.get("reason") or "")}),
     "measure": (MEASURE, lambda f: {
         "measure_type": text(f, "measure_type"), "installed_on": date_from(f, "installed_on"),
         "installer": text(f, "installer"), "cost_pence": _pence(f)}),
@@ -148,6 +156,7 @@ def _page(request: Request, principal: Principal, step: str) -> Any:
         sanctuary = redact_view("sanctuary", {
             "referral": referral and referral.to_dict(),
             "measures": [m.to_dict() for m in case.sanctuary.measures]}, role)
+        answers = _answers_in_words(sanctuary["referral"])
         status = referral.status if referral else None
         safer = [r for r in case.referrals.values() if r.kind is ReferralKind.SAFER]
         return render(
@@ -168,9 +177,27 @@ def _page(request: Request, principal: Principal, step: str) -> Any:
             safer_works=[redact_view("safer_works", w.to_dict(), role) for w in case.safer.works],
             can_refer_safer=all(r.status is ReferralStatus.FAILED for r in safer),
             facts=FACTS, characteristics=CHARACTERISTICS, options=OPTIONS, step=step,
+            answers=answers,
             values=values, errors=errors,
             field_errors=field_errors(errors))
     return show
+
+
+def _answers_in_words(referral: dict[str, Any] | None) -> dict[str, str]:
+    """The referral's decline reason, equality answers and communication needs in words (a
+    value withheld from the reader is shown as the withheld notice it already is)."""
+    if not referral:
+        return {}
+    given = referral["protected_characteristics"]
+    needs = referral["communication_needs"]
+    declined = referral.get("decline_reason")
+    return {
+        "declined": DECLINE_WORDS.get(declined, declined) if declined else "",
+        "characteristics": "; ".join(
+            f"{QUESTIONS[c]}: {answer_words(c, given[c])}" for c in QUESTIONS if c in given)
+        if isinstance(given, dict) else str(given),
+        "needs": ", ".join(NEED_WORDS.get(n, n) for n in needs)
+        if isinstance(needs, list) else str(needs)}
 
 
 def _job_words(job: dict[str, Any]) -> dict[str, Any]:
@@ -187,6 +214,6 @@ async def home_safety_submit(case_id: uuid.UUID, step: str, request: Request,
     form = await request.form()
     route, body_of = BODIES[step]
     return await submit(request, principal, case_id, route, body_of(form), form,
-                        _page(request, principal, step),
+                        _page(request, principal, step), multi=("communication_needs",),
                         field_of=lambda path: _field(path, step),
                         labels=PAGE_LABELS)

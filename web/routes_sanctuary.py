@@ -10,7 +10,14 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    model_serializer,
+)
 
 from aggregates.access import Permission
 from aggregates.commands.sanctuary import (
@@ -23,11 +30,23 @@ from aggregates.commands.sanctuary import (
 )
 from aggregates.contact import ContactChannel
 from aggregates.data_categories import redact_view
+from aggregates.equality import (
+    Age,
+    CommunicationNeed,
+    Disability,
+    EthnicGroup,
+    GenderIdentity,
+    Partnership,
+    PregnancyOrMaternity,
+    Religion,
+    Sex,
+    SexualOrientation,
+)
 from aggregates.sanctuary_rules import (
+    DeclineReason,
     HouseholdType,
     Installer,
     MeasureType,
-    ProtectedCharacteristic,
     ReferrerKind,
     RiskSubject,
 )
@@ -41,6 +60,27 @@ router = APIRouter()
 Reader = Annotated[Principal, Depends(require(Permission.READ_CASE))]
 
 
+class EqualityAnswersIn(BaseModel):
+    """The victim's answers, each optional, as codes (aggregates/equality.py: ONS 2021
+    Census categories, each with "prefer_not_to_say"). Only the answers given are sent on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    age: Age | None = None
+    disability: Disability | None = None
+    gender_reassignment: GenderIdentity | None = None
+    marriage_or_civil_partnership: Partnership | None = None
+    pregnancy_or_maternity: PregnancyOrMaternity | None = None
+    race: EthnicGroup | None = None
+    religion_or_belief: Religion | None = None
+    sex: Sex | None = None
+    sexual_orientation: SexualOrientation | None = None
+
+    @model_serializer(mode="wrap")
+    def _given_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {k: v for k, v in handler(self).items() if v is not None}
+
+
 class SanctuaryReferralIn(BaseModel):
     """Who referred and how to tell them the outcome; the household; what the victim chose
     to give of their protected characteristics and communication needs (SCAR Q7)."""
@@ -50,9 +90,9 @@ class SanctuaryReferralIn(BaseModel):
     referrer_contact: Line = Field(min_length=1, max_length=200)
     referring_agency: Annotated[str, StringConstraints(max_length=200), LINE_CHECK] | None = None
     household_type: HouseholdType
-    protected_characteristics: dict[ProtectedCharacteristic, Line] = Field(
-        default_factory=dict, max_length=len(ProtectedCharacteristic))
-    communication_needs: list[Line] = Field(default_factory=list, max_length=10)
+    protected_characteristics: EqualityAnswersIn = Field(default_factory=EqualityAnswersIn)
+    communication_needs: list[CommunicationNeed] = Field(
+        default_factory=list, max_length=len(CommunicationNeed))
 
 
 class RiskAssessmentIn(BaseModel):
@@ -74,6 +114,10 @@ class SanctuaryDecisionIn(BaseModel):
 
 
 class DeclineIn(BaseModel):
+    """Why the household chose not to have measures: a reason the return counts (SCAR Q15)
+    and their words."""
+
+    reason_code: DeclineReason
     reason: Text = Field(min_length=1, max_length=2000)
 
 

@@ -39,8 +39,8 @@ def parse_choice(kind: type[E], value: str, field_name: str) -> E:
 
 @dataclass(frozen=True)
 class ReferToSanctuary(Command):
-    """`protected_characteristics`: characteristic → the victim's own words (only those
-    given); `communication_needs`: in words."""
+    """`protected_characteristics`: characteristic → answer code (aggregates/equality.py;
+    optional, blank means not given); `communication_needs`: `CommunicationNeed` codes."""
 
     command_name: ClassVar[str] = "refer_to_sanctuary"
     permission: ClassVar[Permission] = CASE_WORK
@@ -76,9 +76,13 @@ class DecideSanctuary(Command):
 
 @dataclass(frozen=True)
 class DeclineSanctuaryMeasures(Command):
+    """`reason_code`: a `DeclineReason` (SCAR Q15); `reason`: the household's words. A
+    command sent before reasons were coded has no code, which the case refuses."""
+
     command_name: ClassVar[str] = "decline_sanctuary_measures"
     permission: ClassVar[Permission] = CASE_WORK
     reason: str
+    reason_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,8 +138,8 @@ def _decide(case: Case, cmd: DecideSanctuary, ctx: CommandContext) -> None:
 
 @handles(DeclineSanctuaryMeasures)
 def _decline(case: Case, cmd: DeclineSanctuaryMeasures, ctx: CommandContext) -> None:
-    case.decline_sanctuary_measures(reason=cmd.reason, actor=ctx.actor, at=ctx.at,
-                                    command_id=ctx.command_id)
+    case.decline_sanctuary_measures(reason_code=cmd.reason_code, reason=cmd.reason,
+                                    actor=ctx.actor, at=ctx.at, command_id=ctx.command_id)
 
 
 @handles(RecordSanctuaryMeasure)

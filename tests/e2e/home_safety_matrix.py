@@ -19,7 +19,7 @@ SANCTUARY_BODIES: dict[str, dict[str, Any]] = {
     "decision": {"perpetrator_lives_at_property": False, "safe_to_stay": True,
                  "victim_chooses_to_stay": True, "perpetrator_associates_live_there": False,
                  "area_too_dangerous": False, "household_can_operate_measures": True},
-    "decline": {"reason": "Would rather move"},
+    "decline": {"reason_code": "moving_elsewhere", "reason": "Would rather move"},
     "measures": {"measure_type": "door_viewer", "installed_on": "2026-06-08",
                  "installer": "housing_maintenance_team", "cost_pence": 1500},
     "referrer-told": {"channel": "email"},

@@ -82,7 +82,9 @@ async def test_sanctuary_declined_then_installed_and_an_emergency_repair(
             await answer(page, question, choice)
         await page.get_by_role("button", name="Record the decision").click()
         await page.goto(f"/work/cases/{declined_case}/home-safety")
-        await page.get_by_label("Their reason").fill("They would rather move to family.")
+        await answer(page, "Why they chose not to have measures", "Moving elsewhere")
+        await page.get_by_label("Their reason, in their words").fill(
+            "They would rather move to family.")
         await page.get_by_role("button", name="Record that they declined").click()
         await page.goto(f"/work/cases/{declined_case}/home-safety")
         await expect(page.get_by_text("They would rather move to family.")).to_be_visible()

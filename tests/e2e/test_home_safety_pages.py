@@ -64,10 +64,15 @@ async def test_a_sanctuary_referral_declined_with_a_reason_from_the_pages(
         summary = error_summary(wrong.text)
         assert "Housing Maintenance Team" in summary
         assert_plain(summary, "sanctuary_installer_fits_tenure")
-        declined = await post(http, case_id, "decline", reason="They would rather move.")
+        unpicked = await post(http, case_id, "decline", reason="They would rather move.")
+        assert unpicked.status_code == 422 and 'href="#reason_code"' in unpicked.text
+        assert "Select why they chose not to have measures" in error_summary(unpicked.text)
+        declined = await post(http, case_id, "decline", reason_code="chose_another_option",
+                              reason="They would rather move.")
         assert declined.status_code == 303
         page = await http.get(f"/work/cases/{case_id}/home-safety")
         assert "Declined" in page.text and "They would rather move." in page.text
+        assert "Chose another option (for example, a transfer or a refuge)" in page.text
         assert "Tell the referrer the outcome" in page.text
 
         repair = await post(http, case_id, "repair", job_type="change_door_locks")
@@ -88,28 +93,36 @@ async def test_a_dover_case_page_says_what_dover_offers_instead(system: WebSyste
     assert "Report an emergency repair" in page.text
 
 
-async def test_protected_characteristics_given_on_the_referral_form_are_recorded_in_her_words(
+async def test_equality_answers_picked_on_the_referral_form_are_recorded_and_shown_in_words(
         system: WebSystem) -> None:
-    """SCAR Q7 recommends collecting them where the victim gives them: only the boxes filled
-    are recorded, each in the victim's own words; a box of two lines is refused beside
-    itself (each is one line)."""
+    """SCAR Q7 recommends asking; CAR monitors the answers: each question is optional radios
+    (ONS 2021 categories and "Prefer not to say"), communication needs are checkboxes; only
+    the answers picked are recorded, as codes, and the page shows them in words. An answer
+    not on a question's list is refused beside that question."""
     case_id = await system.open_case(CW, council="dartford")
     form = {"referrer_kind": "victim", "referrer_name": "A. Resident",
             "referrer_contact": "01322 111111", "household_type": "lone_adult"}
     async with system.client(CW) as http:
         page = await http.get(f"/work/cases/{case_id}/home-safety")
+        assert 'type="radio" value="prefer_not_to_say"' in page.text
         assert 'name="pc_religion_or_belief"' in page.text and "Protected characteristics" \
             in page.text
-        too_long = await post(http, case_id, "sanctuary-referral", **form, pc_age="Forty\nfive")
-        assert too_long.status_code == 422
-        assert 'href="#pc_age"' in too_long.text
-        given = await post(http, case_id, "sanctuary-referral", **form,
-                           pc_age="In her forties", pc_religion_or_belief="Sikh",
-                           pc_disability="")
+        assert 'name="communication_needs" type="checkbox" value="relay_uk"' in page.text
+        wrong = await post(http, case_id, "sanctuary-referral", **form, pc_age="forty")
+        assert wrong.status_code == 422
+        assert 'href="#pc_age"' in wrong.text
+        given = await http.post(f"/work/cases/{case_id}/home-safety/sanctuary-referral", data={
+            **form, "request_id": str(uuid.uuid4()), "pc_age": "45_54",
+            "pc_religion_or_belief": "sikh", "pc_sex": "prefer_not_to_say",
+            "communication_needs": ["braille", "relay_uk"]})
         assert given.status_code == 303, given.text[:300]
         referral = (await http.get(f"/cases/{case_id}/sanctuary")).json()["referral"]
-        assert referral["protected_characteristics"] == {
-            "age": "In her forties", "religion_or_belief": "Sikh"}
+        page = await http.get(f"/work/cases/{case_id}/home-safety")
+    assert referral["protected_characteristics"] == {
+        "age": "45_54", "religion_or_belief": "sikh", "sex": "prefer_not_to_say"}
+    assert referral["communication_needs"] == ["braille", "relay_uk"]
+    assert "Age: 45 to 54; Religion or belief: Sikh; Sex: Prefer not to say" in page.text
+    assert "Braille, Relay UK" in page.text
 
 
 async def test_a_safer_referral_from_the_page_then_no_second_form(system: WebSystem) -> None:

@@ -39,8 +39,8 @@ async def step(http: httpx.AsyncClient, case_id: str, name: str, body: dict) -> 
 
 async def referred_and_accepted(http: httpx.AsyncClient, case_id: str) -> None:
     await step(http, case_id, "referral", {
-        **SANCTUARY_BODIES["referral"], "protected_characteristics": {"age": "34"},
-        "communication_needs": ["Large print letters"]})
+        **SANCTUARY_BODIES["referral"], "protected_characteristics": {"age": "25_34"},
+        "communication_needs": ["large_print"]})
     for subject in ("case", "property"):
         await step(http, case_id, "risk-assessments",
                    {"subject": subject, "findings": f"The {subject} was assessed."})
@@ -52,21 +52,26 @@ async def test_a_dartford_referral_declined_with_a_reason_then_the_referrer_told
     case_id = await system.open_case(CW, council="dartford")
     async with system.client(CW) as http:
         await referred_and_accepted(http, case_id)
-        await step(http, case_id, "decline", {"reason": "The family would rather move."})
+        await step(http, case_id, "decline", {"reason_code": "moving_elsewhere",
+                                              "reason": "The family would rather move."})
         await step(http, case_id, "referrer-told", {"channel": "email"})
         view = (await http.get(f"/cases/{case_id}/sanctuary")).json()
     referral = view["referral"]
     assert view["offered"] is True and view["section"] == "DBC 7.4.2; SCAR"
     assert referral["status"] == "declined"
     assert referral["outcome_reason"] == "The family would rather move."
+    assert referral["decline_reason"] == "moving_elsewhere"
     assert referral["referrer_told_at"] is not None
-    assert referral["protected_characteristics"] == {"age": "34"}
+    assert referral["protected_characteristics"] == {"age": "25_34"}
     async with system.client(AUD) as audit:
         seen = (await audit.get(f"/cases/{case_id}/sanctuary")).json()["referral"]
     assert seen["protected_characteristics"] == {"age": "Withheld: not needed for your role"}
     assert seen["referrer_contact"].startswith("Withheld")
     assert (seen["tenure"], seen["household_type"], seen["status"]) == (
         "council_general_needs", "lone_adult", "declined")
+    # Why they declined is a rationale (auditors read rationales); the need reads as before.
+    assert (seen["decline_reason"], seen["communication_needs"]) == (
+        "moving_elsewhere", ["large_print"])
 
 
 async def test_measures_installed_are_recorded_by_type_installer_and_cost(
@@ -88,6 +93,27 @@ async def test_measures_installed_are_recorded_by_type_installer_and_cost(
                                  "installer": "housing_maintenance_team", "cost_pence": 1500}]
 
 
+async def test_an_answer_or_reason_not_on_its_list_is_refused_naming_field_and_codes(
+        system: WebSystem) -> None:
+    """CAR; SCAR Q7, Q15: a 422 names the field and the codes it allows; nothing is
+    recorded."""
+    case_id = await system.open_case(CW, council="dartford")
+    async with system.client(CW) as http:
+        words = await http.post(f"/cases/{case_id}/sanctuary/referral", json={
+            **SANCTUARY_BODIES["referral"], "protected_characteristics": {"age": "34"}})
+        need = await http.post(f"/cases/{case_id}/sanctuary/referral", json={
+            **SANCTUARY_BODIES["referral"], "communication_needs": ["Polish"]})
+        await referred_and_accepted(http, case_id)
+        reason = await http.post(f"/cases/{case_id}/sanctuary/decline",
+                                 json={"reason_code": "not_recorded", "reason": "No."})
+        view = (await http.get(f"/cases/{case_id}/sanctuary")).json()
+    assert [r.status_code for r in (words, need, reason)] == [422, 422, 422]
+    assert "protected_characteristics.age" in words.text and "35_44" in words.text
+    assert "communication_needs" in need.text and "relay_uk" in need.text
+    assert "reason_code" in reason.text and "feels_safe_now" in reason.text
+    assert view["referral"]["status"] == "accepted"
+
+
 async def test_a_dover_case_is_told_what_dover_offers_instead_of_a_sanctuary_scheme(
         system: WebSystem) -> None:
     case_id = await system.open_case(DOVER_CW)
@@ -107,7 +133,7 @@ async def test_an_auditor_reads_no_protected_characteristic_referrer_or_findings
     """Data category × role on every read of the Sanctuary record: the view, the events and
     the history pages show a caseworker each planted value, an auditor none of them."""
     case_id = await system.open_case(CW, council="dartford")
-    planted = {"religion": "Zoroastrian-planted", "referrer": "Referrer-Quillfeather",
+    planted = {"religion": "buddhist", "referrer": "Referrer-Quillfeather",
                "contact": "quill@example.org", "findings": "Findings-Hawthornmere"}
     async with system.client(CW) as http:
         await step(http, case_id, "referral", {

@@ -34,6 +34,7 @@ from monitoring.reports import REPORTS, safe_report
 from tests.bulk_cases import write_cases
 from tests.integration.test_cli_staff import casework
 from tests.monitoring_cases import Clock, build
+from tests.monitoring_equality_expected import EQUALITY_EXPECTED
 from tests.support import PERSONAL_STRINGS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,16 +98,12 @@ EXPECTED: dict[tuple[str, Council, int, str, str], int] = {
     ("sanctuary-decisions", DARTFORD, MAY,
      "sanctuary_perpetrator_does_not_live_at_property", HSP): 1,
     ("sanctuary-decisions", DARTFORD, JUN, "accepted", HSF): 1,
-    ("sanctuary-declined", DARTFORD, JUN, "declined", HSF): 1,
+    ("sanctuary-declined", DARTFORD, JUN, "moving_elsewhere", HSF): 1,
     ("sanctuary-measures", DARTFORD, MAY, "door_locks_changed", TSV): 1,
     ("sanctuary-measures", DARTFORD, MAY, "window_locks", TSV): 1,
     ("sanctuary-cost", DARTFORD, MAY, "door_locks_changed", TSV): 123,  # £123.45
     ("sanctuary-cost", DARTFORD, MAY, "window_locks", TSV): 60,
-    # CAR equality monitoring: characteristics given and communication needs.
-    ("equality", DARTFORD, APR, "age", TSV): 1,
-    ("equality", DARTFORD, APR, "sex", TSV): 1,
-    ("equality", DARTFORD, APR, "communication_need", TSV): 1,
-    ("equality", DARTFORD, JUN, "disability", HSF): 1,
+    # CAR equality monitoring and the July cases: tests/monitoring_equality_expected.py.
 }
 # Dartford's housing KPIs (tests/monitoring_cases.py `housing_kpi_cases`), added to the
 # figures above: their cases are also referrals received (and, in Dartford, S3).
@@ -125,6 +122,8 @@ HOUSING_KPIS: dict[tuple[str, Council, int, str, str], int] = {
 }
 for _key, _n in HOUSING_KPIS.items():
     EXPECTED[_key] = EXPECTED.get(_key, 0) + _n
+for _cell, _count in EQUALITY_EXPECTED.items():  # added, so other stories' figures add up
+    EXPECTED[_cell] = EXPECTED.get(_cell, 0) + _count
 
 
 def figures(source: ProjectionReportSource, year: int = 2026) -> dict[tuple[str, Council, int,
@@ -217,6 +216,26 @@ def test_a_cost_is_shown_only_where_the_number_of_measures_behind_it_is(
     assert safe.cells[0][2] is None and safe.cells[-1][3] is None
     assert [[v is None for v in row] for row in safe.cells] == [
         [v is None for v in row] for row in measures.cells]
+
+
+def test_an_equality_report_counts_each_household_referred_once_by_its_answer(
+        known: CaseStore) -> None:
+    """CAR: Q1's three Dartford referrals by disability: T3 (Housing Scheme and Finance)
+    limited a lot; T1 (Tenancy Services) and T2 (Housing Solutions) did not answer. The
+    rows add up to the households referred; "own words" reads 0 (nothing was in words)."""
+    source = source_of(known)
+    try:
+        report = safe_report(source, "equality-disability", DARTFORD,
+                             Period(2026, PeriodKind.QUARTER, 0), today=date(2026, 10, 1),
+                             min_count=1)
+    finally:
+        source.close()
+    assert report.row_labels == (
+        "Disabled: day-to-day activities limited a lot",
+        "Disabled: day-to-day activities limited a little", "Not disabled",
+        "Prefer not to say", "Given in own words (not coded)", "Not given", "Total")
+    assert report.cells == ((1, 0, 0, 1), (0, 0, 0, 0), (0, 0, 0, 0), (0, 0, 0, 0),
+                            (0, 0, 0, 0), (0, 1, 1, 2), (1, 1, 1, 3))
 
 
 def test_every_policy_team_is_a_column_in_a_fixed_order() -> None:
@@ -329,7 +348,7 @@ def test_the_counts_hold_no_personal_data(known: CaseStore) -> None:
     engine.dispose()
     assert [c.name for c in table.columns] == ["report", "row", "council", "team", "year",
                                                "month", "amount"]
-    said = [*PERSONAL_STRINGS, "Sam Referrer", "01322", "Kent Police", "BSL interpreter",
-            "Female", "Uses a wheelchair", "rather move away", "door viewer", "review the"]
+    said = [*PERSONAL_STRINGS, "Sam Referrer", "01322", "Kent Police", "rather move away",
+            "ex is in custody", "for a transfer instead", "door viewer", "review the"]
     assert held and not [words for words in said if words.lower() in held.lower()]
     assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", held)  # no case id

@@ -144,13 +144,16 @@ def test_no_decision_before_the_case_and_the_property_are_risk_assessed(
 
 
 def test_the_household_may_decline_measures_and_the_reason_is_recorded() -> None:
+    """SCAR Q15: the reason is counted by its code and kept in the household's words."""
     case, steps = accepted_case()
     with pytest.raises(RuleViolation, match="reason_is_recorded"):
-        steps("decline_sanctuary_measures", reason="  ")
-    steps("decline_sanctuary_measures", reason="Would rather move than change the house.")
+        steps("decline_sanctuary_measures", reason_code="moving_elsewhere", reason="  ")
+    steps("decline_sanctuary_measures", reason_code="moving_elsewhere",
+          reason="Would rather move than change the house.")
     referral = referral_of(case)
     assert referral.status is SanctuaryStatus.DECLINED
     assert referral.outcome_reason == "Would rather move than change the house."
+    assert referral.decline_reason == "moving_elsewhere"
 
 
 def test_measures_installed_record_type_date_installer_and_cost_in_pence() -> None:
@@ -194,7 +197,8 @@ def test_the_referrer_is_told_the_outcome_and_how_to_complain_once_there_is_one(
     case, steps = accepted_case()
     with pytest.raises(ConflictError, match="sanctuary_step_in_order"):
         steps("tell_sanctuary_referrer", channel="email")  # accepted, nothing installed yet
-    steps("decline_sanctuary_measures", reason="Chose to move to family instead.")
+    steps("decline_sanctuary_measures", reason_code="moving_elsewhere",
+          reason="Chose to move to family instead.")
     steps("tell_sanctuary_referrer", channel="email")
     told = [e for e in case.collect_events() if type(e).__name__ == "SanctuaryReferrerTold"]
     assert told[0].outcome == "declined"  # type: ignore[attr-defined]
@@ -205,16 +209,16 @@ def test_the_referrer_is_told_the_outcome_and_how_to_complain_once_there_is_one(
 
 def test_the_record_carries_what_the_monitoring_return_needs() -> None:
     """SCAR Q15, DBC 14: tenure, referring agency, household type, and the protected
-    characteristics and communication needs the victim chose to give (SCAR Q7)."""
+    characteristics and communication needs the victim chose to give (SCAR Q7), as codes."""
     steps = Steps(dartford_case(Tenure.HOUSING_ASSOCIATION))
-    steps.refer(protected_characteristics={"age": "34", "disability": ""},
-                communication_needs=["Interpreter: Polish"])
+    steps.refer(protected_characteristics={"age": "25_34", "disability": ""},
+                communication_needs=["spoken_language_interpreter"])
     referral = referral_of(steps.case).to_dict()
     assert referral["tenure"] == "housing_association"
     assert referral["referring_agency"] == "Kent Police"
     assert referral["household_type"] == "lone_parent"
-    assert referral["protected_characteristics"] == {"age": "34"}  # not given: not recorded
-    assert referral["communication_needs"] == ["Interpreter: Polish"]
+    assert referral["protected_characteristics"] == {"age": "25_34"}  # blank: not given
+    assert referral["communication_needs"] == ["spoken_language_interpreter"]
 
 
 def test_an_agency_referral_names_the_agency_and_anyone_may_refer() -> None:
@@ -229,7 +233,7 @@ def test_a_second_referral_waits_until_the_first_has_closed() -> None:
     case, steps = accepted_case()
     with pytest.raises(ConflictError, match="sanctuary_one_referral_at_a_time"):
         steps.refer()
-    steps("decline_sanctuary_measures", reason="Not now.")
+    steps("decline_sanctuary_measures", reason_code="feels_safe_now", reason="Not now.")
     steps.refer(referrer_kind="victim", referring_agency=None)
     assert referral_of(case).status is SanctuaryStatus.REFERRED
 
