@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_PROCESSES ?= 2
 
 .PHONY: install run demo test test-fast lint bench clean
 
@@ -25,7 +26,10 @@ demo: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy  # every package and bench/: the list is pyproject.toml [tool.mypy] files
-	$(BIN)/python -m pytest
+	# Two processes, a test file never split between them (its module fixtures are set up
+	# once): much of the suite waits on Temporal, HTTP and subprocesses, so two keep both
+	# cores busy. Each process has its own Temporal servers; stores are per test.
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile
 
 test-fast: install
 	$(BIN)/python -m pytest tests/unit

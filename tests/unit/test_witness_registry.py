@@ -33,7 +33,7 @@ def test_a_witnessing_partner_is_listed_with_its_cosignature_key() -> None:
     (Signer.generate("police.example/witness").verifier.vkey(), "type 0x04"),
     ("police.example/witness+00000000+AQ==", "not a verifier key"),
     ("not a key", "not a verifier key"),
-])
+], ids=["log-signing-key", "bad-key-bytes", "not-a-key"])  # fixed ids: the first key is random
 def test_a_witness_key_that_is_not_a_cosignature_key_is_refused(vkey: str,
                                                                 message: str) -> None:
     with pytest.raises(RegistryInvalid, match=message):
