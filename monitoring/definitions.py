@@ -92,6 +92,9 @@ NOT_ACCEPTED_RULES = (
 
 SANCTUARY = "SCAR Q15, DBC 14"
 EQUALITY = "CAR, SCAR Q7, SCAR Q15"
+# Each referral is counted (a fact per `SanctuaryReferred`): the counts hold no case id to
+# tell a household seen before from a new one.
+AGAIN = " A household referred again, after a referral ended, is counted again."
 NO_NEED = "none"  # equality-communication: a household referred with no need recorded
 
 
@@ -100,14 +103,15 @@ def equality_report(characteristic: ProtectedCharacteristic) -> str:
     return "equality-" + characteristic.value.replace("_", "-")
 
 
-# CAR equality monitoring: one report per protected characteristic, counting every household
-# referred to the Sanctuary Scheme in the month once, by its answer (aggregates/equality.py),
+# CAR equality monitoring: one report per protected characteristic, counting each referral to
+# the Sanctuary Scheme in the month once, by its answer (aggregates/equality.py),
 # "given in own words" for an answer recorded before answers were coded, or "not given".
 EQUALITY_REPORTS = tuple(ReportDefinition(
     equality_report(c), f"Equality monitoring: {QUESTIONS[c].lower()}",
     f"Households referred to the Sanctuary Scheme in the month, by their answer to "
     f"\"{QUESTIONS[c]}\". Answering is optional: a household that did not answer is "
-    f"counted as not given; one recorded before answers were coded, as given in own words.",
+    f"counted as not given; one recorded before answers were coded, as given in own words."
+    f"{AGAIN}",
     (*CHOICES[c], (OWN_WORDS, OWN_WORDS_WORDS), (NOT_GIVEN, NOT_GIVEN_WORDS)), EQUALITY)
     for c in ProtectedCharacteristic)
 
@@ -153,11 +157,13 @@ REPORTS: dict[str, ReportDefinition] = {r.name: r for r in (
         "D 8.3, DBC 6"),
     ReportDefinition(
         "sanctuary-tenure", "Sanctuary Scheme households referred, by tenure",
-        "Households referred to the Sanctuary Scheme in the month, by their tenure.",
+        "Households referred to the Sanctuary Scheme in the month, by their tenure."
+        + AGAIN,
         tuple((t.value, words) for t, words in TENURE_WORDS.items()), SANCTUARY),
     ReportDefinition(
         "sanctuary-referrers", "Sanctuary Scheme referrals, by who referred",
-        "Households referred to the Sanctuary Scheme in the month, by who referred them.",
+        "Households referred to the Sanctuary Scheme in the month, by who referred them."
+        + AGAIN,
         (("victim", "The victim"), ("person", "Another person"), ("agency", "An agency")),
         SANCTUARY),
     ReportDefinition(
@@ -173,7 +179,8 @@ REPORTS: dict[str, ReportDefinition] = {r.name: r for r in (
          (NOT_RECORDED, DECLINE_WORDS[NOT_RECORDED])), SANCTUARY),
     ReportDefinition(
         "sanctuary-households", "Sanctuary Scheme households referred, by household type",
-        "Households referred to the Sanctuary Scheme in the month, by household type.",
+        "Households referred to the Sanctuary Scheme in the month, by household type."
+        + AGAIN,
         tuple((h.value, _words(h.value)) for h in HouseholdType), SANCTUARY),
     ReportDefinition(
         "sanctuary-measures", "Sanctuary measures installed, by type",
@@ -194,14 +201,13 @@ REPORTS: dict[str, ReportDefinition] = {r.name: r for r in (
         "prevention and the relief duty whose last settled home was lost because of "
         "domestic abuse, in the month that was first recorded. Each household is counted "
         "once; Dover cases are not counted (these are Dartford's measures).",
-        # The rows are separate measures, not categories of one: a case may be in each (its
-        # report, its prevention, its loss of home), so the total counts figures, not
-        # households.
         (("s3", "S3: domestic abuse incidents reported"),
          ("hpi15", "HPI-15: households where homelessness was prevented"),
          ("dbc14_2", "DBC 14.2: domestic abuse the reason for losing the last settled home "
                      "(prevention and relief duties)")),
-        "CAR Q3, DBC 14.2", total_words="Figures counted"),
+        # Separate measures: no total row, each row decided on its own and S3 published as
+        # "referrals-received" is (monitoring/linked.py).
+        "CAR Q3, DBC 14.2"),
     *EQUALITY_REPORTS,
     ReportDefinition(
         "equality-communication", "Equality monitoring: communication needs",

@@ -9,12 +9,13 @@ by sparse Gaussian elimination: each row's pivot is its greatest variable, so re
 vector only ever introduces smaller variables and ends.
 
 Shapes: a variable is any sortable hashable (a tuple of ints here); a sum is a frozenset of
-variables, each with coefficient 1.
+variables, each with coefficient 1, or a mapping of variables to whole-number coefficients
+(a known relation between counts, such as two reports' equal totals: +1 and -1).
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -24,7 +25,7 @@ Vector = dict[Any, Fraction]
 class Span:
     """The linear span of the sums given, over the rationals."""
 
-    def __init__(self, sums: Iterable[Iterable[Hashable]] = ()) -> None:
+    def __init__(self, sums: Iterable[Iterable[Hashable] | Mapping[Any, int]] = ()) -> None:
         self._rows: dict[Any, Vector] = {}  # pivot variable → row, pivot coefficient 1
         for found in sums:
             self.add(found)
@@ -33,8 +34,10 @@ class Span:
     def rank(self) -> int:
         return len(self._rows)
 
-    def _reduce(self, variables: Iterable[Hashable]) -> Vector:
-        vector: Vector = {v: Fraction(1) for v in variables}
+    def _reduce(self, variables: Iterable[Hashable] | Mapping[Any, int]) -> Vector:
+        vector: Vector = ({v: Fraction(c) for v, c in variables.items() if c}
+                          if isinstance(variables, Mapping)
+                          else {v: Fraction(1) for v in variables})
         pivots = sorted((v for v in vector if v in self._rows), reverse=True)
         while pivots:
             pivot = pivots[0]
@@ -50,7 +53,7 @@ class Span:
             pivots = sorted((v for v in vector if v in self._rows), reverse=True)
         return vector
 
-    def add(self, variables: Iterable[Hashable]) -> bool:
+    def add(self, variables: Iterable[Hashable] | Mapping[Any, int]) -> bool:
         """Add a published sum; True if it told something the others did not."""
         vector = self._reduce(variables)
         if not vector:
@@ -60,6 +63,6 @@ class Span:
         self._rows[pivot] = {v: c / scale for v, c in vector.items()}
         return True
 
-    def contains(self, variables: Iterable[Hashable]) -> bool:
+    def contains(self, variables: Iterable[Hashable] | Mapping[Any, int]) -> bool:
         """True if the sum of `variables` follows exactly from the sums added."""
         return not self._reduce(variables)

@@ -22,6 +22,7 @@ from aggregates.report import Council
 from monitoring.definitions import REPORTS as REPORTS
 from monitoring.definitions import ChartKind as ChartKind
 from monitoring.definitions import ReportDefinition as ReportDefinition
+from monitoring.linked import COARSER, SEPARATE_MEASURES, SHARED_TOTAL
 from monitoring.periods import Period, PeriodError, PeriodKind, ended_periods
 from monitoring.suppression import Shape, decide_year
 
@@ -115,13 +116,21 @@ def safe_report(source: ReportSource, name: str, council: Council, period: Perio
     if not period.has_ended(today):
         raise PeriodError(f"{period.label} has not ended: a period is reported once it has "
                           "ended, so its figures are final")
+    if name in COARSER:
+        return coarser_report(safe_report(source, COARSER[name][0], council, period,
+                                          today=today, min_count=min_count,
+                                          progress=progress), definition)
+    if name in SEPARATE_MEASURES:
+        return measures_report(source, definition, council, period, today=today,
+                               min_count=min_count, progress=progress)
     periods = ended_periods(period.year, today)
     periods = periods[:periods.index(period) + 1]
     teams = list(source.teams(council, definition))
     shape = Shape(len(definition.rows), len(teams))
     counts = _read(source, definition, council, periods, progress)
     if definition.hidden_as is None:
-        decision = decide_year(counts, shape, periods, min_count)
+        decision = decide_year(counts, shape, periods, min_count,
+                               shared_total=name in SHARED_TOTAL)
     else:
         # Amounts that are not counts of people (pounds) are hidden exactly where the counts
         # they add up are: which cells can be worked out depends on the pattern alone.
@@ -156,6 +165,57 @@ def _read(source: ReportSource, definition: ReportDefinition, council: Council,
         if progress is not None:
             progress(done, len(months))
     return counts
+
+
+def coarser_report(finer: SafeReport, definition: ReportDefinition) -> SafeReport:
+    """`definition`'s report published from `finer`'s (monitoring/linked.py `COARSER`): each
+    cell the sum of the finer cells it adds up, shown only where all of them are."""
+    rows_of = COARSER[definition.name][1]
+    index = {code: i for i, (code, _) in enumerate(finer.definition.rows)}
+
+    def added(code: str, column: int) -> int | None:
+        values = [finer.cells[index[part]][column] for part in rows_of[code]]
+        return None if None in values else sum(v for v in values if v is not None)
+
+    columns = range(len(finer.column_labels))
+    cells = [tuple(added(code, c) for c in columns) for code, _ in definition.rows]
+    return SafeReport(definition, finer.council, finer.period,
+                      (*(label for _, label in definition.rows),
+                       definition.total_words or TOTAL),
+                      finer.column_labels, (*cells, finer.cells[-1]), finer.months,
+                      finer.min_count)
+
+
+def measures_report(source: ReportSource, definition: ReportDefinition, council: Council,
+                    period: Period, *, today: date, min_count: int,
+                    progress: Progress | None) -> SafeReport:
+    """A report of separate measures (monitoring/linked.py `SEPARATE_MEASURES`): no total
+    row, each row decided as a table of its own, or published as the report row it is."""
+    same_as = SEPARATE_MEASURES[definition.name]
+    periods = ended_periods(period.year, today)
+    periods = periods[:periods.index(period) + 1]
+    teams = list(source.teams(council, definition))
+    counts = _read(source, definition, council, periods, progress)
+    shape = Shape(1, len(teams))
+    cells = []
+    for i, (code, _) in enumerate(definition.rows):
+        if code in same_as:
+            other, row = same_as[code]
+            found = safe_report(source, other, council, period, today=today,
+                                min_count=min_count)
+            if list(found.column_labels[:len(teams)]) != teams:
+                raise LookupError(f"{definition.name} and {other} have different teams")
+            cells.append(found.cells[[c for c, _ in found.definition.rows].index(row)])
+            continue
+        decision = decide_year({m: [rows[i]] for m, rows in counts.items()}, shape, periods,
+                               min_count)
+        cells.append(tuple(None if (period, 0, c) in decision.hidden
+                           else decision.values[(period, 0, c)]
+                           for c in shape.column_indices))
+    return SafeReport(definition, council, period,
+                      tuple(label for _, label in definition.rows),
+                      tuple(teams + ([ALL_TEAMS] if shape.columns > 1 else [])),
+                      tuple(cells), (), min_count)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,18 @@ published figures of all periods together. Arbitrary date ranges are refused bec
 them (April–June against April–May) any two overlapping ranges give a third, and the number
 of combinations to protect grows with every range anyone asks for.
 
+Reports that share their totals. Several reports count the same households by different
+categories (the Sanctuary referrals by tenure, by referrer, by household type and by each
+equality question), so each team's and month's total is the same in all of them, and one
+report's shown total would undo another's hiding it. For these (`shared_total=True`) the
+total row is decided once, as a one-row table of its own (the same for every report of the
+family), and each report may hide only more of its parts: its audit protects every hidden
+total, not only the small ones, and also checks that its parts say nothing about the totals
+(no combination of them) beyond the totals shown. Then no combination of the family's reports
+gives more than each does alone: their categories meet only in the totals. Reports whose rows
+are sums of another's rows, or rows of another report, are published from that report's
+decision instead (monitoring/linked.py).
+
 Why figures shown once stay safe later. Periods are decided in the order they end (a month,
 then its quarter after its third month, then the year after its last quarter); a period's
 cells are decided once, from the counts of its own months and the cells already decided, and
@@ -134,20 +146,31 @@ class Decision:
     values: dict[Cell, int]
     hidden: set[Cell]
     decided: list[Period]
+    fixed_total: bool = False  # the total row is decided elsewhere (shared by a family)
 
     def sensitive(self, cell: Cell) -> bool:
         return 0 < self.values[cell] < self.min_count
 
 
 def decide_year(counts: Counts, shape: Shape, periods: Sequence[Period],
-                min_count: int) -> Decision:
+                min_count: int, *, shared_total: bool = False) -> Decision:
     """Decide the hidden cells of `periods` (one financial year's, in the order they end, as
-    `periods.ended_periods` lists them). `counts` holds every month those periods cover."""
-    decision = Decision(shape, min_count, {}, set(), [])
+    `periods.ended_periods` lists them). `counts` holds every month those periods cover.
+    `shared_total`: the report's total row is shared with other reports (see the module's
+    docstring): it is hidden exactly where the one-row table of the totals hides it."""
+    forced: set[Cell] = set()
+    if shared_total and shape.rows > 1:
+        totals = {m: [[sum(row[c] for row in counts[m]) for c in range(shape.columns)]]
+                  for m in counts}
+        forced = {(p, shape.rows, c) for p, _, c in
+                  decide_year(totals, Shape(1, shape.columns), periods, min_count).hidden}
+    decision = Decision(shape, min_count, {}, set(), [], fixed_total=bool(forced) or (
+        shared_total and shape.rows > 1))
     for period in periods:
         for cell in shape.cells(period):
             decision.values[cell] = sum(counts[m][r][c] for m, r, c in shape.variables(cell))
-        decision.hidden |= {cell for cell in shape.cells(period) if decision.sensitive(cell)}
+        decision.hidden |= {cell for cell in shape.cells(period) if decision.sensitive(cell)
+                            or cell in forced}
         decision.decided.append(period)
         _settle(decision, period)
     return decision
@@ -158,7 +181,8 @@ def _settle(decision: Decision, period: Period) -> None:
     shape, hidden = decision.shape, decision.hidden
     block = [cell for p in _periods_within(period, decision.decided) for cell in shape.cells(p)]
     groups = [g for p in _periods_within(period, decision.decided) for g in shape.groups(p)]
-    new = set(shape.cells(period))
+    new = {c for c in shape.cells(period)
+           if not (decision.fixed_total and c[1] == shape.rows)}  # totals: decided once
     while True:
         fixes: set[Cell] = set()
         for group in groups:
@@ -173,8 +197,12 @@ def _settle(decision: Decision, period: Period) -> None:
         span = Span(shown)
         exposed = [cell for cell in block if cell in hidden and decision.sensitive(cell)
                    and span.contains(shape.variables(cell))]
+        if decision.fixed_total and not exposed:
+            exposed = _totals_told(decision, block, span)
         for cell in exposed:
             fixes |= _beside(decision, cell, groups, new)
+            if fixes and decision.fixed_total:
+                break  # one at a time: a part hidden for one total may cover the others
         if not fixes:
             if exposed:  # nothing new left to hide beside them: publish nothing new
                 hidden |= new
@@ -215,3 +243,21 @@ def _beside(decision: Decision, cell: Cell, groups: Sequence[Group],
         if found:
             return found
     return set()
+
+
+def _totals_told(decision: Decision, block: Sequence[Cell], span: Span) -> list[Cell]:
+    """For a report whose totals are shared: the hidden totals, if its published parts say
+    anything about the totals beyond the totals shown (some combination of hidden totals is
+    in the span of what it publishes); none if they say nothing. Dimension count:
+    dim(published ∩ totals) = rank(published) + rank(totals) - rank(published + totals)."""
+    shape = decision.shape
+    totals = [c for c in block if c[1] == shape.rows]
+    hidden = [c for c in totals if c in decision.hidden]
+    if not hidden:
+        return []
+    variables = [shape.variables(c) for c in totals]
+    published_and_totals = Span([shape.variables(c) for c in block
+                                 if c not in decision.hidden] + variables)
+    shown_totals = Span([shape.variables(c) for c in totals if c not in decision.hidden])
+    told = span.rank + Span(variables).rank - published_and_totals.rank
+    return hidden if told > shown_totals.rank else []

@@ -25,23 +25,24 @@ AFTER_Q1 = date(2026, 7, 1)
 
 
 def source() -> InMemoryReportSource:
-    """Dartford's victim contact by month: April, May, June 2026 (rows: within, later)."""
+    """Dartford's emergency repairs by month: April, May, June 2026 (rows: within 24 hours,
+    later)."""
     found = InMemoryReportSource(TEAMS)
-    found.counts[("victim-contact", Council.DARTFORD, 2026, 0)] = [[20, 12], [3, 6]]
-    found.counts[("victim-contact", Council.DARTFORD, 2026, 1)] = [[18, 9], [7, 8]]
-    found.counts[("victim-contact", Council.DARTFORD, 2026, 2)] = [[25, 14], [6, 9]]
+    found.counts[("emergency-repairs", Council.DARTFORD, 2026, 0)] = [[20, 12], [3, 6]]
+    found.counts[("emergency-repairs", Council.DARTFORD, 2026, 1)] = [[18, 9], [7, 8]]
+    found.counts[("emergency-repairs", Council.DARTFORD, 2026, 2)] = [[25, 14], [6, 9]]
     return found
 
 
 def test_a_quarter_adds_its_months_and_hides_what_a_hidden_month_would_give_away():
-    """CAR Q3 / D 8.14: a quarter's figure is the sum of its three months, by team. April's
+    """D 8.36: a quarter's figure is the sum of its three months, by team. April's
     3 (later, Tenancy Services) is hidden with three more of April's cells (a rectangle);
     each of those cells of the quarter is hidden too, or the quarter less May and June
     would give it back. The totals, whose April figures were shown, are shown."""
-    report = safe_report(source(), "victim-contact", Council.DARTFORD, Q1, today=AFTER_Q1,
+    report = safe_report(source(), "emergency-repairs", Council.DARTFORD, Q1, today=AFTER_Q1,
                          min_count=5)
     assert report.column_labels == ("Tenancy Services", "Housing Options", "All teams")
-    assert report.row_labels == ("Within 2 working days", "Later than 2 working days", "Total")
+    assert report.row_labels == ("Within 24 hours", "Later than 24 hours", "Total")
     assert report.cells == ((None, None, 98), (None, None, 39), (79, 58, 137))
     assert report.months == (("April 2026", 41), ("May 2026", 42), ("June 2026", 54))
 
@@ -49,14 +50,14 @@ def test_a_quarter_adds_its_months_and_hides_what_a_hidden_month_would_give_away
 def test_a_small_count_hides_a_rectangle_of_its_month_and_the_totals_stay():
     """Issue 17 item 3: April's 3 is hidden, and with it the smallest cells that stop its
     row total (9) and column total (23) from giving it back."""
-    report = safe_report(source(), "victim-contact", Council.DARTFORD,
+    report = safe_report(source(), "emergency-repairs", Council.DARTFORD,
                          Period(2026, PeriodKind.MONTH, 0), today=AFTER_Q1, min_count=5)
     assert report.cells == ((None, None, 32), (None, None, 9), (23, 18, 41))
 
 
 def test_a_period_not_ended_is_refused_in_words():
     with pytest.raises(PeriodError, match="has not ended"):
-        safe_report(source(), "victim-contact", Council.DARTFORD, Q1, today=date(2026, 6, 30),
+        safe_report(source(), "emergency-repairs", Council.DARTFORD, Q1, today=date(2026, 6, 30),
                     min_count=5)
 
 
@@ -118,13 +119,13 @@ def test_a_line_breaks_at_a_hidden_point():
 def test_csv_and_xlsx_hold_the_same_safe_figures_and_the_threshold():
     """Issue 17 items 3 and 4: exports show what the page shows, hidden cells in words,
     and a notes row gives the threshold."""
-    report = safe_report(source(), "victim-contact", Council.DARTFORD,
+    report = safe_report(source(), "emergency-repairs", Council.DARTFORD,
                          Period(2026, PeriodKind.MONTH, 0), today=AFTER_Q1, min_count=5)
     text = csv_bytes(report, made_on=AFTER_Q1).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["Victims contacted within 2 working days"]
+    assert rows[0] == ["Emergency repairs done within 24 hours"]
     assert rows[2] == ["Category", "Tenancy Services", "Housing Options", "All teams"]
-    assert rows[4][:2] == ["Later than 2 working days", HIDDEN]
+    assert rows[4][:2] == ["Later than 24 hours", HIDDEN]
     assert "Threshold: counts from 1 to 4 are not published." in [r[0] for r in rows if r]
     sheet = load_workbook(io.BytesIO(xlsx_bytes(report, made_on=AFTER_Q1))).worksheets[0]
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
