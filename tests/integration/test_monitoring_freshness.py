@@ -37,9 +37,10 @@ def open_in_april(store: CaseStore, day: int) -> None:
 
 
 def test_counts_are_refused_while_the_projection_is_behind_or_rebuilding(
-        sqlite_store: CaseStore) -> None:
-    store = sqlite_store
-    source = ProjectionReportSource(store.env["SQLALCHEMY_URL"])
+        store: CaseStore) -> None:
+    """On SQLite and PostgreSQL (a schema of its own)."""
+    source = ProjectionReportSource(store.env["SQLALCHEMY_URL"],
+                                    store.env.get("SQLALCHEMY_SCHEMA"))
     try:
         open_in_april(store, 2)
         with pytest.raises(FiguresUpdating, match=UPDATING):  # never projected yet
