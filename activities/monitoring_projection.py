@@ -14,6 +14,11 @@ facts from the case as it stood just after it; no rule is repeated here. In `app
 sums are added to the counts in the same transaction as the batch's position, so a batch is
 counted exactly once (a batch lost to a crash was never tracked, and is counted again from
 the same events). A rebuild clears the table and counts from the first event.
+
+Reading (`ProjectionReportSource`): figures are given only while the projection has applied
+every event stored, i.e. its tracked position is the event store's newest notification id;
+otherwise `monitoring.freshness.FiguresUpdating` (why: that module). A rebuild clears the
+position, so a table being refilled is refused the same way.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from aggregates.case import Case
 from aggregates.policies import POLICIES
 from aggregates.report import Council
 from monitoring.definitions import REPORTS, ReportDefinition
+from monitoring.freshness import FiguresUpdating
 from monitoring.periods import financial_year_of
 
 Key = tuple[str, str, str, str, int, int]  # report, row, council, team, year, month
@@ -119,14 +125,46 @@ def council_teams(council: Council) -> tuple[str, ...]:
                          for team in policy.routed_teams}))
 
 
+def newest_and_applied(conn: sa.Connection, schema: str | None,
+                       application: str) -> tuple[int, int]:
+    """(the newest notification id of `application`'s event store, the position
+    MonitoringCounts has applied for it), 0 for none. Tables not created yet hold nothing:
+    a store with no events table has no events, a projection with no tracking table has
+    applied none."""
+    inspector = sa.inspect(conn)
+    found = []
+    for name, column, where in (
+            (f"{application.lower()}_events", "id", None),
+            (f"{MonitoringCounts.name.lower()}_tracking", "notification_id", application)):
+        if not inspector.has_table(name, schema=schema):
+            found.append(0)
+            continue
+        table = sa.table(name, sa.column(column), sa.column("application_name"),
+                         schema=schema)
+        query = sa.select(sa.func.max(table.c[column]))
+        if where is not None:
+            query = query.where(table.c.application_name == where)
+        found.append(int(conn.execute(query).scalar() or 0))
+    return found[0], found[1]
+
+
 class ProjectionReportSource:
     """A `monitoring.reports.ReportSource` over `monitoring_counts`: every report defined.
-    Costs are held in pence and given in whole pounds, each month's sum rounded down."""
+    Costs are held in pence and given in whole pounds, each month's sum rounded down.
+    Raises `FiguresUpdating` while the projection is behind the event store (module doc).
+    `application` names the store followed (its events table is `<name>_events`)."""
 
     def __init__(self, url: str, schema: str | None = None, *,
-                 engine: sa.Engine | None = None) -> None:
+                 engine: sa.Engine | None = None, application: str = "CaseStore") -> None:
         self._engine = engine or sa.create_engine(url)
         self._counts = counts_table(schema)
+        self._schema, self._application = schema, application
+
+    def caught_up(self) -> bool:
+        """True if the projection has applied every event stored now."""
+        with self._engine.connect() as conn:
+            newest, applied = newest_and_applied(conn, self._schema, self._application)
+        return applied >= newest
 
     def close(self) -> None:
         self._engine.dispose()
@@ -141,7 +179,8 @@ class ProjectionReportSource:
 
     def monthly_counts(self, report: ReportDefinition, council: Council, year: int,
                        months: Sequence[int]) -> Mapping[int, Sequence[Sequence[int]]]:
-        """rows × teams of each month asked (0 where nothing was counted)."""
+        """rows × teams of each month asked (0 where nothing was counted). Raises
+        FiguresUpdating while the projection is behind the event store."""
         teams = list(self.teams(council))
         rows = [code for code, _ in report.rows]
         found = {m: [[0] * len(teams) for _ in rows] for m in months}
@@ -151,6 +190,11 @@ class ProjectionReportSource:
             t.c.month.in_(list(months)))
         try:
             with self._engine.connect() as conn:
+                # The position first: rows read after it are at least as new (a batch's
+                # rows commit with its position), never older.
+                newest, applied = newest_and_applied(conn, self._schema, self._application)
+                if applied < newest:
+                    raise FiguresUpdating()
                 held: list[Any] = list(conn.execute(query))
         except sa.exc.OperationalError:  # SQLite: the projection has not created it yet
             return found

@@ -225,7 +225,8 @@ def _monitoring_export(args: argparse.Namespace, settings: Settings) -> None:
                             last=args.last, council=Council(args.council),
                             file_format=args.file_format, out=args.out,
                             today=local_date(datetime.now(UTC)),
-                            min_count=settings.monitoring_min_count))
+                            min_count=settings.monitoring_min_count,
+                            settle_hours=settings.monitoring_settle_hours))
     except (PeriodError, LookupError, OSError) as refused:
         raise SystemExit(f"monitoring-export: {refused}") from None
     finally:

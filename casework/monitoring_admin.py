@@ -1,6 +1,12 @@
 """`casework monitoring-export`: one monitoring report of a council over one whole period,
 written as CSV or XLSX with small numbers hidden, and a progress line on stderr while the
-months are read (a year of a long-running service reads twelve)."""
+months are read (a year of a long-running service reads twelve).
+
+Refused, with one line each (`casework/cli.py` prints it and exits 1, writing no file): a
+report that does not apply to the council (`monitoring.offered`), a period that ended less
+than the settle margin ago, and figures whose read model is still catching up
+(`monitoring.freshness`: publishing partial counts and full ones later would give away
+their difference)."""
 
 from __future__ import annotations
 
@@ -11,8 +17,10 @@ from typing import TextIO
 
 from aggregates.report import Council
 from monitoring.exports import csv_bytes, xlsx_bytes
+from monitoring.freshness import DEFAULT_SETTLE_HOURS, check_settled
+from monitoring.offered import check_offered
 from monitoring.periods import period_between
-from monitoring.reports import ReportSource, report_named, safe_report
+from monitoring.reports import ReportSource, safe_report
 
 
 class ProgressLine:
@@ -33,12 +41,17 @@ class ProgressLine:
 
 def export_report(source: ReportSource, *, report: str, first: date, last: date,
                   council: Council, file_format: str, out: Path, today: date, min_count: int,
-                  progress: TextIO = sys.stderr) -> str:
+                  progress: TextIO = sys.stderr,
+                  settle_hours: float = DEFAULT_SETTLE_HOURS) -> str:
     """Write the report to `out`; returns a one-line summary. Raises PeriodError for a range
-    that is not one whole ended period, UnknownReport for a name not defined, LookupError
-    if `source` does not hold the report's figures, OSError if `out` cannot be written."""
-    definition = report_named(report)
+    that is not one whole ended period (PeriodNotSettled for one that ended less than
+    `settle_hours` ago), UnknownReport for a name not defined (ReportNotOffered for one that
+    does not apply to `council`), LookupError if `source` does not hold the report's
+    figures (FiguresUpdating while they are being updated), OSError if `out` cannot be
+    written. Nothing is written when it raises."""
+    definition = check_offered(report, council)
     period = period_between(first, last)
+    check_settled(period, today, settle_hours)
     if not source.offers(definition):
         raise LookupError(f"the figures of {report} are not available yet")
     made = safe_report(source, report, council, period, today=today, min_count=min_count,

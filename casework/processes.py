@@ -73,6 +73,7 @@ async def serve_web(settings: Settings) -> None:
                          store.env["SQLALCHEMY_URL"], store.env.get("SQLALCHEMY_SCHEMA")),
                          complaints), settings.monitoring_min_count),
                      evidence_keys=evidence_keys(settings), complaints=complaints)
+    app.state.monitoring_settle_hours = settings.monitoring_settle_hours
     config = uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
                             log_level="warning", access_log=False, proxy_headers=True,
                             forwarded_allow_ips=settings.web_forwarded_allow_ips)

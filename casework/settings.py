@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from monitoring.freshness import DEFAULT_SETTLE_HOURS
 from monitoring.reports import DEFAULT_MIN_COUNT
 
 DEVELOPMENT_LOG_ORIGIN = "development.invalid/da-casework-log"
@@ -116,6 +117,11 @@ class Settings(BaseSettings):
     # Monitoring reports hide counts from 1 to this less one, and what would give them away
     # (monitoring/suppression.py). At least 2: a threshold of 1 would hide nothing.
     monitoring_min_count: int = Field(default=DEFAULT_MIN_COUNT, ge=2)
+    # A period's figures are published only this long after it ends (monitoring/freshness.py):
+    # an event can be stored after midnight with a time inside the period (a workflow's time
+    # recorded after retries, a write in flight), and figures shown before it and after it
+    # would give it away by their difference. Rounded up to whole days: 24 = the day after.
+    monitoring_settle_hours: float = Field(default=DEFAULT_SETTLE_HOURS, ge=0)
     # One worker at a time runs each projection, holding its lease for this long and renewing
     # it this often; another worker takes over within the lease after the holder dies
     # (activities/projection_lease.py). Renewal must come well inside the lease.

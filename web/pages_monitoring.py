@@ -2,7 +2,12 @@
 council over one whole ended month, quarter or financial year, drawn as SVG charts each
 followed by its figures in a table, small numbers hidden (item 3), and the same report as
 CSV or XLSX. The figures come from the app's `monitoring.reports.Monitoring`; this module
-reads the query string and lays the report out."""
+reads the query string and lays the report out.
+
+What is offered is decided elsewhere: the reports of the user's council
+(`monitoring.offered`), the periods ended at least the settle margin ago
+(`monitoring.freshness`, margin `app.state.monitoring_settle_hours`), and no figures at all
+while the read model catches up (503 with Retry-After: `FiguresUpdating`)."""
 
 from __future__ import annotations
 
@@ -19,6 +24,15 @@ from aggregates.report import Council
 from aggregates.working_days import local_date
 from monitoring.charts import bar_chart, line_chart
 from monitoring.exports import HIDDEN, csv_bytes, hidden_note, xlsx_bytes
+from monitoring.freshness import (
+    DEFAULT_SETTLE_HOURS,
+    RETRY_AFTER_SECONDS,
+    FiguresUpdating,
+    PeriodNotSettled,
+    check_settled,
+    settled_day,
+)
+from monitoring.offered import reports_for
 from monitoring.periods import (
     PeriodError,
     PeriodKind,
@@ -51,21 +65,33 @@ def latest_quarter(today: date) -> str:
     return quarters[-1].code
 
 
-def read_choice(asked: dict[str, str | None], principal: Principal,
-                today: date) -> tuple[dict[str, str], list[dict[str, str]]]:
+def settle_hours(request: Request) -> float:
+    """The settle margin in force (`DA_MONITORING_SETTLE_HOURS`, set by the composition)."""
+    return float(getattr(request.app.state, "monitoring_settle_hours", DEFAULT_SETTLE_HOURS))
+
+
+def read_choice(asked: dict[str, str | None], principal: Principal, today: date,
+                hours: float) -> tuple[dict[str, str], list[dict[str, str]]]:
     """The report, council and period asked for (defaults where nothing was asked), and an
-    error for each that is not one on offer."""
-    chosen = {"report": asked.get("report") or next(iter(REPORTS)),
+    error for each that is not one on offer: a report of the user's council, a period that
+    ended `hours` ago or more."""
+    offered = [r.name for r in reports_for(principal.staff.council)]
+    chosen = {"report": asked.get("report") or offered[0],
               "council": asked.get("council") or principal.staff.council.value,
-              "period": asked.get("period") or latest_quarter(today)}
+              "period": asked.get("period") or latest_quarter(settled_day(today, hours))}
     errors = []
-    if chosen["report"] not in REPORTS:
+    if chosen["report"] not in offered:  # monitoring.offered: none that can only be 0 here
         errors.append({"field": "report", "message": "Choose a report from the list"})
     if chosen["council"] != principal.staff.council.value:
         errors.append({"field": "council", "message": "Choose the council you work for"})
     try:
-        if not parse_period(chosen["period"]).has_ended(today):
+        period = parse_period(chosen["period"])
+        if not period.has_ended(today):
             errors.append({"field": "period", "message": "Choose a period that has ended"})
+        else:
+            check_settled(period, today, hours)  # monitoring.freshness: final counts only
+    except PeriodNotSettled as unsettled:
+        errors.append({"field": "period", "message": str(unsettled)})
     except PeriodError:
         errors.append({"field": "period", "message": "Choose a month, quarter or financial "
                                                      "year from the list"})
@@ -113,15 +139,24 @@ async def _report(request: Request, chosen: dict[str, str], today: date) -> Safe
 
 
 def _page(request: Request, principal: Principal, today: date, chosen: dict[str, str],
-          errors: list[dict[str, str]], report: SafeReport | None) -> Response:
+          errors: list[dict[str, str]], report: SafeReport | None,
+          updating: bool = False) -> Response:
+    """The page; with `updating`, a 503 saying the figures are being updated (no figures)."""
     min_count = request.app.state.monitoring.min_count
     council = principal.staff.council
-    options = {"report": [(r.name, r.title) for r in REPORTS.values()],
+    options = {"report": [(r.name, r.title) for r in reports_for(council)],
                "council": [(council.value, council.value.title())],
-               "period": period_options(today)}
+               "period": period_options(settled_day(today, settle_hours(request)))}
     rows = [] if report is None else [
         [label, *(HIDDEN if v is None else f"{v:,}" for v in cells)]
         for label, cells in zip(report.row_labels, report.cells, strict=True)]
+    if updating:
+        answer = render(request, principal, "pages/monitoring.html", status_code=503,
+                        errors=[], field_errors={}, chosen=chosen, options=options,
+                        report=None, definition=None, period=None, rows=[], charts=[],
+                        note="", query="", updating=FiguresUpdating().args[0])
+        answer.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return answer
     return render(request, principal, "pages/monitoring.html",
                   status_code=422 if errors else 200, errors=errors,
                   field_errors={e["field"]: e["message"] for e in errors}, chosen=chosen,
@@ -139,8 +174,11 @@ async def monitoring_page(request: Request, principal: Lead, report: str | None 
     (`period`: 2026-27, 2026-27-Q1 or 2026-27-M01), small numbers hidden."""
     today = local_date(datetime.now(UTC))
     asked = {"report": report, "council": council, "period": period}
-    chosen, errors = read_choice(asked, principal, today)
-    found = None if errors else await _report(request, chosen, today)
+    chosen, errors = read_choice(asked, principal, today, settle_hours(request))
+    try:
+        found = None if errors else await _report(request, chosen, today)
+    except FiguresUpdating:  # monitoring.freshness: never partial counts of a period
+        return _page(request, principal, today, chosen, [], None, updating=True)
     return _page(request, principal, today, chosen, errors, found)
 
 
@@ -156,10 +194,13 @@ async def monitoring_export(request: Request, principal: Lead, report: str | Non
     hidden and the threshold in its notes."""
     today = local_date(datetime.now(UTC))
     asked = {"report": report, "council": council, "period": period}
-    chosen, errors = read_choice(asked, principal, today)
+    chosen, errors = read_choice(asked, principal, today, settle_hours(request))
     if file_format not in FORMATS:
         errors.append({"field": "format", "message": "Choose CSV or XLSX"})
-    found = None if errors else await _report(request, chosen, today)
+    try:
+        found = None if errors else await _report(request, chosen, today)
+    except FiguresUpdating:  # monitoring.freshness: never partial counts of a period
+        return _page(request, principal, today, chosen, [], None, updating=True)
     if found is None:
         if not errors:
             errors.append({"field": "report", "message": "The figures of this report are "

@@ -10,7 +10,8 @@ import csv
 import html
 import io
 import re
-from datetime import UTC, datetime
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from aggregates.report import Council, Role
 from aggregates.working_days import local_date
+from monitoring.definitions import ReportDefinition
 from monitoring.exports import HIDDEN, csv_bytes
-from monitoring.periods import parse_period
+from monitoring.freshness import UPDATING, FiguresUpdating
+from monitoring.periods import PeriodKind, ended_periods, financial_year_of, parse_period
 from monitoring.reports import InMemoryReportSource, Monitoring, safe_report
 from tests.browser_support import ARTEFACTS, check_accessibility, chromium_page, screenshot
 from tests.e2e.test_browser_journey import PASSWORD, sign_in
@@ -96,11 +99,89 @@ async def test_bad_choices_are_refused_naming_the_field(system: WebSystem) -> No
         answer = await http.get("/work/monitoring/export",
                                 params={"report": DAYS, "period": Q1, "format": "pdf"})
         assert answer.status_code == 422 and "Choose CSV or XLSX" in answer.text
+    async with system.client("lm-2") as http:  # Dartford
         # Defined, but no figures yet: the page says so; a download is refused.
         answer = await http.get("/work/monitoring", params={"report": "sanctuary-tenure"})
         assert answer.status_code == 200 and "not available yet" in answer.text
         answer = await http.get("/work/monitoring/export", params={"report": "sanctuary-tenure"})
         assert answer.status_code == 422
+
+
+def offered(page: str) -> list[str]:
+    """The values of the report list."""
+    chosen = re.search(r'<select[^>]*name="report".*?</select>', page, re.S)
+    assert chosen is not None
+    return re.findall(r'<option value="([^"]+)"', chosen[0])
+
+
+async def test_dover_is_neither_offered_nor_shown_a_report_it_cannot_have(
+        system: WebSystem) -> None:
+    """D 8.36-8.37: Dover has no Sanctuary Scheme, so its Sanctuary returns and equality
+    reports (households referred to the scheme) could only read 0, which a board would read
+    as a real 0; CAR Q3's KPIs are Dartford's. DBC 7.4.2: Dartford is offered them."""
+    async with system.client("lm-1") as http:
+        page = await http.get("/work/monitoring", params={"report": DAYS, "period": Q1})
+        assert page.status_code == 200
+        reports = offered(page.text)
+        assert DAYS in reports and "complaints-channel" in reports
+        assert not [r for r in reports if r.startswith(("sanctuary-", "equality-"))]
+        assert "dartford-kpis" not in reports
+        for name in ("sanctuary-decisions", "equality-race", "dartford-kpis"):
+            for path in ("/work/monitoring", "/work/monitoring/export"):
+                answer = await http.get(path, params={"report": name, "period": Q1})
+                assert answer.status_code == 422, (name, path)
+                assert "Choose a report from the list" in answer.text
+    async with system.client("lm-2") as http:
+        page = await http.get("/work/monitoring", params={"report": DAYS, "period": Q1})
+        reports = offered(page.text)
+        assert {"sanctuary-decisions", "equality-race", "dartford-kpis"} <= set(reports)
+
+
+async def test_a_period_ended_less_than_the_settle_margin_ago_is_refused(
+        system: WebSystem) -> None:
+    """Issue 17 item 3: late events may still land in a month just ended, so its figures
+    wait for the margin. With 40 days, the month that ended last is never final yet."""
+    assert system.app is not None
+    system.app.state.monitoring_settle_hours = 24 * 40
+    today = local_date(datetime.now(UTC))
+    last = max((p for p in ended_periods(financial_year_of(today), today)
+                + ended_periods(financial_year_of(today) - 1, today)
+                if p.kind is PeriodKind.MONTH), key=lambda p: p.last_day)
+    final = last.last_day + timedelta(days=41)
+    async with system.client("lm-1") as http:
+        answer = await http.get("/work/monitoring", params={"report": DAYS,
+                                                             "period": last.code})
+        assert answer.status_code == 422
+        assert (f"The figures for {last.label} are final from {final.day} "
+                f"{final:%B %Y}") in answer.text
+        page = await http.get("/work/monitoring")  # the default period is a final one
+        assert page.status_code == 200
+        assert f'value="{last.code}"' not in page.text  # not listed either
+
+
+class Updating(InMemoryReportSource):
+    """A source whose read model is still catching up (the projection's own case is in
+    tests/e2e/test_monitoring_from_projection.py)."""
+
+    def monthly_counts(self, report: ReportDefinition, council: Council, year: int,
+                       months: Sequence[int]) -> Mapping[int, Sequence[Sequence[int]]]:
+        raise FiguresUpdating()
+
+
+async def test_figures_being_updated_are_a_503_saying_so(system: WebSystem) -> None:
+    """Issue 17 item 3: partial counts are never shown, in the page or a download."""
+    updating = Updating(source().team_names, source().counts)
+    assert system.app is not None
+    system.app.state.monitoring = Monitoring(updating, 5)
+    query = {"report": DAYS, "council": "dover", "period": Q1}
+    async with system.client("lm-1") as http:
+        page = await http.get("/work/monitoring", params=query)
+        download = await http.get("/work/monitoring/export", params={**query, "format": "csv"})
+    for answer in (page, download):
+        assert answer.status_code == 503
+        assert answer.headers["retry-after"] == "120"
+        assert UPDATING in answer.text and "govuk-notification-banner" in answer.text
+        assert "<table" not in answer.text
 
 
 async def test_downloads_hold_the_pages_figures(system: WebSystem) -> None:
