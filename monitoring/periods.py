@@ -119,7 +119,7 @@ def period_between(first: date, last: date) -> Period:
                       "March) or one financial year (1 April to 31 March)")
 
 
-_CODE = re.compile(r"^(\d{4})-(\d{2})(?:-(Q[1-4]|M(?:0[1-9]|1[0-2])))?$")
+_CODE = re.compile(r"^([0-9]{4})-([0-9]{2})(?:-(Q[1-4]|M(?:0[1-9]|1[0-2])))?$")  # ASCII digits only
 
 
 def parse_period(code: str) -> Period:

@@ -77,7 +77,8 @@ def test_ranges_are_whole_periods_of_the_financial_year():
         period_between(date(2026, 4, 1), date(2026, 5, 31))  # overlaps Q1: refused
     assert parse_period("2026-27-Q1") == Q1 and parse_period(Q1.code) == Q1
     assert Q1.label == "Q1 2026 to 2027 (April to June 2026)"
-    for beyond in ("2026-28", "0000-01", "9999-00"):  # not a year, or beyond the calendar
+    for beyond in ("2026-28", "0000-01", "9999-00",  # not a year, or beyond the calendar
+                   "٢٠٢٦-٢٧-Q1"):  # digits other than 0-9 are not read as a year
         with pytest.raises(PeriodError):
             parse_period(beyond)
     with pytest.raises(PeriodError):
