@@ -233,7 +233,8 @@ REPORTS: dict[str, ReportDefinition] = {r.name: r for r in (
          ("1:not_upheld", "Stage 1: not upheld"), ("2:upheld", "Stage 2: upheld"),
          ("2:partly_upheld", "Stage 2: partly upheld"), ("2:not_upheld", "Stage 2: not upheld"),
          ("withdrawn", "Withdrawn"), ("ombudsman", "Taken to an Ombudsman")),
-        "D 10.4, DBC 11.2, SCAR Q15"),
+        # One complaint may be answered at both stages and then go to an Ombudsman.
+        "D 10.4, DBC 11.2, SCAR Q15", total_words="Outcomes recorded"),
     ReportDefinition(
         "feedback-satisfaction", "Victim feedback, by satisfaction",
         "Feedback victims and survivors chose to give, recorded in the month, by how "
