@@ -1,6 +1,6 @@
 """The hand-counted figures of the equality answers and decline reasons in the monitoring
 story (tests/monitoring_cases.py: the answers of T1 to T3 in `build`, and
-`equality_and_declines`), added to `EXPECTED` in tests/integration/test_monitoring_reports.py
+`equality_and_declines`), added to `EXPECTED` in tests/monitoring_expected.py
 (CAR; SCAR Q7, Q15). Keys: (report, council, month of 2026-27 from April = 0, row, team)."""
 
 from __future__ import annotations
