@@ -22,6 +22,13 @@ class Label:
 
     text: str
     choice: bool = False
+    # The message when what was typed is not of the field's kind or range (`SHAPE_RULES`),
+    # for a field whose typed form differs from its body's (pounds typed, pence sent).
+    typed: str = ""
+
+
+# Pydantic's errors of a value's kind or range: a field's `typed` message replaces them.
+SHAPE_RULES = frozenset({"int_type", "int_parsing", "greater_than_equal", "less_than_equal"})
 
 
 # Form field id → its label, for every form (a form may name its own, see `page_message`).
@@ -233,6 +240,8 @@ def page_message(field: str, rule: str, message: str = "",
     """The plain message for `rule` broken at the form field `field` (`message`: the domain's
     own, used when no entry fits and it reads as a plain sentence)."""
     label = labels.get(field) or LABELS.get(field) or Label(field.replace("_", " ") or "the form")
+    if label.typed and rule in SHAPE_RULES:
+        return label.typed
     template = MESSAGES.get(rule)
     if template is None:
         text = message.strip().rstrip(".")

@@ -83,7 +83,9 @@ PAGE_LABELS: dict[str, Label] = {
     "measure_type": Label("the measure", choice=True),
     "installed_on": Label("the date it was installed"),
     "installer": Label("who installed it", choice=True),
-    "cost_pence": Label("the cost in pounds"),
+    "cost_pence": Label("the cost in pounds",
+                        typed="Enter the cost in pounds as an amount from 0 to 100,000, "
+                              "like 125.50"),
     "channel": Label("how the referrer was told", choice=True),
     "job_type": Label("the repair", choice=True),
     **{name: Label("the answer", choice=True) for name, _ in FACTS},
@@ -108,12 +110,20 @@ def _field(path: str, step: str = "") -> str:
     return head or "form"
 
 
+MOST_POUNDS = 100_000  # the JSON body's own limit (cost_pence le=10_000_000), in pounds
+
+
 def _pence(form: FormData) -> int | str:
-    """Pounds typed ("125.50") as whole pence; what was typed if it is not an amount."""
+    """Pounds typed ("125.50") as whole pence; what was typed if it is not an amount of
+    pounds and whole pence from 0 to 100,000 (the body then refuses it, naming the cost).
+    "Infinity", "NaN", "sNaN" and "1e999999" are Decimals too: they are kept as typed before
+    any sum or `int`, which raise on them or build a number of a million digits (a 500)."""
     typed = text(form, "cost").replace("£", "").replace(",", "")
     try:
         pounds = Decimal(typed)
     except InvalidOperation:
+        return typed
+    if not pounds.is_finite() or not 0 <= pounds <= MOST_POUNDS:
         return typed
     pence = pounds * 100
     return int(pence) if pence == pence.to_integral_value() else typed

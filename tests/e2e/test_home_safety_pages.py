@@ -83,6 +83,30 @@ async def test_a_sanctuary_referral_declined_with_a_reason_from_the_pages(
                          r"requested", page.text), page.text
 
 
+@pytest.mark.parametrize("cost", ["Infinity", "-Infinity", "sNaN", "NaN", "1e999999",
+                                  "1e99999", "100000.01", "-5", "12.345", "abc"])
+async def test_a_cost_that_is_no_amount_of_pounds_is_refused_beside_the_cost(
+        system: WebSystem, cost: str) -> None:
+    """DBC 5.1, SCAR Q15 (the cost of each measure is returned): a cost typed as infinity,
+    not-a-number, a number of a million digits or out of range is refused in plain words
+    naming the cost, never a server error, and nothing is recorded."""
+    from tests.e2e.test_sanctuary_http import referred_and_accepted
+
+    case_id = await system.open_case(CW, council="dartford")
+    async with system.client(CW) as http:
+        await referred_and_accepted(http, case_id)
+        refused = await post(http, case_id, "measure", measure_type="door_viewer",
+                             installer="housing_maintenance_team", cost=cost,
+                             **{"installed_on-day": "1", "installed_on-month": "1",
+                                "installed_on-year": "2026"})
+        measures = (await http.get(f"/cases/{case_id}/sanctuary")).json()["measures"]
+    assert refused.status_code == 422
+    assert 'href="#cost_pence"' in refused.text
+    assert ("Enter the cost in pounds as an amount from 0 to 100,000, like 125.50"
+            in error_summary(refused.text))
+    assert measures == []
+
+
 async def test_a_dover_case_page_says_what_dover_offers_instead(system: WebSystem) -> None:
     case_id = await system.open_case(DOVER_CW)
     async with system.client(DOVER_CW) as http:
