@@ -33,6 +33,11 @@ async def system(tmp_path: Path, dev_env: WorkflowEnvironment):  # type: ignore[
         yield running
 
 
+def text_of(html: str) -> str:
+    """The page's words without its tags (a code may stay in a form's values)."""
+    return re.sub(r"<[^>]+>", " ", html)
+
+
 async def post(http: httpx.AsyncClient, case_id: str, step: str, **data: str
                ) -> httpx.Response:
     return await http.post(f"/work/cases/{case_id}/home-safety/{step}",
@@ -45,6 +50,7 @@ async def test_a_sanctuary_referral_declined_with_a_reason_from_the_pages(
     async with system.client(CW) as http:
         page = await http.get(f"/work/cases/{case_id}/home-safety")
         assert page.status_code == 200 and "Refer to the Sanctuary Scheme" in page.text
+        assert "Other household, adults only" in page.text and "Other adults" not in page.text
         steps = [
             await post(http, case_id, "sanctuary-referral", referrer_kind="agency",
                        referrer_name="Jo Officer", referrer_contact="01322 000000",
@@ -56,6 +62,11 @@ async def test_a_sanctuary_referral_declined_with_a_reason_from_the_pages(
             await post(http, case_id, "decision", **YES_NO),
         ]
         assert [s.status_code for s in steps] == [303] * 4, [s.text[:300] for s in steps]
+        page = await http.get(f"/work/cases/{case_id}/home-safety")
+        # SCAR Q15's household types and measures in words, not codes with a capital.
+        assert "Lone parent" in page.text and "lone_parent" not in text_of(page.text)
+        assert "The risk to the victim and the security of the property" in page.text
+        assert "CCTV or doorbell camera" in page.text and "Cctv" not in page.text
         wrong = await post(http, case_id, "measure", measure_type="door_viewer",
                            installer="private_landlord", cost="12.50",
                            **{"installed_on-day": "1", "installed_on-month": "1",
