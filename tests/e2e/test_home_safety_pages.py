@@ -94,6 +94,24 @@ async def test_a_sanctuary_referral_declined_with_a_reason_from_the_pages(
                          r"requested", page.text), page.text
 
 
+async def test_a_second_sanctuary_referral_under_way_is_refused_in_words(
+        system: WebSystem) -> None:
+    """DBC 7.4.2: one Sanctuary referral at a time; a second sent while the first is under
+    way (another tab, say) is refused in plain words, not "Check referral"."""
+    case_id = await system.open_case(CW, council="dartford")
+    form = {"referrer_kind": "victim", "referrer_name": "A. Resident",
+            "referrer_contact": "01322 111111", "household_type": "lone_adult"}
+    async with system.client(CW) as http:
+        first = await post(http, case_id, "sanctuary-referral", **form)
+        second = await post(http, case_id, "sanctuary-referral", **form)
+    assert first.status_code == 303
+    assert second.status_code == 409
+    summary = error_summary(second.text)
+    assert "The case already has a Sanctuary referral under way" in summary
+    assert "Check" not in summary
+    assert_plain(summary, "sanctuary_one_referral_at_a_time")
+
+
 @pytest.mark.parametrize("cost", ["Infinity", "-Infinity", "sNaN", "NaN", "1e999999",
                                   "1e99999", "100000.01", "-5", "12.345", "abc"])
 async def test_a_cost_that_is_no_amount_of_pounds_is_refused_beside_the_cost(
