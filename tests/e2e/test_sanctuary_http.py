@@ -120,13 +120,20 @@ async def test_an_answer_or_reason_not_on_its_list_is_refused_naming_field_and_c
     async with system.client(CW) as http:
         words = await http.post(f"/cases/{case_id}/sanctuary/referral", json={
             **SANCTUARY_BODIES["referral"], "protected_characteristics": {"age": "34"}})
+        unasked = await http.post(f"/cases/{case_id}/sanctuary/referral", json={
+            **SANCTUARY_BODIES["referral"], "protected_characteristics": {"nationality": "x"}})
+        misspelt = await http.post(f"/cases/{case_id}/sanctuary/referral", json={
+            **SANCTUARY_BODIES["referral"], "household": "lone_adult"})
         need = await http.post(f"/cases/{case_id}/sanctuary/referral", json={
             **SANCTUARY_BODIES["referral"], "communication_needs": ["Polish"]})
         await referred_and_accepted(http, case_id)
         reason = await http.post(f"/cases/{case_id}/sanctuary/decline",
                                  json={"reason_code": "not_recorded", "reason": "No."})
         view = (await http.get(f"/cases/{case_id}/sanctuary")).json()
-    assert [r.status_code for r in (words, need, reason)] == [422, 422, 422]
+    assert [r.status_code for r in (words, need, reason, unasked, misspelt)] == [422] * 5
+    # CAR asks the nine protected characteristics only: another is named, not "*".
+    assert unasked.json()["errors"][0]["field"] == "protected_characteristics.nationality"
+    assert misspelt.json()["errors"][0]["field"] == "household"
     assert "protected_characteristics.age" in words.text and "35_44" in words.text
     assert "communication_needs" in need.text and "relay_uk" in need.text
     assert "reason_code" in reason.text and "feels_safe_now" in reason.text
