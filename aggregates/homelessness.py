@@ -27,7 +27,7 @@ from aggregates.housing_rules import (
     check_outcome_fits,
     decide_priority_need,
 )
-from aggregates.housing_terms import Duty, HomelessnessOutcome, HomelessStatus
+from aggregates.housing_terms import OUTCOME_WORDS, Duty, HomelessnessOutcome, HomelessStatus
 from aggregates.recent_commands import remember_command
 from aggregates.report import Actor
 from aggregates.tasks import TaskKind
@@ -268,8 +268,12 @@ class HomelessnessCommands(CaseParts):
                                 "the homelessness application already has an outcome",
                                 field="outcome")
         check_outcome_fits(application.status, outcome)
+        # One rule per council records every outcome, HPI-15's preventions and the rest
+        # alike (HPI-15 is counted from all of them), so its section is cited as it stands
+        # rather than chosen per outcome. Events recorded before keep their own reason.
         rule = housing_policy(self.policy).homelessness_outcome
         self.trigger_event(
             HomelessnessOutcomeRecorded, outcome=outcome.value, rule=rule.name,
             section=rule.section, actor=actor, at=at, command_id=command_id,
-            reason=f"Outcome of the homelessness duty: {outcome.value} ({rule.section}).")
+            reason=f"How the homelessness duty ended ({rule.section}): "
+                   f"{OUTCOME_WORDS[outcome][0].lower()}{OUTCOME_WORDS[outcome][1:]}.")

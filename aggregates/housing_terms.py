@@ -37,6 +37,20 @@ class HomelessnessOutcome(StrEnum):
 PREVENTED = frozenset({HomelessnessOutcome.PREVENTED_STAYED,
                        HomelessnessOutcome.PREVENTED_MOVED})
 
+# Each outcome in words, as the Housing options page offers it, the timeline says it and a
+# new outcome event's reason records it (one list, so the three never differ).
+OUTCOME_WORDS: dict[str, str] = {
+    HomelessnessOutcome.PREVENTED_STAYED: "Prevented: they stayed in their home (for example "
+                                          "with Sanctuary measures)",
+    HomelessnessOutcome.PREVENTED_MOVED: "Prevented: they moved to other accommodation",
+    HomelessnessOutcome.RELIEF_DUTY_OWED: "Not prevented: they became homeless and the "
+                                          "relief duty is owed",
+    HomelessnessOutcome.CONTACT_LOST: "Contact was lost",
+    HomelessnessOutcome.WITHDRAWN: "They withdrew the application",
+    HomelessnessOutcome.ENDED_OTHERWISE: "The duty ended another way (for example 56 days "
+                                         "passed or they refused a suitable offer)",
+}
+
 
 class AdviceOption(StrEnum):
     """Housing options advice (D 8.31; DBC 7.4.4 advises legal advice and a safe home first)."""

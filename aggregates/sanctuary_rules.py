@@ -104,6 +104,34 @@ DECLINE_WORDS: dict[str, str] = {
     NOT_RECORDED: "Reason not recorded (declined before reasons were coded)",
 }
 
+# The codes above in the words a page, a timeline and a return show (SCAR Q15 counts
+# households by type and measures by type): written out, since a code's own letters give
+# "Cctv" and "Other adults" (adults of what household?).
+HOUSEHOLD_WORDS: dict[str, str] = {
+    HouseholdType.LONE_ADULT: "Lone adult",
+    HouseholdType.LONE_PARENT: "Lone parent",
+    HouseholdType.COUPLE_WITH_CHILDREN: "Couple with children",
+    HouseholdType.COUPLE_WITHOUT_CHILDREN: "Couple without children",
+    HouseholdType.OTHER_ADULTS: "Other household, adults only",
+    HouseholdType.OTHER_WITH_CHILDREN: "Other household with children",
+}
+MEASURE_WORDS: dict[str, str] = {
+    MeasureType.DOOR_LOCKS_CHANGED: "Door locks changed",
+    MeasureType.WINDOW_LOCKS: "Window locks",
+    MeasureType.DOOR_REINFORCEMENT: "Door reinforcement",
+    MeasureType.DOOR_CHAIN_OR_LIMITER: "Door chain or limiter",
+    MeasureType.DOOR_VIEWER: "Door viewer",
+    MeasureType.LETTERBOX_FIRE_GUARD: "Letterbox fire guard",
+    MeasureType.SECURITY_LIGHTING: "Security lighting",
+    MeasureType.ALARM: "Alarm",
+    MeasureType.SANCTUARY_ROOM: "Sanctuary room",
+    MeasureType.CCTV_OR_DOORBELL_CAMERA: "CCTV or doorbell camera",
+}
+RISK_SUBJECT_WORDS: dict[str, str] = {
+    RiskSubject.CASE: "The risk to the victim",
+    RiskSubject.PROPERTY: "The security of the property",
+}
+
 
 class SanctuaryStatus(StrEnum):
     REFERRED = "referred"

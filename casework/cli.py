@@ -227,7 +227,9 @@ def _monitoring_export(args: argparse.Namespace, settings: Settings) -> None:
                             today=local_date(datetime.now(UTC)),
                             min_count=settings.monitoring_min_count,
                             settle_hours=settings.monitoring_settle_hours))
-    except (PeriodError, LookupError, OSError) as refused:
+    except (ValueError, LookupError, OSError) as refused:
+        # ValueError covers PeriodError and whatever the file writer refuses: one line, not
+        # a traceback, for whoever runs the return.
         raise SystemExit(f"monitoring-export: {refused}") from None
     finally:
         projected.close()

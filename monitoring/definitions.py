@@ -31,6 +31,8 @@ from aggregates.equality import (
 from aggregates.report import Tenure
 from aggregates.sanctuary_rules import (
     DECLINE_WORDS,
+    HOUSEHOLD_WORDS,
+    MEASURE_WORDS,
     NOT_RECORDED,
     DeclineReason,
     HouseholdType,
@@ -59,10 +61,6 @@ class ReportDefinition:
     chart: ChartKind = ChartKind.BAR
     total_words: str | None = None
     hidden_as: str | None = None  # amounts (not counts) hidden where this report's counts are
-
-
-def _words(code: str) -> str:
-    return code.replace("_", " ").capitalize()
 
 
 TENURE_WORDS = {
@@ -123,7 +121,7 @@ REPORTS: dict[str, ReportDefinition] = {r.name: r for r in (
         (("received", "Referrals received"),), "CAR Q3 (S3), DBC 14"),
     ReportDefinition(
         "victim-contact", "Victims contacted within 2 working days",
-        "Victim contact tasks (rule contact_victim_within_2_working_days) completed in the "
+        "Victim contact tasks (contact within 2 working days, D 8.14) completed in the "
         "month: within 2 working days of the report, or later.",
         (("within", "Within 2 working days"), ("later", "Later than 2 working days")),
         "D 8.14"),
@@ -181,17 +179,17 @@ REPORTS: dict[str, ReportDefinition] = {r.name: r for r in (
         "sanctuary-households", "Sanctuary Scheme households referred, by household type",
         "Households referred to the Sanctuary Scheme in the month, by household type."
         + AGAIN,
-        tuple((h.value, _words(h.value)) for h in HouseholdType), SANCTUARY),
+        tuple((h.value, HOUSEHOLD_WORDS[h]) for h in HouseholdType), SANCTUARY),
     ReportDefinition(
         "sanctuary-measures", "Sanctuary measures installed, by type",
         "Sanctuary measures recorded as installed in the month, by type.",
-        tuple((m.value, _words(m.value)) for m in MeasureType), SANCTUARY),
+        tuple((m.value, MEASURE_WORDS[m]) for m in MeasureType), SANCTUARY),
     ReportDefinition(
         "sanctuary-cost", "Cost of Sanctuary measures installed, in pounds",
         "The cost of the Sanctuary measures recorded in the month, by type, in whole pounds "
         "(each month's sum of pence rounded down); a cost is not shown where the number of "
         "measures is not.",
-        tuple((m.value, _words(m.value)) for m in MeasureType), SANCTUARY,
+        tuple((m.value, MEASURE_WORDS[m]) for m in MeasureType), SANCTUARY,
         total_words="Total cost (£)", hidden_as="sanctuary-measures"),
     ReportDefinition(
         "dartford-kpis", "Dartford's domestic abuse KPIs",

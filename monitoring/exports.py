@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 
 from openpyxl import Workbook
@@ -18,6 +19,26 @@ from openpyxl.styles import Font
 from monitoring.reports import SafeReport
 
 HIDDEN = "not shown"
+
+SHEET_NAME_LIMIT = 31  # Excel refuses a longer sheet name
+_NOT_IN_SHEET_NAMES = re.compile(r"[:\\/?*\[\]]")  # Excel refuses these in a sheet name
+
+
+def sheet_name(title: str) -> str:
+    """A sheet name Excel accepts for a report's title: the characters ``: \\ / ? * [ ]``
+    dropped, spaces squeezed, then cut at the last word boundary within 31 characters (a
+    single longer word is cut at 31). Never empty: "Report" if nothing is left."""
+    words = _NOT_IN_SHEET_NAMES.sub(" ", title).split()
+    name = ""
+    for word in words:
+        longer = f"{name} {word}" if name else word
+        if len(longer) > SHEET_NAME_LIMIT:
+            break
+        name = longer
+    if not name and words:
+        name = words[0][:SHEET_NAME_LIMIT]
+    # A sheet name may not start or end with an apostrophe either.
+    return name.rstrip(",;").strip("'") or "Report"
 
 
 def hidden_note(min_count: int) -> str:
@@ -60,7 +81,7 @@ def csv_bytes(report: SafeReport, *, made_on: date) -> bytes:
 def xlsx_bytes(report: SafeReport, *, made_on: date) -> bytes:
     book = Workbook()
     sheet = book.worksheets[0]
-    sheet.title = report.definition.title[:31]  # Excel's limit on a sheet's name
+    sheet.title = sheet_name(report.definition.title)
     for row in report_rows(report, made_on=made_on):
         sheet.append([_safe_text(v) for v in row])
     sheet["A1"].font = Font(bold=True, size=14)

@@ -42,15 +42,18 @@ KEY_MARK = "[key]"
 
 
 def field_paths(errors: Sequence[Any]) -> list[str]:
-    """The dotted path of each pydantic error, without anything the caller chose: an unknown
-    key (`extra_forbidden`), a mapping key that failed its own check (and the same key in the
-    errors of its value) and any part that is not one of our field names or an index are
-    written `*`. The first part (`body`, `query`, ...) is kept only when nothing follows."""
+    """The dotted path of each pydantic error, without anything the caller chose that could
+    be personal data: a mapping key that failed its own check (and the same key in the errors
+    of its value) and any part, an unknown key (`extra_forbidden`) included, that is not
+    shaped like one of our field names or an index are written `*`. An unknown key shaped like
+    a field name is named, so a client learns which key to drop
+    (`protected_characteristics.nationality`); "Jane Smith" stays `*`. The first part
+    (`body`, `query`, ...) is kept only when nothing follows."""
     bad_keys = {tuple(e["loc"][:-1]) for e in errors if e["loc"] and e["loc"][-1] == KEY_MARK}
     paths = []
     for err in errors:
         loc = [part for part in err["loc"] if part != KEY_MARK]
-        if err["type"] == "extra_forbidden" and loc:
+        if err["type"] == "extra_forbidden" and loc and not SAFE_PART.match(str(loc[-1])):
             loc[-1] = "*"
         parts = [loc[0]] if loc else []
         for index in range(1, len(loc)):

@@ -22,6 +22,13 @@ class Label:
 
     text: str
     choice: bool = False
+    # The message when what was typed is not of the field's kind or range (`SHAPE_RULES`),
+    # for a field whose typed form differs from its body's (pounds typed, pence sent).
+    typed: str = ""
+
+
+# Pydantic's errors of a value's kind or range: a field's `typed` message replaces them.
+SHAPE_RULES = frozenset({"int_type", "int_parsing", "greater_than_equal", "less_than_equal"})
 
 
 # Form field id → its label, for every form (a form may name its own, see `page_message`).
@@ -166,6 +173,13 @@ MESSAGES: dict[str, str] = {
     "sanctuary_risk_assessed_before_decision": "Record the risk assessments of the case and "
                                                "of the property first",
     "sanctuary_agency_named": "Enter the referring agency",
+    "sanctuary_one_referral_at_a_time": "The case already has a Sanctuary referral under way",
+    "sanctuary_referral_exists": "Refer the case to the Sanctuary Scheme first",
+    "sanctuary_referrer_can_be_told": "Enter how to tell the referrer the outcome",
+    "sanctuary_decline_reason_is_offered": "Select why they chose not to have measures",
+    "sanctuary_cost_in_pence": "Enter the cost in pounds as an amount from 0 to 100,000, "
+                               "like 125.50",
+    "safer_one_referral_at_a_time": "The case already has a SAFER referral under way",
     "sanctuary_step_in_order": "The referral has moved on. Open the page again",
     "emergency_repair_for_council_home": "The council's contractor repairs council homes "
                                          "only. For other homes the landlord repairs, and "
@@ -214,6 +228,11 @@ MESSAGES: dict[str, str] = {
     "no_complex_case_panel_in_dover_policy": "This council has no Complex Case Panel",
     "complex_case_panel_more_than_one_issue": "Select more than one complex issue",
     "complex_case_panel_council_tenants_only": "The Complex Case Panel is for council tenants",
+    "complex_case_panel_referred_once": "The case has already been put to the Complex Case "
+                                        "Panel",
+    "sole_tenancy_has_one_tenant": "A sole tenancy has one tenant: choose joint if the victim "
+                                   "and the perpetrator are both tenants",
+    "wishes_in_words": "Enter what the victim wants done, in their words",
     "enforcement_only_after_victims_wishes": "Record the victim's wishes before enforcement "
                                              "is considered",
     "enforcement_only_after_specialists_consulted": "Consult a specialist agency before "
@@ -233,6 +252,8 @@ def page_message(field: str, rule: str, message: str = "",
     """The plain message for `rule` broken at the form field `field` (`message`: the domain's
     own, used when no entry fits and it reads as a plain sentence)."""
     label = labels.get(field) or LABELS.get(field) or Label(field.replace("_", " ") or "the form")
+    if label.typed and rule in SHAPE_RULES:
+        return label.typed
     template = MESSAGES.get(rule)
     if template is None:
         text = message.strip().rstrip(".")

@@ -7,7 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from aggregates.sanctuary_rules import DECLINE_WORDS
+from aggregates.sanctuary_rules import (
+    DECLINE_WORDS,
+    MEASURE_WORDS,
+    NOT_RECORDED,
+    RISK_SUBJECT_WORDS,
+)
 from web.wording_basics import rule_phrase, words
 
 
@@ -17,7 +22,9 @@ def sanctuary_referred(data: Mapping[str, Any]) -> str:
 
 
 def sanctuary_risk_assessed(data: Mapping[str, Any]) -> str:
-    return f"Sanctuary risk assessment of the {words(data.get('subject'))} recorded."
+    subject = data.get("subject")
+    said = RISK_SUBJECT_WORDS.get(subject) if isinstance(subject, str) else None
+    return f"Sanctuary risk assessment recorded: {said.lower() if said else words(subject)}."
 
 
 def sanctuary_decided(data: Mapping[str, Any]) -> str:
@@ -28,14 +35,18 @@ def sanctuary_decided(data: Mapping[str, Any]) -> str:
 def sanctuary_measures_declined(data: Mapping[str, Any]) -> str:
     code = data.get("reason_code")
     reason = DECLINE_WORDS.get(code) if isinstance(code, str) else None
-    why = f" ({reason.lower()})" if reason else ""
-    return f"The household chose not to have Sanctuary measures{why}."
+    # A sentence of its own: the reasons carry their own brackets ("(for example, ...)").
+    why = "" if not reason else f" {reason}." if code == NOT_RECORDED else \
+        f" Their reason: {reason[0].lower()}{reason[1:]}."
+    return f"The household chose not to have Sanctuary measures.{why}"
 
 
 def sanctuary_measure_installed(data: Mapping[str, Any]) -> str:
     cost = data.get("cost_pence")
     price = f", cost £{cost / 100:,.2f}" if isinstance(cost, int) else ""
-    return (f"Sanctuary measure installed: {words(data.get('measure_type'))} by "
+    measure = data.get("measure_type")
+    said = MEASURE_WORDS.get(measure) if isinstance(measure, str) else None
+    return (f"Sanctuary measure installed: {said or words(measure)}, by "
             f"{words(data.get('installer'))} on {data.get('installed_on', '?')}{price}.")
 
 

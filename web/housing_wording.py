@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from aggregates.data_categories import WITHHELD
+from aggregates.housing_terms import OUTCOME_WORDS
 from web.wording_basics import rule_phrase, words, yes_no
 
 
@@ -40,8 +41,11 @@ def loss_of_settled_home_recorded(data: Mapping[str, Any]) -> str:
 
 
 def homelessness_outcome_recorded(data: Mapping[str, Any]) -> str:
-    return (f"Outcome of the homelessness duty recorded: {words(data.get('outcome'))}"
-            f"{rule_phrase(data)}.")
+    outcome = data.get("outcome")
+    said = OUTCOME_WORDS.get(outcome) if isinstance(outcome, str) else None
+    # The outcome its own sentence: its words may hold a bracket and a colon already.
+    return (f"Outcome of the homelessness duty recorded{rule_phrase(data)}. "
+            f"{said or words(outcome).capitalize()}.")
 
 
 def housing_options_advised(data: Mapping[str, Any]) -> str:

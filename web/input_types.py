@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, StrictBool, StrictInt
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, StrictBool, StrictInt
 from pydantic_core import PydanticCustomError
 
 from aggregates.input_rules import (
@@ -58,3 +58,10 @@ ReportedAt = Annotated[AwareDatetime, _range_check("reported_at")]
 IncidentDate = Annotated[date, _range_check("occurred_on")]
 HearingDate = Annotated[date, _range_check("heard_on")]
 DueDate = Annotated[date, _range_check("due_on")]
+
+
+class ClosedBody(BaseModel):
+    """A body that refuses a key it does not name (422 `extra_forbidden`, naming the key):
+    a misspelt optional field would otherwise be dropped without a word."""
+
+    model_config = ConfigDict(extra="forbid")

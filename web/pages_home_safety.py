@@ -24,7 +24,10 @@ from aggregates.referrals import ReferralKind, ReferralStatus
 from aggregates.repair_rules import JOB_WORDS
 from aggregates.sanctuary_rules import (
     DECLINE_WORDS,
+    HOUSEHOLD_WORDS,
+    MEASURE_WORDS,
     OUTCOMES,
+    RISK_SUBJECT_WORDS,
     DeclineReason,
     HouseholdType,
     Installer,
@@ -53,8 +56,10 @@ def _choices(values: Any) -> list[tuple[str, str]]:
 
 
 OPTIONS = {
-    "referrer_kind": _choices(ReferrerKind), "household_type": _choices(HouseholdType),
-    "subject": _choices(RiskSubject), "measure_type": _choices(MeasureType),
+    "referrer_kind": _choices(ReferrerKind),
+    "household_type": [(h.value, HOUSEHOLD_WORDS[h]) for h in HouseholdType],
+    "subject": [(r.value, RISK_SUBJECT_WORDS[r]) for r in RiskSubject],
+    "measure_type": [(m.value, MEASURE_WORDS[m]) for m in MeasureType],
     "installer": _choices(Installer), "channel": _choices(ContactChannel),
     "job_type": [(j.value, words) for j, words in JOB_WORDS.items()],
     "reason_code": [(r.value, DECLINE_WORDS[r]) for r in DeclineReason],
@@ -83,7 +88,9 @@ PAGE_LABELS: dict[str, Label] = {
     "measure_type": Label("the measure", choice=True),
     "installed_on": Label("the date it was installed"),
     "installer": Label("who installed it", choice=True),
-    "cost_pence": Label("the cost in pounds"),
+    "cost_pence": Label("the cost in pounds",
+                        typed="Enter the cost in pounds as an amount from 0 to 100,000, "
+                              "like 125.50"),
     "channel": Label("how the referrer was told", choice=True),
     "job_type": Label("the repair", choice=True),
     **{name: Label("the answer", choice=True) for name, _ in FACTS},
@@ -108,12 +115,20 @@ def _field(path: str, step: str = "") -> str:
     return head or "form"
 
 
+MOST_POUNDS = 100_000  # the JSON body's own limit (cost_pence le=10_000_000), in pounds
+
+
 def _pence(form: FormData) -> int | str:
-    """Pounds typed ("125.50") as whole pence; what was typed if it is not an amount."""
+    """Pounds typed ("125.50") as whole pence; what was typed if it is not an amount of
+    pounds and whole pence from 0 to 100,000 (the body then refuses it, naming the cost).
+    "Infinity", "NaN", "sNaN" and "1e999999" are Decimals too: they are kept as typed before
+    any sum or `int`, which raise on them or build a number of a million digits (a 500)."""
     typed = text(form, "cost").replace("£", "").replace(",", "")
     try:
         pounds = Decimal(typed)
     except InvalidOperation:
+        return typed
+    if not pounds.is_finite() or not 0 <= pounds <= MOST_POUNDS:
         return typed
     pence = pounds * 100
     return int(pence) if pence == pence.to_integral_value() else typed
@@ -177,6 +192,7 @@ def _page(request: Request, principal: Principal, step: str) -> Any:
             safer_works=[redact_view("safer_works", w.to_dict(), role) for w in case.safer.works],
             can_refer_safer=all(r.status is ReferralStatus.FAILED for r in safer),
             facts=FACTS, characteristics=CHARACTERISTICS, options=OPTIONS, step=step,
+            measure_words=MEASURE_WORDS,
             answers=answers,
             values=values, errors=errors,
             field_errors=field_errors(errors))
@@ -191,8 +207,15 @@ def _answers_in_words(referral: dict[str, Any] | None) -> dict[str, str]:
     given = referral["protected_characteristics"]
     needs = referral["communication_needs"]
     declined = referral.get("decline_reason")
+    done = referral.get("assessed") or []
+    household = referral.get("household_type")
     return {
         "declined": DECLINE_WORDS.get(declined, declined) if declined else "",
+        "household": HOUSEHOLD_WORDS.get(household, household) if household else "",
+        "assessed": " and ".join(  # in RiskSubject's order, the second in lower case
+            RISK_SUBJECT_WORDS[r] if not n else RISK_SUBJECT_WORDS[r].lower()
+            for n, r in enumerate(r for r in RiskSubject if r.value in done))
+        if isinstance(done, list) else str(done),
         "characteristics": "; ".join(
             f"{QUESTIONS[c]}: {answer_words(c, given[c])}" for c in QUESTIONS if c in given)
         if isinstance(given, dict) else str(given),

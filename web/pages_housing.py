@@ -21,6 +21,7 @@ from aggregates.data_categories import redact_view
 from aggregates.errors import CaseNotFound
 from aggregates.housing_policies import housing_policy
 from aggregates.housing_terms import (
+    OUTCOME_WORDS,
     AdviceOption,
     ComplexIssue,
     Duty,
@@ -69,15 +70,7 @@ WORDS = {
     "court_transfer_to_sole_name": "A court transfer into the victim's sole name",
     "flexible_ended_by_both": "A flexible tenancy ended by both tenants",
     "sole_tenant_leaves": "The sole tenant ends the tenancy",
-    "prevented_stayed_in_home": "Prevented: they stayed in their home (for example with "
-                                "Sanctuary measures)",
-    "prevented_moved_to_other_accommodation": "Prevented: they moved to other accommodation",
-    "not_prevented_relief_duty_owed": "Not prevented: they became homeless and the relief "
-                                      "duty is owed",
-    "contact_lost": "Contact was lost",
-    "withdrawn": "They withdrew the application",
-    "duty_ended_another_way": "The duty ended another way (for example 56 days passed or "
-                              "they refused a suitable offer)",
+    **OUTCOME_WORDS,
 }
 
 

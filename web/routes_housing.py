@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from aggregates.access import Permission
 from aggregates.commands.housing import (
@@ -43,7 +43,7 @@ from aggregates.housing_terms import (
 )
 from web.auth import Principal, require, visible_case
 from web.command_routes import CommandRoute, IdempotencyKey, api_command
-from web.input_types import Bool, Line, Text
+from web.input_types import Bool, ClosedBody, Line, Text
 from web.routes_cases import intake_of
 from web.schemas import TasksOut
 
@@ -51,7 +51,7 @@ router = APIRouter()
 Reader = Annotated[Principal, Depends(require(Permission.READ_CASE))]
 
 
-class ApplicationIn(BaseModel):
+class ApplicationIn(ClosedBody):
     """Homeless or threatened with it; eligible for assistance; because of the abuse; moving
     because of the abuse (then no local connection test applies, D 3.6)."""
 
@@ -61,59 +61,59 @@ class ApplicationIn(BaseModel):
     moving_because_of_abuse: Bool
 
 
-class LocalConnectionIn(BaseModel):
+class LocalConnectionIn(ClosedBody):
     met: Bool
 
 
-class LossOfSettledHomeIn(BaseModel):
+class LossOfSettledHomeIn(ClosedBody):
     abuse_was_reason: Bool
     duties: list[Duty] = Field(min_length=1, max_length=len(Duty))
 
 
-class OutcomeIn(BaseModel):
+class OutcomeIn(ClosedBody):
     """How the duty owed on the application ended (one outcome per application)."""
 
     outcome: HomelessnessOutcome
 
 
-class OptionsAdviceIn(BaseModel):
+class OptionsAdviceIn(ClosedBody):
     options: list[AdviceOption] = Field(min_length=1, max_length=len(AdviceOption))
 
 
-class TenancyIn(BaseModel):
+class TenancyIn(ClosedBody):
     holding: TenancyHolding
     security: TenancySecurity
     victim_is_tenant: Bool
     perpetrator_is_tenant: Bool
 
 
-class RouteIn(BaseModel):
+class RouteIn(ClosedBody):
     route: TenancyRouteKind
 
 
-class StepIn(BaseModel):
+class StepIn(ClosedBody):
     step: Line = Field(min_length=1, max_length=100)
 
 
-class NewTenancyIn(BaseModel):
+class NewTenancyIn(ClosedBody):
     security: TenancySecurity
     left_because_of_abuse: Bool
 
 
-class PanelIn(BaseModel):
+class PanelIn(ClosedBody):
     issues: list[ComplexIssue] = Field(min_length=1, max_length=len(ComplexIssue))
 
 
-class WishesIn(BaseModel):
+class WishesIn(ClosedBody):
     wishes: Text = Field(min_length=1, max_length=5000)
 
 
-class SpecialistIn(BaseModel):
+class SpecialistIn(ClosedBody):
     specialist: Specialist
     advice: Text = Field(default="", max_length=5000)
 
 
-class EnforcementIn(BaseModel):
+class EnforcementIn(ClosedBody):
     ground: EnforcementGround
 
 

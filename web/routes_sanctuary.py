@@ -52,7 +52,7 @@ from aggregates.sanctuary_rules import (
 )
 from web.auth import Principal, require, visible_case
 from web.command_routes import CommandRoute, IdempotencyKey, api_command
-from web.input_types import LINE_CHECK, Bool, Int, Line, Text
+from web.input_types import LINE_CHECK, Bool, ClosedBody, Int, Line, Text
 from web.routes_cases import intake_of
 from web.schemas import TasksOut
 
@@ -81,7 +81,7 @@ class EqualityAnswersIn(BaseModel):
         return {k: v for k, v in handler(self).items() if v is not None}
 
 
-class SanctuaryReferralIn(BaseModel):
+class SanctuaryReferralIn(ClosedBody):
     """Who referred and how to tell them the outcome; the household; what the victim chose
     to give of their protected characteristics and communication needs (SCAR Q7)."""
 
@@ -95,12 +95,12 @@ class SanctuaryReferralIn(BaseModel):
         default_factory=list, max_length=len(CommunicationNeed))
 
 
-class RiskAssessmentIn(BaseModel):
+class RiskAssessmentIn(ClosedBody):
     subject: RiskSubject
     findings: Text = Field(min_length=1, max_length=10_000)
 
 
-class SanctuaryDecisionIn(BaseModel):
+class SanctuaryDecisionIn(ClosedBody):
     """The facts established at the risk assessments (DBC 7.4.2). Rent arrears are
     recorded and never a reason (DBC 7.6.1)."""
 
@@ -113,7 +113,7 @@ class SanctuaryDecisionIn(BaseModel):
     rent_arrears: Bool = False
 
 
-class DeclineIn(BaseModel):
+class DeclineIn(ClosedBody):
     """Why the household chose not to have measures: a reason the return counts (SCAR Q15)
     and their words."""
 
@@ -121,14 +121,14 @@ class DeclineIn(BaseModel):
     reason: Text = Field(min_length=1, max_length=2000)
 
 
-class MeasureIn(BaseModel):
+class MeasureIn(ClosedBody):
     measure_type: MeasureType
     installed_on: date
     installer: Installer
     cost_pence: Int = Field(ge=0, le=10_000_000)
 
 
-class ReferrerToldIn(BaseModel):
+class ReferrerToldIn(ClosedBody):
     channel: ContactChannel
 
 

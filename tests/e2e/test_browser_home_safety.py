@@ -65,7 +65,8 @@ async def test_sanctuary_declined_then_installed_and_an_emergency_repair(
         await page.get_by_label("Household type").select_option("lone_parent")
         await page.get_by_role("button", name="Refer", exact=True).click()
         await page.goto(f"/work/cases/{declined_case}/home-safety")
-        for subject, findings in (("Case", "Medium risk."), ("Property", "Back door weak.")):
+        for subject, findings in (("The risk to the victim", "Medium risk."),
+                                  ("The security of the property", "Back door weak.")):
             await answer(page, "What was assessed", subject)
             await page.get_by_label("Findings").fill(findings)
             await page.get_by_role("button", name="Record the assessment").click()

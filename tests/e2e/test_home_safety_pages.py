@@ -33,6 +33,11 @@ async def system(tmp_path: Path, dev_env: WorkflowEnvironment):  # type: ignore[
         yield running
 
 
+def text_of(html: str) -> str:
+    """The page's words without its tags (a code may stay in a form's values)."""
+    return re.sub(r"<[^>]+>", " ", html)
+
+
 async def post(http: httpx.AsyncClient, case_id: str, step: str, **data: str
                ) -> httpx.Response:
     return await http.post(f"/work/cases/{case_id}/home-safety/{step}",
@@ -45,6 +50,7 @@ async def test_a_sanctuary_referral_declined_with_a_reason_from_the_pages(
     async with system.client(CW) as http:
         page = await http.get(f"/work/cases/{case_id}/home-safety")
         assert page.status_code == 200 and "Refer to the Sanctuary Scheme" in page.text
+        assert "Other household, adults only" in page.text and "Other adults" not in page.text
         steps = [
             await post(http, case_id, "sanctuary-referral", referrer_kind="agency",
                        referrer_name="Jo Officer", referrer_contact="01322 000000",
@@ -56,6 +62,11 @@ async def test_a_sanctuary_referral_declined_with_a_reason_from_the_pages(
             await post(http, case_id, "decision", **YES_NO),
         ]
         assert [s.status_code for s in steps] == [303] * 4, [s.text[:300] for s in steps]
+        page = await http.get(f"/work/cases/{case_id}/home-safety")
+        # SCAR Q15's household types and measures in words, not codes with a capital.
+        assert "Lone parent" in page.text and "lone_parent" not in text_of(page.text)
+        assert "The risk to the victim and the security of the property" in page.text
+        assert "CCTV or doorbell camera" in page.text and "Cctv" not in page.text
         wrong = await post(http, case_id, "measure", measure_type="door_viewer",
                            installer="private_landlord", cost="12.50",
                            **{"installed_on-day": "1", "installed_on-month": "1",
@@ -81,6 +92,48 @@ async def test_a_sanctuary_referral_declined_with_a_reason_from_the_pages(
         # The deadline in words in London time, as on every task list (not an ISO stamp).
         assert re.search(r"Change door locks: due \d{1,2} [A-Z][a-z]+ \d{4}, \d{1,2}:\d\d[ap]m, "
                          r"requested", page.text), page.text
+
+
+async def test_a_second_sanctuary_referral_under_way_is_refused_in_words(
+        system: WebSystem) -> None:
+    """DBC 7.4.2: one Sanctuary referral at a time; a second sent while the first is under
+    way (another tab, say) is refused in plain words, not "Check referral"."""
+    case_id = await system.open_case(CW, council="dartford")
+    form = {"referrer_kind": "victim", "referrer_name": "A. Resident",
+            "referrer_contact": "01322 111111", "household_type": "lone_adult"}
+    async with system.client(CW) as http:
+        first = await post(http, case_id, "sanctuary-referral", **form)
+        second = await post(http, case_id, "sanctuary-referral", **form)
+    assert first.status_code == 303
+    assert second.status_code == 409
+    summary = error_summary(second.text)
+    assert "The case already has a Sanctuary referral under way" in summary
+    assert "Check" not in summary
+    assert_plain(summary, "sanctuary_one_referral_at_a_time")
+
+
+@pytest.mark.parametrize("cost", ["Infinity", "-Infinity", "sNaN", "NaN", "1e999999",
+                                  "1e99999", "100000.01", "-5", "12.345", "abc"])
+async def test_a_cost_that_is_no_amount_of_pounds_is_refused_beside_the_cost(
+        system: WebSystem, cost: str) -> None:
+    """DBC 5.1, SCAR Q15 (the cost of each measure is returned): a cost typed as infinity,
+    not-a-number, a number of a million digits or out of range is refused in plain words
+    naming the cost, never a server error, and nothing is recorded."""
+    from tests.e2e.test_sanctuary_http import referred_and_accepted
+
+    case_id = await system.open_case(CW, council="dartford")
+    async with system.client(CW) as http:
+        await referred_and_accepted(http, case_id)
+        refused = await post(http, case_id, "measure", measure_type="door_viewer",
+                             installer="housing_maintenance_team", cost=cost,
+                             **{"installed_on-day": "1", "installed_on-month": "1",
+                                "installed_on-year": "2026"})
+        measures = (await http.get(f"/cases/{case_id}/sanctuary")).json()["measures"]
+    assert refused.status_code == 422
+    assert 'href="#cost_pence"' in refused.text
+    assert ("Enter the cost in pounds as an amount from 0 to 100,000, like 125.50"
+            in error_summary(refused.text))
+    assert measures == []
 
 
 async def test_a_dover_case_page_says_what_dover_offers_instead(system: WebSystem) -> None:

@@ -62,6 +62,29 @@ async def test_dover_application_goes_to_housing_options_and_no_local_connection
         assert view["homelessness"]["local_connection_met"] is None
 
 
+async def test_a_housing_body_with_a_key_it_does_not_name_is_refused_naming_the_key(
+        system: WebSystem) -> None:
+    """CAR Q3 HPI-15 counts outcomes once per application (D 8.38): an outcome sent with a
+    key the body does not name (a misspelt field, say) is a 422 naming that key, and nothing
+    is recorded; the same for the application itself."""
+    case_id = await system.open_case(DARTFORD_CW, council="dartford")
+    async with system.client(DARTFORD_CW) as http:
+        extra_application = await http.post(
+            f"/cases/{case_id}/homelessness/application",
+            json={**APPLICATION, "status": "threatened_with_homelessness", "priority": True})
+        made = await http.post(f"/cases/{case_id}/homelessness/application",
+                               json={**APPLICATION, "status": "threatened_with_homelessness"})
+        assert made.status_code == 200, made.text
+        extra_outcome = await http.post(f"/cases/{case_id}/homelessness/outcome",
+                                        json={"outcome": "contact_lost", "extra": 1})
+        view = (await http.get(f"/cases/{case_id}/housing-options")).json()
+    for refused, key in ((extra_application, "priority"), (extra_outcome, "extra")):
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["errors"][0]["field"] == key
+        assert refused.json()["errors"][0]["rule"] == "extra_forbidden"
+    assert view["homelessness"]["outcome"] is None
+
+
 async def test_dartford_tenancy_route_steps_and_enforcement_after_wishes(
         system: WebSystem) -> None:
     """DBC 7.4.4: a joint secure tenancy ended by one tenant's notice, a task per step;

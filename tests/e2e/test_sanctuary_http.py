@@ -93,6 +93,25 @@ async def test_measures_installed_are_recorded_by_type_installer_and_cost(
                                  "installer": "housing_maintenance_team", "cost_pence": 1500}]
 
 
+async def test_a_cost_that_is_no_whole_number_of_pence_is_refused_naming_the_cost(
+        system: WebSystem) -> None:
+    """DBC 5.1, SCAR Q15: the JSON cost is whole pence from 0 to 10,000,000; infinity,
+    not-a-number, a fraction and a number too big are a 422 naming `cost_pence`, never a 500."""
+    case_id = await system.open_case(CW, council="dartford")
+    async with system.client(CW) as http:
+        await referred_and_accepted(http, case_id)
+        for cost in ("Infinity", "-Infinity", "NaN", "1e999999", "10000001", "12.5"):
+            body = ('{"measure_type": "door_viewer", "installed_on": "2026-01-01", '
+                    '"installer": "housing_maintenance_team", "cost_pence": ' + cost + "}")
+            refused = await http.post(f"/cases/{case_id}/sanctuary/measures", content=body,
+                                      headers={"content-type": "application/json"})
+            assert refused.status_code == 422, (cost[:20], refused.text[:300])
+            fields = [e.get("field", "") for e in refused.json()["errors"]]
+            assert fields == ["cost_pence"], fields
+        view = (await http.get(f"/cases/{case_id}/sanctuary")).json()
+    assert view["measures"] == []
+
+
 async def test_an_answer_or_reason_not_on_its_list_is_refused_naming_field_and_codes(
         system: WebSystem) -> None:
     """CAR; SCAR Q7, Q15: a 422 names the field and the codes it allows; nothing is
@@ -101,13 +120,20 @@ async def test_an_answer_or_reason_not_on_its_list_is_refused_naming_field_and_c
     async with system.client(CW) as http:
         words = await http.post(f"/cases/{case_id}/sanctuary/referral", json={
             **SANCTUARY_BODIES["referral"], "protected_characteristics": {"age": "34"}})
+        unasked = await http.post(f"/cases/{case_id}/sanctuary/referral", json={
+            **SANCTUARY_BODIES["referral"], "protected_characteristics": {"nationality": "x"}})
+        misspelt = await http.post(f"/cases/{case_id}/sanctuary/referral", json={
+            **SANCTUARY_BODIES["referral"], "household": "lone_adult"})
         need = await http.post(f"/cases/{case_id}/sanctuary/referral", json={
             **SANCTUARY_BODIES["referral"], "communication_needs": ["Polish"]})
         await referred_and_accepted(http, case_id)
         reason = await http.post(f"/cases/{case_id}/sanctuary/decline",
                                  json={"reason_code": "not_recorded", "reason": "No."})
         view = (await http.get(f"/cases/{case_id}/sanctuary")).json()
-    assert [r.status_code for r in (words, need, reason)] == [422, 422, 422]
+    assert [r.status_code for r in (words, need, reason, unasked, misspelt)] == [422] * 5
+    # CAR asks the nine protected characteristics only: another is named, not "*".
+    assert unasked.json()["errors"][0]["field"] == "protected_characteristics.nationality"
+    assert misspelt.json()["errors"][0]["field"] == "household"
     assert "protected_characteristics.age" in words.text and "35_44" in words.text
     assert "communication_needs" in need.text and "relay_uk" in need.text
     assert "reason_code" in reason.text and "feels_safe_now" in reason.text

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from openpyxl import load_workbook
 
 from activities.case_store import CaseStore, store_env
 from activities.monitoring_projection import (
@@ -260,6 +261,26 @@ def test_the_command_line_exports_a_sanctuary_return_from_the_counts(tmp_path: P
             shown += 1
     assert rows[3][1:] == ["not shown", "0", "not shown", "not shown"]  # accepted: 1, 0, 1, 2
     assert shown >= 20  # the rows of rules that refused nobody read 0
+
+
+def test_the_command_line_exports_an_equality_report_as_a_workbook(tmp_path: Path) -> None:
+    """Issue 17 item 4: `casework monitoring-export --format xlsx` of an equality report
+    (its title has a colon, which Excel refuses in a sheet name) writes a workbook that
+    opens, instead of a traceback."""
+    url = f"sqlite:///{tmp_path / 'events.sqlite3'}"
+    clock = Clock()
+    store = CaseStore(store_env(url, os.urandom(32)), clock=clock)
+    build(store, clock)
+    catch_up(MonitoringCounts, CaseStore, store.env, timeout=120)
+    out = tmp_path / "age.xlsx"
+    done = casework(tmp_path, "monitoring-export", "--report", "equality-age",
+                    "--from", "2026-04-01", "--to", "2026-06-30", "--council", "dartford",
+                    "--format", "xlsx", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    sheet = load_workbook(out).worksheets[0]
+    assert sheet.title == "Equality monitoring age"
+    assert sheet["A1"].value == "Equality monitoring: age"
 
 
 def test_the_counts_hold_no_personal_data(known: CaseStore) -> None:

@@ -16,9 +16,11 @@ from aggregates.homelessness import (
     HomelessnessApplication,
     HomelessnessOutcomeRecorded,
 )
-from aggregates.housing_terms import Duty, HomelessnessOutcome, HomelessStatus
+from aggregates.housing_terms import OUTCOME_WORDS, Duty, HomelessnessOutcome, HomelessStatus
 from aggregates.report import Council
 from tests.unit.test_homelessness import Steps, case_of
+from web.housing_wording import homelessness_outcome_recorded
+from web.pages_housing import OPTIONS as PAGE_OPTIONS
 
 
 def threatened(council: Council = Council.DARTFORD) -> Steps:
@@ -50,6 +52,23 @@ def test_a_prevention_is_recorded_with_the_rule_that_counts_it_car_q3(
     event = steps.case.collect_events()[-1]
     assert isinstance(event, HomelessnessOutcomeRecorded)
     assert (event.rule, event.section) == ("record_homelessness_outcome", section)
+
+
+def test_an_outcome_is_said_in_the_words_of_the_housing_options_page() -> None:
+    """CAR Q3 (HPI-15): the timeline and the event's reason say how the duty ended in words
+    ("Contact was lost"), never the code "contact_lost"; an outcome recorded before keeps
+    its own stored reason."""
+    steps = threatened()
+    steps("record_homelessness_outcome", outcome="contact_lost")
+    event = steps.case.collect_events()[-1]
+    assert isinstance(event, HomelessnessOutcomeRecorded)
+    assert event.reason == "How the homelessness duty ended (CAR Q3 (HPI-15)): contact was lost."
+    said = homelessness_outcome_recorded(vars(event))
+    assert said.endswith(". Contact was lost.") and "contact_lost" not in said
+    assert "contact lost under" not in said
+    old = {**vars(event), "reason": "Outcome of the homelessness duty: contact_lost (CAR Q3)."}
+    assert homelessness_outcome_recorded(old).endswith(". Contact was lost.")
+    assert dict(PAGE_OPTIONS["outcome"])["contact_lost"] == OUTCOME_WORDS["contact_lost"]
 
 
 def test_a_household_already_homeless_cannot_be_recorded_as_prevented() -> None:

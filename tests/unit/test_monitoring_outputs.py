@@ -134,6 +134,19 @@ def test_csv_and_xlsx_hold_the_same_safe_figures_and_the_threshold():
     assert [r[0] for r in cells if r[0]] == [r[0] for r in rows if r]
 
 
+@pytest.mark.parametrize("name", sorted(REPORTS), ids=sorted(REPORTS))
+def test_every_report_exports_as_a_workbook_excel_opens(name: str):
+    """Issue 17 item 4 ("CSV and XLSX exports for returns"): every report, equality ones
+    with a colon in their titles included, gives a workbook whose sheet name Excel accepts
+    (31 characters at most, none of : \\ / ? * [ ]), cut between words."""
+    report = safe_report(source(), name, Council.DARTFORD, Q1, today=AFTER_Q1, min_count=5)
+    book = load_workbook(io.BytesIO(xlsx_bytes(report, made_on=AFTER_Q1)))
+    title = book.worksheets[0].title
+    assert 0 < len(title) <= 31 and not set(title) & set(":\\/?*[]")
+    assert REPORTS[name].title.replace(":", "").startswith(title)
+    assert book.worksheets[0]["A1"].value == REPORTS[name].title
+
+
 def test_every_report_names_the_sections_that_ask_for_it():
     assert all(r.sections and r.rows for r in REPORTS.values())
 

@@ -17,7 +17,11 @@ from aggregates.sanctuary_records import SanctuaryReferral
 from aggregates.sanctuary_versions import declined_v3_v4, referred_v3_v4
 from monitoring.definitions import REPORTS, equality_report
 from tests.unit.test_sanctuary import Steps, accepted_case, dartford_case, referral_of
-from web.home_safety_wording import sanctuary_measures_declined
+from web.home_safety_wording import (
+    sanctuary_measure_installed,
+    sanctuary_measures_declined,
+    sanctuary_risk_assessed,
+)
 
 
 def facts(case: Case) -> list[tuple[str, str]]:
@@ -92,8 +96,27 @@ def test_a_decline_is_counted_by_its_reason_and_said_in_words() -> None:
                   if type(e).__name__ == "SanctuaryMeasuresDeclined"]
     assert ("sanctuary-declined", "perpetrator_no_longer_a_risk") in facts(case)
     assert sanctuary_measures_declined(vars(declined)) == (
-        "The household chose not to have Sanctuary measures (the perpetrator is no longer a "
-        "risk (for example, in custody)).")
+        "The household chose not to have Sanctuary measures. Their reason: the perpetrator is "
+        "no longer a risk (for example, in custody).")
+
+
+def test_measures_and_households_are_said_in_words_on_the_timeline_and_the_returns() -> None:
+    """SCAR Q15 counts households and measures by type: the timeline and the return say
+    each in words ("CCTV or doorbell camera", not "Cctv ..."; no bracket inside a bracket)."""
+    installed = sanctuary_measure_installed({
+        "measure_type": "cctv_or_doorbell_camera", "installer": "contractor",
+        "installed_on": "2026-06-01", "cost_pence": 12_550})
+    assert installed == ("Sanctuary measure installed: CCTV or doorbell camera, by contractor "
+                         "on 2026-06-01, cost £125.50.")
+    assert sanctuary_risk_assessed({"subject": "property"}) == (
+        "Sanctuary risk assessment recorded: the security of the property.")
+    declined = sanctuary_measures_declined({"reason_code": "chose_another_option"})
+    assert "((" not in declined and "))" not in declined
+    assert dict(REPORTS["sanctuary-measures"].rows)["cctv_or_doorbell_camera"] == \
+        "CCTV or doorbell camera"
+    assert dict(REPORTS["sanctuary-households"].rows)["other_adults"] == \
+        "Other household, adults only"
+    assert "contact_victim" not in REPORTS["victim-contact"].description
 
 
 def test_every_household_referred_is_counted_once_in_each_equality_report() -> None:
