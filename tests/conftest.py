@@ -33,8 +33,12 @@ def payload_key() -> bytes:
     return os.urandom(32)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 async def time_skipping_env(payload_key: bytes) -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server per test file: a file's workflows left waiting on a partner
+    that is down for days (their worker gone with their test) are skipped through by every
+    later sleep on a shared server, until its sleeps time out (seen when the two test
+    processes mixed files differently). Starting one takes about a second."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(BIN / "temporal-test-server"),
         data_converter=encrypted_data_converter([payload_key]),
