@@ -41,6 +41,9 @@ from web.oidc import OidcClient
 from workflows.client import CaseOrchestrator
 
 SETUP = Actor(staff_id="system", role=Role.SYSTEM)
+# One TLS context for every test client: httpx builds one per client otherwise (about 50 ms
+# of CPU each, loading the CA bundle), and the tests open thousands of clients.
+LOOPBACK_TLS = httpx.create_ssl_context()
 TST = "Tenancy Support Team"
 
 
@@ -73,7 +76,8 @@ class WebSystem:
 
     def client(self, staff_id: str | None = None, **kwargs: Any) -> httpx.AsyncClient:
         headers = {"Authorization": f"Bearer {self.tokens[staff_id]}"} if staff_id else {}
-        return httpx.AsyncClient(base_url=self.base_url, headers=headers, timeout=30, **kwargs)
+        return httpx.AsyncClient(base_url=self.base_url, headers=headers, timeout=30,
+                                 verify=LOOPBACK_TLS, **kwargs)
 
     async def open_case(self, staff_id: str, **body: Any) -> str:
         """Open a case as `staff_id` and wait until its triage tasks exist."""

@@ -19,6 +19,7 @@ from casework.wiring import signing_key
 from gateways.default_partners import registry_document
 from gateways.partner_standin import RunningPartner
 from gateways.signing import sign_message
+from tests.web_harness import LOOPBACK_TLS
 
 CHILDRENS = "childrens_services"
 # Temporal suggests continue-as-new past this many history events: low, so a case's
@@ -67,7 +68,8 @@ class Stack(LoopbackStack):
 
     def client(self, web: int = 1) -> httpx.AsyncClient:
         """A caseworker's client of web process number `web`."""
-        return httpx.AsyncClient(base_url=self.url(web), timeout=60, headers=self.caseworker)
+        return httpx.AsyncClient(base_url=self.url(web), timeout=60, headers=self.caseworker,
+                                 verify=LOOPBACK_TLS)
 
     def signed_ack(self, case_id: str, referral_id: str, digest: str) -> tuple[bytes,
                                                                                  dict[str, Any]]:
