@@ -11,7 +11,6 @@ from pathlib import Path
 from aggregates.errors import RuleViolation
 from aggregates.report import Council, Role
 from casework.keys import load_key
-from casework.processes import run, serve_web, serve_worker
 from casework.settings import Environment, Settings
 
 
@@ -76,10 +75,12 @@ def main(argv: list[str] | None = None) -> None:
         if settings.environment is not Environment.DEVELOPMENT:
             raise SystemExit("demo: made-up cases are for development only")
         run_demo(settings)
-    elif args.command == "worker":
-        run(serve_worker, settings)
-    elif args.command == "web":
-        run(serve_web, settings)
+    elif args.command in ("worker", "web"):
+        # Imported here: the web app and worker take seconds to import, and every other
+        # command (add-staff, checkpoint, exports) starts without them.
+        from casework.processes import run, serve_web, serve_worker
+
+        run(serve_worker if args.command == "worker" else serve_web, settings)
     elif args.command == "keys":
         for path in (settings.event_store_key_file, settings.temporal_payload_key_file):
             load_key(path, create=settings.creates_missing_keys)
