@@ -31,7 +31,6 @@ with workflow.unsafe.imports_passed_through():
     from aggregates.errors import RuleViolation
     from aggregates.tasks import TaskKind, check_completion, check_task_open
     from temporal_contracts.payloads import (
-        AcknowledgementInput,
         ApplyCommandInput,
         CaseCommandInput,
         CaseTasks,
@@ -41,7 +40,6 @@ with workflow.unsafe.imports_passed_through():
         EscalateInput,
         OpenTask,
         PendingReferral,
-        RecordAcknowledgementInput,
         RecordCompletionInput,
         RecordDeliveryInput,
         RecordFailureInput,
@@ -50,14 +48,12 @@ with workflow.unsafe.imports_passed_through():
     )
     from temporal_contracts.refusals import as_application_error
     from temporal_contracts.retry_policies import COMMAND_RETRY, STORE_RETRY, STORE_TIMEOUT
+    from workflows.case_acknowledgements import CaseAcknowledgements
     from workflows.case_transfers import CaseTransfers
     from workflows.referral_workflow import ReferralWorkflow, referral_workflow_id
     from workflows.refusals import (
-        ACK_PATIENCE,
         CONFLICT,
-        RETRY_LATER,
         RULE_VIOLATION,
-        acknowledgement_refusal,
         refusal,
     )
 
@@ -66,7 +62,7 @@ StoreActivity = Callable[[CaseActivities, Any], CaseTasks]
 
 
 @workflow.defn
-class CaseWorkflow(CaseTransfers):
+class CaseWorkflow(CaseTransfers, CaseAcknowledgements):
     @workflow.init
     def __init__(self, input: CaseWorkflowInput) -> None:
         # Set before any handler runs: handlers may run before `run` on a run's first task.
@@ -90,12 +86,20 @@ class CaseWorkflow(CaseTransfers):
         self._triage_done = True
         self._refresh(tasks)
         # The case stays open; keep history short by starting afresh when Temporal suggests it.
-        await workflow.wait_condition(
-            lambda: workflow.info().is_continue_as_new_suggested() and not self._completing
-            and all(d.done() for d in self._deliveries.values()) and self._transfers_quiet()
-        )
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        # One condition, checked again with no await before starting afresh: an update
+        # arriving after the transfers were quiet (a caseworker ending a transfer, say) must
+        # be told to the transfer's workflow first, or the next run sees it ended, tells
+        # nobody, and the transfer waits for its own six-hourly read of the case.
+        while not self._may_start_afresh():
+            await workflow.wait_condition(self._may_start_afresh)
         workflow.continue_as_new(input)
+
+    def _may_start_afresh(self) -> bool:
+        """Temporal suggests it, and nothing of this run is under way or untold: no handler,
+        completion or delivery in progress, every transfer told the case's latest status."""
+        return (workflow.info().is_continue_as_new_suggested() and not self._completing
+                and all(d.done() for d in self._deliveries.values())
+                and self._transfers_quiet() and workflow.all_handlers_finished())
 
     @workflow.query
     def open_tasks(self) -> CaseTasks:
@@ -247,24 +251,6 @@ class CaseWorkflow(CaseTransfers):
                     at=workflow.now()))
         self._refresh(tasks)
 
-    @workflow.update
-    async def record_acknowledgement(self, input: AcknowledgementInput) -> CaseTasks:
-        """A partner's verified acknowledgement of a referral (checked by the web edge); kept
-        until the referral's delivery is recorded, or refused with `RetryLater`."""
-        await self._until_acknowledgement_can_be_taken(input.referral_id)
-        async with self._writing:
-            try:
-                tasks = await workflow.execute_activity_method(
-                    CaseActivities.record_referral_acknowledged,
-                    RecordAcknowledgementInput(case_id=self._case_id, ack=input,
-                                               at=workflow.now()),
-                    start_to_close_timeout=STORE_TIMEOUT,
-                    schedule_to_close_timeout=ACK_PATIENCE, retry_policy=STORE_RETRY)
-            except ActivityError as err:
-                raise acknowledgement_refusal(err) from None
-        self._refresh(tasks)
-        return tasks
-
     async def _write(self, activity: StoreActivity, arg: object,
                      retry: RetryPolicy = STORE_RETRY) -> CaseTasks:
         """Run a store-writing activity, one at a time. `retry`: `STORE_RETRY` (no maximum)
@@ -276,25 +262,3 @@ class CaseWorkflow(CaseTransfers):
                               retry: RetryPolicy = STORE_RETRY) -> CaseTasks:
         return await workflow.execute_activity_method(
             activity, arg, start_to_close_timeout=STORE_TIMEOUT, retry_policy=retry)
-
-    # -- acknowledgements: they can overtake our record of the delivery (web/routes_partners) --
-
-    def _acknowledgement_can_be_taken(self, referral_id: str) -> bool:
-        """Triaged, the referral's delivery (if one is under way) recorded, and no other
-        write to the case in progress."""
-        delivery = self._deliveries.get(referral_id)
-        return (self._triage_done and (delivery is None or delivery.done())
-                and not self._writing.locked())
-
-    async def _until_acknowledgement_can_be_taken(self, referral_id: str) -> None:
-        """Wait up to `ACK_PATIENCE` for the acknowledgement to be takeable; raise
-        `RetryLater` otherwise (the web edge answers 503 and the partner retries)."""
-        if self._acknowledgement_can_be_taken(referral_id):
-            return  # no timer: histories recorded before this wait replay unchanged
-        try:
-            await workflow.wait_condition(
-                lambda: self._acknowledgement_can_be_taken(referral_id), timeout=ACK_PATIENCE)
-        except TimeoutError:
-            raise ApplicationError(
-                "delivery_recorded_first: the delivery is not recorded yet; retry shortly",
-                "delivery_recorded_first", "message_id", type=RETRY_LATER) from None
