@@ -105,6 +105,7 @@ MESSAGES: dict[str, str] = {
                                "hyphens and underscores",
     "date_type": _REAL_DATE, "date_parsing": _REAL_DATE, "date_from_datetime_parsing": _REAL_DATE,
     "date_from_datetime_inexact": _REAL_DATE, "date_is_iso": _REAL_DATE,
+    "email_address_is_valid": "Enter {label} in the correct format, like name@example.com",
     "text_has_no_control_characters": "{Label} must not include hidden or control "
                                       "characters: type it rather than pasting it",
     "dash_question_exists": "Answer only the questions on the checklist",

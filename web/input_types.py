@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, StrictBool, StrictInt
 from pydantic_core import PydanticCustomError
 
@@ -19,8 +20,8 @@ from aggregates.input_rules import (
     text_message,
 )
 
-__all__ = ["LINE_CHECK", "TEXT_CHECK", "Bool", "DueDate", "HearingDate", "IncidentDate", "Int",
-           "Line", "ReportedAt", "Text"]
+__all__ = ["EMAIL_CHECK", "LINE_CHECK", "TEXT_CHECK", "Bool", "DueDate", "HearingDate",
+           "IncidentDate", "Int", "Line", "ReportedAt", "Text"]
 
 Int = StrictInt  # `true` or "6" is not a number
 Bool = StrictBool  # 1 or "yes" is not a boolean
@@ -36,6 +37,22 @@ def _text_check(multiline: bool) -> AfterValidator:
 
 
 LINE_CHECK = _text_check(multiline=False)
+EMAIL_RULE = "email_address_is_valid"
+
+
+def _email_check(value: str) -> str:
+    """An address a message could be sent to, by its form only (RFC 5322 as the
+    `email-validator` library reads it; no DNS lookup: intake must work offline). The value as
+    typed is kept; the error never repeats it."""
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        raise PydanticCustomError(EMAIL_RULE, "Enter an email address in the correct format, "
+                                              "like name@example.com") from None
+    return value
+
+
+EMAIL_CHECK = AfterValidator(_email_check)
 TEXT_CHECK = _text_check(multiline=True)
 Line = Annotated[str, LINE_CHECK]  # names, ids, labels: one line
 Text = Annotated[str, TEXT_CHECK]  # summaries, notes, addresses

@@ -23,7 +23,7 @@ from aggregates.report import (
     Tenure,
     Victim,
 )
-from web.input_types import LINE_CHECK, TEXT_CHECK, Bool, Int, Line, ReportedAt, Text
+from web.input_types import EMAIL_CHECK, LINE_CHECK, TEXT_CHECK, Bool, Int, Line, ReportedAt, Text
 
 OptionalName = Annotated[str, StringConstraints(max_length=200), LINE_CHECK] | None
 LateEntryReason = Annotated[str, StringConstraints(max_length=2_000), TEXT_CHECK] | None
@@ -44,7 +44,7 @@ class VictimIn(Strict):
     name: Line = Field(min_length=1, max_length=200)
     address: Text = Field(min_length=1, max_length=500)
     phone: Annotated[str, StringConstraints(max_length=40), LINE_CHECK] | None = None
-    email: Annotated[str, StringConstraints(max_length=254), LINE_CHECK] | None = None
+    email: Annotated[str, StringConstraints(max_length=254), LINE_CHECK, EMAIL_CHECK] | None = None
 
 
 class AdultIn(Strict):

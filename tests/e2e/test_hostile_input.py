@@ -130,6 +130,23 @@ async def test_names_with_control_or_invisible_characters_are_422(
     assert "Quennell" not in answer.text
 
 
+@pytest.mark.parametrize("email", ["quennell.example.org", "a@b", "a@@example.org",
+                                   "a b@example.org", "@example.org"])
+async def test_a_victims_email_that_is_no_address_is_422_naming_the_field(
+        system: WebSystem, email: str) -> None:
+    """A contact address nobody could write to is refused at intake, without echoing it."""
+    victim = {"name": VICTIM_NAME, "address": "1 Road", "email": email}
+    async with system.client(CW) as http:
+        refused = await http.post("/cases", json=report_body(victim=victim))
+        taken = await http.post("/cases", json=report_body(victim={
+            **victim, "email": "m.quennell@example.org"}))
+    assert refused.status_code == 422, refused.text
+    [error] = refused.json()["errors"]
+    assert (error["field"], error["rule"]) == ("victim.email", "email_address_is_valid")
+    assert email not in refused.text
+    assert taken.status_code == 201, taken.text
+
+
 async def test_free_text_may_hold_line_breaks_but_not_a_bom(system: WebSystem,
                                                              case_id: str) -> None:
     async with system.client(CW) as http:
