@@ -16,6 +16,7 @@ from datetime import date
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from monitoring.linked import WHOLE_GROUPS
 from monitoring.reports import SafeReport
 
 HIDDEN = "not shown"
@@ -41,10 +42,14 @@ def sheet_name(title: str) -> str:
     return name.rstrip(",;").strip("'") or "Report"
 
 
-def hidden_note(min_count: int) -> str:
-    """What "not shown" means, in the words of every page, chart and file."""
+def hidden_note(min_count: int, report: str = "") -> str:
+    """What "not shown" means, in the words of every page, chart and file; for a report of
+    people's characteristics (`report` in `WHOLE_GROUPS`), also why a larger one may be."""
+    whole = (", or would show that every household of a team gave the same answer"
+             if report in WHOLE_GROUPS and min_count > 1 else "")
     return (f'"{HIDDEN.capitalize()}" means the number is fewer than {min_count}, or would '
-            f"let a number fewer than {min_count} be worked out, so it is not published.")
+            f"let a number fewer than {min_count} be worked out{whole}, so it is not "
+            f"published.")
 
 
 def report_rows(report: SafeReport, *, made_on: date) -> list[list[str | int]]:
@@ -56,7 +61,7 @@ def report_rows(report: SafeReport, *, made_on: date) -> list[list[str | int]]:
         ["Category", *report.column_labels]]
     for label, cells in zip(report.row_labels, report.cells, strict=True):
         rows.append([label, *(HIDDEN if value is None else value for value in cells)])
-    rows += [[], ["Notes"], [hidden_note(report.min_count)],
+    rows += [[], ["Notes"], [hidden_note(report.min_count, report.definition.name)],
              [f"Threshold: counts from 1 to {report.min_count - 1} are not published."],
              [f"Asked for by: {report.definition.sections}. Made on {made_on.isoformat()}."]]
     return rows

@@ -13,6 +13,9 @@ hidden cells (issue 17 item 3; the rule is in monitoring/suppression.py).
   Sanctuary referral once by tenure, by referrer, by household type and by its answer to each
   equality question): their totals are decided once for all of them (`decide_year`'s
   `shared_total`).
+- `WHOLE_GROUPS`: reports of people's characteristics (each equality question, and
+  communication needs, which may tell of a disability): no column may show every household
+  in one category (`decide_year`'s `whole_groups`).
 
 A test checks each link against the facts the projection counts
 (tests/unit/test_monitoring_links.py).
@@ -35,3 +38,5 @@ SEPARATE_MEASURES: dict[str, dict[str, tuple[str, str]]] = {
 
 SHARED_TOTAL = frozenset({"sanctuary-tenure", "sanctuary-referrers", "sanctuary-households",
                           *(r.name for r in EQUALITY_REPORTS)})
+
+WHOLE_GROUPS = frozenset({"equality-communication", *(r.name for r in EQUALITY_REPORTS)})

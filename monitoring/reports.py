@@ -22,9 +22,10 @@ from aggregates.report import Council
 from monitoring.definitions import REPORTS as REPORTS
 from monitoring.definitions import ChartKind as ChartKind
 from monitoring.definitions import ReportDefinition as ReportDefinition
-from monitoring.linked import COARSER, SEPARATE_MEASURES, SHARED_TOTAL
+from monitoring.linked import COARSER, SEPARATE_MEASURES, SHARED_TOTAL, WHOLE_GROUPS
 from monitoring.periods import Period, PeriodError, PeriodKind, ended_periods
-from monitoring.suppression import Shape, decide_year
+from monitoring.suppression import decide_year
+from monitoring.table_shape import Shape
 
 ALL_TEAMS = "All teams"
 DEFAULT_MIN_COUNT = 5  # DA_MONITORING_MIN_COUNT's default: counts from 1 to 4 are hidden
@@ -130,7 +131,8 @@ def safe_report(source: ReportSource, name: str, council: Council, period: Perio
     counts = _read(source, definition, council, periods, progress)
     if definition.hidden_as is None:
         decision = decide_year(counts, shape, periods, min_count,
-                               shared_total=name in SHARED_TOTAL)
+                               shared_total=name in SHARED_TOTAL,
+                               whole_groups=name in WHOLE_GROUPS)
     else:
         # Amounts that are not counts of people (pounds) are hidden exactly where the counts
         # they add up are: which cells can be worked out depends on the pattern alone.

@@ -52,6 +52,17 @@ gives more than each does alone: their categories meet only in the totals. Repor
 are sums of another's rows, or rows of another report, are published from that report's
 decision instead (monitoring/linked.py).
 
+What everyone shares. Hiding small counts does not stop a table saying something about every
+household of a group: a team's column of an equality report showing all 7 households in one
+category and 0 in every other says each household's answer (attribute disclosure). For
+reports about people's characteristics (`whole_groups=True`; the equality reports), a column
+of a period whose households are all in one category has that cell hidden with one of the
+column's zeros (the last one: "not given" in the equality reports), so a reader cannot tell
+that any one household gave that answer. Both are protected like small counts: the audit
+keeps each from being worked out, and a group whose hidden parts would hold 0 with its total
+shown gets more company (its zero could be read from "they add up to nothing"). With
+`min_count` 1 (no suppression asked for) it is not applied.
+
 Why figures shown once stay safe later. Periods are decided in the order they end (a month,
 then its quarter after its third month, then the year after its last quarter); a period's
 cells are decided once, from the counts of its own months and the cells already decided, and
@@ -69,68 +80,13 @@ total row and column == `columns` the total column.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from monitoring.linear_span import Span
-from monitoring.periods import Period, PeriodKind
+from monitoring.periods import Period
+from monitoring.table_shape import Cell, Group, Shape
 
-Cell = tuple[Period, int, int]
 Counts = Mapping[int, Sequence[Sequence[int]]]
-
-
-@dataclass(frozen=True)
-class Group:
-    parts: tuple[Cell, ...]
-    total: Cell
-
-
-@dataclass(frozen=True)
-class Shape:
-    """The parts of a table: `rows` categories by `columns` teams (totals are added)."""
-
-    rows: int
-    columns: int
-
-    @property
-    def row_indices(self) -> range:
-        return range(self.rows + 1 if self.rows > 1 else 1)
-
-    @property
-    def column_indices(self) -> range:
-        return range(self.columns + 1 if self.columns > 1 else 1)
-
-    def cells(self, period: Period) -> list[Cell]:
-        return [(period, r, c) for r in self.row_indices for c in self.column_indices]
-
-    def variables(self, cell: Cell) -> frozenset[tuple[int, int, int]]:
-        """The monthly counts a cell adds up: (month, row, column) of the parts."""
-        period, row, column = cell
-        rows = range(self.rows) if row == self.rows else (row,)
-        columns = range(self.columns) if column == self.columns else (column,)
-        return frozenset((m, r, c) for m in period.months for r in rows for c in columns)
-
-    def groups(self, period: Period) -> list[Group]:
-        """The groups of rule 1 whose total is a cell of `period`."""
-        found: list[Group] = []
-        if self.columns > 1:
-            found += [Group(tuple((period, r, c) for c in range(self.columns)),
-                            (period, r, self.columns)) for r in self.row_indices]
-        if self.rows > 1:
-            found += [Group(tuple((period, r, c) for r in range(self.rows)),
-                            (period, self.rows, c)) for c in self.column_indices]
-        children = _children(period)
-        if children:
-            found += [Group(tuple((child, r, c) for child in children), (period, r, c))
-                      for r in self.row_indices for c in self.column_indices]
-        return found
-
-
-def _children(period: Period) -> list[Period]:
-    if period.kind is PeriodKind.QUARTER:
-        return [Period(period.year, PeriodKind.MONTH, m) for m in period.months]
-    if period.kind is PeriodKind.YEAR:
-        return [Period(period.year, PeriodKind.QUARTER, q) for q in range(4)]
-    return []
 
 
 def _periods_within(period: Period, decided: Iterable[Period]) -> list[Period]:
@@ -147,17 +103,26 @@ class Decision:
     hidden: set[Cell]
     decided: list[Period]
     fixed_total: bool = False  # the total row is decided elsewhere (shared by a family)
+    # Cells protected though not small: one category holding a whole column, and its company.
+    protected: set[Cell] = field(default_factory=set)
 
     def sensitive(self, cell: Cell) -> bool:
         return 0 < self.values[cell] < self.min_count
 
+    def guarded(self, cell: Cell) -> bool:
+        """Hidden cells the audit must keep from being worked out."""
+        return self.sensitive(cell) or cell in self.protected
+
 
 def decide_year(counts: Counts, shape: Shape, periods: Sequence[Period],
-                min_count: int, *, shared_total: bool = False) -> Decision:
+                min_count: int, *, shared_total: bool = False,
+                whole_groups: bool = False) -> Decision:
     """Decide the hidden cells of `periods` (one financial year's, in the order they end, as
     `periods.ended_periods` lists them). `counts` holds every month those periods cover.
     `shared_total`: the report's total row is shared with other reports (see the module's
-    docstring): it is hidden exactly where the one-row table of the totals hides it."""
+    docstring): it is hidden exactly where the one-row table of the totals hides it.
+    `whole_groups`: no column may show all its households in one category ("What everyone
+    shares" in the module's docstring)."""
     forced: set[Cell] = set()
     if shared_total and shape.rows > 1:
         totals = {m: [[sum(row[c] for row in counts[m]) for c in range(shape.columns)]]
@@ -172,8 +137,28 @@ def decide_year(counts: Counts, shape: Shape, periods: Sequence[Period],
         decision.hidden |= {cell for cell in shape.cells(period) if decision.sensitive(cell)
                             or cell in forced}
         decision.decided.append(period)
+        if whole_groups and min_count > 1:
+            _hide_whole_groups(decision, period)
         _settle(decision, period)
     return decision
+
+
+def _hide_whole_groups(decision: Decision, period: Period) -> None:
+    """In each column of `period` whose households are all in one category, hide and protect
+    that cell and one zero beside it (one already hidden if there is one, else the last)."""
+    shape = decision.shape
+    if shape.rows < 2:
+        return
+    for column in shape.column_indices:
+        parts = [(period, row, column) for row in range(shape.rows)]
+        counts = [decision.values[cell] for cell in parts]
+        if sum(counts) == 0 or max(counts) < sum(counts):
+            continue
+        whole = parts[counts.index(sum(counts))]
+        zeros = [cell for cell in parts if cell != whole]
+        companion = next((c for c in zeros if c in decision.hidden), zeros[-1])
+        decision.hidden |= {whole, companion}
+        decision.protected |= {whole, companion}
 
 
 def _settle(decision: Decision, period: Period) -> None:
@@ -195,7 +180,7 @@ def _settle(decision: Decision, period: Period) -> None:
         shown = [shape.variables(cell) for cell in block if cell not in hidden]
         shown.sort(key=len)
         span = Span(shown)
-        exposed = [cell for cell in block if cell in hidden and decision.sensitive(cell)
+        exposed = [cell for cell in block if cell in hidden and decision.guarded(cell)
                    and span.contains(shape.variables(cell))]
         if decision.fixed_total and not exposed:
             exposed = _totals_told(decision, block, span)
@@ -215,6 +200,9 @@ def _lacks_company(decision: Decision, group: Group) -> bool:
     if len(hidden) == 1:
         return True
     hidden_parts = sum(decision.values[c] for c in hidden if c != group.total)
+    if group.total not in hidden and hidden_parts == 0 and any(
+            c in decision.protected for c in hidden):
+        return True  # a protected 0 must not be read from "the hidden parts add up to 0"
     return group.total not in hidden and 0 < hidden_parts < decision.min_count
 
 

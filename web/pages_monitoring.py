@@ -163,7 +163,7 @@ def _page(request: Request, principal: Principal, today: date, chosen: dict[str,
                   options=options, report=report, definition=REPORTS.get(chosen["report"]),
                   period=None if errors else parse_period(chosen["period"]), rows=rows,
                   charts=[] if report is None else charts(report),
-                  note=hidden_note(min_count), query=urlencode(chosen))
+                  note=hidden_note(min_count, chosen["report"]), query=urlencode(chosen))
 
 
 @router.get("/monitoring")
