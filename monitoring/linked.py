@@ -14,8 +14,11 @@ hidden cells (issue 17 item 3; the rule is in monitoring/suppression.py).
   equality question): their totals are decided once for all of them (`decide_year`'s
   `shared_total`).
 - `WHOLE_GROUPS`: reports of people's characteristics (each equality question, and
-  communication needs, which may tell of a disability): no column may show every household
-  in one category (`decide_year`'s `whole_groups`).
+  communication needs, which may tell of a disability): no column may show every answer
+  in one category (`decide_year`'s `answers`, from `answer_rows`). What is not an answer
+  ("not given", "prefer not to say", an answer in own words not coded, no need recorded)
+  is left out: a team whose households all preferred not to say tells nobody anything, and
+  one whose every answer is one age among some not given tells each answer.
 
 A test checks each link against the facts the projection counts
 (tests/unit/test_monitoring_links.py).
@@ -23,7 +26,8 @@ A test checks each link against the facts the projection counts
 
 from __future__ import annotations
 
-from monitoring.definitions import EQUALITY_REPORTS
+from aggregates.equality import NOT_GIVEN, OWN_WORDS, PREFER_NOT_TO_SAY
+from monitoring.definitions import EQUALITY_REPORTS, NO_NEED, REPORTS
 
 # report -> (the finer report, {row: the finer report's rows it adds up})
 COARSER: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
@@ -40,3 +44,15 @@ SHARED_TOTAL = frozenset({"sanctuary-tenure", "sanctuary-referrers", "sanctuary-
                           *(r.name for r in EQUALITY_REPORTS)})
 
 WHOLE_GROUPS = frozenset({"equality-communication", *(r.name for r in EQUALITY_REPORTS)})
+
+# Rows of those reports that are not an answer about the household.
+NOT_ANSWERS = frozenset({NOT_GIVEN, PREFER_NOT_TO_SAY, OWN_WORDS, NO_NEED})
+
+
+def answer_rows(name: str) -> frozenset[int] | None:
+    """The rows of report `name` that are answers about people, if it is in `WHOLE_GROUPS`;
+    None for any other report."""
+    if name not in WHOLE_GROUPS:
+        return None
+    return frozenset(i for i, (code, _) in enumerate(REPORTS[name].rows)
+                     if code not in NOT_ANSWERS)

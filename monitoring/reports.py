@@ -22,7 +22,7 @@ from aggregates.report import Council
 from monitoring.definitions import REPORTS as REPORTS
 from monitoring.definitions import ChartKind as ChartKind
 from monitoring.definitions import ReportDefinition as ReportDefinition
-from monitoring.linked import COARSER, SEPARATE_MEASURES, SHARED_TOTAL, WHOLE_GROUPS
+from monitoring.linked import COARSER, SEPARATE_MEASURES, SHARED_TOTAL, answer_rows
 from monitoring.periods import Period, PeriodError, PeriodKind, ended_periods
 from monitoring.suppression import decide_year
 from monitoring.table_shape import Shape
@@ -132,7 +132,7 @@ def safe_report(source: ReportSource, name: str, council: Council, period: Perio
     if definition.hidden_as is None:
         decision = decide_year(counts, shape, periods, min_count,
                                shared_total=name in SHARED_TOTAL,
-                               whole_groups=name in WHOLE_GROUPS)
+                               answers=answer_rows(name))
     else:
         # Amounts that are not counts of people (pounds) are hidden exactly where the counts
         # they add up are: which cells can be worked out depends on the pattern alone.

@@ -23,22 +23,26 @@ worked out:
    This is the classical "at least two per group" rule (as in the hypercube method of
    tau-Argus), applied until nothing changes.
 2. Audit. The group rule alone can leave a hidden cell that follows from a chain of groups
-   (a cell that is the only link between two blocks of hidden cells). So each period's
-   decision ends with an exact audit (`monitoring.linear_span`): every published figure is a
-   sum of unknown monthly counts, and a hidden sensitive cell is recoverable exactly when its
-   sum is a linear combination, with any rational coefficients, of published sums. Any such
-   cell gets one more cell hidden beside it, and the rule and audit run again.
+   (a cell that is the only link between two blocks of hidden cells), or from counts never
+   being negative (a hidden 0 beside a 3 in a row whose shown total is 0 is 0, and then the
+   3 is its column's total less the rest). So each period's decision ends with an exact
+   audit (`monitoring.bounds`): the least and the greatest each hidden sensitive cell could
+   be, over every table of counts >= 0 that agrees with every figure published for the
+   year so far (two linear programs). A cell left one whole number is exposed: it gets one
+   more cell hidden beside it, and the rule and audit run again.
 
 Why two overlapping ranges give nothing away. Only periods of the grid are offered, and any
 two of them are disjoint or nested (a month inside its quarter, a quarter inside its year).
 Two disjoint periods share no counts, so nothing in one says anything about the other. For
 nested ones, differencing a year against its quarters (or a quarter against its months) is a
-sum over the time groups of rule 1, and the audit of rule 2 covers every combination of
-every published period of the year at once, which includes every pair, every row and every
-total. So the guarantee is: no sensitive count of any period is a linear combination of
-published figures of all periods together. Arbitrary date ranges are refused because with
-them (April–June against April–May) any two overlapping ranges give a third, and the number
-of combinations to protect grows with every range anyone asks for.
+sum over the time groups of rule 1, and the audit of rule 2 takes every published period of
+the year at once, which includes every pair, every row and every total. So the guarantee
+is: no sensitive count of any period is left one whole number by the published figures of
+all periods together and counts being whole and never negative. (The audit solves over real
+numbers, as tau-Argus does; the tests check the same with whole numbers.) Arbitrary date
+ranges are refused because with them (April–June against April–May) any two overlapping
+ranges give a third, and the number of combinations to protect grows with every range anyone
+asks for.
 
 Reports that share their totals. Several reports count the same households by different
 categories (the Sanctuary referrals by tenure, by referrer, by household type and by each
@@ -55,13 +59,14 @@ decision instead (monitoring/linked.py).
 What everyone shares. Hiding small counts does not stop a table saying something about every
 household of a group: a team's column of an equality report showing all 7 households in one
 category and 0 in every other says each household's answer (attribute disclosure). For
-reports about people's characteristics (`whole_groups=True`; the equality reports), a column
-of a period whose households are all in one category has that cell hidden with one of the
-column's zeros (the last one: "not given" in the equality reports), so a reader cannot tell
-that any one household gave that answer. Both are protected like small counts: the audit
-keeps each from being worked out, and a group whose hidden parts would hold 0 with its total
-shown gets more company (its zero could be read from "they add up to nothing"). With
-`min_count` 1 (no suppression asked for) it is not applied.
+reports about people's characteristics (`answers` given: the rows that are answers, without
+"not given", "prefer not to say" and the like; monitoring/linked.py), a column of a period
+whose answers are all in one category has that cell hidden with one zero among the other
+answers, so a reader cannot tell that any one household gave that answer. Both are
+protected like small counts: the audit keeps each from being one whole number, so the zero
+could be 1 or more and someone else could have answered otherwise. A column with no answer
+at all (every household "not given") tells nothing and is left alone. With `min_count` 1
+(no suppression asked for) it is not applied.
 
 Why figures shown once stay safe later. Periods are decided in the order they end (a month,
 then its quarter after its third month, then the year after its last quarter); a period's
@@ -79,9 +84,10 @@ total row and column == `columns` the total column.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from monitoring.bounds import Bounds
 from monitoring.linear_span import Span
 from monitoring.periods import Period
 from monitoring.table_shape import Cell, Group, Shape
@@ -116,13 +122,14 @@ class Decision:
 
 def decide_year(counts: Counts, shape: Shape, periods: Sequence[Period],
                 min_count: int, *, shared_total: bool = False,
-                whole_groups: bool = False) -> Decision:
+                answers: Collection[int] | None = None) -> Decision:
     """Decide the hidden cells of `periods` (one financial year's, in the order they end, as
     `periods.ended_periods` lists them). `counts` holds every month those periods cover.
     `shared_total`: the report's total row is shared with other reports (see the module's
     docstring): it is hidden exactly where the one-row table of the totals hides it.
-    `whole_groups`: no column may show all its households in one category ("What everyone
-    shares" in the module's docstring)."""
+    `answers`: the rows that are answers to a question about people (not "not given",
+    "prefer not to say" or an uncoded answer); given, no column may show all its answers in
+    one row ("What everyone shares" in the module's docstring)."""
     forced: set[Cell] = set()
     if shared_total and shape.rows > 1:
         totals = {m: [[sum(row[c] for row in counts[m]) for c in range(shape.columns)]]
@@ -137,26 +144,30 @@ def decide_year(counts: Counts, shape: Shape, periods: Sequence[Period],
         decision.hidden |= {cell for cell in shape.cells(period) if decision.sensitive(cell)
                             or cell in forced}
         decision.decided.append(period)
-        if whole_groups and min_count > 1:
-            _hide_whole_groups(decision, period)
+        if answers is not None and min_count > 1:
+            _hide_whole_groups(decision, period, answers)
         _settle(decision, period)
     return decision
 
 
-def _hide_whole_groups(decision: Decision, period: Period) -> None:
-    """In each column of `period` whose households are all in one category, hide and protect
-    that cell and one zero beside it (one already hidden if there is one, else the last)."""
+def _hide_whole_groups(decision: Decision, period: Period, answers: Collection[int]) -> None:
+    """In each column of `period` whose real answers (rows `answers`) are all in one row,
+    hide and protect that cell and one zero among the answers beside it: one already hidden
+    if there is one, else the one whose row holds most households in other columns (a zero
+    in a row of zeros would be told by its row's total)."""
     shape = decision.shape
-    if shape.rows < 2:
+    if len(answers) < 2:
         return
     for column in shape.column_indices:
-        parts = [(period, row, column) for row in range(shape.rows)]
+        parts = [(period, row, column) for row in sorted(answers)]
         counts = [decision.values[cell] for cell in parts]
         if sum(counts) == 0 or max(counts) < sum(counts):
             continue
         whole = parts[counts.index(sum(counts))]
         zeros = [cell for cell in parts if cell != whole]
-        companion = next((c for c in zeros if c in decision.hidden), zeros[-1])
+        companion = next((c for c in zeros if c in decision.hidden), None) or max(
+            zeros, key=lambda c: (decision.values[(period, c[1], shape.column_indices[-1])],
+                                  c[1]))
         decision.hidden |= {whole, companion}
         decision.protected |= {whole, companion}
 
@@ -168,6 +179,9 @@ def _settle(decision: Decision, period: Period) -> None:
     groups = [g for p in _periods_within(period, decision.decided) for g in shape.groups(p)]
     new = {c for c in shape.cells(period)
            if not (decision.fixed_total and c[1] == shape.rows)}  # totals: decided once
+    # Hiding more only widens what a hidden cell may be, so a cell found safe stays safe
+    # while this period is settled: only the ones found pinned are looked at again.
+    doubtful = [cell for cell in block if cell in hidden and decision.guarded(cell)]
     while True:
         fixes: set[Cell] = set()
         for group in groups:
@@ -176,14 +190,13 @@ def _settle(decision: Decision, period: Period) -> None:
         if fixes:  # rule 1 until it holds, then the audit
             hidden |= fixes
             continue
-        # Single counts first: they fix a variable each, which keeps the other rows short.
-        shown = [shape.variables(cell) for cell in block if cell not in hidden]
-        shown.sort(key=len)
-        span = Span(shown)
-        exposed = [cell for cell in block if cell in hidden and decision.guarded(cell)
-                   and span.contains(shape.variables(cell))]
+        bounds = Bounds([(shape.variables(cell), decision.values[cell]) for cell in block
+                         if cell not in hidden])
+        exposed = [cell for cell in doubtful
+                   if bounds.pinned(shape.variables(cell), decision.values[cell])]
+        doubtful = exposed
         if decision.fixed_total and not exposed:
-            exposed = _totals_told(decision, block, span)
+            exposed = _totals_told(decision, block)
         for cell in exposed:
             fixes |= _beside(decision, cell, groups, new)
             if fixes and decision.fixed_total:
@@ -233,7 +246,7 @@ def _beside(decision: Decision, cell: Cell, groups: Sequence[Group],
     return set()
 
 
-def _totals_told(decision: Decision, block: Sequence[Cell], span: Span) -> list[Cell]:
+def _totals_told(decision: Decision, block: Sequence[Cell]) -> list[Cell]:
     """For a report whose totals are shared: the hidden totals, if its published parts say
     anything about the totals beyond the totals shown (some combination of hidden totals is
     in the span of what it publishes); none if they say nothing. Dimension count:
@@ -244,8 +257,10 @@ def _totals_told(decision: Decision, block: Sequence[Cell], span: Span) -> list[
     if not hidden:
         return []
     variables = [shape.variables(c) for c in totals]
-    published_and_totals = Span([shape.variables(c) for c in block
-                                 if c not in decision.hidden] + variables)
+    # Single counts first: they fix a variable each, which keeps the other rows short.
+    published = sorted((shape.variables(c) for c in block if c not in decision.hidden), key=len)
+    span = Span(published)
+    published_and_totals = Span(published + variables)
     shown_totals = Span([shape.variables(c) for c in totals if c not in decision.hidden])
     told = span.rank + Span(variables).rank - published_and_totals.rank
     return hidden if told > shown_totals.rank else []

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from monitoring.periods import Period, PeriodKind, ended_periods
 from monitoring.suppression import Decision, Shape, decide_year
+from tests.unit.whole_numbers import whole_number_range
 
 PRIME = 2**61 - 1
 MIN = 5
@@ -162,3 +163,23 @@ def test_zero_is_shown_and_sensitive_counts_are_always_hidden():
     april = {0: [[4, 5], [5, 6]]}
     decision = decide_year(april, Shape(2, 2), [Period(YEAR, PeriodKind.MONTH, 0)], MIN)
     assert (Period(YEAR, PeriodKind.MONTH, 0), 0, 0) in decision.hidden
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=cases, months_ended=st.integers(1, 12))
+def test_no_small_count_is_left_one_whole_number_knowing_counts_are_never_negative(
+        case, months_ended):
+    """Issue 17 item 3: a reader also knows that counts are whole and never negative (a
+    shown total of 0 says each hidden count in it is 0). Over every table of whole numbers
+    >= 0 agreeing with every figure of the year so far, each hidden count from 1 to 4 can
+    still be at least two values."""
+    (rows, columns), monthly = case
+    today = Period(YEAR, PeriodKind.MONTH, months_ended - 1).last_day + timedelta(days=1)
+    decision = decide_year(dict(enumerate(monthly)), Shape(rows, columns),
+                           ended_periods(YEAR, today), MIN)
+    found = list(figures(decision, rows, columns))
+    shown = [(target, value) for _, target, value, is_shown in found if is_shown]
+    for cell, target, value, _ in found:
+        if 0 < value < MIN:
+            least, greatest = whole_number_range(shown, target)
+            assert least < greatest, f"{cell} = {value} is pinned"
