@@ -1,15 +1,18 @@
-"""A report as a CSV or XLSX file for a return (issue 17 item 4), hidden figures included as
-words and a notes row giving the threshold, so the file says why a cell is empty.
+"""A report as a CSV, XLSX or JSON file for a return or another program (issue 17 item 4),
+hidden figures included as words (null in JSON) and notes giving the threshold, so the file
+says why a cell is empty.
 
-Layout (both formats): a title row, a row naming the council and period, the header row
+Layout (CSV and XLSX): a title row, a row naming the council and period, the header row
 (category, each team, "All teams"), one row per category and the total row, then the notes.
 Hidden cells read "not shown"; XLSX cells shown are numbers, so a sheet can add them up.
+JSON: see `json_bytes`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from datetime import date
 
@@ -45,7 +48,8 @@ def sheet_name(title: str) -> str:
 def hidden_note(min_count: int, report: str = "") -> str:
     """What "not shown" means, in the words of every page, chart and file; for a report of
     people's characteristics (`report` in `WHOLE_GROUPS`), also why a larger one may be."""
-    whole = (", or would show that every household of a team gave the same answer"
+    whole = (", or would show that every household of a team that answered gave the same "
+             "answer"
              if report in WHOLE_GROUPS and min_count > 1 else "")
     return (f'"{HIDDEN.capitalize()}" means the number is fewer than {min_count}, or would '
             f"let a number fewer than {min_count} be worked out{whole}, so it is not "
@@ -96,3 +100,27 @@ def xlsx_bytes(report: SafeReport, *, made_on: date) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def json_bytes(report: SafeReport, *, made_on: date) -> bytes:
+    """UTF-8 JSON: {"report", "title", "council", "period": {"code", "label", "first_day",
+    "last_day"}, "columns": [team names..., "All teams"], "rows": [{"category", "counts":
+    [whole number, or null where not shown, per column]}], "months": [{"month", "count"}]
+    (the chart's monthly totals of a quarter or year), "min_count", "notes": [...],
+    "sections", "made_on"}. Dates are ISO 8601."""
+    body = {
+        "report": report.definition.name, "title": report.definition.title,
+        "council": report.council.value,
+        "period": {"code": report.period.code, "label": report.period.label,
+                   "first_day": report.period.first_day.isoformat(),
+                   "last_day": report.period.last_day.isoformat()},
+        "columns": list(report.column_labels),
+        "rows": [{"category": label, "counts": list(cells)}
+                 for label, cells in zip(report.row_labels, report.cells, strict=True)],
+        "months": [{"month": label, "count": value} for label, value in report.months],
+        "min_count": report.min_count,
+        "notes": [hidden_note(report.min_count, report.definition.name).replace(
+            f'"{HIDDEN.capitalize()}"', "A null count"),
+            f"Threshold: counts from 1 to {report.min_count - 1} are not published."],
+        "sections": report.definition.sections, "made_on": made_on.isoformat()}
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")

@@ -17,13 +17,13 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from markupsafe import Markup
 
 from aggregates.report import Council
 from aggregates.working_days import local_date
 from monitoring.charts import bar_chart, line_chart
-from monitoring.exports import HIDDEN, csv_bytes, hidden_note, xlsx_bytes
+from monitoring.exports import HIDDEN, csv_bytes, hidden_note, json_bytes, xlsx_bytes
 from monitoring.freshness import (
     DEFAULT_SETTLE_HOURS,
     RETRY_AFTER_SECONDS,
@@ -42,13 +42,15 @@ from monitoring.periods import (
 )
 from monitoring.reports import REPORTS, ChartKind, Monitoring, SafeReport, safe_report
 from web.auth import Principal
+from web.errors import error_body
 from web.page_forms import Lead, render
 
 router = APIRouter(prefix="/work")
 
 FORMATS = {"csv": ("text/csv; charset=utf-8", csv_bytes),
            "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    xlsx_bytes)}
+                    xlsx_bytes),
+           "json": ("application/json", json_bytes)}
 
 
 def period_options(today: date) -> list[tuple[str, str]]:
@@ -190,24 +192,37 @@ async def monitoring_export(request: Request, principal: Lead, report: str | Non
                             council: str | None = None, period: str | None = None,
                             file_format: Annotated[str, Query(alias="format")] = "csv"
                             ) -> Response:
-    """One monitoring report as a CSV or XLSX file (`format`: csv or xlsx), small numbers
-    hidden and the threshold in its notes."""
+    """One monitoring report as a CSV, XLSX or JSON file (`format`: csv, xlsx or json;
+    monitoring/exports.py gives each layout), small numbers hidden and the threshold in its
+    notes."""
     today = local_date(datetime.now(UTC))
     asked = {"report": report, "council": council, "period": period}
     chosen, errors = read_choice(asked, principal, today, settle_hours(request))
     if file_format not in FORMATS:
-        errors.append({"field": "format", "message": "Choose CSV or XLSX"})
+        errors.append({"field": "format", "message": "Choose CSV, XLSX or JSON"})
     try:
         found = None if errors else await _report(request, chosen, today)
-    except FiguresUpdating:  # monitoring.freshness: never partial counts of a period
+    except FiguresUpdating as updating:  # monitoring.freshness: never partial counts
+        if file_format == "json":
+            return _json_refusal(503, "period", "figures_updating", str(updating.args[0]))
         return _page(request, principal, today, chosen, [], None, updating=True)
     if found is None:
         if not errors:
             errors.append({"field": "report", "message": "The figures of this report are "
                                                          "not available yet"})
+        if file_format == "json":
+            return _json_refusal(422, errors[0]["field"], "offered", errors[0]["message"])
         return _page(request, principal, today, chosen, errors, None)
     media_type, write = FORMATS[file_format]
     name = f"{found.definition.name}-{found.council.value}-{found.period.code}.{file_format}"
     return Response(write(found, made_on=today), media_type=media_type,
                     headers={"Content-Disposition": f'attachment; filename="{name}"',
                              "Cache-Control": "no-store"})
+
+
+def _json_refusal(status: int, field: str, rule: str, message: str) -> Response:
+    """A refusal in the API's shape (web/errors.py) for a program that asked for JSON."""
+    answer = JSONResponse(error_body(field, rule, message), status_code=status)
+    if status == 503:
+        answer.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return answer

@@ -98,7 +98,13 @@ async def test_bad_choices_are_refused_naming_the_field(system: WebSystem) -> No
             assert message in answer.text and "govuk-error-summary" in answer.text
         answer = await http.get("/work/monitoring/export",
                                 params={"report": DAYS, "period": Q1, "format": "pdf"})
-        assert answer.status_code == 422 and "Choose CSV or XLSX" in answer.text
+        assert answer.status_code == 422 and "Choose CSV, XLSX or JSON" in answer.text
+        # A program asking for JSON is answered in JSON, naming the field.
+        answer = await http.get("/work/monitoring/export",
+                                params={"report": DAYS, "period": "2025-26-Q5", "format": "json"})
+        assert answer.status_code == 422
+        assert answer.json()["errors"][0]["field"] == "period"
+        assert "Choose a month, quarter or financial year" in answer.json()["errors"][0]["message"]
     async with system.client("lm-2") as http:  # Dartford
         # Defined, but no figures yet: the page says so; a download is refused.
         answer = await http.get("/work/monitoring", params={"report": "sanctuary-tenure"})
@@ -193,6 +199,7 @@ async def test_downloads_hold_the_pages_figures(system: WebSystem) -> None:
     async with system.client("lm-1") as http:
         as_csv = await http.get("/work/monitoring/export", params={**query, "format": "csv"})
         as_xlsx = await http.get("/work/monitoring/export", params={**query, "format": "xlsx"})
+        as_json = await http.get("/work/monitoring/export", params={**query, "format": "json"})
     assert as_csv.status_code == 200
     assert as_csv.headers["content-disposition"] == (
         'attachment; filename="victim-contact-days-dover-2025-26-Q1.csv"')
@@ -203,6 +210,9 @@ async def test_downloads_hold_the_pages_figures(system: WebSystem) -> None:
     assert [[c.value for c in r] for r in sheet.iter_rows(min_row=4, max_row=10)] == [
         [label, *(HIDDEN if v is None else v for v in row)]
         for label, row in zip(expected.row_labels, expected.cells, strict=True)]
+    assert as_json.headers["content-type"] == "application/json"
+    assert [(r["category"], tuple(r["counts"])) for r in as_json.json()["rows"]] == list(
+        zip(expected.row_labels, expected.cells, strict=True))
 
 
 async def test_a_line_manager_opens_monitoring_from_the_menu_and_axe_passes(

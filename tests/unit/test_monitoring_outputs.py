@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import xml.etree.ElementTree as ET
 from datetime import date
 
@@ -13,7 +14,7 @@ from openpyxl import load_workbook
 
 from aggregates.report import Council
 from monitoring.charts import bar_chart, line_chart
-from monitoring.exports import HIDDEN, csv_bytes, xlsx_bytes
+from monitoring.exports import HIDDEN, csv_bytes, json_bytes, xlsx_bytes
 from monitoring.periods import Period, PeriodError, PeriodKind, parse_period, period_between
 from monitoring.reports import REPORTS, InMemoryReportSource, UnknownReport, safe_report
 
@@ -132,6 +133,21 @@ def test_csv_and_xlsx_hold_the_same_safe_figures_and_the_threshold():
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
     assert cells[3][3] == 32 and cells[4][1] == HIDDEN  # numbers stay numbers
     assert [r[0] for r in cells if r[0]] == [r[0] for r in rows if r]
+
+
+def test_json_holds_the_same_safe_figures_hidden_as_null_and_the_threshold():
+    """Issue 17 item 4, for programs: the same figures as the CSV, a hidden count null
+    (never a number a program might add up), the threshold and the period's dates."""
+    report = safe_report(source(), "emergency-repairs", Council.DARTFORD,
+                         Period(2026, PeriodKind.MONTH, 0), today=AFTER_Q1, min_count=5)
+    body = json.loads(json_bytes(report, made_on=AFTER_Q1))
+    assert body["columns"] == ["Tenancy Services", "Housing Options", "All teams"]
+    assert body["rows"][1]["category"] == "Later than 24 hours"
+    assert body["rows"][1]["counts"][0] is None
+    assert [tuple(r["counts"]) for r in body["rows"]] == list(report.cells)
+    assert body["min_count"] == 5 and body["period"]["first_day"] == "2026-04-01"
+    assert "Threshold: counts from 1 to 4 are not published." in body["notes"]
+    assert body["notes"][0].startswith("A null count means the number is fewer than 5")
 
 
 @pytest.mark.parametrize("name", sorted(REPORTS), ids=sorted(REPORTS))
