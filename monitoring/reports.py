@@ -22,9 +22,10 @@ from aggregates.report import Council
 from monitoring.definitions import REPORTS as REPORTS
 from monitoring.definitions import ChartKind as ChartKind
 from monitoring.definitions import ReportDefinition as ReportDefinition
+from monitoring.family import decide_family
 from monitoring.linked import COARSER, SEPARATE_MEASURES, SHARED_TOTAL, answer_rows
 from monitoring.periods import Period, PeriodError, PeriodKind, ended_periods
-from monitoring.suppression import decide_year
+from monitoring.suppression import Counts, Decision, decide_year
 from monitoring.table_shape import Shape
 
 ALL_TEAMS = "All teams"
@@ -129,10 +130,10 @@ def safe_report(source: ReportSource, name: str, council: Council, period: Perio
     teams = list(source.teams(council, definition))
     shape = Shape(len(definition.rows), len(teams))
     counts = _read(source, definition, council, periods, progress)
-    if definition.hidden_as is None:
-        decision = decide_year(counts, shape, periods, min_count,
-                               shared_total=name in SHARED_TOTAL,
-                               answers=answer_rows(name))
+    if name in SHARED_TOTAL:
+        decision = _family_decision(source, name, council, periods, min_count, counts, teams)
+    elif definition.hidden_as is None:
+        decision = decide_year(counts, shape, periods, min_count, answers=answer_rows(name))
     else:
         # Amounts that are not counts of people (pounds) are hidden exactly where the counts
         # they add up are: which cells can be worked out depends on the pattern alone.
@@ -153,6 +154,29 @@ def safe_report(source: ReportSource, name: str, council: Council, period: Perio
     return SafeReport(definition, council, period, tuple(rows), tuple(columns),
                       tuple(tuple(shown((period, r, c)) for c in shape.column_indices)
                             for r in shape.row_indices), by_month, min_count)
+
+
+def _family_decision(source: ReportSource, name: str, council: Council,
+                     periods: Sequence[Period], min_count: int, counts: Counts,
+                     teams: list[str]) -> Decision:
+    """The decision of `name`, decided with every report sharing its totals (monitoring/
+    linked.py `SHARED_TOTAL`), so a total one of them needs hidden is hidden in all. A
+    report whose totals differ from `name`'s (none should: each counts every household
+    referred once) shares nothing with it and is left out."""
+    def totals(of: Counts) -> dict[int, list[int]]:
+        return {m: [sum(column) for column in zip(*rows, strict=True)] for m, rows in of.items()}
+
+    family: dict[str, Counts] = {name: counts}
+    for other in sorted(SHARED_TOTAL - {name}):
+        definition = report_named(other)
+        if list(source.teams(council, definition)) != teams:
+            continue
+        read = _read(source, definition, council, periods, None)
+        if totals(read) == totals(counts):
+            family[other] = read
+    shapes = {n: Shape(len(report_named(n).rows), len(teams)) for n in family}
+    return decide_family(family, shapes, periods, min_count,
+                         {n: answer_rows(n) for n in family})[name]
 
 
 def _read(source: ReportSource, definition: ReportDefinition, council: Council,

@@ -49,12 +49,13 @@ categories (the Sanctuary referrals by tenure, by referrer, by household type an
 equality question), so each team's and month's total is the same in all of them, and one
 report's shown total would undo another's hiding it. For these (`shared_total=True`) the
 total row is decided once, as a one-row table of its own (the same for every report of the
-family), and each report may hide only more of its parts: its audit protects every hidden
-total, not only the small ones, and also checks that its parts say nothing about the totals
-(no combination of them) beyond the totals shown. Then no combination of the family's reports
-gives more than each does alone: their categories meet only in the totals. Reports whose rows
-are sums of another's rows, or rows of another report, are published from that report's
-decision instead (monitoring/linked.py).
+family), and each report may hide only more of its parts: its audit also checks that its
+parts say nothing about the totals (no combination of them) beyond the totals shown. Then no
+combination of the family's reports gives more than each does alone: their categories meet
+only in the totals. A report whose parts cannot protect a count because the totals give it
+away asks for that period's totals to be hidden in the whole family (`totals_wanted`,
+monitoring/family.py). Reports whose rows are sums of another's rows, or rows of another
+report, are published from that report's decision instead (monitoring/linked.py).
 
 What everyone shares. Hiding small counts does not stop a table saying something about every
 household of a group: a team's column of an equality report showing all 7 households in one
@@ -111,6 +112,8 @@ class Decision:
     fixed_total: bool = False  # the total row is decided elsewhere (shared by a family)
     # Cells protected though not small: one category holding a whole column, and its company.
     protected: set[Cell] = field(default_factory=set)
+    # (period, column) of totals this report, sharing them, needs hidden (`decide_family`).
+    totals_wanted: set[tuple[Period, int]] = field(default_factory=set)
 
     def sensitive(self, cell: Cell) -> bool:
         return 0 < self.values[cell] < self.min_count
@@ -122,20 +125,26 @@ class Decision:
 
 def decide_year(counts: Counts, shape: Shape, periods: Sequence[Period],
                 min_count: int, *, shared_total: bool = False,
-                answers: Collection[int] | None = None) -> Decision:
+                answers: Collection[int] | None = None,
+                totals_wanted: Collection[tuple[Period, int]] = (),
+                protect: Collection[Cell] = ()) -> Decision:
     """Decide the hidden cells of `periods` (one financial year's, in the order they end, as
     `periods.ended_periods` lists them). `counts` holds every month those periods cover.
     `shared_total`: the report's total row is shared with other reports (see the module's
-    docstring): it is hidden exactly where the one-row table of the totals hides it.
-    `answers`: the rows that are answers to a question about people (not "not given",
-    "prefer not to say" or an uncoded answer); given, no column may show all its answers in
-    one row ("What everyone shares" in the module's docstring)."""
+    docstring): it is hidden exactly where the one-row table of the totals hides it, which
+    also hides `totals_wanted` ((period, column) totals a report of the family could not do
+    without hiding; `decide_family`). `answers`: the rows that are answers to a question
+    about people (not "not given", "prefer not to say" or an uncoded answer); given, no
+    column may show all its answers in one row ("What everyone shares" in the module's
+    docstring). `protect`: cells hidden and kept from being worked out though not small."""
     forced: set[Cell] = set()
     if shared_total and shape.rows > 1:
         totals = {m: [[sum(row[c] for row in counts[m]) for c in range(shape.columns)]]
                   for m in counts}
+        wanted = {(p, 0, c) for p, c in totals_wanted}
         forced = {(p, shape.rows, c) for p, _, c in
-                  decide_year(totals, Shape(1, shape.columns), periods, min_count).hidden}
+                  decide_year(totals, Shape(1, shape.columns), periods, min_count,
+                              protect=wanted).hidden}
     decision = Decision(shape, min_count, {}, set(), [], fixed_total=bool(forced) or (
         shared_total and shape.rows > 1))
     for period in periods:
@@ -143,6 +152,9 @@ def decide_year(counts: Counts, shape: Shape, periods: Sequence[Period],
             decision.values[cell] = sum(counts[m][r][c] for m, r, c in shape.variables(cell))
         decision.hidden |= {cell for cell in shape.cells(period) if decision.sensitive(cell)
                             or cell in forced}
+        asked = {cell for cell in protect if cell[0] == period}
+        decision.hidden |= asked
+        decision.protected |= asked
         decision.decided.append(period)
         if answers is not None and min_count > 1:
             _hide_whole_groups(decision, period, answers)
@@ -204,6 +216,8 @@ def _settle(decision: Decision, period: Period) -> None:
         if not fixes:
             if exposed:  # nothing new left to hide beside them: publish nothing new
                 hidden |= new
+                if decision.fixed_total:  # but the shared totals: ask the family for them
+                    decision.totals_wanted |= {(period, c) for c in shape.column_indices}
             return
         hidden |= fixes
 
