@@ -218,8 +218,23 @@ def _settle(decision: Decision, period: Period) -> None:
                 hidden |= new
                 if decision.fixed_total:  # but the shared totals: ask the family for them
                     decision.totals_wanted |= {(period, c) for c in shape.column_indices}
+            else:
+                _show_what_adds_up(decision, block, new)
             return
         hidden |= fixes
+
+
+def _show_what_adds_up(decision: Decision, block: Sequence[Cell], new: set[Cell]) -> None:
+    """Show again each new cell hidden only as company whose count is a sum and difference
+    of shown figures anyway (a quarter's total whose three months are shown): it tells
+    nothing more, so the bounds of every hidden cell stay as they are, and "not shown" is
+    never written over a figure a reader can add up."""
+    shape = decision.shape
+    sums = sorted((shape.variables(c) for c in block if c not in decision.hidden), key=len)
+    shown = Span(sums)
+    for cell in sorted(new & decision.hidden, key=lambda c: (c[1], c[2])):
+        if not decision.guarded(cell) and shown.contains(shape.variables(cell)):
+            decision.hidden.discard(cell)
 
 
 def _lacks_company(decision: Decision, group: Group) -> bool:

@@ -183,3 +183,20 @@ def test_no_small_count_is_left_one_whole_number_knowing_counts_are_never_negati
         if 0 < value < MIN:
             least, greatest = whole_number_range(shown, target)
             assert least < greatest, f"{cell} = {value} is pinned"
+
+
+def test_a_total_a_reader_can_add_up_is_shown_not_hidden():
+    """Found by a reviewer: June's 4 hides June's and the quarter's total of all teams, and
+    the quarter's total of team 0 was hidden beside them though its months (0, 8 and 0) are
+    all shown. A figure anyone can add up hides nothing, so it is shown; the 4 stays hidden
+    and cannot be worked out."""
+    totals = {0: [[0, 0]], 1: [[8, 0]], 2: [[0, 4]]}
+    periods = ended_periods(YEAR, date(YEAR, 7, 1))
+    decision = decide_year(totals, Shape(1, 2), periods, MIN)
+    quarter = periods[-1]
+    assert (quarter, 0, 0) not in decision.hidden and decision.values[(quarter, 0, 0)] == 8
+    assert (quarter, 0, 1) in decision.hidden and (periods[2], 0, 1) in decision.hidden
+    shown = [(target, value) for _, target, value, is_shown in figures(decision, 1, 2)
+             if is_shown]
+    least, greatest = whole_number_range(shown, sum_of(quarter, 0, 1, 1, 2))
+    assert least < greatest
