@@ -3,9 +3,8 @@ can be read, or worked out, from anything the service publishes (issue 17 item 3
 
 What is published. A report is a table of counts: rows are categories (tenure, reason, ...),
 columns are the council's teams, with a total row and a total column (each only where there
-is more than one row or column to add up). It covers one period of the calendar grid in
-`monitoring.periods`: a month, a quarter or a financial year of one council, and only once
-the period has ended. No table adds the two councils together.
+is more than one row or column to add up). It covers one period of `monitoring.periods` (a
+month, quarter or financial year) of one council, once ended; no table adds the councils.
 
 The rule. A cell is *sensitive* if its count is from 1 to `min_count - 1` (0 is shown: it
 says nobody, and it is never hidden on its own). Every sensitive cell is hidden (primary
@@ -17,11 +16,9 @@ worked out:
    of its four quarters, are groups: the parts add up to the total. In each group, a hidden
    cell must have company: at least two cells of the group are hidden, and when the total is
    shown the hidden parts together hold 0 or at least `min_count` (otherwise their sum, the
-   total less the shown parts, is itself a small number). The cell added is the shown cell of
-   the group with the smallest count other than 0 (a part before a total), so that the least
-   is hidden.
-   This is the classical "at least two per group" rule (as in the hypercube method of
-   tau-Argus), applied until nothing changes.
+   total less the shown parts, is itself a small number). The cell added is the group's shown
+   cell with the smallest count other than 0 (a part before a total), so the least is hidden:
+   the classical "at least two per group" rule (tau-Argus's hypercube), until nothing changes.
 2. Audit. The group rule alone can leave a hidden cell that follows from a chain of groups
    (a cell that is the only link between two blocks of hidden cells), or from counts never
    being negative (a hidden 0 beside a 3 in a row whose shown total is 0 is 0, and then the
@@ -75,8 +72,9 @@ cells are decided once, from the counts of its own months and the cells already 
 later periods may only hide more of their own cells. So a month shown in May is shown the
 same way in March, and the year's decision accounts for it. This assumes a month's counts are
 final when it ends (a fact is counted in the month it was recorded; a correction recorded
-later is counted when recorded). Hiding every new cell always makes a period safe (it
-publishes nothing new), so the loop ends.
+later is counted when recorded). Hiding every new cell publishes nothing new but a family's
+shared totals (which it then hides), so the loop ends. Last, a new cell hidden only as company
+that the shown figures leave one whole number anyway is shown again: it tells nothing more.
 
 Shapes: counts are whole numbers >= 0; `counts[month][row][column]` for months 0..11 of the
 financial year (0 = April); a cell is (period, row, column) with row == `rows` meaning the
@@ -112,6 +110,9 @@ class Decision:
     fixed_total: bool = False  # the total row is decided elsewhere (shared by a family)
     # Cells protected though not small: one category holding a whole column, and its company.
     protected: set[Cell] = field(default_factory=set)
+    # Totals hidden because a report of the family asked (`protect`): protected, but shown
+    # again if the months give them anyway.
+    asked: set[Cell] = field(default_factory=set)
     # (period, column) of totals this report, sharing them, needs hidden (`decide_family`).
     totals_wanted: set[tuple[Period, int]] = field(default_factory=set)
 
@@ -155,6 +156,7 @@ def decide_year(counts: Counts, shape: Shape, periods: Sequence[Period],
         asked = {cell for cell in protect if cell[0] == period}
         decision.hidden |= asked
         decision.protected |= asked
+        decision.asked |= asked
         decision.decided.append(period)
         if answers is not None and min_count > 1:
             _hide_whole_groups(decision, period, answers)
@@ -218,22 +220,25 @@ def _settle(decision: Decision, period: Period) -> None:
                 hidden |= new
                 if decision.fixed_total:  # but the shared totals: ask the family for them
                     decision.totals_wanted |= {(period, c) for c in shape.column_indices}
-            else:
-                _show_what_adds_up(decision, block, new)
+            _show_what_adds_up(decision, block, new)
             return
         hidden |= fixes
 
 
 def _show_what_adds_up(decision: Decision, block: Sequence[Cell], new: set[Cell]) -> None:
-    """Show again each new cell hidden only as company whose count is a sum and difference
-    of shown figures anyway (a quarter's total whose three months are shown): it tells
-    nothing more, so the bounds of every hidden cell stay as they are, and "not shown" is
-    never written over a figure a reader can add up."""
+    """Show again each new cell, not a small count, that the shown figures leave one whole
+    number anyway (a quarter's total whose three months are shown; a total a family asked
+    to hide that its months already give): every table of whole numbers agreeing with what
+    is shown already has that value, so showing it tells nothing more, and "not shown" is
+    never written over a figure a reader can work out. A small count, and a cell protected
+    for what everyone in a column shares, stay hidden."""
     shape = decision.shape
-    sums = sorted((shape.variables(c) for c in block if c not in decision.hidden), key=len)
-    shown = Span(sums)
+    bounds = Bounds([(shape.variables(c), decision.values[c]) for c in block
+                     if c not in decision.hidden])
     for cell in sorted(new & decision.hidden, key=lambda c: (c[1], c[2])):
-        if not decision.guarded(cell) and shown.contains(shape.variables(cell)):
+        keep = decision.sensitive(cell) or (cell in decision.protected
+                                            and cell not in decision.asked)
+        if not keep and bounds.pinned(shape.variables(cell), decision.values[cell]):
             decision.hidden.discard(cell)
 
 

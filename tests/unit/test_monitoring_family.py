@@ -79,3 +79,14 @@ def test_a_total_that_would_give_a_count_away_is_hidden_in_every_report_sharing_
                     assert least < greatest, (report.period.label, row, column, true)
     assert [r.cells[-1] for r in referrers] == [r.cells[-1] for r in tenure]
     assert referrers[-1].cells[-1][0] is None  # the quarter's total of team 0: hidden now
+
+
+def test_a_total_asked_for_that_the_months_give_anyway_is_shown() -> None:
+    """Found by a reviewer: a quarter's total of team 1 asked hidden by the family while its
+    months (7, 5 and 0) were all shown read "not shown" over 12, which anyone can add up.
+    Hiding it protects nothing, so it is shown; the small 2 of team 0 in June stays hidden."""
+    totals = {0: [[0, 7]], 1: [[0, 5]], 2: [[2, 0]]}
+    periods = ended_periods(2026, AFTER_Q1)
+    decision = decide_year(totals, Shape(1, 2), periods, 5, protect={(Q1, 0, 1)})
+    assert (Q1, 0, 1) not in decision.hidden and decision.values[(Q1, 0, 1)] == 12
+    assert (periods[2], 0, 0) in decision.hidden
