@@ -43,7 +43,7 @@ def decide_family(counts: Mapping[str, Counts], shapes: Mapping[str, Shape],
     return _decide(frozen, tuple(periods), min_count)
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=8)  # a year's decision serves every period of it (monitoring/reports.py)
 def _decide(frozen: tuple[tuple[str, tuple[tuple[int, tuple[tuple[int, ...], ...]], ...], Shape,
                                 frozenset[int] | None], ...],
             periods: tuple[Period, ...], min_count: int) -> dict[str, Decision]:

@@ -126,7 +126,11 @@ def safe_report(source: ReportSource, name: str, council: Council, period: Perio
         return measures_report(source, definition, council, period, today=today,
                                min_count=min_count, progress=progress)
     periods = ended_periods(period.year, today)
-    periods = periods[:periods.index(period) + 1]
+    if name not in SHARED_TOTAL:
+        periods = periods[:periods.index(period) + 1]
+    # A family's decision covers every ended period of the year, the same for any period
+    # asked (so one decision, kept in memory, serves them all): a period is decided from
+    # earlier ones only, so the periods after `period` change nothing in it.
     teams = list(source.teams(council, definition))
     shape = Shape(len(definition.rows), len(teams))
     counts = _read(source, definition, council, periods, progress)

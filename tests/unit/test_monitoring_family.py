@@ -90,3 +90,22 @@ def test_a_total_asked_for_that_the_months_give_anyway_is_shown() -> None:
     decision = decide_year(totals, Shape(1, 2), periods, 5, protect={(Q1, 0, 1)})
     assert (Q1, 0, 1) not in decision.hidden and decision.values[(Q1, 0, 1)] == 12
     assert (periods[2], 0, 0) in decision.hidden
+
+
+def test_a_month_reads_the_same_whenever_it_is_asked_for() -> None:
+    """Issue 17 item 3, over time: the family's decision is made over every ended period of
+    the year, so each month and quarter must read as it did when it was first published (a
+    later period changes nothing in an earlier one)."""
+    source = spring_source()
+    for month in range(3):
+        period = Period(2026, PeriodKind.MONTH, month)
+        first = date(2026, month + 5, 1)  # the day after the month ends
+        for today in (first, AFTER_Q1, date(2026, 10, 1), date(2027, 4, 1)):
+            for name in (REFERRERS, TENURE):
+                assert safe_report(source, name, Council.DARTFORD, period, today=today,
+                                   min_count=5).cells == safe_report(
+                    source, name, Council.DARTFORD, period, today=first,
+                    min_count=5).cells, (name, period.label, today)
+    quarter = [safe_report(source, REFERRERS, Council.DARTFORD, Q1, today=today, min_count=5)
+               for today in (AFTER_Q1, date(2027, 4, 1))]
+    assert quarter[0].cells == quarter[1].cells
