@@ -18,13 +18,13 @@ from aggregates.referrals import MARAC_KINDS
 from aggregates.sharing import DataCategory as C
 from aggregates.sharing import SharingRefused, covering_decision
 from aggregates.tasks import TaskKind
+from aggregates.transfer_rules import TRANSFER_CATEGORIES
 
 if TYPE_CHECKING:
     from aggregates.case import Case
 
 PURPOSE = "reciprocal_transfer"  # aggregates.sharing.Purpose.RECIPROCAL_TRANSFER
-# What a transfer cannot go without: who moves and where to.
-REQUIRED = frozenset({C.CASE_REFERENCE.value, C.VICTIM_IDENTITY.value, "transfer_destination"})
+REQUIRED = TRANSFER_CATEGORIES  # what a transfer cannot go without: who moves and where to
 
 
 def marac_outcome(case: Case) -> dict[str, Any]:

@@ -25,12 +25,16 @@ from aggregates.errors import RuleViolation
 from aggregates.landlords import LANDLORD_KINDS, OWN_LANDLORD, KentLandlord, LandlordKind
 from aggregates.policies import DEFAULT, Rule
 from aggregates.report import Council, Role, Tenure
-from aggregates.sharing import Purpose, SharingRefused, covering_decision
+from aggregates.sharing import DataCategory, Purpose, SharingRefused, covering_decision
 
 if TYPE_CHECKING:
     from aggregates.access_changes import KnownStaff
 
 PURPOSE = Purpose.RECIPROCAL_TRANSFER
+# What a transfer cannot go without, so the decision to share must cover it: the case, who
+# moves and where to (the packet sent is activities/transfer_packet.py).
+TRANSFER_CATEGORIES = frozenset({DataCategory.CASE_REFERENCE.value,
+                                 DataCategory.VICTIM_IDENTITY.value, "transfer_destination"})
 SHARING_SECTION = "D 12.5; DBC 12"
 AREA_MAX = 120  # characters: an area's name (a town, a district), never an address
 
@@ -189,17 +193,26 @@ def check_destination_area(area: str) -> None:
 
 def check_sharing_decided(decisions: Iterable[Mapping[str, Any]], consents: Mapping[str, bool],
                           landlord: KentLandlord) -> str:
-    """A recorded decision to share with this landlord for the transfer (D 12.5) must exist
-    before anything is sent; returns its id. Raises `SharingRefused` otherwise."""
+    """A recorded decision to share with this landlord for the transfer (D 12.5), covering
+    every category the transfer needs (`TRANSFER_CATEGORIES`), must exist before anything is
+    sent; returns its id. Raises `SharingRefused` otherwise: a decision covering less would
+    only have the request refused when it is sent."""
     try:
-        return covering_decision(decisions, partner=landlord.value, purpose=PURPOSE,
-                                 consents=consents).decision_id
+        coverage = covering_decision(decisions, partner=landlord.value, purpose=PURPOSE,
+                                     consents=consents)
     except SharingRefused as refused:
         # The gate's own rule (no decision, or consent withdrawn) is in `missing`.
         raise SharingRefused("transfer_needs_sharing_decision",
                              "record a decision to share with the receiving landlord for "
                              "the reciprocal transfer first", missing=refused.missing,
                              field="receiving_landlord", section=SHARING_SECTION) from None
+    missing = sorted(TRANSFER_CATEGORIES - coverage.categories)
+    if missing:
+        raise SharingRefused("transfer_sharing_covers_what_it_needs",
+                             f"the decision to share with the receiving landlord does not "
+                             f"cover {missing}", missing=missing, field="receiving_landlord",
+                             section=SHARING_SECTION)
+    return coverage.decision_id
 
 
 def check_keeps_tenancy_rights(old: SecurityOfTenure, new: SecurityOfTenure,

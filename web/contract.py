@@ -122,9 +122,10 @@ def document_operation(route: APIRoute, method: str, operation: dict[str, Any]) 
         responses[status] = {"description": WHY[status], "content": content}
     if page:
         for status, response in responses.items():
-            # A page that answers a file (a monitoring export) declares its media types.
-            if status.startswith("2") and "application/json" in response.get("content", {
-                    "application/json": None}):
+            # FastAPI's default for a page is JSON; a page that answers files (a monitoring
+            # export: CSV, XLSX or JSON) declares its media types and keeps them.
+            if status.startswith("2") and set(response.get("content", {
+                    "application/json": None})) == {"application/json"}:
                 response["content"] = HTML
         if route.path.startswith("/auth/oidc/") and method == "GET":
             responses["302"] = {"description": "On to the identity provider.",

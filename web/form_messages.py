@@ -190,6 +190,10 @@ MESSAGES: dict[str, str] = {
                                                        "shared with the receiving landlord",
     "transfer_needs_sharing_decision": "Record a decision to share with this landlord for a "
                                        "reciprocal transfer first, on the sharing page",
+    "transfer_sharing_covers_what_it_needs": "The decision to share with this landlord must "
+                                             "cover the case reference, the victim's identity "
+                                             "and where they move to: record a new decision "
+                                             "on the sharing page",
     "transfer_for_social_tenant_at_risk": "Only a social tenant at risk can move under the "
                                           "Kent reciprocal agreement: explore other housing "
                                           "options",

@@ -53,10 +53,14 @@ def day_fields(name: str) -> dict[str, str]:
             f"{name}-year": str(today.year)}
 
 
-async def share_with_moat(http: httpx.AsyncClient, case_id: str) -> None:
+TRANSFER_NEEDS = ["case_reference", "victim_identity", "transfer_destination"]
+
+
+async def share_with_moat(http: httpx.AsyncClient, case_id: str,
+                          categories: list[str] = TRANSFER_NEEDS) -> None:
     shared = await http.post(f"/work/cases/{case_id}/sharing", data={
         "request_id": str(uuid.uuid4()), "partner": MOAT, "purpose": "reciprocal_transfer",
-        "shared": "yes", "categories": ["case_reference", "transfer_destination"],
+        "shared": "yes", "categories": categories,
         "lawful_basis": "vital_interests", "justification": "A safe move for the victim"})
     assert shared.status_code == 303, shared.text[:500]
 
@@ -77,6 +81,14 @@ async def test_a_transfer_from_the_safe_move_page(system: WebSystem) -> None:
         assert "Record a decision to share with this landlord" in summary
         assert_plain(summary, "transfer_needs_sharing_decision")
         assert AREA in refused.text  # what was typed is kept
+        # A decision that leaves out who moves would only have the landlord's packet
+        # refused when sent: the request is refused now, in plain words.
+        await share_with_moat(http, case_id, ["case_reference", "transfer_destination"])
+        refused = await post(http, case_id, "request", **request)
+        assert refused.status_code == 422
+        summary = error_summary(refused.text)
+        assert "must cover the case reference" in summary
+        assert_plain(summary, "transfer_sharing_covers_what_it_needs")
         await share_with_moat(http, case_id)
         asked = await post(http, case_id, "request", **request)
         assert asked.status_code == 303, asked.text[:500]

@@ -31,7 +31,7 @@ def test_a_version_4_case_loads_from_its_snapshot_with_no_transfer_and_takes_one
     at = case.modified_on + timedelta(minutes=1)
     store.apply_command(case_id=case_id, name="record_sharing_decision", args={
         "partner": "landlord_moat_homes", "purpose": "reciprocal_transfer", "shared": True,
-        "categories": ["case_reference", "transfer_destination"],
+        "categories": ["case_reference", "victim_identity", "transfer_destination"],
         "lawful_basis": "vital_interests", "justification": "Safe move (made-up)."},
         actor=CASEWORKER, command_id="v5-share", at=at)
     store.apply_command(case_id=case_id, name="request_reciprocal_transfer", args={

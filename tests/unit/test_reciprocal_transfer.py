@@ -41,11 +41,13 @@ class Transfer:
         apply_command(self.case, name, {"transfer_id": self.transfer_id, **args},
                       CommandContext(actor=actor, at=self.at, command_id=f"c{self.n}"))
 
-    def share_with(self, landlord: str = HA) -> None:
+    def share_with(self, landlord: str = HA,
+                   categories: tuple[str, ...] = ("case_reference", "victim_identity",
+                                                  "transfer_destination")) -> None:
         self.n += 1
         apply_command(self.case, "record_sharing_decision", {
             "partner": landlord, "purpose": "reciprocal_transfer", "shared": True,
-            "categories": ["case_reference", "victim_identity", "transfer_destination"],
+            "categories": list(categories),
             "lawful_basis": "vital_interests", "justification": "Safe move under the agreement",
         }, CommandContext(actor=CASEWORKER, at=self.at, command_id=f"c{self.n}"))
 
@@ -111,6 +113,21 @@ def test_no_transfer_without_a_decision_to_share_with_that_landlord() -> None:
     assert refused.value.rule == "transfer_needs_sharing_decision"
     assert refused.value.field == "receiving_landlord"
     assert "record a decision to share" in refused.value.message
+    assert steps.case.transfer.transfers == {}
+
+
+def test_no_transfer_under_a_decision_that_leaves_out_who_moves() -> None:
+    """D 12.5; DBC 12: the decision must cover what the landlord is sent (the case, who moves
+    and where to); one covering less is refused at the request, naming what it leaves out,
+    rather than the request failing when it is sent."""
+    steps = Transfer(case_of())
+    steps.share_with(HA, ("case_reference", "transfer_destination"))
+    with pytest.raises(RuleViolation) as refused:
+        steps.request(HA)
+    assert refused.value.rule == "transfer_sharing_covers_what_it_needs"
+    assert refused.value.section == "D 12.5; DBC 12"
+    assert refused.value.field == "receiving_landlord"
+    assert "victim_identity" in refused.value.message
     assert steps.case.transfer.transfers == {}
 
 
