@@ -186,14 +186,15 @@ def _family_decision(source: ReportSource, name: str, council: Council,
 def _read(source: ReportSource, definition: ReportDefinition, council: Council,
           periods: Sequence[Period], progress: Progress | None) -> dict[int, Sequence[
               Sequence[int]]]:
-    """The monthly counts of every month `periods` cover, a month at a time (progress for
-    long runs)."""
+    """The monthly counts of every month `periods` cover: in one read, or a month at a time
+    when `progress` is asked for (long runs of the command line export)."""
     months = sorted({m for p in periods for m in p.months})
+    if progress is None:
+        return dict(source.monthly_counts(definition, council, periods[0].year, months))
     counts: dict[int, Sequence[Sequence[int]]] = {}
     for done, month in enumerate(months, start=1):
         counts.update(source.monthly_counts(definition, council, periods[0].year, [month]))
-        if progress is not None:
-            progress(done, len(months))
+        progress(done, len(months))
     return counts
 
 
